@@ -1,0 +1,46 @@
+//! Latency of one shortlist over the whole shipped catalog (encode every candidate, score,
+//! sort, keep the top 10), and of building the encoder. Run: `cargo bench --bench shortlist`.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+use tieup::catalog::Catalog;
+use tieup::features::{Encoder, Query};
+use tieup::model::LinearModel;
+use tieup::rank::shortlist;
+
+fn bench(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let catalog = Catalog::load(&root.join("data")).expect("shipped catalog");
+    let model = LinearModel::load(&root.join("models/prior.json")).expect("shipped prior");
+    let encoder = Encoder::new(&catalog);
+    let n = catalog.overseas().len();
+    let mut query = Query::new(
+        catalog.find_japan_region("fukushima").unwrap(),
+        catalog.sectors.find("medical_devices").unwrap(),
+    );
+    let mut group = c.benchmark_group("shortlist");
+    group.bench_with_input(BenchmarkId::new("top10_full_catalog", n), &query, |b, q| {
+        b.iter(|| shortlist(&encoder, &model, black_box(q), 10).unwrap())
+    });
+    query
+        .wanted
+        .push(tieup::features::find_feature("design").unwrap());
+    group.bench_with_input(
+        BenchmarkId::new("top10_want_design_full_catalog", n),
+        &query,
+        |b, q| b.iter(|| shortlist(&encoder, &model, black_box(q), 10).unwrap()),
+    );
+    group.bench_function(
+        BenchmarkId::new("encoder_new", catalog.regions.len()),
+        |b| b.iter(|| Encoder::new(black_box(&catalog))),
+    );
+    group.bench_function(
+        BenchmarkId::new("catalog_load", catalog.regions.len()),
+        |b| b.iter(|| Catalog::load(black_box(&root.join("data"))).unwrap()),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

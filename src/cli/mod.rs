@@ -1,0 +1,188 @@
+//! Command dispatch, exit codes and data/model path resolution for the binary.
+
+pub mod args;
+pub mod render;
+
+use anyhow::{Context, Result, bail};
+use args::{Cli, Command, Format, KindArg};
+use linfa::ParamGuard;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use tieup::catalog::{Catalog, RegionKind};
+use tieup::features::{Encoder, Query, find_feature};
+use tieup::model::LinearModel;
+use tieup::prior::PriorParams;
+use tieup::report::{RegionEntry, SectorEntry, ShortlistReport};
+
+/// Exit code: an unknown or ambiguous region, sector or trait name.
+pub const EXIT_UNKNOWN_NAME: u8 = 3;
+/// Exit code: a malformed data or model file.
+pub const EXIT_BAD_INPUT_FILE: u8 = 4;
+/// Exit code: any other failure (IO, ...).
+pub const EXIT_FAILURE: u8 = 1;
+
+/// Maps an error to the documented exit code.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    for cause in error.chain() {
+        if let Some(e) = cause.downcast_ref::<tieup::Error>() {
+            return match e {
+                tieup::Error::UnknownName { .. } | tieup::Error::AmbiguousName { .. } => {
+                    EXIT_UNKNOWN_NAME
+                }
+                tieup::Error::Data(_) | tieup::Error::Model { .. } => EXIT_BAD_INPUT_FILE,
+                tieup::Error::InvalidParam { .. } => 2,
+                tieup::Error::Io { .. } => EXIT_FAILURE,
+            };
+        }
+    }
+    EXIT_FAILURE
+}
+
+/// True when the error is a closed pipe on output (`tieup ... | head`).
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Where the data directory is: --data, then $TIEUP_DATA, then ./data, then the source tree's.
+fn data_dir(given: Option<&Path>) -> PathBuf {
+    if let Some(dir) = given {
+        return dir.to_path_buf();
+    }
+    if let Some(dir) = std::env::var_os("TIEUP_DATA") {
+        return PathBuf::from(dir);
+    }
+    let local = PathBuf::from("data");
+    if local.join("sectors.csv").is_file() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// Where the default model is: ./models/prior.json, then the source tree's.
+fn default_model() -> PathBuf {
+    let local = PathBuf::from("models/prior.json");
+    if local.is_file() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/prior.json")
+}
+
+fn load_catalog(cli: &Cli) -> Result<Catalog> {
+    let dir = data_dir(cli.data.as_deref());
+    Catalog::load(&dir).with_context(|| format!("loading the catalog from {}", dir.display()))
+}
+
+/// Runs one command, writing its answer to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    match &cli.command {
+        Command::Shortlist(a) => {
+            if a.top == 0 {
+                bail!("--top must be at least 1");
+            }
+            let catalog = load_catalog(&cli)?;
+            let model_path = a.model.clone().unwrap_or_else(default_model);
+            let model = LinearModel::load(&model_path).with_context(|| {
+                "loading the model (regenerate the default with `tieup prior`)".to_string()
+            })?;
+            let mut query = Query::new(
+                catalog.find_japan_region(&a.region)?,
+                catalog.sectors.find(&a.sector)?,
+            );
+            for want in &a.want {
+                for item in want.split([',', ';']).filter(|s| !s.trim().is_empty()) {
+                    query.wanted.push(find_feature(item.trim())?);
+                }
+            }
+            query.before_year = a.before_year;
+            let encoder = Encoder::new(&catalog);
+            let list = tieup::rank::shortlist(&encoder, &model, &query, a.top)?;
+            let report = ShortlistReport::new(
+                &encoder,
+                &model,
+                &model_path.to_string_lossy(),
+                &list,
+                a.top,
+            );
+            match a.format {
+                Format::Json => render::json(out, &report)?,
+                Format::Csv => render::shortlist_csv(out, &report)?,
+                Format::Table => render::shortlist_table(out, &report, a.explain)?,
+            }
+        }
+        Command::Regions(a) => {
+            let catalog = load_catalog(&cli)?;
+            let entries: Vec<RegionEntry> = (0..catalog.regions.len())
+                .filter(|&p| {
+                    let r = &catalog.regions[p];
+                    let kind_ok = match a.kind {
+                        None => true,
+                        Some(KindArg::Japan) => r.kind == RegionKind::Japan,
+                        Some(KindArg::Overseas) => r.kind == RegionKind::Overseas,
+                    };
+                    kind_ok
+                        && a.country
+                            .as_deref()
+                            .is_none_or(|c| r.country.eq_ignore_ascii_case(c))
+                        && a.search
+                            .as_deref()
+                            .is_none_or(|s| catalog.region_matches(p, s))
+                })
+                .map(|p| RegionEntry::new(&catalog, p))
+                .collect();
+            match a.format {
+                Format::Json => render::json(out, &entries)?,
+                Format::Csv => render::regions_csv(out, &entries)?,
+                Format::Table => render::regions_table(out, &entries)?,
+            }
+        }
+        Command::Sectors(a) => {
+            let catalog = load_catalog(&cli)?;
+            let entries: Vec<SectorEntry> = (0..catalog.sectors.len())
+                .map(|p| SectorEntry::new(&catalog, p))
+                .collect();
+            match a.format {
+                Format::Json => render::json(out, &entries)?,
+                Format::Csv => render::sectors_csv(out, &entries)?,
+                Format::Table => render::sectors_table(out, &entries)?,
+            }
+        }
+        Command::Stats(a) => {
+            let catalog = load_catalog(&cli)?;
+            let stats = catalog.stats();
+            match a.format {
+                Format::Json => render::json(out, &stats)?,
+                _ => render::stats_table(out, &stats)?,
+            }
+        }
+        Command::Prior(a) => {
+            let dir = data_dir(cli.data.as_deref());
+            let sectors = tieup::sector::SectorTable::load(&dir.join("sectors.csv"))?;
+            let params = PriorParams::new()
+                .pseudo_count(a.pseudo_count)
+                .similarity_share(a.similarity_share)
+                .want_boost(a.want_boost)
+                .check()?;
+            let model = tieup::prior::derive_from_dir(&params, &dir, &sectors)?;
+            if a.check {
+                let existing = std::fs::read_to_string(&a.out)
+                    .with_context(|| format!("reading {}", a.out.display()))?;
+                if existing != model.to_json() {
+                    bail!(
+                        "{} is out of date with data/survey; regenerate it with `tieup prior --out {}`",
+                        a.out.display(),
+                        a.out.display()
+                    );
+                }
+                writeln!(out, "{} is up to date", a.out.display())?;
+            } else {
+                model.save(&a.out)?;
+                writeln!(out, "wrote {}", a.out.display())?;
+            }
+        }
+    }
+    Ok(())
+}

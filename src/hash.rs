@@ -1,0 +1,16 @@
+//! Small stable hashes for fingerprints and data digests (not for security).
+
+/// 64-bit FNV-1a.
+///
+/// ```
+/// assert_eq!(tieup::hash::fnv1a64(b""), 0xcbf29ce484222325);
+/// assert_eq!(tieup::hash::fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
+/// ```
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x100000001b3);
+    }
+    hash
+}

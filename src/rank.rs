@@ -1,0 +1,371 @@
+//! Scoring and ranking the candidates of one query, and explaining each rank.
+//!
+//! Ranking sorts by score (descending), then by region id, so ties break on a stable key and
+//! the same inputs give the same order.
+
+use crate::catalog::{Catalog, TRAITS};
+use crate::error::Result;
+use crate::features::{Encoder, FEATURES, N_FEATURES, Query, idx};
+use crate::geo;
+use crate::model::LinearModel;
+use std::cmp::Ordering;
+
+/// One ranked candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedCandidate {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Position of the overseas region in the catalog.
+    pub region: usize,
+    /// Sum of the contributions.
+    pub score: f64,
+    /// Raw feature values, schema order.
+    pub features: [f64; N_FEATURES],
+    /// Weight × (scaled) feature value, schema order; they add up to `score`.
+    pub contributions: [f64; N_FEATURES],
+}
+
+/// The ranked answer to a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shortlist {
+    /// The query.
+    pub query: Query,
+    /// The weights used (after wanted-trait boosts).
+    pub weights: [f64; N_FEATURES],
+    /// How many candidates were scored.
+    pub n_candidates: usize,
+    /// The top candidates, best first.
+    pub candidates: Vec<RankedCandidate>,
+}
+
+/// Score and contributions of one feature row under `weights`.
+pub fn score_row(
+    model: &LinearModel,
+    weights: &[f64; N_FEATURES],
+    features: &[f64; N_FEATURES],
+) -> (f64, [f64; N_FEATURES]) {
+    let scaled = model.scale(features);
+    let contributions: [f64; N_FEATURES] = std::array::from_fn(|f| weights[f] * scaled[f]);
+    (contributions.iter().sum(), contributions)
+}
+
+/// Orders candidates: higher score first, then smaller region id.
+pub fn compare(catalog: &Catalog, a: (f64, usize), b: (f64, usize)) -> Ordering {
+    b.0.total_cmp(&a.0)
+        .then_with(|| catalog.regions[a.1].id.cmp(&catalog.regions[b.1].id))
+}
+
+/// Ranks every overseas candidate for `query` and keeps the best `top_k`.
+pub fn shortlist(
+    encoder: &Encoder<'_>,
+    model: &LinearModel,
+    query: &Query,
+    top_k: usize,
+) -> Result<Shortlist> {
+    encoder.check(query)?;
+    let catalog = encoder.catalog();
+    let weights = model.weights_for(&catalog.sectors, query);
+    let mut scored: Vec<(f64, usize, [f64; N_FEATURES], [f64; N_FEATURES])> = catalog
+        .overseas()
+        .map(|candidate| {
+            let features = encoder.encode_one(query, candidate);
+            let (score, contributions) = score_row(model, &weights, &features);
+            (score, candidate, features, contributions)
+        })
+        .collect();
+    let n_candidates = scored.len();
+    scored.sort_by(|a, b| compare(catalog, (a.0, a.1), (b.0, b.1)));
+    scored.truncate(top_k);
+    let candidates = scored
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, (score, region, features, contributions))| RankedCandidate {
+                rank: i + 1,
+                region,
+                score,
+                features,
+                contributions,
+            },
+        )
+        .collect();
+    Ok(Shortlist {
+        query: query.clone(),
+        weights,
+        n_candidates,
+        candidates,
+    })
+}
+
+/// Why one feature moved a candidate's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    /// Feature position.
+    pub feature: usize,
+    /// Its contribution to the score.
+    pub contribution: f64,
+    /// A sentence a committee can read.
+    pub detail: String,
+}
+
+/// Explains a candidate: one reason per feature with a non-zero contribution, largest
+/// absolute contribution first (ties by schema order).
+pub fn explain(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate) -> Vec<Reason> {
+    let mut reasons: Vec<Reason> = (0..N_FEATURES)
+        .filter(|&f| candidate.contributions[f] != 0.0)
+        .map(|f| Reason {
+            feature: f,
+            contribution: candidate.contributions[f],
+            detail: detail(encoder, query, candidate, f),
+        })
+        .collect();
+    reasons.sort_by(|a, b| {
+        b.contribution
+            .abs()
+            .total_cmp(&a.contribution.abs())
+            .then(a.feature.cmp(&b.feature))
+    });
+    reasons
+}
+
+fn source_text(source: Option<&crate::catalog::ValueSource>) -> String {
+    match source {
+        Some(s) if s.note.is_empty() => format!(" ({})", s.provenance),
+        Some(s) => format!(" ({}: {})", s.provenance, s.note),
+        None => String::new(),
+    }
+}
+
+fn strength_text(catalog: &Catalog, region: usize, sector: usize) -> String {
+    let value = catalog.strength(region, sector);
+    let info = catalog.sectors.get(sector);
+    if let Some((_, source)) = catalog.strength_source(region, sector) {
+        return format!("{value:.2} in {}{}", info.name, source_text(Some(source)));
+    }
+    if !info.children.is_empty() {
+        let best = info
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| catalog.strength_source(region, c).is_some())
+            .max_by(|&a, &b| {
+                catalog
+                    .strength(region, a)
+                    .total_cmp(&catalog.strength(region, b))
+                    .then(b.cmp(&a))
+            });
+        if let Some(c) = best {
+            return format!(
+                "{value:.2} in {} via {}",
+                info.name,
+                strength_text(catalog, region, c)
+            );
+        }
+    }
+    if let Some(parent) = info.parent
+        && catalog.strength_source(region, parent).is_some()
+    {
+        return format!(
+            "{value:.2} in {} (half of {})",
+            info.name,
+            strength_text(catalog, region, parent)
+        );
+    }
+    format!("{value:.2} in {} (no notable cluster)", info.name)
+}
+
+fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: usize) -> String {
+    let catalog = encoder.catalog();
+    let c = candidate.region;
+    let japan = &catalog.regions[query.japan_region];
+    let x = candidate.features[f];
+    match f {
+        idx::SAME_AREA => format!("strength {}", strength_text(catalog, c, query.sector)),
+        idx::SIMILARITY => {
+            let mut shared: Vec<(f64, usize)> = catalog
+                .sectors
+                .leaves()
+                .into_iter()
+                .map(|s| {
+                    (
+                        catalog
+                            .strength(c, s)
+                            .min(catalog.strength(query.japan_region, s)),
+                        s,
+                    )
+                })
+                .filter(|(v, _)| *v > 0.0)
+                .collect();
+            shared.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let names: Vec<&str> = shared
+                .iter()
+                .take(3)
+                .map(|(_, s)| catalog.sectors.get(*s).name.as_str())
+                .collect();
+            format!(
+                "sector profile similarity {x:.2} with {}; shared strengths: {}",
+                japan.name,
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            )
+        }
+        idx::SUPPLEMENTAL => match encoder.supplemental(query, c) {
+            Some((v, q)) => format!(
+                "complementary strength {v:.2}: {} {:.2}, related to {} at {:.2}, where {} is {:.2}",
+                catalog.sectors.get(q).name,
+                catalog.strength(c, q),
+                catalog.sectors.get(query.sector).name,
+                catalog.relatedness(query.sector, q),
+                japan.name,
+                catalog.strength(query.japan_region, q)
+            ),
+            None => "no complementary sector".into(),
+        },
+        idx::DEMAND => format!(
+            "demand for Japanese technology {:.2}{} × {}'s strength {:.2} in {}",
+            catalog.trait_value(c, idx::DEMAND - idx::FIRST_TRAIT),
+            source_text(catalog.trait_source(c, idx::DEMAND - idx::FIRST_TRAIT)),
+            japan.name,
+            catalog.strength(query.japan_region, query.sector),
+            catalog.sectors.get(query.sector).name
+        ),
+        idx::EXCHANGE => match encoder.exchange(query, c) {
+            Some((v, p)) => {
+                let p = &catalog.partnerships[p];
+                let partners: Vec<&str> = p
+                    .overseas_regions
+                    .iter()
+                    .map(|&o| catalog.regions[o].name.as_str())
+                    .collect();
+                format!(
+                    "tie {v:.2} through past partnership {} ({} with {}, FY{}-{}, {})",
+                    p.id,
+                    catalog.regions[p.japan_region].name,
+                    partners.join(" and "),
+                    p.start_fy,
+                    p.end_fy,
+                    catalog.sectors.get(p.sector).name
+                )
+            }
+            None => "no past exchange".into(),
+        },
+        idx::COMMUNICATION => {
+            let cost = geo::communication_cost(japan, &catalog.regions[c]);
+            format!(
+                "communication cost {:.2}: {:.0} km, {} h time difference, languages {}",
+                cost.total,
+                cost.distance_km,
+                cost.time_gap_hours,
+                catalog.regions[c].languages.join("/")
+            )
+        }
+        _ => {
+            let t = f - idx::FIRST_TRAIT;
+            format!(
+                "{} {x:.2}{}",
+                TRAITS[t].replace('_', " "),
+                source_text(catalog.trait_source(c, t))
+            )
+        }
+    }
+}
+
+/// Short labels of the top `n` positive reasons, for one-line tables.
+pub fn top_labels(candidate: &RankedCandidate, n: usize) -> Vec<&'static str> {
+    let mut order: Vec<usize> = (0..N_FEATURES)
+        .filter(|&f| candidate.contributions[f] > 0.0)
+        .collect();
+    order.sort_by(|&a, &b| {
+        candidate.contributions[b]
+            .total_cmp(&candidate.contributions[a])
+            .then(a.cmp(&b))
+    });
+    order
+        .into_iter()
+        .take(n)
+        .map(|f| FEATURES[f].label)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TrainingInfo;
+    use std::collections::BTreeMap;
+
+    fn fixture() -> Catalog {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+        Catalog::load(&dir).expect("fixture loads")
+    }
+
+    fn model(weights: [f64; N_FEATURES]) -> LinearModel {
+        LinearModel {
+            kind: "test".into(),
+            description: String::new(),
+            hyperparameters: BTreeMap::new(),
+            scaling: None,
+            default_weights: weights,
+            sector_weights: BTreeMap::new(),
+            want_boost: 1.0,
+            training: TrainingInfo::default(),
+        }
+    }
+
+    #[test]
+    fn ties_break_on_region_id() {
+        let catalog = fixture();
+        let encoder = Encoder::new(&catalog);
+        let query = Query::new(0, 0);
+        let list = shortlist(&encoder, &model([0.0; N_FEATURES]), &query, 100).unwrap();
+        let ids: Vec<&str> = list
+            .candidates
+            .iter()
+            .map(|c| catalog.regions[c.region].id.as_str())
+            .collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
+        assert_eq!(list.n_candidates, 7);
+    }
+
+    #[test]
+    fn contributions_sum_to_score_and_top_k_truncates() {
+        let catalog = fixture();
+        let encoder = Encoder::new(&catalog);
+        let query = Query::new(
+            catalog.find_japan_region("suwa").unwrap(),
+            catalog.sectors.find("dies").unwrap(),
+        );
+        let w = [0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.3];
+        let list = shortlist(&encoder, &model(w), &query, 3).unwrap();
+        assert_eq!(list.candidates.len(), 3);
+        assert_eq!(catalog.regions[list.candidates[0].region].id, "dalian");
+        for c in &list.candidates {
+            assert_eq!(c.contributions.iter().sum::<f64>(), c.score);
+            let reasons = explain(&encoder, &query, c);
+            assert!(
+                reasons
+                    .windows(2)
+                    .all(|r| r[0].contribution.abs() >= r[1].contribution.abs())
+            );
+        }
+    }
+
+    #[test]
+    fn wanting_a_trait_raises_its_weight_by_the_largest_weight() {
+        let catalog = fixture();
+        let w = [0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.3];
+        let mut query = Query::new(0, 0);
+        query.wanted = vec![idx::FIRST_TRAIT + 1, idx::COMMUNICATION];
+        let boosted = model(w).weights_for(&catalog.sectors, &query);
+        assert!((boosted[idx::FIRST_TRAIT + 1] - 0.5).abs() < 1e-12);
+        assert!(
+            (boosted[idx::COMMUNICATION] + 0.7).abs() < 1e-12,
+            "a wanted cost gets more negative"
+        );
+        assert_eq!(boosted[idx::SAME_AREA], 0.4);
+    }
+}

@@ -1,0 +1,200 @@
+//! Malformed catalog files: each error names the file, line and column, and says the fix.
+
+use crate::util::{edit, fixture_copy};
+use tieup::catalog::Catalog;
+use tieup::error::{DataError, Error};
+
+/// Loads the edited copy and returns the data error it must produce.
+fn load_error(file: &str, change: impl FnOnce(String) -> String) -> DataError {
+    let dir = fixture_copy();
+    edit(dir.path(), file, change);
+    match Catalog::load(dir.path()) {
+        Err(Error::Data(e)) => {
+            assert!(e.file.ends_with(file), "error names {}: {e}", file);
+            assert!(!e.fix.is_empty(), "error says how to fix: {e}");
+            *e
+        }
+        other => panic!("expected a data error for {file}, got {other:?}"),
+    }
+}
+
+fn check(e: &DataError, line: u64, column: Option<(&str, usize)>, words: &str) {
+    assert_eq!(e.line, Some(line), "{e}");
+    assert_eq!(
+        e.column.as_ref().map(|(n, i)| (n.as_str(), *i)),
+        column,
+        "{e}"
+    );
+    assert!(
+        e.message.contains(words),
+        "'{}' should mention '{words}'",
+        e.message
+    );
+}
+
+#[test]
+fn fixture_loads() {
+    let catalog = Catalog::load(&crate::util::fixture_dir()).unwrap();
+    assert_eq!(catalog.japan().len(), 4);
+    assert_eq!(catalog.overseas().len(), 7);
+    assert_eq!(catalog.partnerships.len(), 2);
+}
+
+#[test]
+fn missing_column() {
+    let e = load_error("strengths.csv", |t| {
+        t.replacen("region_id,sector,value", "region_id,sector,val", 1)
+    });
+    check(&e, 1, None, "missing column 'value'");
+}
+
+#[test]
+fn bad_number() {
+    let e = load_error("strengths.csv", |t| {
+        t.replacen("skane,medical_devices,0.9", "skane,medical_devices,high", 1)
+    });
+    check(&e, 7, Some(("value", 3)), "'high' is not a number");
+}
+
+#[test]
+fn duplicate_id() {
+    let e = load_error("overseas_regions.csv", |t| {
+        t.replacen("vasterbotten,Västerbotten", "skane,Västerbotten", 1)
+    });
+    check(&e, 3, Some(("id", 1)), "duplicate id 'skane'");
+}
+
+#[test]
+fn duplicate_id_across_japan_and_overseas() {
+    let e = load_error("overseas_regions.csv", |t| {
+        t.replacen("texas,Texas", "suwa,Texas", 1)
+    });
+    check(&e, 8, Some(("id", 1)), "duplicate id 'suwa'");
+}
+
+#[test]
+fn value_outside_unit_interval() {
+    let e = load_error("traits.csv", |t| {
+        t.replacen(
+            "skane,advanced_technology,0.9",
+            "skane,advanced_technology,1.4",
+            1,
+        )
+    });
+    check(&e, 2, Some(("value", 3)), "outside [0, 1]");
+}
+
+#[test]
+fn unknown_sector_suggests_the_closest() {
+    let e = load_error("strengths.csv", |t| {
+        t.replacen("skane,medical_devices", "skane,medical_device", 1)
+    });
+    check(
+        &e,
+        7,
+        Some(("sector", 2)),
+        "unknown sector 'medical_device' (closest: medical_devices",
+    );
+}
+
+#[test]
+fn unknown_region_in_strengths() {
+    let e = load_error("strengths.csv", |t| {
+        t.replacen("texas,software_embedded", "texsa,software_embedded", 1)
+    });
+    check(&e, 16, Some(("region_id", 1)), "unknown region 'texsa'");
+}
+
+#[test]
+fn row_with_too_many_fields() {
+    let e = load_error("japan_regions.csv", |t| {
+        t.replacen("Tohoku,,", "Tohoku,,,", 1)
+    });
+    check(&e, 2, None, "fields");
+}
+
+#[test]
+fn curated_value_needs_a_reason() {
+    let e = load_error("strengths.csv", |t| {
+        t.replacen(
+            "milan,furniture,0.9,curated,fixture",
+            "milan,furniture,0.9,curated,",
+            1,
+        )
+    });
+    check(&e, 10, Some(("note", 5)), "no reason");
+}
+
+#[test]
+fn provenance_must_be_curated_or_a_named_statistic() {
+    let e = load_error("strengths.csv", |t| {
+        t.replacen(
+            "milan,furniture,0.9,curated",
+            "milan,furniture,0.9,guess",
+            1,
+        )
+    });
+    check(
+        &e,
+        10,
+        Some(("provenance", 4)),
+        "'guess' is not a provenance",
+    );
+}
+
+#[test]
+fn unknown_parent_region() {
+    let e = load_error("overseas_regions.csv", |t| {
+        t.replacen("IT,lombardy,metro", "IT,lombardia,metro", 1)
+    });
+    check(&e, 5, Some(("parent", 5)), "unknown parent 'lombardia'");
+}
+
+#[test]
+fn unknown_outcome() {
+    let e = load_error("partnerships.csv", |t| {
+        t.replacen("3,during,fixture", "3,great,fixture", 1)
+    });
+    check(&e, 2, Some(("outcome", 10)), "unknown outcome 'great'");
+}
+
+#[test]
+fn missing_trait_names_the_region() {
+    let dir = fixture_copy();
+    edit(dir.path(), "traits.csv", |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("texas,design_ability"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
+    let Err(Error::Data(e)) = Catalog::load(dir.path()) else {
+        panic!("expected a data error")
+    };
+    assert!(e.message.contains("'texas' has no 'design_ability'"), "{e}");
+}
+
+#[test]
+fn invalid_utf8_is_reported() {
+    let dir = fixture_copy();
+    std::fs::write(dir.path().join("sectors.csv"), b"id,name\n\xff\xfe,x\n").unwrap();
+    let Err(Error::Data(e)) = Catalog::load(dir.path()) else {
+        panic!("expected a data error")
+    };
+    assert!(e.message.contains("UTF-8"), "{e}");
+}
+
+#[test]
+fn error_display_names_file_line_and_column() {
+    let e = load_error("traits.csv", |t| {
+        t.replacen(
+            "skane,advanced_technology,0.9",
+            "skane,advanced_technology,-1",
+            1,
+        )
+    });
+    let text = e.to_string();
+    assert!(
+        text.contains("traits.csv:2: column 3 (value): -1 is outside [0, 1]; fix:"),
+        "{text}"
+    );
+}

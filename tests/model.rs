@@ -1,0 +1,98 @@
+//! Model files: round trip, schema checks, and old format versions still loading.
+
+use std::path::Path;
+use tieup::error::Error;
+use tieup::model::LinearModel;
+
+fn prior() -> LinearModel {
+    // The point of this test is the shipped survey tables and the shipped prior.
+    let data = crate::util::shipped_data();
+    let sectors = tieup::sector::SectorTable::load(&data.join("sectors.csv")).unwrap();
+    let params = linfa::ParamGuard::check(tieup::prior::PriorParams::new()).unwrap();
+    tieup::prior::derive_from_dir(&params, &data, &sectors).unwrap()
+}
+
+#[test]
+fn shipped_prior_is_up_to_date_with_the_survey() {
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/prior.json"))
+            .unwrap();
+    assert_eq!(
+        shipped,
+        prior().to_json(),
+        "regenerate with `cargo run -- prior`"
+    );
+}
+
+#[test]
+fn round_trip_is_exact() {
+    let model = prior();
+    let text = model.to_json();
+    let back = LinearModel::from_json(Path::new("x.json"), &text).unwrap();
+    assert_eq!(back, model);
+    assert_eq!(back.to_json(), text);
+}
+
+#[test]
+fn other_schema_is_refused() {
+    let text = prior()
+        .to_json()
+        .replacen("\"same_area_cluster\",", "\"same_cluster\",", 1);
+    match LinearModel::from_json(Path::new("m.json"), &text) {
+        Err(Error::Model { message, .. }) => {
+            assert!(message.contains("feature schema"), "{message}")
+        }
+        other => panic!("expected a schema error, got {other:?}"),
+    }
+}
+
+#[test]
+fn other_format_version_is_refused() {
+    let text = prior()
+        .to_json()
+        .replacen("\"format_version\": 1", "\"format_version\": 99", 1);
+    match LinearModel::from_json(Path::new("m.json"), &text) {
+        Err(Error::Model { message, .. }) => assert!(message.contains("version"), "{message}"),
+        other => panic!("expected a version error, got {other:?}"),
+    }
+}
+
+#[test]
+fn not_a_model_is_refused() {
+    assert!(matches!(
+        LinearModel::from_json(Path::new("m.json"), "{\"a\": 1}"),
+        Err(Error::Model { .. })
+    ));
+    assert!(matches!(
+        LinearModel::from_json(Path::new("m.json"), "not json"),
+        Err(Error::Model { .. })
+    ));
+}
+
+#[test]
+fn every_checked_in_model_version_still_loads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let model = LinearModel::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!model.sector_weights.is_empty());
+        n += 1;
+    }
+    assert!(
+        n >= 1,
+        "tests/models holds at least one model per format version"
+    );
+}
+
+#[test]
+fn save_is_atomic_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.json");
+    prior().save(&path).unwrap();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("m.json")]);
+}
