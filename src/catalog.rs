@@ -113,6 +113,8 @@ pub struct Partnership {
     pub outcome: Outcome,
     /// Research trips, missions, invitations (where reported).
     pub activities: [Option<u32>; 3],
+    /// Features the Japanese side wanted most (optional `wanted` column).
+    pub wanted: Vec<usize>,
 }
 
 /// Where one strength or trait value came from.
@@ -214,7 +216,7 @@ impl Catalog {
         catalog.load_strengths(&dir.join("strengths.csv"))?;
         catalog.load_traits(&dir.join("traits.csv"))?;
         catalog.load_relatedness(&dir.join("sector_relatedness.csv"))?;
-        catalog.load_partnerships(&dir.join("partnerships.csv"))?;
+        catalog.partnerships = catalog.read_partnerships(&dir.join("partnerships.csv"))?;
         catalog.derive_strengths();
         Ok(catalog)
     }
@@ -529,7 +531,10 @@ impl Catalog {
         Ok(())
     }
 
-    fn load_partnerships(&mut self, path: &Path) -> Result<()> {
+    /// Reads a partnerships file in the layout of `data/partnerships.csv` against this
+    /// catalog's regions and sectors (used for the shipped file and for training files).
+    pub fn read_partnerships(&self, path: &Path) -> Result<Vec<Partnership>> {
+        let mut partnerships: Vec<Partnership> = Vec::new();
         let file = CsvFile::open(
             path,
             &[
@@ -544,7 +549,7 @@ impl Catalog {
         )?;
         for row in file.rows() {
             let id = row.required("id")?.to_string();
-            if self.partnerships.iter().any(|p| p.id == id) {
+            if partnerships.iter().any(|p| p.id == id) {
                 return Err(row.cell_error(
                     "id",
                     format!("duplicate id '{id}'"),
@@ -600,7 +605,17 @@ impl Catalog {
                 row.optional_count("missions")?,
                 row.optional_count("invitations")?,
             ];
-            self.partnerships.push(Partnership {
+            let mut wanted = Vec::new();
+            for name in row.list("wanted") {
+                wanted.push(crate::features::find_feature(&name).map_err(|e| {
+                    row.cell_error(
+                        "wanted",
+                        e.to_string(),
+                        "name features such as design_ability",
+                    )
+                })?);
+            }
+            partnerships.push(Partnership {
                 id,
                 japan_region,
                 overseas_regions,
@@ -609,9 +624,10 @@ impl Catalog {
                 end_fy,
                 outcome,
                 activities,
+                wanted,
             });
         }
-        Ok(())
+        Ok(partnerships)
     }
 
     fn derive_strengths(&mut self) {

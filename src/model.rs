@@ -2,7 +2,7 @@
 //!
 //! A model gives each feature a weight, by survey sector where it has sector-specific weights
 //! and from `default` otherwise. Score = Σ_f w_f · x'_f, where x' is the feature value after
-//! the model's scaling (none for the prior); the terms are the contributions shown to users,
+//! the model's scaling (x / scale; none for the prior); the terms are the contributions shown to users,
 //! so contributions always add up to the score.
 //!
 //! The model file (`models/*.json`) is a versioned format owned by this module: it carries
@@ -20,7 +20,10 @@ pub const MODEL_FORMAT: &str = "tieup-model";
 /// Current model file format version.
 pub const MODEL_FORMAT_VERSION: u32 = 1;
 
-/// Affine feature scaling fitted on training data: x' = (x − mean) / scale.
+/// Feature scaling fitted on training data. Scoring uses x' = x / scale: the mean is kept for
+/// reference but not subtracted, so that a contribution is measured from a zero feature value
+/// (a negative weight always gives a negative contribution, and ranks are unaffected since
+/// centring only adds a constant per query).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scaling {
     /// Per-feature mean, schema order.
@@ -108,7 +111,7 @@ impl LinearModel {
     pub fn scale(&self, x: &[f64; N_FEATURES]) -> [f64; N_FEATURES] {
         match &self.scaling {
             None => *x,
-            Some(s) => std::array::from_fn(|f| (x[f] - s.mean[f]) / s.scale[f]),
+            Some(s) => std::array::from_fn(|f| x[f] / s.scale[f]),
         }
     }
 

@@ -22,9 +22,25 @@ pub struct CountTable {
 }
 
 impl CountTable {
-    /// Loads a survey table whose first column is named `item_column`.
+    /// Loads a survey table whose first column is named `item_column`, with an
+    /// `all_sectors` column and a `respondents` row.
     pub fn load(path: &Path, item_column: &str) -> Result<Self> {
-        let file = CsvFile::open(path, &[item_column, "all_sectors"])?;
+        Self::read(path, item_column, true)
+    }
+
+    /// Loads a plain count table (no `respondents` row required), such as
+    /// `commitment_vs_achievement.csv`.
+    pub fn load_rows(path: &Path, item_column: &str) -> Result<Self> {
+        Self::read(path, item_column, false)
+    }
+
+    fn read(path: &Path, item_column: &str, with_respondents: bool) -> Result<Self> {
+        let required: &[&str] = if with_respondents {
+            &[item_column, "all_sectors"]
+        } else {
+            &[item_column]
+        };
+        let file = CsvFile::open(path, required)?;
         let columns: Vec<String> = file.header()[1..].to_vec();
         let mut items = Vec::new();
         let mut counts = Vec::new();
@@ -49,6 +65,14 @@ impl CountTable {
                 items.push(item);
                 counts.push(values);
             }
+        }
+        if !with_respondents {
+            return Ok(CountTable {
+                columns,
+                items,
+                counts,
+                respondents: respondents.unwrap_or_default(),
+            });
         }
         let respondents = respondents.ok_or_else(|| {
             file.file_error(

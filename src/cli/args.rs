@@ -43,6 +43,73 @@ pub enum Command {
     /// Regenerate the prior model from the survey tables in DATA/survey.
     #[command(after_help = AFTER_HELP)]
     Prior(PriorArgs),
+    /// Learn ranking weights from past partnerships and their outcomes.
+    #[command(after_help = AFTER_HELP)]
+    Train(TrainArgs),
+    /// Train the success-likelihood model from outcomes.
+    #[command(name = "train-success", after_help = AFTER_HELP)]
+    TrainSuccess(TrainSuccessArgs),
+}
+
+/// Learners on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LearnerArg {
+    /// Logistic regression on chosen versus unchosen candidates (linfa-logistic).
+    Pointwise,
+    /// Logistic loss on within-query differences (RankNet / RankSVM transform).
+    Pairwise,
+    /// Pairwise, pulled toward the survey prior (the default; right for small data).
+    PriorAnchored,
+}
+
+/// Arguments of `train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Past partnerships in the layout of data/partnerships.csv.
+    #[arg(long, value_name = "FILE", default_value = "data/partnerships.csv")]
+    pub exchanges: PathBuf,
+    /// Which learner.
+    #[arg(long, value_enum, default_value_t = LearnerArg::PriorAnchored)]
+    pub learner: LearnerArg,
+    /// Where to write the model.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Sampling seed.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Unchosen candidates sampled per partnership.
+    #[arg(long, default_value_t = 64)]
+    pub negatives: usize,
+    /// L2 strength (toward 0, or toward the prior for prior-anchored).
+    #[arg(long, default_value_t = 1.0)]
+    pub l2: f64,
+    /// Prior model: the anchor, and the source of the wanted-trait boost.
+    #[arg(long, value_name = "FILE", default_value = "models/prior.json")]
+    pub prior: PathBuf,
+    /// Do not write: fail if OUT differs from what would be written.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Arguments of `train-success`.
+#[derive(Debug, Args)]
+pub struct TrainSuccessArgs {
+    /// The survey's outcome table (commitment × timing of results).
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "data/survey/commitment_vs_achievement.csv"
+    )]
+    pub survey: PathBuf,
+    /// Where to write the model.
+    #[arg(long, value_name = "FILE", default_value = "models/success.json")]
+    pub out: PathBuf,
+    /// L2 strength.
+    #[arg(long, default_value_t = 0.001)]
+    pub alpha: f64,
+    /// Do not write: fail if OUT differs from what would be written.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Output formats.

@@ -10,6 +10,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use tieup::catalog::{Catalog, RegionKind};
 use tieup::features::{Encoder, Query, find_feature};
+use tieup::learn::success::SuccessModel;
+use tieup::learn::{LearnerKind, TrainParams};
 use tieup::model::LinearModel;
 use tieup::prior::PriorParams;
 use tieup::report::{RegionEntry, SectorEntry, ShortlistReport};
@@ -62,18 +64,44 @@ fn data_dir(given: Option<&Path>) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
-/// Where the default model is: ./models/prior.json, then the source tree's.
+/// Where the default model is: ./models/default.json, then the source tree's.
 fn default_model() -> PathBuf {
-    let local = PathBuf::from("models/prior.json");
+    let local = PathBuf::from("models/default.json");
     if local.is_file() {
         return local;
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/prior.json")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json")
 }
 
 fn load_catalog(cli: &Cli) -> Result<Catalog> {
     let dir = data_dir(cli.data.as_deref());
     Catalog::load(&dir).with_context(|| format!("loading the catalog from {}", dir.display()))
+}
+
+/// Writes `text` to `path` atomically, or with `check` fails unless the file already holds it.
+fn write_or_check(
+    out: &mut dyn Write,
+    path: &Path,
+    text: &str,
+    check: bool,
+    command: &str,
+) -> Result<()> {
+    if check {
+        let existing =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        if existing != text {
+            bail!(
+                "{} is out of date with its inputs; regenerate it with `{command} --out {}`",
+                path.display(),
+                path.display()
+            );
+        }
+        writeln!(out, "{} is up to date", path.display())?;
+    } else {
+        tieup::fsutil::write_atomic(path, text.as_bytes())?;
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    Ok(())
 }
 
 /// Runs one command, writing its answer to `out`.
@@ -167,21 +195,40 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 .want_boost(a.want_boost)
                 .check()?;
             let model = tieup::prior::derive_from_dir(&params, &dir, &sectors)?;
-            if a.check {
-                let existing = std::fs::read_to_string(&a.out)
-                    .with_context(|| format!("reading {}", a.out.display()))?;
-                if existing != model.to_json() {
-                    bail!(
-                        "{} is out of date with data/survey; regenerate it with `tieup prior --out {}`",
-                        a.out.display(),
-                        a.out.display()
-                    );
-                }
-                writeln!(out, "{} is up to date", a.out.display())?;
-            } else {
-                model.save(&a.out)?;
-                writeln!(out, "wrote {}", a.out.display())?;
-            }
+            write_or_check(out, &a.out, &model.to_json(), a.check, "tieup prior")?;
+        }
+        Command::Train(a) => {
+            let catalog = load_catalog(&cli)?;
+            let prior = LinearModel::load(&a.prior)?;
+            let partnerships = catalog.read_partnerships(&a.exchanges)?;
+            let bytes = std::fs::read(&a.exchanges)
+                .with_context(|| format!("reading {}", a.exchanges.display()))?;
+            let hash = format!("{:016x}", tieup::hash::fnv1a64(&bytes));
+            let learner = match a.learner {
+                args::LearnerArg::Pointwise => LearnerKind::Pointwise,
+                args::LearnerArg::Pairwise => LearnerKind::Pairwise,
+                args::LearnerArg::PriorAnchored => LearnerKind::PriorAnchored,
+            };
+            let params = TrainParams::new(learner)
+                .seed(a.seed)
+                .negatives(a.negatives)
+                .l2(a.l2)
+                .check()?;
+            let encoder = Encoder::new(&catalog);
+            let queries = tieup::learn::training_set(&encoder, &partnerships, a.negatives, a.seed);
+            let source = a.exchanges.to_string_lossy().replace('\\', "/");
+            let model = params.fit(&queries, &prior, &source, &hash)?;
+            write_or_check(out, &a.out, &model.to_json(), a.check, "tieup train")?;
+        }
+        Command::TrainSuccess(a) => {
+            let model = SuccessModel::fit_survey_table(&a.survey, a.alpha)?;
+            write_or_check(
+                out,
+                &a.out,
+                &model.to_json(),
+                a.check,
+                "tieup train-success",
+            )?;
         }
     }
     Ok(())

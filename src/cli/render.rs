@@ -49,14 +49,16 @@ fn top_reasons(c: &tieup::report::CandidateReport, n: usize) -> String {
 /// A shortlist as an aligned table; with `explain`, every reason under each row.
 pub fn shortlist_table(out: &mut dyn Write, report: &ShortlistReport, explain: bool) -> Result<()> {
     let q = &report.query;
-    let mut title = format!(
-        "Partners for {} in {} ({} weights, model {}, {} candidates)",
-        q.region_name, q.sector_name, q.survey_sector, report.model.kind, report.n_candidates
+    let title = format!("Partners for {} in {}", q.region_name, q.sector_name);
+    let mut subtitle = format!(
+        "model {} ({} weights), {} candidates scored",
+        report.model.kind, q.survey_sector, report.n_candidates
     );
     if !q.wanted.is_empty() {
-        title.push_str(&format!("; wanted: {}", q.wanted.join(", ")));
+        subtitle.push_str(&format!("; wanted: {}", q.wanted.join(", ")));
     }
-    writeln!(out, "{title}")?;
+    writeln!(out, "{}", fit(&title, TABLE_WIDTH).trim_end())?;
+    writeln!(out, "{}", fit(&subtitle, TABLE_WIDTH).trim_end())?;
     writeln!(
         out,
         "{} {} {} {} top reasons",
