@@ -15,6 +15,7 @@
 //! # Ok::<(), tieup::error::Error>(())
 //! ```
 
+pub mod application;
 pub mod catalog;
 pub mod csvin;
 pub mod error;
