@@ -275,11 +275,7 @@ impl<'a> Encoder<'a> {
         let sector = query.sector;
         let mut x = [0.0; N_FEATURES];
         x[idx::SAME_AREA] = catalog.strength(candidate, sector);
-        x[idx::SIMILARITY] = self
-            .profiles
-            .row(japan)
-            .dot(&self.profiles.row(candidate))
-            .clamp(0.0, 1.0);
+        x[idx::SIMILARITY] = self.similarity(japan, candidate);
         x[idx::SUPPLEMENTAL] = self.supplemental(query, candidate).map_or(0.0, |(v, _)| v);
         for t in 0..TRAITS.len() {
             x[idx::FIRST_TRAIT + t] = catalog.trait_value(candidate, t);
@@ -287,9 +283,22 @@ impl<'a> Encoder<'a> {
         x[idx::DEMAND] = catalog.trait_value(candidate, idx::DEMAND - idx::FIRST_TRAIT)
             * catalog.strength(japan, sector);
         x[idx::EXCHANGE] = self.exchange(query, candidate).map_or(0.0, |(v, _)| v);
-        x[idx::COMMUNICATION] =
-            geo::communication_cost(&catalog.regions[japan], &catalog.regions[candidate]).total;
+        x[idx::COMMUNICATION] = self.communication(japan, candidate);
         x
+    }
+
+    /// Cosine similarity of two regions' leaf-sector profiles, in [0, 1].
+    pub fn similarity(&self, japan: usize, candidate: usize) -> f64 {
+        self.profiles
+            .row(japan)
+            .dot(&self.profiles.row(candidate))
+            .clamp(0.0, 1.0)
+    }
+
+    /// Communication cost between a Japanese region and a candidate, in [0, 1].
+    pub fn communication(&self, japan: usize, candidate: usize) -> f64 {
+        let regions = &self.catalog.regions;
+        geo::communication_cost(&regions[japan], &regions[candidate]).total
     }
 
     /// Best complementary sector: (value, sector position).

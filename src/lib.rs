@@ -23,6 +23,7 @@ pub mod features;
 pub mod fsutil;
 pub mod geo;
 pub mod hash;
+pub mod kernel;
 pub mod learn;
 pub mod lookup;
 pub mod model;
@@ -30,6 +31,7 @@ pub mod prior;
 pub mod provenance;
 pub mod rank;
 pub mod report;
+pub mod score;
 pub mod sector;
 pub mod survey;
 

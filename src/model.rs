@@ -1,9 +1,10 @@
 //! Linear scoring models and their file format.
 //!
 //! A model gives each feature a weight, by survey sector where it has sector-specific weights
-//! and from `default` otherwise. Score = Σ_f w_f · x'_f, where x' is the feature value after
-//! the model's scaling (x / scale; none for the prior); the terms are the contributions shown to users,
-//! so contributions always add up to the score.
+//! and from `default` otherwise. Learned weights are stored in scaled units (feature / scale,
+//! the scaling fitted on the training data); [`LinearModel::weights_for`] turns them into raw
+//! units, so that Score = Σ_f w_f · x_f over the raw features. The terms are the
+//! contributions shown to users, so contributions always add up to the score.
 //!
 //! The model file (`models/*.json`) is a versioned format owned by this module: it carries
 //! the feature schema and its fingerprint, and a file for another schema is refused.
@@ -20,10 +21,10 @@ pub const MODEL_FORMAT: &str = "tieup-model";
 /// Current model file format version.
 pub const MODEL_FORMAT_VERSION: u32 = 1;
 
-/// Feature scaling fitted on training data. Scoring uses x' = x / scale: the mean is kept for
-/// reference but not subtracted, so that a contribution is measured from a zero feature value
-/// (a negative weight always gives a negative contribution, and ranks are unaffected since
-/// centring only adds a constant per query).
+/// Feature scaling fitted on training data: stored weights apply to x / scale. The mean is
+/// kept for reference but not subtracted, so that a contribution is measured from a zero
+/// feature value (a negative weight always gives a negative contribution; ranks are
+/// unaffected since centring only adds a constant per query).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scaling {
     /// Per-feature mean, schema order.
@@ -89,8 +90,10 @@ struct WeightsFile {
 }
 
 impl LinearModel {
-    /// The weights used for a query: the survey sector's own (or the default), with each
-    /// wanted feature raised by `want_boost` × the largest |weight| in its direction.
+    /// The weights used for a query, in raw feature units: the survey sector's own (or the
+    /// default), each wanted feature raised by `want_boost` × the largest |weight| in its
+    /// direction, then divided by the model's feature scale (so that a score is simply
+    /// Σ_f w_f · x_f over the raw features, and every scorer computes it the same way).
     pub fn weights_for(&self, sectors: &SectorTable, query: &Query) -> [f64; N_FEATURES] {
         let root = &sectors.get(sectors.survey_root(query.sector)).id;
         let mut w = *self
@@ -104,15 +107,12 @@ impl LinearModel {
         for f in wanted {
             w[f] += f64::from(FEATURES[f].direction) * self.want_boost * largest;
         }
-        w
-    }
-
-    /// Applies the model's scaling to one feature row.
-    pub fn scale(&self, x: &[f64; N_FEATURES]) -> [f64; N_FEATURES] {
-        match &self.scaling {
-            None => *x,
-            Some(s) => std::array::from_fn(|f| x[f] / s.scale[f]),
+        if let Some(s) = &self.scaling {
+            for (f, weight) in w.iter_mut().enumerate() {
+                *weight /= s.scale[f];
+            }
         }
+        w
     }
 
     /// Serialises the model as pretty JSON (stable key order, trailing newline).

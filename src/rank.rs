@@ -30,7 +30,7 @@ pub struct RankedCandidate {
 pub struct Shortlist {
     /// The query.
     pub query: Query,
-    /// The weights used (after wanted-trait boosts).
+    /// The weights used, in raw feature units (after wanted-trait boosts and scaling).
     pub weights: [f64; N_FEATURES],
     /// How many candidates were scored.
     pub n_candidates: usize,
@@ -38,15 +38,19 @@ pub struct Shortlist {
     pub candidates: Vec<RankedCandidate>,
 }
 
-/// Score and contributions of one feature row under `weights`.
+/// Score and contributions of one raw feature row under raw-unit `weights`
+/// ([`LinearModel::weights_for`]). The score is the sum of the contributions in schema order;
+/// the batch kernel computes the same sum in the same order, so both agree to the bit.
 pub fn score_row(
-    model: &LinearModel,
     weights: &[f64; N_FEATURES],
     features: &[f64; N_FEATURES],
 ) -> (f64, [f64; N_FEATURES]) {
-    let scaled = model.scale(features);
-    let contributions: [f64; N_FEATURES] = std::array::from_fn(|f| weights[f] * scaled[f]);
-    (contributions.iter().sum(), contributions)
+    let contributions: [f64; N_FEATURES] = std::array::from_fn(|f| weights[f] * features[f]);
+    let mut score = 0.0;
+    for c in contributions {
+        score += c;
+    }
+    (score, contributions)
 }
 
 /// Orders candidates: higher score first, then smaller region id.
@@ -69,7 +73,7 @@ pub fn shortlist(
         .overseas()
         .map(|candidate| {
             let features = encoder.encode_one(query, candidate);
-            let (score, contributions) = score_row(model, &weights, &features);
+            let (score, contributions) = score_row(&weights, &features);
             (score, candidate, features, contributions)
         })
         .collect();

@@ -6,4 +6,5 @@
 mod cli;
 mod loader;
 mod model;
+mod score;
 mod util;

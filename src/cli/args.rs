@@ -13,6 +13,23 @@ Exit codes:
 
 Data: --data DIR, else $TIEUP_DATA, else ./data, else the data/ shipped with the source.";
 
+const SCORE_HELP: &str = "\
+Input: CSV or JSON Lines with application_id, japan_region, sector and optional fiscal_year,
+objectives, desired_traits, implementation_bodies, commitment, preparation, continuation_years,
+mediator, core_company, support_tools (see data/applications.example.csv and data/README.md).
+
+Output (written to a temporary file and renamed at the end): CSV, one row per application and
+rank, or JSON Lines, one object per application, in input order. Invalid rows go to the rejects
+file (default: OUT with .rejects.csv) with their line number and reason; valid rows are still
+scored.
+
+Exit codes:
+  0  every row scored
+  1  failure (a file could not be read or written)
+  2  invalid arguments (e.g. --out equal to the input)
+  4  the input, data or model file is not usable (empty, not CSV/JSONL, malformed)
+  5  some rows were rejected (see the rejects file); the others were scored";
+
 /// Recommends overseas partner regions for a Japanese region and sector, and explains why.
 #[derive(Debug, Parser)]
 #[command(name = "tieup", version, about, after_help = AFTER_HELP)]
@@ -46,6 +63,9 @@ pub enum Command {
     /// Learn ranking weights from past partnerships and their outcomes.
     #[command(after_help = AFTER_HELP)]
     Train(TrainArgs),
+    /// Score a batch of tie-up applications: shortlist, success likelihood, checklist.
+    #[command(after_help = SCORE_HELP)]
+    Score(ScoreArgs),
     /// Train the success-likelihood model from outcomes.
     #[command(name = "train-success", after_help = AFTER_HELP)]
     TrainSuccess(TrainSuccessArgs),
@@ -89,6 +109,44 @@ pub struct TrainArgs {
     /// Do not write: fail if OUT differs from what would be written.
     #[arg(long)]
     pub check: bool,
+}
+
+/// Batch output formats.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum BatchFormatArg {
+    /// One row per application and rank.
+    Csv,
+    /// One JSON object per application.
+    Jsonl,
+}
+
+/// Arguments of `score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Applications, CSV or JSON Lines.
+    #[arg(long, value_name = "FILE")]
+    pub applications: PathBuf,
+    /// Ranking model (default: models/default.json).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Success-likelihood model.
+    #[arg(long, value_name = "FILE", default_value = "models/success.json")]
+    pub success_model: PathBuf,
+    /// Candidates per application.
+    #[arg(long, short = 'k', default_value_t = 10)]
+    pub top: usize,
+    /// Output file.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Output format (default: from the --out extension, .jsonl for JSON Lines, else CSV).
+    #[arg(long, value_enum)]
+    pub format: Option<BatchFormatArg>,
+    /// Rejected rows with line numbers and reasons (default: OUT with .rejects.csv).
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Applications scored together (bounds memory).
+    #[arg(long, default_value_t = 4096)]
+    pub chunk_size: usize,
 }
 
 /// Arguments of `train-success`.

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod render;
+pub mod score;
 
 use anyhow::{Context, Result, bail};
 use args::{Cli, Command, Format, KindArg};
@@ -20,11 +21,16 @@ use tieup::report::{RegionEntry, SectorEntry, ShortlistReport};
 pub const EXIT_UNKNOWN_NAME: u8 = 3;
 /// Exit code: a malformed data or model file.
 pub const EXIT_BAD_INPUT_FILE: u8 = 4;
+/// Exit code: batch scoring rejected some rows (the others were scored).
+pub const EXIT_REJECTS: u8 = 5;
 /// Exit code: any other failure (IO, ...).
 pub const EXIT_FAILURE: u8 = 1;
 
 /// Maps an error to the documented exit code.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
+    if error.downcast_ref::<score::RowsRejected>().is_some() {
+        return EXIT_REJECTS;
+    }
     for cause in error.chain() {
         if let Some(e) = cause.downcast_ref::<tieup::Error>() {
             return match e {
@@ -50,7 +56,7 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 /// Where the data directory is: --data, then $TIEUP_DATA, then ./data, then the source tree's.
-fn data_dir(given: Option<&Path>) -> PathBuf {
+pub(crate) fn data_dir(given: Option<&Path>) -> PathBuf {
     if let Some(dir) = given {
         return dir.to_path_buf();
     }
@@ -65,7 +71,7 @@ fn data_dir(given: Option<&Path>) -> PathBuf {
 }
 
 /// Where the default model is: ./models/default.json, then the source tree's.
-fn default_model() -> PathBuf {
+pub(crate) fn default_model() -> PathBuf {
     let local = PathBuf::from("models/default.json");
     if local.is_file() {
         return local;
@@ -73,7 +79,7 @@ fn default_model() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json")
 }
 
-fn load_catalog(cli: &Cli) -> Result<Catalog> {
+pub(crate) fn load_catalog(cli: &Cli) -> Result<Catalog> {
     let dir = data_dir(cli.data.as_deref());
     Catalog::load(&dir).with_context(|| format!("loading the catalog from {}", dir.display()))
 }
@@ -220,6 +226,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let model = params.fit(&queries, &prior, &source, &hash)?;
             write_or_check(out, &a.out, &model.to_json(), a.check, "tieup train")?;
         }
+        Command::Score(a) => return score::run(&cli, a),
         Command::TrainSuccess(a) => {
             let model = SuccessModel::fit_survey_table(&a.survey, a.alpha)?;
             write_or_check(

@@ -1,0 +1,129 @@
+//! `tieup score`: batch scoring with atomic outputs, a rejects file and a progress bar.
+
+use super::args::{BatchFormatArg, Cli, ScoreArgs};
+use anyhow::{Context, Result, bail};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use tieup::application::ApplicationReader;
+use tieup::features::Encoder;
+use tieup::fsutil::AtomicFile;
+use tieup::kernel::FeatureTables;
+use tieup::learn::success::SuccessModel;
+use tieup::model::LinearModel;
+use tieup::report::{BatchFormat, BatchWriter};
+use tieup::score::{BatchConfig, score_batch};
+
+/// A batch that finished with rejected rows (mapped to exit code 5).
+#[derive(Debug, thiserror::Error)]
+#[error("{0} row(s) rejected; see {1}")]
+pub struct RowsRejected(pub u64, pub String);
+
+/// The absolute form of a path that may not exist yet.
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let parent = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    parent
+        .canonicalize()
+        .map(|d| d.join(path.file_name().unwrap_or_default()))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Runs `tieup score`.
+pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
+    if a.top == 0 {
+        bail!("--top must be at least 1");
+    }
+    let rejects_path = a.rejects.clone().unwrap_or_else(|| {
+        let mut name = a.out.file_stem().unwrap_or_default().to_os_string();
+        name.push(".rejects.csv");
+        a.out.with_file_name(name)
+    });
+    let input = absolute(&a.applications);
+    for (what, path) in [("--out", &a.out), ("--rejects", &rejects_path)] {
+        if absolute(path) == input {
+            return Err(tieup::Error::InvalidParam {
+                name: "output path",
+                value: path.display().to_string(),
+                reason: format!("{what} is the input file; the input is never overwritten"),
+            }
+            .into());
+        }
+    }
+    if absolute(&a.out) == absolute(&rejects_path) {
+        bail!("--out and --rejects name the same file");
+    }
+    let format = match a.format {
+        Some(BatchFormatArg::Csv) => BatchFormat::Csv,
+        Some(BatchFormatArg::Jsonl) => BatchFormat::JsonLines,
+        None => match a.out.extension().and_then(|e| e.to_str()) {
+            Some("jsonl" | "ndjson") => BatchFormat::JsonLines,
+            _ => BatchFormat::Csv,
+        },
+    };
+    let catalog = super::load_catalog(cli)?;
+    let model_path = a.model.clone().unwrap_or_else(super::default_model);
+    let model = LinearModel::load(&model_path)?;
+    let success = SuccessModel::load(&a.success_model)?;
+    let encoder = Encoder::new(&catalog);
+    let mut tables = FeatureTables::new(&encoder);
+    let reader = ApplicationReader::open(&catalog, &a.applications)?;
+    let output = AtomicFile::create(&a.out)?;
+    let rejects = AtomicFile::create(&rejects_path)?;
+    let mut writer = BatchWriter::new(&catalog, format, output, Some(rejects))?;
+    let show = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let bar = if show {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos} applications read ({per_sec}) {elapsed}",
+            )
+            .expect("valid template"),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let started = std::time::Instant::now();
+    let config = BatchConfig {
+        top_k: a.top,
+        chunk_size: a.chunk_size.max(1),
+    };
+    let summary = score_batch(
+        reader,
+        &mut tables,
+        &model,
+        &success,
+        config,
+        &mut writer,
+        &mut |rows| bar.set_position(rows),
+    )
+    .with_context(|| format!("scoring {}", a.applications.display()))?;
+    bar.finish_and_clear();
+    let (output, rejects) = writer.finish()?;
+    output.commit()?;
+    let rejects = rejects.expect("rejects writer");
+    let seconds = started.elapsed().as_secs_f64();
+    let rate = summary.pairs as f64 / seconds.max(1e-9);
+    let mut err = std::io::stderr().lock();
+    writeln!(
+        err,
+        "scored {} of {} applications ({} candidate pairs, {:.1} M pairs/s) in {:.2} s -> {}",
+        summary.scored,
+        summary.rows,
+        summary.pairs,
+        rate / 1e6,
+        seconds,
+        a.out.display()
+    )?;
+    // Always replace the rejects file, so a stale one from an earlier run never misleads.
+    rejects.commit()?;
+    if summary.rejected > 0 {
+        return Err(RowsRejected(summary.rejected, rejects_path.display().to_string()).into());
+    }
+    Ok(())
+}
