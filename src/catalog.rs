@@ -895,5 +895,24 @@ fn resolve_parents(
         };
         regions[child].parent = Some(parent_position);
     }
+    // A parent chain must end: walking up from any region never returns to it.
+    for start in 0..regions.len() {
+        let mut at = regions[start].parent;
+        let mut steps = 0;
+        while let Some(p) = at {
+            steps += 1;
+            if p == start || steps > regions.len() {
+                return Err(DataError {
+                    file: path.to_path_buf(),
+                    line: None,
+                    column: Some((column.to_string(), column_index + 1)),
+                    message: format!("region '{}' is its own ancestor", regions[start].id),
+                    fix: format!("break the cycle in the {column} column"),
+                }
+                .into());
+            }
+            at = regions[p].parent;
+        }
+    }
     Ok(())
 }

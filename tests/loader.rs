@@ -198,3 +198,15 @@ fn error_display_names_file_line_and_column() {
         "{text}"
     );
 }
+
+#[test]
+fn parent_cycle_is_refused() {
+    let dir = fixture_copy();
+    edit(dir.path(), "overseas_regions.csv", |t| {
+        t.replacen("IT,,nuts2", "IT,milan,nuts2", 1)
+    });
+    let Err(Error::Data(e)) = Catalog::load(dir.path()) else {
+        panic!("expected a data error")
+    };
+    assert!(e.message.contains("its own ancestor"), "{e}");
+}
