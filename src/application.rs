@@ -61,6 +61,27 @@ pub const OBJECTIVES: [(&str, &[usize]); 7] = [
     ("complementary_cluster", &[idx::SUPPLEMENTAL]),
 ];
 
+/// The features an objective wants most; unknown objectives list the known ones.
+pub fn objective_features(name: &str) -> Result<&'static [usize]> {
+    let key = crate::lookup::normalize(name).replace(' ', "_");
+    OBJECTIVES
+        .iter()
+        .find(|(o, _)| *o == key)
+        .map(|(_, features)| *features)
+        .ok_or_else(|| {
+            let mut ranked: Vec<(f64, &str)> = OBJECTIVES
+                .iter()
+                .map(|(o, _)| (strsim::normalized_levenshtein(&key, o), *o))
+                .collect();
+            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            Error::UnknownName {
+                kind: "objective",
+                query: name.to_string(),
+                suggestions: ranked.iter().take(3).map(|(_, o)| o.to_string()).collect(),
+            }
+        })
+}
+
 /// One valid application.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Application {

@@ -197,10 +197,15 @@ pub struct ShortlistArgs {
     /// advanced_technology, japan_tech_demand, existing_exchange, communication_cost).
     #[arg(long, value_name = "TRAIT")]
     pub want: Vec<String>,
+    /// An objective of the partnership (repeatable): joint_development, technology_import,
+    /// market_development, technology_export, design, procurement, complementary_cluster.
+    /// Each raises the weights of the features it needs.
+    #[arg(long, value_name = "OBJECTIVE")]
+    pub objective: Vec<String>,
     /// Count only partnerships that started before this fiscal year as existing exchange.
     #[arg(long, value_name = "FY")]
     pub before_year: Option<u16>,
-    /// Model file (default: models/prior.json).
+    /// Model file (default: models/default.json).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
     /// Output format.

@@ -131,6 +131,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     query.wanted.push(find_feature(item.trim())?);
                 }
             }
+            for objective in &a.objective {
+                let features = tieup::application::objective_features(objective)?;
+                query.wanted.extend_from_slice(features);
+            }
             query.before_year = a.before_year;
             let encoder = Encoder::new(&catalog);
             let list = tieup::rank::shortlist(&encoder, &model, &query, a.top)?;
@@ -228,7 +232,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Command::Score(a) => return score::run(&cli, a),
         Command::TrainSuccess(a) => {
-            let model = SuccessModel::fit_survey_table(&a.survey, a.alpha)?;
+            let model = match &a.outcomes {
+                Some(path) => SuccessModel::fit_outcomes_file(path, a.alpha)?,
+                None => SuccessModel::fit_survey_table(&a.survey, a.alpha)?,
+            };
             write_or_check(
                 out,
                 &a.out,

@@ -305,6 +305,85 @@ impl SuccessModel {
         )
     }
 
+    /// Trains on an agency's own outcomes: a CSV with an `outcome` column (`during`, `after`,
+    /// `not_yet`) and any of `commitment`, `preparation`, `continuation_years`,
+    /// `implementation_bodies`, `core_company`, `mediator`, `partner_fit` (the application
+    /// columns; missing columns or empty cells are unknown).
+    pub fn fit_outcomes_file(path: &Path, alpha: f64) -> Result<Self> {
+        use crate::csvin::CsvFile;
+        let file = CsvFile::open(path, &["outcome"])?;
+        let mut inputs = Vec::new();
+        let mut outcomes = Vec::new();
+        for row in file.rows() {
+            let outcome = row.required("outcome")?;
+            let class = CLASSES.iter().position(|c| *c == outcome).ok_or_else(|| {
+                row.cell_error(
+                    "outcome",
+                    format!("unknown outcome '{outcome}'"),
+                    "use during, after or not_yet",
+                )
+            })?;
+            let commitment = Commitment::parse(row.text("commitment")).ok_or_else(|| {
+                row.cell_error(
+                    "commitment",
+                    format!("'{}' is not a commitment", row.text("commitment")),
+                    "use sufficient, partial or unknown",
+                )
+            })?;
+            let tri = |column: &str| -> Result<Option<bool>> {
+                match row.text(column).to_ascii_lowercase().as_str() {
+                    "" | "unknown" => Ok(None),
+                    "true" | "yes" | "y" | "1" => Ok(Some(true)),
+                    "false" | "no" | "n" | "0" => Ok(Some(false)),
+                    other => Err(row.cell_error(
+                        column,
+                        format!("'{other}' is not true or false"),
+                        "write true, false or leave empty",
+                    )),
+                }
+            };
+            let number = |column: &str, high: f64| -> Result<Option<f64>> {
+                if row.text(column).is_empty() {
+                    Ok(None)
+                } else {
+                    row.number_in(column, 0.0, high).map(Some)
+                }
+            };
+            let mut bodies = Vec::new();
+            for name in row.list("implementation_bodies") {
+                let key = crate::lookup::normalize(&name).replace(' ', "_");
+                bodies.push(BODY_KINDS.iter().position(|b| *b == key).ok_or_else(|| {
+                    row.cell_error(
+                        "implementation_bodies",
+                        format!("unknown body '{name}'"),
+                        &format!("use {}", BODY_KINDS.join(", ")),
+                    )
+                })?);
+            }
+            inputs.push(
+                SuccessInputs {
+                    commitment,
+                    preparation: tri("preparation")?,
+                    continuation_years: number("continuation_years", 50.0)?,
+                    bodies,
+                    core_company: tri("core_company")?,
+                    mediator: tri("mediator")?,
+                    partner_fit: number("partner_fit", 1.0)?,
+                }
+                .encode(),
+            );
+            outcomes.push(class);
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::fit(
+            &inputs,
+            &outcomes,
+            alpha,
+            &path.to_string_lossy().replace('\\', "/"),
+            &format!("{:016x}", crate::hash::fnv1a64(&bytes)),
+        )
+    }
+
     /// Outcome probabilities for one application.
     pub fn predict(&self, inputs: &SuccessInputs) -> SuccessProbabilities {
         let [during, after, not_yet] = self.predict_encoded(&inputs.encode());
@@ -476,6 +555,44 @@ mod tests {
         );
         let back: SuccessModel = serde_json::from_str(&model.to_json()).unwrap();
         assert_eq!(back, model);
+    }
+
+    #[test]
+    fn outcomes_file_learns_a_mediator_effect() {
+        // Projects with a mediator succeed during the project far more often.
+        let mut text = String::from("application_id,commitment,mediator,outcome\n");
+        for i in 0..300 {
+            let mediator = i % 2 == 0;
+            let outcome = match (mediator, i % 10) {
+                (true, 0..=6) | (false, 0..=1) => "during",
+                (_, 2..=5) => "after",
+                _ => "not_yet",
+            };
+            text.push_str(&format!("a{i},partial,{mediator},{outcome}\n"));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outcomes.csv");
+        std::fs::write(&path, text).unwrap();
+        let model = SuccessModel::fit_outcomes_file(&path, 1e-3).unwrap();
+        let with = model.predict(&SuccessInputs {
+            commitment: Commitment::Partial,
+            mediator: Some(true),
+            ..SuccessInputs::unknown()
+        });
+        let without = model.predict(&SuccessInputs {
+            commitment: Commitment::Partial,
+            mediator: Some(false),
+            ..SuccessInputs::unknown()
+        });
+        assert!(
+            with.during > without.during + 0.2,
+            "{with:?} vs {without:?}"
+        );
+        std::fs::write(&path, "outcome,mediator\nduring,perhaps\n").unwrap();
+        let err = SuccessModel::fit_outcomes_file(&path, 1e-3)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("outcomes.csv:2: column 2 (mediator)"), "{err}");
     }
 
     #[test]
