@@ -159,6 +159,11 @@ pub struct TrainSuccessArgs {
         default_value = "data/survey/commitment_vs_achievement.csv"
     )]
     pub survey: PathBuf,
+    /// Train on your own outcomes instead: a CSV with an `outcome` column (during, after,
+    /// not_yet) and application columns (commitment, preparation, continuation_years,
+    /// implementation_bodies, core_company, mediator) and optionally partner_fit.
+    #[arg(long, value_name = "FILE", conflicts_with = "survey")]
+    pub outcomes: Option<PathBuf>,
     /// Where to write the model.
     #[arg(long, value_name = "FILE", default_value = "models/success.json")]
     pub out: PathBuf,
