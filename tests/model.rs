@@ -72,16 +72,26 @@ fn not_a_model_is_refused() {
 #[test]
 fn every_checked_in_model_version_still_loads() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models");
-    let mut n = 0;
+    let (mut ranking, mut success) = (0, 0);
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        let model = LinearModel::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(!model.sector_weights.is_empty());
-        n += 1;
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("success-") {
+            let model = tieup::learn::success::SuccessModel::load(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let p = model.predict(&tieup::learn::success::SuccessInputs::unknown());
+            assert!((p.during + p.after + p.not_yet - 1.0).abs() < 1e-9);
+            success += 1;
+        } else {
+            let model =
+                LinearModel::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(!model.sector_weights.is_empty());
+            ranking += 1;
+        }
     }
     assert!(
-        n >= 1,
-        "tests/models holds at least one model per format version"
+        ranking >= 1 && success >= 1,
+        "tests/models holds a ranking and a success model of each format version"
     );
 }
 
