@@ -543,17 +543,27 @@ impl<R: Read> Iterator for ApplicationReader<'_, R> {
     }
 }
 
-/// Parses yes/no answers: true/false, yes/no, 1/0, y/n; empty is unknown.
-fn boolean(text: Option<&str>, column: &str) -> std::result::Result<Option<bool>, String> {
-    match text.map(|t| t.to_ascii_lowercase()) {
-        None => Ok(None),
-        Some(t) => match t.as_str() {
-            "true" | "yes" | "y" | "1" => Ok(Some(true)),
-            "false" | "no" | "n" | "0" => Ok(Some(false)),
-            "unknown" | "" => Ok(None),
-            _ => Err(format!("{column}: '{t}' is not true or false")),
-        },
+/// Parses a yes/no answer: true/false, yes/no, y/n, 1/0 (any case); empty or `unknown` is
+/// `Some(None)`; anything else is `None`.
+///
+/// ```
+/// use tieup::application::parse_bool;
+/// assert_eq!(parse_bool("Yes"), Some(Some(true)));
+/// assert_eq!(parse_bool(""), Some(None));
+/// assert_eq!(parse_bool("maybe"), None);
+/// ```
+pub fn parse_bool(text: &str) -> Option<Option<bool>> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" => Some(Some(true)),
+        "false" | "no" | "n" | "0" => Some(Some(false)),
+        "unknown" | "" => Some(None),
+        _ => None,
     }
+}
+
+fn boolean(text: Option<&str>, column: &str) -> std::result::Result<Option<bool>, String> {
+    let text = text.unwrap_or("");
+    parse_bool(text).ok_or_else(|| format!("{column}: '{text}' is not true or false"))
 }
 
 /// Finds an implementation-body kind by name or a common alias.

@@ -7,29 +7,9 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::io(path, std::io::Error::other("not a file path")))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    file.commit()
 }
 
 /// A file written through a temporary sibling and renamed into place by
@@ -70,8 +50,14 @@ impl AtomicFile {
         let file = writer
             .into_inner()
             .map_err(|e| Error::io(&self.path, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&self.path, e))?;
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))
+        let result = file
+            .sync_all()
+            .and_then(|()| std::fs::rename(&self.tmp, &self.path));
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&self.tmp);
+            return Err(Error::io(&self.path, e));
+        }
+        Ok(())
     }
 }
 

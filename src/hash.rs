@@ -14,3 +14,14 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
     }
     hash
 }
+
+/// FNV-1a 64 digest of a file's bytes, as 16 hex digits (the data hash stored in models).
+pub fn file_digest(path: &std::path::Path) -> crate::Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    Ok(digest(&bytes))
+}
+
+/// FNV-1a 64 digest of bytes, as 16 hex digits.
+pub fn digest(bytes: &[u8]) -> String {
+    format!("{:016x}", fnv1a64(bytes))
+}

@@ -241,7 +241,7 @@ pub fn derive_from_dir(
     let obstacles = CountTable::load(&obstacles_path, "obstacle")?;
     let mut bytes = std::fs::read(&traits_path).map_err(|e| Error::io(&traits_path, e))?;
     bytes.extend(std::fs::read(&obstacles_path).map_err(|e| Error::io(&obstacles_path, e))?);
-    let hash = format!("{:016x}", crate::hash::fnv1a64(&bytes));
+    let hash = crate::hash::digest(&bytes);
     params.derive(&traits, &obstacles, sectors, hash)
 }
 

@@ -211,9 +211,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let catalog = load_catalog(&cli)?;
             let prior = LinearModel::load(&a.prior)?;
             let partnerships = catalog.read_partnerships(&a.exchanges)?;
-            let bytes = std::fs::read(&a.exchanges)
-                .with_context(|| format!("reading {}", a.exchanges.display()))?;
-            let hash = format!("{:016x}", tieup::hash::fnv1a64(&bytes));
+            let hash = tieup::hash::file_digest(&a.exchanges)?;
             let learner = match a.learner {
                 args::LearnerArg::Pointwise => LearnerKind::Pointwise,
                 args::LearnerArg::Pairwise => LearnerKind::Pairwise,

@@ -386,18 +386,9 @@ impl TrainValidParams {
             }
             LearnerKind::Pairwise => {
                 let pairs = pairs(queries, &scaling);
-                let zeros = Array1::zeros(N_FEATURES);
                 let offsets = Array1::zeros(pairs.weights.len());
                 let lambda = Array1::from_elem(N_FEATURES, self.l2);
-                let solution = newton::Problem {
-                    d: pairs.d.view(),
-                    a: pairs.weights.view(),
-                    o: offsets.view(),
-                    lambda: lambda.view(),
-                    centre: zeros.view(),
-                }
-                .solve(self.max_iterations, 1e-9);
-                record_solution(&mut metrics, &solution, &scaling, pairs.weights.len());
+                let solution = self.solve(&pairs, &offsets, &lambda, &scaling, &mut metrics);
                 (
                     to_array(&solution.v),
                     BTreeMap::new(),
@@ -426,19 +417,10 @@ impl TrainValidParams {
                     .zip(&pairs.query)
                     .map(|(d, &q)| d.iter().zip(anchors[q].iter()).map(|(a, b)| a * b).sum())
                     .collect();
-                let zeros = Array1::zeros(N_FEATURES);
                 // The pull toward the prior is measured in raw feature units (every feature
                 // lies in [0, 1]): λ‖Δw_raw‖² = Σ_f (λ / scale_f²) Δw_scaled,f².
                 let lambda: Array1<f64> = scaling.scale.iter().map(|s| self.l2 / (s * s)).collect();
-                let solution = newton::Problem {
-                    d: pairs.d.view(),
-                    a: pairs.weights.view(),
-                    o: offsets.view(),
-                    lambda: lambda.view(),
-                    centre: zeros.view(),
-                }
-                .solve(self.max_iterations, 1e-9);
-                record_solution(&mut metrics, &solution, &scaling, pairs.weights.len());
+                let solution = self.solve(&pairs, &offsets, &lambda, &scaling, &mut metrics);
                 for (f, spec) in FEATURES.iter().enumerate() {
                     metrics.insert(
                         format!("shift.{}", spec.name),
@@ -477,6 +459,29 @@ impl TrainValidParams {
                 metrics,
             },
         })
+    }
+
+    /// Minimises the pairwise logistic loss with offsets and per-feature L2 toward zero,
+    /// recording loss, iterations and standard errors.
+    fn solve(
+        &self,
+        pairs: &Pairs,
+        offsets: &Array1<f64>,
+        lambda: &Array1<f64>,
+        scaling: &Scaling,
+        metrics: &mut BTreeMap<String, f64>,
+    ) -> newton::Solution {
+        let zeros = Array1::zeros(N_FEATURES);
+        let solution = newton::Problem {
+            d: pairs.d.view(),
+            a: pairs.weights.view(),
+            o: offsets.view(),
+            lambda: lambda.view(),
+            centre: zeros.view(),
+        }
+        .solve(self.max_iterations, 1e-9);
+        record_solution(metrics, &solution, scaling, pairs.weights.len());
+        solution
     }
 
     fn fit_pointwise(

@@ -295,13 +295,12 @@ impl SuccessModel {
                 }
             }
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         Self::fit(
             &inputs,
             &outcomes,
             alpha,
             "JETRO 2008 survey: commitment_vs_achievement.csv (98 answers; only commitment observed)",
-            &format!("{:016x}", crate::hash::fnv1a64(&bytes)),
+            &crate::hash::file_digest(path)?,
         )
     }
 
@@ -331,16 +330,13 @@ impl SuccessModel {
                 )
             })?;
             let tri = |column: &str| -> Result<Option<bool>> {
-                match row.text(column).to_ascii_lowercase().as_str() {
-                    "" | "unknown" => Ok(None),
-                    "true" | "yes" | "y" | "1" => Ok(Some(true)),
-                    "false" | "no" | "n" | "0" => Ok(Some(false)),
-                    other => Err(row.cell_error(
+                crate::application::parse_bool(row.text(column)).ok_or_else(|| {
+                    row.cell_error(
                         column,
-                        format!("'{other}' is not true or false"),
+                        format!("'{}' is not true or false", row.text(column)),
                         "write true, false or leave empty",
-                    )),
-                }
+                    )
+                })
             };
             let number = |column: &str, high: f64| -> Result<Option<f64>> {
                 if row.text(column).is_empty() {
@@ -374,13 +370,12 @@ impl SuccessModel {
             );
             outcomes.push(class);
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         Self::fit(
             &inputs,
             &outcomes,
             alpha,
             &path.to_string_lossy().replace('\\', "/"),
-            &format!("{:016x}", crate::hash::fnv1a64(&bytes)),
+            &crate::hash::file_digest(path)?,
         )
     }
 
