@@ -22,6 +22,7 @@ pub mod features;
 pub mod fsutil;
 pub mod geo;
 pub mod hash;
+pub mod import;
 pub mod learn;
 pub mod lookup;
 pub mod model;
