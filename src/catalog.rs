@@ -4,6 +4,13 @@
 //! Regions of both kinds share one index space (Japanese first, then overseas), so that the
 //! strength matrix has one row per region. Missing values have a documented reading
 //! (see [`Catalog::strength`]); nothing is silently zero without that rule.
+//!
+//! Files under `data/derived/` (written by `tieup catalog rebuild` and `tieup catalog import`)
+//! are overlays read after the curated files: `strengths_*.csv` (a statistics value replaces
+//! the curated one for the same region and sector), `sector_relatedness.csv` (statistics
+//! replace curated relatedness pair by pair), `region_geo.csv` (better coordinates for
+//! administrative regions) and `twin_ties.csv` (twin-city links). [`Catalog::load_curated`]
+//! reads the curated files alone.
 
 use crate::csvin::CsvFile;
 use crate::error::{DataError, Error, Result};
@@ -126,6 +133,24 @@ pub struct ValueSource {
     pub note: String,
 }
 
+/// Twin-city links between a Japanese and an overseas region (from `derived/twin_ties.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TwinTie {
+    /// Position of the Japanese region.
+    pub japan_region: usize,
+    /// Position of the overseas region.
+    pub overseas_region: usize,
+    /// Number of twin-city links between places in them.
+    pub links: u32,
+    /// Some of the linked places, for explanations.
+    pub examples: String,
+    /// Where the links come from (`wikidata:p190:2016`).
+    pub source: String,
+}
+
+/// The directory of derived overlay files inside a catalog directory.
+pub const DERIVED_DIR: &str = "derived";
+
 /// Counts of values by origin, for coverage reports.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct CatalogStats {
@@ -147,6 +172,16 @@ pub struct CatalogStats {
     pub traits: BTreeMap<String, usize>,
     /// Past partnerships.
     pub partnerships: usize,
+    /// Regions with at least one statistics-based strength, by provenance.
+    pub regions_with_statistics: BTreeMap<String, usize>,
+    /// Curated strength rows replaced by a statistics value.
+    pub curated_strengths_overridden: usize,
+    /// Explicit sector-relatedness pairs by provenance.
+    pub relatedness: BTreeMap<String, usize>,
+    /// Regions whose coordinates come from a derived centroid.
+    pub geo_overrides: usize,
+    /// Japanese–overseas region pairs with twin-city links.
+    pub twin_ties: usize,
 }
 
 /// Everything tieup knows about regions and sectors.
@@ -169,7 +204,17 @@ pub struct Catalog {
     /// Sector relatedness: sectors × sectors, symmetric, diagonal 1.
     relatedness: Array2<f64>,
     strength_sources: BTreeMap<(usize, usize), ValueSource>,
+    /// Curated strengths replaced by statistics: (region, sector) → (value, source).
+    overridden: BTreeMap<(usize, usize), (f64, ValueSource)>,
     trait_sources: BTreeMap<(usize, usize), ValueSource>,
+    /// Provenance of explicit relatedness pairs (both orders).
+    relatedness_sources: BTreeMap<(usize, usize), Provenance>,
+    /// Twin-city ties, in file order.
+    pub twin_ties: Vec<TwinTie>,
+    twin_index: BTreeMap<(usize, usize), usize>,
+    /// Positions of each region's child regions.
+    children: Vec<Vec<usize>>,
+    geo_overrides: usize,
     index: NameIndex,
     /// The directory the catalog was loaded from.
     pub dir: PathBuf,
@@ -181,8 +226,18 @@ pub const SIBLING_RELATEDNESS: f64 = 0.5;
 pub const INHERITED_SHARE: f64 = 0.5;
 
 impl Catalog {
-    /// Loads and validates every catalog file in `dir`.
+    /// Loads and validates every catalog file in `dir`, with the derived overlays of
+    /// `dir/derived/` where present.
     pub fn load(dir: &Path) -> Result<Self> {
+        Self::load_with(dir, true)
+    }
+
+    /// Loads the curated files of `dir` only (what the importers build on).
+    pub fn load_curated(dir: &Path) -> Result<Self> {
+        Self::load_with(dir, false)
+    }
+
+    fn load_with(dir: &Path, with_derived: bool) -> Result<Self> {
         if !dir.is_dir() {
             return Err(Error::io(
                 dir,
@@ -198,7 +253,19 @@ impl Catalog {
         load_japan(&dir.join("japan_regions.csv"), &mut regions, &mut index)?;
         let n_japan = regions.len();
         load_overseas(&dir.join("overseas_regions.csv"), &mut regions, &mut index)?;
+        let derived = dir.join(DERIVED_DIR);
+        let derived = (with_derived && derived.is_dir()).then_some(derived);
+        let geo_overrides = match &derived {
+            Some(d) => apply_geo(&d.join("region_geo.csv"), &mut regions)?,
+            None => 0,
+        };
         let n_regions = regions.len();
+        let mut children = vec![Vec::new(); n_regions];
+        for (position, region) in regions.iter().enumerate() {
+            if let Some(parent) = region.parent {
+                children[parent].push(position);
+            }
+        }
         let mut catalog = Catalog {
             explicit: Array2::from_elem((n_regions, sectors.len()), f64::NAN),
             strength: Array2::zeros((n_regions, sectors.len())),
@@ -209,14 +276,36 @@ impl Catalog {
             n_japan,
             partnerships: Vec::new(),
             strength_sources: BTreeMap::new(),
+            overridden: BTreeMap::new(),
             trait_sources: BTreeMap::new(),
+            relatedness_sources: BTreeMap::new(),
+            twin_ties: Vec::new(),
+            twin_index: BTreeMap::new(),
+            children,
+            geo_overrides,
             index,
             dir: dir.to_path_buf(),
         };
         catalog.load_strengths(&dir.join("strengths.csv"))?;
+        if let Some(d) = &derived {
+            catalog.load_derived_strengths(d)?;
+        }
         catalog.load_traits(&dir.join("traits.csv"))?;
-        catalog.load_relatedness(&dir.join("sector_relatedness.csv"))?;
+        let derived_relatedness = derived
+            .as_ref()
+            .map(|d| d.join("sector_relatedness.csv"))
+            .filter(|p| p.is_file());
+        catalog.load_relatedness(
+            &dir.join("sector_relatedness.csv"),
+            derived_relatedness.as_deref(),
+        )?;
         catalog.partnerships = catalog.read_partnerships(&dir.join("partnerships.csv"))?;
+        if let Some(d) = &derived {
+            let twins = d.join("twin_ties.csv");
+            if twins.is_file() {
+                catalog.load_twin_ties(&twins)?;
+            }
+        }
         catalog.derive_strengths();
         Ok(catalog)
     }
@@ -315,6 +404,43 @@ impl Catalog {
         self.relatedness[[a, b]]
     }
 
+    /// The provenance of an explicit relatedness pair (curated or statistics); `None` for
+    /// the sibling default, a survey sector's derived value or unrelated sectors.
+    pub fn relatedness_source(&self, a: usize, b: usize) -> Option<&Provenance> {
+        self.relatedness_sources.get(&(a, b))
+    }
+
+    /// The curated strength a statistics value replaced, if any.
+    pub fn overridden_strength(&self, region: usize, sector: usize) -> Option<&(f64, ValueSource)> {
+        self.overridden.get(&(region, sector))
+    }
+
+    /// The twin-city tie between a Japanese and an overseas region or their parent or child
+    /// regions: the one with most links (ties broken by file order).
+    pub fn twin_tie(&self, japan: usize, overseas: usize) -> Option<&TwinTie> {
+        if self.twin_ties.is_empty() {
+            return None;
+        }
+        let family = |r: usize| -> Vec<usize> {
+            let mut out = vec![r];
+            out.extend(self.regions[r].parent);
+            out.extend(self.children[r].iter().copied());
+            out
+        };
+        let mut best: Option<&TwinTie> = None;
+        for j in family(japan) {
+            for o in family(overseas) {
+                if let Some(&t) = self.twin_index.get(&(j, o)) {
+                    let tie = &self.twin_ties[t];
+                    if best.is_none_or(|b| tie.links > b.links) {
+                        best = Some(tie);
+                    }
+                }
+            }
+        }
+        best
+    }
+
     /// Counts for coverage reports.
     pub fn stats(&self) -> CatalogStats {
         let mut stats = CatalogStats {
@@ -358,6 +484,28 @@ impl Catalog {
                 .entry(source.provenance.to_string())
                 .or_default() += 1;
         }
+        let mut with_statistics: BTreeMap<String, std::collections::BTreeSet<usize>> =
+            BTreeMap::new();
+        for ((region, _), source) in &self.strength_sources {
+            if source.provenance.is_statistic() {
+                with_statistics
+                    .entry(source.provenance.to_string())
+                    .or_default()
+                    .insert(*region);
+            }
+        }
+        stats.regions_with_statistics = with_statistics
+            .into_iter()
+            .map(|(k, v)| (k, v.len()))
+            .collect();
+        stats.curated_strengths_overridden = self.overridden.len();
+        for ((a, b), provenance) in &self.relatedness_sources {
+            if a < b {
+                *stats.relatedness.entry(provenance.to_string()).or_default() += 1;
+            }
+        }
+        stats.geo_overrides = self.geo_overrides;
+        stats.twin_ties = self.twin_ties.len();
         stats
     }
 
@@ -439,6 +587,96 @@ impl Catalog {
         Ok(())
     }
 
+    /// Reads every `strengths_*.csv` of the derived directory (file-name order): statistics
+    /// values, which replace curated values for the same region and sector.
+    fn load_derived_strengths(&mut self, dir: &Path) -> Result<()> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("strengths_") && n.ends_with(".csv"))
+            })
+            .collect();
+        files.sort();
+        let mut seen: BTreeMap<(usize, usize), PathBuf> = BTreeMap::new();
+        for path in files {
+            let file = CsvFile::open(
+                &path,
+                &["region_id", "sector", "value", "provenance", "note"],
+            )?;
+            for row in file.rows() {
+                let region = self.region_in_row(&row, "region_id", None)?;
+                let sector = self.sector_in_row(&row, "sector")?;
+                let value = row.number_in("value", 0.0, 1.0)?;
+                let source = value_source(&row)?;
+                if !source.provenance.is_statistic() {
+                    return Err(row.cell_error(
+                        "provenance",
+                        format!("'{}' in a derived file", source.provenance),
+                        "derived files carry statistics:<dataset>:<year> values; put curated values in strengths.csv",
+                    ));
+                }
+                if let Some(other) = seen.insert((region, sector), path.clone()) {
+                    return Err(row.error(
+                        format!(
+                            "a second statistics value for region '{}' and sector '{}' (also in {})",
+                            self.regions[region].id,
+                            self.sectors.get(sector).id,
+                            other.display()
+                        ),
+                        "keep one derived file per region and sector (remove or rebuild the other)",
+                    ));
+                }
+                if let Some(curated) = self.strength_sources.remove(&(region, sector)) {
+                    self.overridden
+                        .insert((region, sector), (self.explicit[[region, sector]], curated));
+                }
+                self.explicit[[region, sector]] = value;
+                self.strength_sources.insert((region, sector), source);
+            }
+        }
+        Ok(())
+    }
+
+    fn load_twin_ties(&mut self, path: &Path) -> Result<()> {
+        let file = CsvFile::open(
+            path,
+            &[
+                "japan_region",
+                "overseas_region",
+                "links",
+                "examples",
+                "source",
+            ],
+        )?;
+        for row in file.rows() {
+            let japan_region = self.region_in_row(&row, "japan_region", Some(RegionKind::Japan))?;
+            let overseas_region =
+                self.region_in_row(&row, "overseas_region", Some(RegionKind::Overseas))?;
+            let links = row.number_in("links", 1.0, 1e6)? as u32;
+            if self
+                .twin_index
+                .insert((japan_region, overseas_region), self.twin_ties.len())
+                .is_some()
+            {
+                return Err(row.error(
+                    "the region pair is listed twice".into(),
+                    "keep one row per pair (rebuild the file)",
+                ));
+            }
+            self.twin_ties.push(TwinTie {
+                japan_region,
+                overseas_region,
+                links,
+                examples: row.text("examples").to_string(),
+                source: row.required("source")?.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     fn load_traits(&mut self, path: &Path) -> Result<()> {
         let file = CsvFile::open(path, &["region_id", "trait", "value", "provenance", "note"])?;
         for row in file.rows() {
@@ -481,7 +719,7 @@ impl Catalog {
         Ok(())
     }
 
-    fn load_relatedness(&mut self, path: &Path) -> Result<()> {
+    fn load_relatedness(&mut self, path: &Path, derived: Option<&Path>) -> Result<()> {
         let n = self.sectors.len();
         for a in 0..n {
             self.relatedness[[a, a]] = 1.0;
@@ -492,23 +730,37 @@ impl Catalog {
                 }
             }
         }
-        let file = CsvFile::open(
-            path,
-            &["sector_a", "sector_b", "value", "provenance", "note"],
-        )?;
-        for row in file.rows() {
-            let a = self.sector_in_row(&row, "sector_a")?;
-            let b = self.sector_in_row(&row, "sector_b")?;
-            let value = row.number_in("value", 0.0, 1.0)?;
-            value_source(&row)?;
-            if a == b {
-                return Err(row.error(
-                    "a sector is always fully related to itself".into(),
-                    "remove this row",
-                ));
+        for (path, statistics_only) in
+            std::iter::once((path, false)).chain(derived.map(|d| (d, true)))
+        {
+            let file = CsvFile::open(
+                path,
+                &["sector_a", "sector_b", "value", "provenance", "note"],
+            )?;
+            for row in file.rows() {
+                let a = self.sector_in_row(&row, "sector_a")?;
+                let b = self.sector_in_row(&row, "sector_b")?;
+                let value = row.number_in("value", 0.0, 1.0)?;
+                let source = value_source(&row)?;
+                if statistics_only && !source.provenance.is_statistic() {
+                    return Err(row.cell_error(
+                        "provenance",
+                        format!("'{}' in a derived file", source.provenance),
+                        "derived relatedness carries statistics:<dataset>:<year>; put curated pairs in sector_relatedness.csv",
+                    ));
+                }
+                if a == b {
+                    return Err(row.error(
+                        "a sector is always fully related to itself".into(),
+                        "remove this row",
+                    ));
+                }
+                self.relatedness[[a, b]] = value;
+                self.relatedness[[b, a]] = value;
+                self.relatedness_sources
+                    .insert((a, b), source.provenance.clone());
+                self.relatedness_sources.insert((b, a), source.provenance);
             }
-            self.relatedness[[a, b]] = value;
-            self.relatedness[[b, a]] = value;
         }
         // A survey sector is as related to a sector as the most related of its finer sectors.
         for s in 0..n {
@@ -781,6 +1033,32 @@ fn load_japan(path: &Path, regions: &mut Vec<Region>, index: &mut NameIndex) -> 
     resolve_parents(path, regions, parents, "prefecture", 5, |r| {
         r.level == "prefecture"
     })
+}
+
+/// Applies `derived/region_geo.csv` (`region_id,lat,lon,geo_provenance`, more columns
+/// ignored): replaces the coordinates of the listed regions. Returns how many it replaced.
+fn apply_geo(path: &Path, regions: &mut [Region]) -> Result<usize> {
+    if !path.is_file() {
+        return Ok(0);
+    }
+    let file = CsvFile::open(path, &["region_id", "lat", "lon", "geo_provenance"])?;
+    let mut count = 0;
+    for row in file.rows() {
+        let id = row.required("region_id")?;
+        let Some(region) = regions.iter_mut().find(|r| r.id == id) else {
+            return Err(row.cell_error(
+                "region_id",
+                format!("unknown region '{id}'"),
+                "rebuild the derived files (tieup catalog rebuild)",
+            ));
+        };
+        let (lat, lon) = lat_lon(&row)?;
+        region.lat = lat;
+        region.lon = lon;
+        region.geo_provenance = row.required("geo_provenance")?.to_string();
+        count += 1;
+    }
+    Ok(count)
 }
 
 fn load_overseas(path: &Path, regions: &mut Vec<Region>, index: &mut NameIndex) -> Result<()> {

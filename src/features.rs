@@ -81,7 +81,7 @@ pub const FEATURES: [FeatureSpec; 10] = [
         name: "existing_exchange",
         label: "past exchange",
         direction: 1,
-        description: "strongest past tie: max over past partnerships of japan_tie x overseas_tie (same region 1, same prefecture or parent/child/sibling region 0.6, same bureau or country 0.3)",
+        description: "strongest existing tie: max over past partnerships of japan_tie x overseas_tie (same region 1, same prefecture or parent/child/sibling region 0.6, same bureau or country 0.3), and 0.3 for a twin-city link between the two regions or their parent/child regions (Wikidata P190, a 2016 snapshot without dates, so it counts whatever the year limit)",
     },
     FeatureSpec {
         name: "communication_cost",
@@ -111,6 +111,11 @@ pub mod idx {
 
 /// Number of features.
 pub const N_FEATURES: usize = FEATURES.len();
+
+/// Existing-exchange value of a twin-city link between the two regions or their parent or
+/// child regions: weaker than any past partnership between them (at least 0.36), as strong
+/// as a partnership of a neighbouring region in the same country.
+pub const TWIN_TIE: f64 = 0.3;
 
 /// Names, order and version of the features; what a model is bound to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -282,9 +287,17 @@ impl<'a> Encoder<'a> {
         }
         x[idx::DEMAND] = catalog.trait_value(candidate, idx::DEMAND - idx::FIRST_TRAIT)
             * catalog.strength(japan, sector);
-        x[idx::EXCHANGE] = self.exchange(query, candidate).map_or(0.0, |(v, _)| v);
+        x[idx::EXCHANGE] = self.exchange_feature(query, candidate);
         x[idx::COMMUNICATION] = self.communication(japan, candidate);
         x
+    }
+
+    /// The existing-exchange feature: the strongest past-partnership tie, or [`TWIN_TIE`]
+    /// for a twin-city link, whichever is larger.
+    pub fn exchange_feature(&self, query: &Query, candidate: usize) -> f64 {
+        self.exchange(query, candidate)
+            .map_or(0.0, |(v, _)| v)
+            .max(self.twin_tie(query, candidate).map_or(0.0, |_| TWIN_TIE))
     }
 
     /// Cosine similarity of two regions' leaf-sector profiles, in [0, 1].
@@ -345,6 +358,14 @@ impl<'a> Encoder<'a> {
             }
         }
         best
+    }
+}
+
+impl Encoder<'_> {
+    /// The twin-city tie that gives the candidate [`TWIN_TIE`], if any (see
+    /// [`Catalog::twin_tie`]).
+    pub fn twin_tie(&self, query: &Query, candidate: usize) -> Option<&crate::catalog::TwinTie> {
+        self.catalog.twin_tie(query.japan_region, candidate)
     }
 }
 
@@ -499,6 +520,46 @@ mod tests {
         assert_eq!(ex("fukushima", "vasterbotten", None), 1.0);
         assert_eq!(ex("suwa", "dalian", Some(2004)), 0.0);
         assert_eq!(ex("suwa", "dalian", Some(2005)), 1.0);
+    }
+
+    #[test]
+    fn twin_city_links_add_a_weaker_tie_through_the_region_family() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+        for entry in std::fs::read_dir(&fixture).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+        std::fs::create_dir(dir.path().join("derived")).unwrap();
+        std::fs::write(
+            dir.path().join("derived/twin_ties.csv"),
+            "japan_region,overseas_region,links,examples,source
+             ishikawa,milan,1,\"Kanazawa – Milan\",wikidata:p190:2016
+             suwa,texas,2,\"Suwa – Austin; Okaya – Dallas\",wikidata:p190:2016
+",
+        )
+        .unwrap();
+        let c = Catalog::load(dir.path()).unwrap();
+        let ex = |j, cand| features(&c, j, "dies_moulds", cand, None)[idx::EXCHANGE];
+        assert_eq!(ex("ishikawa", "milan"), TWIN_TIE);
+        assert_eq!(
+            ex("ishikawa", "lombardy"),
+            TWIN_TIE,
+            "the candidate's child region"
+        );
+        assert_eq!(
+            ex("nagano", "texas"),
+            TWIN_TIE,
+            "the Japanese region's child area"
+        );
+        assert_eq!(ex("ishikawa", "skane"), 0.0);
+        // A past partnership stays stronger: Suwa–Dalian 1.0; Nagano–Liaoning 0.36 > 0.3.
+        assert_eq!(ex("suwa", "dalian"), 1.0);
+        assert_abs_diff_eq!(ex("nagano", "liaoning"), 0.36, epsilon = 1e-12);
+        let suwa = c.find_japan_region("suwa").unwrap();
+        let texas = c.find_region("texas").unwrap();
+        assert_eq!(c.twin_tie(suwa, texas).unwrap().links, 2);
+        assert_eq!(c.stats().twin_ties, 2);
     }
 
     #[test]

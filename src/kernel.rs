@@ -174,7 +174,7 @@ impl<'a> FeatureTables<'a> {
                 let mut q = Query::new(j, 0);
                 q.before_year = year;
                 let column = (first..first + n)
-                    .map(|c| encoder.exchange(&q, c).map_or(0.0, |(v, _)| v))
+                    .map(|c| encoder.exchange_feature(&q, c))
                     .collect();
                 ((j, year), Arc::new(column))
             })
@@ -267,8 +267,30 @@ mod tests {
 
     #[test]
     fn kernel_equals_the_reference_path_to_the_bit() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
-        let catalog = Catalog::load(&dir).unwrap();
+        // The fixture catalog plus twin-city ties, so every source of every feature is used.
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+        for entry in std::fs::read_dir(&fixture).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+        std::fs::create_dir(dir.path().join("derived")).unwrap();
+        std::fs::write(
+            dir.path().join("derived/twin_ties.csv"),
+            "japan_region,overseas_region,links,examples,source\n\
+             ishikawa,milan,1,Kanazawa - Milan,wikidata:p190:2016\n\
+             suwa,texas,2,Suwa - Austin,wikidata:p190:2016\n",
+        )
+        .unwrap();
+        let catalog = Catalog::load(dir.path()).unwrap();
+        assert!(
+            catalog
+                .twin_tie(
+                    catalog.find_region("ishikawa").unwrap(),
+                    catalog.find_region("milan").unwrap()
+                )
+                .is_some()
+        );
         let encoder = Encoder::new(&catalog);
         let mut tables = FeatureTables::new(&encoder);
         let model = LinearModel {

@@ -23,6 +23,7 @@ pub mod features;
 pub mod fsutil;
 pub mod geo;
 pub mod hash;
+pub mod import;
 pub mod kernel;
 pub mod learn;
 pub mod lookup;

@@ -46,7 +46,7 @@ pub fn normalize(text: &str) -> String {
 
 /// A lookup key with a second spelling where umlauts fold to one letter (`ö` → `o`), so that
 /// "Skane", "Skåne", "Malmo" and "Malmoe" all match.
-fn keys(text: &str) -> Vec<String> {
+pub(crate) fn keys(text: &str) -> Vec<String> {
     let full = normalize(text);
     let short = normalize(
         &text

@@ -218,11 +218,12 @@ fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: 
         }
         idx::SUPPLEMENTAL => match encoder.supplemental(query, c) {
             Some((v, q)) => format!(
-                "complementary strength {v:.2}: {} {:.2}, related to {} at {:.2}, where {} is {:.2}",
+                "complementary strength {v:.2}: {} {:.2}, related to {} at {:.2}{}, where {} is {:.2}",
                 catalog.sectors.get(q).name,
                 catalog.strength(c, q),
                 catalog.sectors.get(query.sector).name,
                 catalog.relatedness(query.sector, q),
+                relatedness_source(catalog, query.sector, q),
                 japan.name,
                 catalog.strength(query.japan_region, q)
             ),
@@ -237,6 +238,14 @@ fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: 
             catalog.sectors.get(query.sector).name
         ),
         idx::EXCHANGE => match encoder.exchange(query, c) {
+            Some((v, _))
+                if v < crate::features::TWIN_TIE && encoder.twin_tie(query, c).is_some() =>
+            {
+                twin_text(catalog, encoder.twin_tie(query, c).expect("checked"))
+            }
+            None if encoder.twin_tie(query, c).is_some() => {
+                twin_text(catalog, encoder.twin_tie(query, c).expect("checked"))
+            }
             Some((v, p)) => {
                 let p = &catalog.partnerships[p];
                 let partners: Vec<&str> = p
@@ -275,6 +284,39 @@ fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: 
             )
         }
     }
+}
+
+/// Where a relatedness value comes from: ` (statistics:...)`, ` (curated)`, or, for the
+/// sibling default or a survey sector's derived value, nothing.
+fn relatedness_source(catalog: &Catalog, a: usize, b: usize) -> String {
+    let sources = |s: usize| -> Vec<usize> {
+        let info = catalog.sectors.get(s);
+        std::iter::once(s)
+            .chain(info.children.iter().copied())
+            .collect()
+    };
+    let value = catalog.relatedness(a, b);
+    sources(a)
+        .into_iter()
+        .find_map(|x| {
+            catalog
+                .relatedness_source(x, b)
+                .filter(|_| catalog.relatedness(x, b) == value)
+        })
+        .map_or(String::new(), |p| format!(" ({p})"))
+}
+
+fn twin_text(catalog: &Catalog, tie: &crate::catalog::TwinTie) -> String {
+    format!(
+        "tie {:.2} through {} twin-city link{} between {} and {} ({}: {})",
+        crate::features::TWIN_TIE,
+        tie.links,
+        if tie.links == 1 { "" } else { "s" },
+        catalog.regions[tie.japan_region].name,
+        catalog.regions[tie.overseas_region].name,
+        tie.source,
+        tie.examples
+    )
 }
 
 /// Short labels of the top `n` positive reasons, for one-line tables.

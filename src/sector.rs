@@ -1,5 +1,6 @@
 //! The sector taxonomy: the eleven survey sectors of the JETRO 2008 survey and the finer
-//! sectors under them, with their ISIC Rev.4 and NAICS 2012 code prefixes.
+//! sectors under them, with their ISIC Rev.4, NAICS 2012 and (optional column) JSIC Rev.13
+//! code prefixes.
 
 use crate::csvin::CsvFile;
 use crate::error::Result;
@@ -23,6 +24,9 @@ pub struct Sector {
     pub isic4: Vec<String>,
     /// NAICS 2012 code prefixes.
     pub naics2012: Vec<String>,
+    /// JSIC Rev.13 (Japan Standard Industrial Classification) code prefixes; empty when no
+    /// JSIC code fits or the file has no `jsic` column.
+    pub jsic: Vec<String>,
     /// Best-fitting 2014 US Cluster Mapping traded cluster.
     pub uscmp_cluster: Option<String>,
     /// Positions of the finer sectors under this one.
@@ -64,7 +68,7 @@ impl SectorTable {
                     "give every sector its own id",
                 ));
             }
-            for column in ["isic4", "naics2012"] {
+            for column in ["isic4", "naics2012", "jsic"] {
                 if let Some(bad) = row
                     .list(column)
                     .into_iter()
@@ -89,6 +93,7 @@ impl SectorTable {
                 aliases: row.list("aliases"),
                 isic4: row.list("isic4"),
                 naics2012: row.list("naics2012"),
+                jsic: row.list("jsic"),
                 uscmp_cluster: Some(row.text("uscmp_cluster").to_string())
                     .filter(|c| !c.is_empty()),
                 children: Vec::new(),

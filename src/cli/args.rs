@@ -69,6 +69,58 @@ pub enum Command {
     /// Train the success-likelihood model from outcomes.
     #[command(name = "train-success", after_help = AFTER_HELP)]
     TrainSuccess(TrainSuccessArgs),
+    /// Build the derived catalog files (DATA/derived/) from official statistics.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+/// `tieup catalog ...`.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Rebuild every derived file from the raw statistics and gazetteers; prints coverage.
+    #[command(after_help = AFTER_HELP)]
+    Rebuild(RebuildArgs),
+    /// Import one long CSV (region_id,classification,industry_code,employment[,establishments])
+    /// into DATA/derived/strengths_<dataset>_<year>.csv; prints coverage.
+    #[command(after_help = AFTER_HELP)]
+    Import(ImportArgs),
+}
+
+/// Arguments of `catalog rebuild`.
+#[derive(Debug, Args)]
+pub struct RebuildArgs {
+    /// The raw files (the layout of ../shared/data/raw, see its README).
+    #[arg(long, value_name = "DIR", default_value = "../shared/data/raw")]
+    pub raw: PathBuf,
+    /// Do not write: fail if any derived file differs from what would be written.
+    #[arg(long)]
+    pub check: bool,
+    /// Pseudo-employees of the LQ shrinkage for small regions.
+    #[arg(long, default_value_t = tieup::import::lq::PSEUDO_EMPLOYEES)]
+    pub pseudo_employees: f64,
+    /// Regions a sector must be specialised in before it gets statistics-based relatedness.
+    #[arg(long, default_value_t = 3)]
+    pub min_ubiquity: usize,
+}
+
+/// Arguments of `catalog import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The long CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub long: PathBuf,
+    /// Dataset key for the provenance (statistics:<dataset>:<year>), e.g. kosis_regional.
+    #[arg(long)]
+    pub dataset: String,
+    /// Reference year of the figures.
+    #[arg(long)]
+    pub year: u16,
+    /// Output file (default DATA/derived/strengths_<dataset>_<year>.csv).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Pseudo-employees of the LQ shrinkage for small regions.
+    #[arg(long, default_value_t = tieup::import::lq::PSEUDO_EMPLOYEES)]
+    pub pseudo_employees: f64,
 }
 
 /// Learners on the command line.

@@ -5,7 +5,7 @@ pub mod render;
 pub mod score;
 
 use anyhow::{Context, Result, bail};
-use args::{Cli, Command, Format, KindArg};
+use args::{CatalogCommand, Cli, Command, Format, KindArg};
 use linfa::ParamGuard;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -240,6 +240,72 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 &model.to_json(),
                 a.check,
                 "tieup train-success",
+            )?;
+        }
+        Command::Catalog(CatalogCommand::Rebuild(a)) => {
+            let started = std::time::Instant::now();
+            let params = tieup::import::rebuild::RebuildParams {
+                raw_dir: a.raw.clone(),
+                data_dir: data_dir(cli.data.as_deref()),
+                check: a.check,
+                profile: tieup::import::profile::ProfileParams {
+                    pseudo_employees: a.pseudo_employees,
+                    min_ubiquity: a.min_ubiquity,
+                },
+            };
+            let report = tieup::import::rebuild::rebuild(&params)
+                .with_context(|| format!("rebuilding from {}", a.raw.display()))?;
+            write!(out, "{}", report.render())?;
+            writeln!(out)?;
+            for file in &report.files {
+                let status = match (a.check, file.changed) {
+                    (false, true) => "wrote",
+                    (true, true) => "DIFFERS",
+                    (_, false) => "unchanged",
+                };
+                writeln!(
+                    out,
+                    "{status:9} {} ({} bytes)",
+                    file.path.display(),
+                    file.bytes
+                )?;
+            }
+            writeln!(out, "done in {:.2} s", started.elapsed().as_secs_f64())?;
+            let stale: Vec<String> = report
+                .files
+                .iter()
+                .filter(|f| f.changed)
+                .map(|f| f.path.display().to_string())
+                .collect();
+            if a.check && !stale.is_empty() {
+                bail!(
+                    "derived files are out of date with the raw files: {}; run `tieup catalog rebuild --raw {}`",
+                    stale.join(", "),
+                    a.raw.display()
+                );
+            }
+        }
+        Command::Catalog(CatalogCommand::Import(a)) => {
+            let params = tieup::import::rebuild::LongParams {
+                file: a.long.clone(),
+                dataset: a.dataset.clone(),
+                year: a.year,
+                data_dir: data_dir(cli.data.as_deref()),
+                out: a.out.clone(),
+                profile: tieup::import::profile::ProfileParams {
+                    pseudo_employees: a.pseudo_employees,
+                    ..Default::default()
+                },
+            };
+            let (coverage, file) = tieup::import::rebuild::import_long(&params)
+                .with_context(|| format!("importing {}", a.long.display()))?;
+            write!(out, "{}", tieup::import::rebuild::render_dataset(&coverage))?;
+            writeln!(
+                out,
+                "{} {} ({} bytes)",
+                if file.changed { "wrote" } else { "unchanged" },
+                file.path.display(),
+                file.bytes
             )?;
         }
     }

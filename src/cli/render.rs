@@ -281,5 +281,29 @@ pub fn stats_table(out: &mut dyn Write, s: &CatalogStats) -> Result<()> {
         let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
         writeln!(out, "{what:<19} {}", parts.join(", "))?;
     }
+    if !s.regions_with_statistics.is_empty() {
+        let parts: Vec<String> = s
+            .regions_with_statistics
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
+        writeln!(out, "regions w/ stats    {}", parts.join(", "))?;
+        writeln!(
+            out,
+            "curated overridden  {} strength values",
+            s.curated_strengths_overridden
+        )?;
+    }
+    let parts: Vec<String> = s
+        .relatedness
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    writeln!(out, "relatedness pairs   {}", parts.join(", "))?;
+    writeln!(
+        out,
+        "derived geography   {} regions; twin-city ties: {} region pairs",
+        s.geo_overrides, s.twin_ties
+    )?;
     Ok(())
 }
