@@ -176,7 +176,12 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                 })?;
                 let names: Vec<String> = header
                     .iter()
-                    .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_string())
+                    .map(|h| {
+                        String::from_utf8_lossy(h)
+                            .trim()
+                            .trim_start_matches('\u{feff}')
+                            .to_string()
+                    })
                     .collect();
                 if names.len() <= 1 && !names.iter().any(|n| n == "application_id") {
                     return Err(file_error(
@@ -191,7 +196,10 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                         return Err(file_error(
                             path,
                             Some(1),
-                            format!("missing column '{required}' (header has: {})", names.join(",")),
+                            format!(
+                                "missing column '{required}' (header has: {})",
+                                names.join(",")
+                            ),
                             "name the columns as in data/applications.example.csv",
                         ));
                     }
@@ -254,38 +262,57 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                 reader,
                 columns,
                 record,
-            } => {
-                match reader.read_byte_record(record) {
-                    Ok(false) => None,
-                    Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line());
-                        if let csv::ErrorKind::Io(_) = e.kind() {
-                            return Some(Err(file_error(&self.path, Some(line), e.to_string(), "")));
-                        }
-                        Some(Ok((line, Err(format!("unreadable CSV row: {e}")))))
+            } => match reader.read_byte_record(record) {
+                Ok(false) => None,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    if let csv::ErrorKind::Io(_) = e.kind() {
+                        return Some(Err(file_error(&self.path, Some(line), e.to_string(), "")));
                     }
-                    Ok(true) => {
-                        let line = record.position().map_or(0, |p| p.line());
-                        let mut out = Vec::with_capacity(COLUMNS.len());
-                        for (c, column) in columns.iter().enumerate() {
-                            let Some(i) = column else {
-                                out.push(None);
-                                continue;
-                            };
-                            let bytes = record.get(*i).unwrap_or(b"");
-                            if bytes.len() > MAX_FIELD_BYTES {
-                                return Some(Ok((line, Err(format!("field '{}' is {} bytes, longer than {MAX_FIELD_BYTES}", COLUMNS[c], bytes.len())))));
-                            }
-                            match std::str::from_utf8(bytes) {
-                                Ok(text) => out.push(Some(text.trim().to_string()).filter(|t| !t.is_empty())),
-                                Err(_) => return Some(Ok((line, Err(format!("field '{}' is not valid UTF-8; save the file as UTF-8", COLUMNS[c]))))),
-                            }
-                        }
-                        Some(Ok((line, Ok(out))))
-                    }
+                    Some(Ok((line, Err(format!("unreadable CSV row: {e}")))))
                 }
-            }
-            Inner::Json { lines, line, buffer } => loop {
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    let mut out = Vec::with_capacity(COLUMNS.len());
+                    for (c, column) in columns.iter().enumerate() {
+                        let Some(i) = column else {
+                            out.push(None);
+                            continue;
+                        };
+                        let bytes = record.get(*i).unwrap_or(b"");
+                        if bytes.len() > MAX_FIELD_BYTES {
+                            return Some(Ok((
+                                line,
+                                Err(format!(
+                                    "field '{}' is {} bytes, longer than {MAX_FIELD_BYTES}",
+                                    COLUMNS[c],
+                                    bytes.len()
+                                )),
+                            )));
+                        }
+                        match std::str::from_utf8(bytes) {
+                            Ok(text) => {
+                                out.push(Some(text.trim().to_string()).filter(|t| !t.is_empty()))
+                            }
+                            Err(_) => {
+                                return Some(Ok((
+                                    line,
+                                    Err(format!(
+                                        "field '{}' is not valid UTF-8; save the file as UTF-8",
+                                        COLUMNS[c]
+                                    )),
+                                )));
+                            }
+                        }
+                    }
+                    Some(Ok((line, Ok(out))))
+                }
+            },
+            Inner::Json {
+                lines,
+                line,
+                buffer,
+            } => loop {
                 buffer.clear();
                 *line += 1;
                 let mut limited = (&mut *lines).take(1 << 20);
@@ -302,7 +329,12 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                 }
                 let text = match std::str::from_utf8(buffer) {
                     Ok(t) => t.trim(),
-                    Err(_) => return Some(Ok((*line, Err("line is not valid UTF-8; save the file as UTF-8".into())))),
+                    Err(_) => {
+                        return Some(Ok((
+                            *line,
+                            Err("line is not valid UTF-8; save the file as UTF-8".into()),
+                        )));
+                    }
                 };
                 if text.is_empty() {
                     continue;
@@ -329,7 +361,12 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                         Some(other) => Some(other.to_string()),
                     };
                     if text.as_ref().is_some_and(|t| t.len() > MAX_FIELD_BYTES) {
-                        return Some(Ok((*line, Err(format!("field '{column}' is longer than {MAX_FIELD_BYTES} bytes")))));
+                        return Some(Ok((
+                            *line,
+                            Err(format!(
+                                "field '{column}' is longer than {MAX_FIELD_BYTES} bytes"
+                            )),
+                        )));
                     }
                     out.push(text.filter(|t| !t.is_empty()));
                 }
@@ -338,7 +375,11 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         }
     }
 
-    fn parse(&mut self, line: u64, f: &[Option<String>]) -> std::result::Result<Application, String> {
+    fn parse(
+        &mut self,
+        line: u64,
+        f: &[Option<String>],
+    ) -> std::result::Result<Application, String> {
         let required = |i: usize| {
             f[i].as_deref()
                 .ok_or_else(|| format!("missing required field '{}'", COLUMNS[i]))
@@ -349,26 +390,38 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
             .find_japan_region(required(1)?)
             .map_err(|e| format!("japan_region: {e}"))?;
         debug_assert_eq!(catalog.regions[japan_region].kind, RegionKind::Japan);
-        let sector = catalog.sectors.find(required(2)?).map_err(|e| format!("sector: {e}"))?;
+        let sector = catalog
+            .sectors
+            .find(required(2)?)
+            .map_err(|e| format!("sector: {e}"))?;
         let fiscal_year = match f[3].as_deref() {
             None => None,
             Some(t) => Some(
                 t.parse::<u16>()
                     .ok()
                     .filter(|y| (1990..=2100).contains(y))
-                    .ok_or_else(|| format!("fiscal_year: '{t}' is not a year between 1990 and 2100"))?,
+                    .ok_or_else(|| {
+                        format!("fiscal_year: '{t}' is not a year between 1990 and 2100")
+                    })?,
             ),
         };
         let list = |i: usize| crate::csvin::split_list(f[i].as_deref().unwrap_or(""));
         let mut objectives = Vec::new();
         for name in list(4) {
             let key = crate::lookup::normalize(&name).replace(' ', "_");
-            let position = OBJECTIVES.iter().position(|(o, _)| *o == key).ok_or_else(|| {
-                format!(
-                    "objectives: unknown objective '{name}'; use {}",
-                    OBJECTIVES.iter().map(|(o, _)| *o).collect::<Vec<_>>().join(", ")
-                )
-            })?;
+            let position = OBJECTIVES
+                .iter()
+                .position(|(o, _)| *o == key)
+                .ok_or_else(|| {
+                    format!(
+                        "objectives: unknown objective '{name}'; use {}",
+                        OBJECTIVES
+                            .iter()
+                            .map(|(o, _)| *o)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })?;
             objectives.push(position);
         }
         let mut wanted: Vec<usize> = Vec::new();
@@ -402,7 +455,11 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                 t.parse::<f64>()
                     .ok()
                     .filter(|y| y.is_finite() && (0.0..=50.0).contains(y))
-                    .ok_or_else(|| format!("continuation_years: '{t}' is not a number of years between 0 and 50"))?,
+                    .ok_or_else(|| {
+                        format!(
+                            "continuation_years: '{t}' is not a number of years between 0 and 50"
+                        )
+                    })?,
             ),
         };
         let mediator = boolean(f[10].as_deref(), "mediator")?;
@@ -413,15 +470,27 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
             let position = SUPPORT_TOOLS
                 .iter()
                 .position(|t| *t == key)
-                .or_else(|| key.parse::<usize>().ok().filter(|n| (1..=7).contains(n)).map(|n| n - 1))
-                .ok_or_else(|| format!("support_tools: unknown tool '{name}'; use 1-7 or {}", SUPPORT_TOOLS.join(", ")))?;
+                .or_else(|| {
+                    key.parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=7).contains(n))
+                        .map(|n| n - 1)
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "support_tools: unknown tool '{name}'; use 1-7 or {}",
+                        SUPPORT_TOOLS.join(", ")
+                    )
+                })?;
             support_tools.push(position);
         }
         support_tools.sort_unstable();
         support_tools.dedup();
         let key = crate::hash::fnv1a64(id.as_bytes());
         if !self.seen.insert(key) {
-            return Err(format!("duplicate application_id '{id}'; give every application its own id"));
+            return Err(format!(
+                "duplicate application_id '{id}'; give every application its own id"
+            ));
         }
         Ok(Application {
             id,
@@ -476,7 +545,9 @@ fn body_kind(name: &str) -> Option<usize> {
         "universities" | "college" | "academia" => "university",
         "chamber" | "chamber_of_commerce_and_industry" => "chamber_of_commerce",
         "industrial_group" | "industry_association" | "associations" => "association",
-        "national" | "government" | "national_government_and_support_bodies" => "national_government",
+        "national" | "government" | "national_government_and_support_bodies" => {
+            "national_government"
+        }
         "consulting_office" | "consultants" => "consultant",
         other => other,
     };

@@ -19,6 +19,7 @@ pub mod application;
 pub mod catalog;
 pub mod csvin;
 pub mod error;
+pub mod eval;
 pub mod features;
 pub mod fsutil;
 pub mod geo;
