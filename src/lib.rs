@@ -33,5 +33,6 @@ pub mod rank;
 pub mod report;
 pub mod sector;
 pub mod survey;
+pub mod synth;
 
 pub use error::{Error, Result};

@@ -83,7 +83,7 @@ pub fn dcg(ranked: &[u8], k: Option<usize>, gain: Gain) -> f64 {
         .enumerate()
         .filter(|(_, l)| **l > 0)
         .map(|(i, &l)| gain.of(l) / ((i + 2) as f64).log2())
-        .sum()
+        .fold(0.0, |a, b| a + b) // from +0.0: an empty sum is 0, not -0
 }
 
 /// NDCG at `k` (whole ranking with `None`): `ranked` holds the labels of the retrieved
@@ -188,7 +188,7 @@ pub fn mean(per_query: &[BTreeMap<String, f64>]) -> BTreeMap<String, f64> {
     first
         .keys()
         .map(|k| {
-            let sum: f64 = per_query.iter().map(|m| m[k]).sum();
+            let sum = per_query.iter().map(|m| m[k]).fold(0.0, |a, b| a + b);
             (k.clone(), sum / per_query.len() as f64)
         })
         .collect()

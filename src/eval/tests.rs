@@ -1,0 +1,1 @@
+//! Tests of the evaluation on the fixture catalog and small synthetic data.
