@@ -324,12 +324,14 @@ fn eval(cli: &Cli, a: &args::EvalArgs, out: &mut dyn Write) -> Result<()> {
         .check()?;
     let mut external = Vec::new();
     for spec in &a.runs {
-        let Some((name, file)) = spec.split_once('=') else {
-            bail!("--run takes NAME=FILE, got '{spec}'");
-        };
-        if name.is_empty() {
-            bail!("--run needs a ranker name before '=' in '{spec}'");
-        }
+        let (name, file) = spec
+            .split_once('=')
+            .filter(|(name, file)| !name.is_empty() && !file.is_empty())
+            .ok_or_else(|| tieup::Error::InvalidParam {
+                name: "--run",
+                value: spec.clone(),
+                reason: "give NAME=FILE, e.g. --run lightgbm=run.txt".into(),
+            })?;
         let run = tieup::eval::trec::read_run(Path::new(file))?;
         external.push((name.to_string(), run));
     }

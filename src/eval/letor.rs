@@ -13,7 +13,8 @@
 //!
 //! Export writes dense rows of tieup's features (index f+1 for schema position f), a LightGBM
 //! group file `FILE.query` beside them, and `FILE.qids` mapping the numeric qids back to
-//! tieup's query ids.
+//! tieup's query ids (`number<TAB>id` per line). Reading applies a `FILE.qids` found beside
+//! the data, so runs written with tieup's query ids match the queries read back.
 
 use crate::error::{DataError, Error, Result};
 use ndarray::Array2;
@@ -155,6 +156,38 @@ pub fn group_file(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Path of the qid map of `path` (`path` + `.qids`).
+pub fn qid_file(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".qids");
+    PathBuf::from(name)
+}
+
+/// Reads a qid map (`number<TAB>id` per line), if there is one beside `path`.
+fn read_qid_map(path: &Path) -> Result<std::collections::BTreeMap<String, String>> {
+    let map_path = qid_file(path);
+    let mut map = std::collections::BTreeMap::new();
+    if !map_path.is_file() {
+        return Ok(map);
+    }
+    let text = std::fs::read_to_string(&map_path).map_err(|e| Error::io(&map_path, e))?;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (number, id) = line.split_once('\t').ok_or_else(|| {
+            data_error(
+                &map_path,
+                Some(i as u64 + 1),
+                "no tab between the qid and the query id".into(),
+                "write `number<TAB>id` per line",
+            )
+        })?;
+        map.insert(number.to_string(), id.to_string());
+    }
+    Ok(map)
+}
+
 /// Reads a LETOR file (see the module docs for the grouping rules).
 pub fn read(path: &Path) -> Result<LetorData> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -255,6 +288,7 @@ pub fn read(path: &Path) -> Result<LetorData> {
         .unwrap_or(0);
     let n_features = if zero_based { max_index + 1 } else { max_index };
     let column = |index: usize| if zero_based { index } else { index - 1 };
+    let names = read_qid_map(path)?;
     let queries = groups
         .into_iter()
         .map(|(qid, range)| {
@@ -266,7 +300,7 @@ pub fn read(path: &Path) -> Result<LetorData> {
                 }
             }
             LetorQuery {
-                qid,
+                qid: names.get(&qid).cloned().unwrap_or(qid),
                 docnos: part
                     .iter()
                     .enumerate()
@@ -316,9 +350,7 @@ pub fn write<'a>(
     let (data, groups, qids) = write_text(queries);
     crate::fsutil::write_atomic(path, data.as_bytes())?;
     crate::fsutil::write_atomic(&group_file(path), groups.as_bytes())?;
-    let mut map = path.as_os_str().to_owned();
-    map.push(".qids");
-    crate::fsutil::write_atomic(Path::new(&map), qids.as_bytes())
+    crate::fsutil::write_atomic(&qid_file(path), qids.as_bytes())
 }
 
 #[cfg(test)]
@@ -397,5 +429,12 @@ mod tests {
         let back = read(&path).unwrap();
         assert_eq!(back.queries[0].rows, rows);
         assert_eq!(back.queries[0].docnos, docnos);
+        assert_eq!(back.queries[0].qid, "1");
+        std::fs::write(qid_file(&path), qids).unwrap();
+        assert_eq!(
+            read(&path).unwrap().queries[0].qid,
+            "r2r_fukushima",
+            "the qid map applies"
+        );
     }
 }
