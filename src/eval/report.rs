@@ -133,15 +133,16 @@ fn split_section(out: &mut String, split: &SplitReport, metric: &str, primary: b
             } else {
                 continue;
             };
+            // + 0.0 turns a negated zero into 0 (no "-0.000" in the table).
             let (low, high) = if sign > 0.0 {
-                (c.ci.low, c.ci.high)
+                (c.ci.low + 0.0, c.ci.high + 0.0)
             } else {
-                (-c.ci.high, -c.ci.low)
+                (-c.ci.high + 0.0, -c.ci.low + 0.0)
             };
             let _ = writeln!(
                 out,
                 "| {other} | {:+.4} | {:+.3} to {:+.3} | {} |",
-                sign * c.mean_difference,
+                sign * c.mean_difference + 0.0,
                 low,
                 high,
                 p_text(c.p_value)

@@ -97,7 +97,7 @@ impl SurveyTables {
         Ok(f64::from(c) / f64::from(n))
     }
 
-    /// Counts of the commitment table: [commitment][outcome].
+    /// Counts of the commitment table, indexed `counts[commitment][outcome]`.
     pub fn commitment_counts(&self) -> Result<[[u32; 3]; 3]> {
         let mut out = [[0; 3]; 3];
         for (r, row) in COMMITMENT_ROWS.iter().enumerate() {
