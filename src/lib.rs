@@ -19,6 +19,7 @@ pub mod application;
 pub mod catalog;
 pub mod csvin;
 pub mod error;
+pub mod eval;
 pub mod features;
 pub mod fsutil;
 pub mod geo;
@@ -35,5 +36,6 @@ pub mod report;
 pub mod score;
 pub mod sector;
 pub mod survey;
+pub mod synth;
 
 pub use error::{Error, Result};

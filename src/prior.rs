@@ -130,7 +130,7 @@ impl ParamGuard for PriorParams {
 }
 
 /// Survey item → feature position, for the one-to-one items.
-const ITEM_FEATURES: [(&str, usize); 8] = [
+pub const ITEM_FEATURES: [(&str, usize); 8] = [
     ("same_area_cluster", idx::SAME_AREA),
     ("advanced_technology_cluster", idx::FIRST_TRAIT),
     ("existing_exchange_achievements", idx::EXCHANGE),
@@ -141,8 +141,9 @@ const ITEM_FEATURES: [(&str, usize); 8] = [
     ("desirable_materials_to_procure", idx::FIRST_TRAIT + 3),
 ];
 
-/// The obstacle column that speaks for a survey sector, where it differs from the sector id.
-fn obstacle_column(sector: &str) -> &str {
+/// The obstacle column that speaks for a survey sector, where it differs from the sector id
+/// (also the column of `implementation_bodies_by_sector.csv`, which has the same layout).
+pub fn obstacle_column(sector: &str) -> &str {
     match sector {
         "housing_building_materials" => "building_materials",
         "tourism" | "contents_design" => "tourism_housing_design",

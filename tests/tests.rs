@@ -3,8 +3,10 @@
 //! `loader` and `model` use the small fixture catalog in `tests/fixtures/mini`; `cli` runs the
 //! real binary, on the fixture and, where the test's point is the shipped catalog, on `data/`.
 //! `relatedness` checks RCA, proximity and density against reference figures; `import` runs
-//! the importers (tests that need `../shared/data/raw` say when they are skipped).
+//! the importers; `bench` runs `synth` and `eval` (tests that need `../shared` say when they
+//! are skipped).
 
+mod bench;
 mod cli;
 mod import;
 mod loader;

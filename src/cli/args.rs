@@ -69,6 +69,12 @@ pub enum Command {
     /// Train the success-likelihood model from outcomes.
     #[command(name = "train-success", after_help = AFTER_HELP)]
     TrainSuccess(TrainSuccessArgs),
+    /// Generate a synthetic partnership history with a known truth (a benchmark directory).
+    #[command(after_help = AFTER_HELP)]
+    Synth(SynthArgs),
+    /// Evaluate rankers on past partnerships, a synthetic directory, or LETOR files.
+    #[command(after_help = AFTER_HELP)]
+    Eval(EvalArgs),
     /// Build the derived catalog files (DATA/derived/) from official statistics.
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -121,6 +127,76 @@ pub struct ImportArgs {
     /// Pseudo-employees of the LQ shrinkage for small regions.
     #[arg(long, default_value_t = tieup::import::lq::PSEUDO_EMPLOYEES)]
     pub pseudo_employees: f64,
+}
+
+/// Arguments of `synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Directory to write (a catalog whose partnerships.csv is the synthetic history, plus
+    /// applications, qrels, the oracle's run, truth.json and calibration.json).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Random seed (the same seed gives byte-identical files).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// R2R themes FY1996-2006 (200 reproduces the survey's bureau x sector table exactly).
+    #[arg(long, default_value_t = 200)]
+    pub themes: usize,
+    /// Held-out applications per fiscal year FY2007-2010 [default: 10 per 200 themes].
+    #[arg(long, value_name = "N")]
+    pub applications_per_year: Option<usize>,
+    /// Scale of the Gumbel noise in the partner choice (larger: less predictable choices).
+    #[arg(long, default_value_t = tieup::synth::truth::DEFAULT_NOISE)]
+    pub noise: f64,
+    /// Share of cases that also take a second partner in the same country.
+    #[arg(long, default_value_t = 0.1)]
+    pub second_partner_share: f64,
+}
+
+/// Arguments of `eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Directory for report.md, metrics.json, evaluation.json, plots, qrels and runs.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// LETOR / SVMlight training file (with --letor-test: evaluate on LETOR data instead of
+    /// the catalog; queries from inline qid: or a LightGBM FILE.query beside it).
+    #[arg(long, value_name = "FILE", requires = "letor_test")]
+    pub letor_train: Option<PathBuf>,
+    /// LETOR / SVMlight test file.
+    #[arg(long, value_name = "FILE", requires = "letor_train")]
+    pub letor_test: Option<PathBuf>,
+    /// An external run to evaluate beside tieup's rankers, as NAME=FILE (TREC run format;
+    /// qids and docnos as in qrels.txt). Repeatable.
+    #[arg(long = "run", value_name = "NAME=FILE")]
+    pub runs: Vec<String>,
+    /// Write LETOR files of every split's training and test queries into OUT/letor/.
+    #[arg(long)]
+    pub export_letor: bool,
+    /// Folds of the grouped K-fold.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// First test year of the temporal split [default: the year leaving ~20% for test].
+    #[arg(long, value_name = "FY")]
+    pub split_year: Option<u16>,
+    /// Seed of folds, negative sampling, the random ranker and resampling.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Unchosen candidates sampled per training query.
+    #[arg(long, default_value_t = 64)]
+    pub negatives: usize,
+    /// L2 strength of the learners.
+    #[arg(long, default_value_t = 1.0)]
+    pub l2: f64,
+    /// Permutations of the paired randomization test.
+    #[arg(long, default_value_t = 10_000)]
+    pub permutations: usize,
+    /// Bootstrap resamples for confidence intervals.
+    #[arg(long, default_value_t = 10_000)]
+    pub bootstrap: usize,
+    /// Headline metric (significance, goal, per-sector plot): ndcg@10, ndcg_exp@10, map, mrr, ...
+    #[arg(long, default_value = "ndcg@10")]
+    pub metric: String,
 }
 
 /// Learners on the command line.

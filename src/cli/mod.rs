@@ -229,6 +229,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             write_or_check(out, &a.out, &model.to_json(), a.check, "tieup train")?;
         }
         Command::Score(a) => return score::run(&cli, a),
+        Command::Synth(a) => synth(&cli, a, out)?,
+        Command::Eval(a) => eval(&cli, a, out)?,
         Command::TrainSuccess(a) => {
             let model = match &a.outcomes {
                 Some(path) => SuccessModel::fit_outcomes_file(path, a.alpha)?,
@@ -309,5 +311,137 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             )?;
         }
     }
+    Ok(())
+}
+
+fn synth(cli: &Cli, a: &args::SynthArgs, out: &mut dyn Write) -> Result<()> {
+    let source = data_dir(cli.data.as_deref());
+    let catalog = load_catalog(cli)?;
+    let tables = tieup::synth::draws::SurveyTables::load(&source)?;
+    let params = tieup::synth::SynthParams::new()
+        .seed(a.seed)
+        .themes(a.themes)
+        .applications_per_year(a.applications_per_year)
+        .noise(a.noise)
+        .second_partner_share(a.second_partner_share)
+        .check()?;
+    let synthetic = params.generate(&catalog, &tables)?;
+    tieup::synth::write_dir(&a.out, &source, &catalog, &tables, &synthetic, &params)
+        .with_context(|| format!("writing {}", a.out.display()))?;
+    writeln!(
+        out,
+        "wrote {}: {} themes FY{}-{}, {} applications FY{}-{} (seed {})",
+        a.out.display(),
+        synthetic.themes.len(),
+        tieup::synth::HISTORY_YEARS.start(),
+        tieup::synth::HISTORY_YEARS.end(),
+        synthetic.applications.len(),
+        tieup::synth::APPLICATION_YEARS.start(),
+        tieup::synth::APPLICATION_YEARS.end(),
+        params.seed()
+    )?;
+    Ok(())
+}
+
+/// A progress bar on standard error when it is a terminal and CI is not set.
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        if ci || !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        Bar(Some(indicatif::ProgressBar::hidden()))
+    }
+}
+
+impl tieup::eval::Progress for Bar {
+    fn begin(&mut self, stage: &str, total: u64) {
+        if let Some(old) = self.0.take() {
+            old.finish_and_clear();
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg:>14} [{bar:40}] {pos}/{len} {elapsed}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            bar.set_message(stage.to_string());
+            self.0 = Some(bar);
+        }
+    }
+
+    fn advance(&mut self, n: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(n);
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn eval(cli: &Cli, a: &args::EvalArgs, out: &mut dyn Write) -> Result<()> {
+    let params = tieup::eval::EvalParams::new()
+        .folds(a.folds)
+        .split_year(a.split_year)
+        .seed(a.seed)
+        .negatives(a.negatives)
+        .l2(a.l2)
+        .permutations(a.permutations)
+        .bootstrap(a.bootstrap)
+        .metric(&a.metric)
+        .check()?;
+    let mut external = Vec::new();
+    for spec in &a.runs {
+        let (name, file) = spec
+            .split_once('=')
+            .filter(|(name, file)| !name.is_empty() && !file.is_empty())
+            .ok_or_else(|| tieup::Error::InvalidParam {
+                name: "--run",
+                value: spec.clone(),
+                reason: "give NAME=FILE, e.g. --run lightgbm=run.txt".into(),
+            })?;
+        let run = tieup::eval::trec::read_run(Path::new(file))?;
+        external.push((name.to_string(), run));
+    }
+    let mut bar = Bar::new();
+    let evaluation = match (&a.letor_train, &a.letor_test) {
+        (Some(train), Some(test)) => {
+            if a.export_letor {
+                bail!(
+                    "--export-letor exports catalog splits; it cannot be used with --letor-train"
+                );
+            }
+            let train = tieup::eval::letor::read(train)?;
+            let test = tieup::eval::letor::read(test)?;
+            tieup::eval::evaluate_letor(&train, &test, external, &params, &mut bar)?
+        }
+        _ => {
+            let catalog = load_catalog(cli)?;
+            if a.export_letor {
+                let files = tieup::eval::export_letor(&catalog, &params, &a.out.join("letor"))?;
+                writeln!(
+                    out,
+                    "wrote {} LETOR files to {}",
+                    files.len(),
+                    a.out.join("letor").display()
+                )?;
+            }
+            tieup::eval::evaluate_catalog(&catalog, external, &params, &mut bar)?
+        }
+    };
+    drop(bar);
+    let files = tieup::eval::report::write(&a.out, &evaluation)?;
+    render::eval_summary(out, &evaluation)?;
+    writeln!(out, "wrote {} files to {}", files.len(), a.out.display())?;
     Ok(())
 }

@@ -307,3 +307,36 @@ pub fn stats_table(out: &mut dyn Write, s: &CatalogStats) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// A short summary of an evaluation: the primary split's headline metric per ranker, the goal.
+pub fn eval_summary(out: &mut dyn Write, eval: &tieup::eval::Evaluation) -> Result<()> {
+    let metric = &eval.params.metric;
+    for split in &eval.splits {
+        writeln!(
+            out,
+            "{} ({} queries): {}",
+            split.name,
+            split.queries.len(),
+            split
+                .rankers
+                .iter()
+                .map(|r| format!("{r} {:.3}", split.mean[r][metric]))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
+    if let Some(g) = &eval.goal {
+        writeln!(
+            out,
+            "goal ({}): {} / oracle = {:.3} (target {}), p vs prior {:.2e}, p vs same-sector {:.2e}: {}",
+            g.metric,
+            g.best_learner,
+            g.ratio,
+            g.target_ratio,
+            g.p_vs_prior,
+            g.p_vs_same_sector,
+            if g.met { "met" } else { "not met" }
+        )?;
+    }
+    Ok(())
+}

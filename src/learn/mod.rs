@@ -19,6 +19,7 @@
 //! sampling the pairwise loss is an unbiased estimate (up to a constant factor per query) of
 //! the loss over all pairs.
 
+pub mod generic;
 pub mod newton;
 pub mod success;
 
@@ -249,70 +250,22 @@ impl ParamGuard for TrainParams {
 /// within-query deviations (so that adding a constant to a feature within a query changes
 /// nothing), 1 where a feature never varies within a query.
 pub fn fit_scaling(queries: &[TrainingQuery]) -> Scaling {
-    let mut sum = [0.0; N_FEATURES];
-    let mut sq = [0.0; N_FEATURES];
-    let mut n = 0.0;
-    for q in queries {
-        let means = q.rows.mean_axis(ndarray::Axis(0));
-        for row in q.rows.outer_iter() {
-            for f in 0..N_FEATURES {
-                sum[f] += row[f];
-                if let Some(m) = &means {
-                    sq[f] += (row[f] - m[f]).powi(2);
-                }
-            }
-            n += 1.0;
-        }
-    }
-    let n = f64::max(n, 1.0);
-    Scaling {
-        mean: sum.iter().map(|s| s / n).collect(),
-        scale: sq
-            .iter()
-            .map(|s| {
-                let rms = (s / n).sqrt();
-                if rms > 1e-9 { rms } else { 1.0 }
-            })
-            .collect(),
-    }
+    generic::fit_scaling(&views(queries), N_FEATURES)
 }
 
-/// Within-query pairs (better minus worse, scaled), each query's pairs weighted 1/|pairs|.
-struct Pairs {
-    d: Array2<f64>,
-    weights: Array1<f64>,
-    /// Index of the query each pair came from.
-    query: Vec<usize>,
+/// Borrowed rows and labels of training queries, for the shared pieces in [`generic`].
+fn views(queries: &[TrainingQuery]) -> Vec<generic::RowsQuery<'_>> {
+    queries
+        .iter()
+        .map(|q| generic::RowsQuery {
+            rows: q.rows.view(),
+            labels: &q.labels,
+        })
+        .collect()
 }
 
-fn pairs(queries: &[TrainingQuery], scaling: &Scaling) -> Pairs {
-    let mut rows: Vec<f64> = Vec::new();
-    let mut weights = Vec::new();
-    let mut query_of = Vec::new();
-    for (qi, q) in queries.iter().enumerate() {
-        let mut list = Vec::new();
-        for i in 0..q.labels.len() {
-            for j in 0..q.labels.len() {
-                if q.labels[i] > q.labels[j] {
-                    list.push((i, j));
-                }
-            }
-        }
-        let w = 1.0 / list.len().max(1) as f64;
-        for (i, j) in list {
-            for f in 0..N_FEATURES {
-                rows.push((q.rows[[i, f]] - q.rows[[j, f]]) / scaling.scale[f]);
-            }
-            weights.push(w);
-            query_of.push(qi);
-        }
-    }
-    let n = weights.len();
-    Pairs {
-        d: Array2::from_shape_vec((n, N_FEATURES), rows).expect("pair rows"),
-        weights: Array1::from(weights),
-        query: query_of,
-    }
+fn pairs(queries: &[TrainingQuery], scaling: &Scaling) -> generic::Pairs {
+    generic::pairs(&views(queries), &scaling.scale)
 }
 
 impl TrainValidParams {
@@ -465,7 +418,7 @@ impl TrainValidParams {
     /// recording loss, iterations and standard errors.
     fn solve(
         &self,
-        pairs: &Pairs,
+        pairs: &generic::Pairs,
         offsets: &Array1<f64>,
         lambda: &Array1<f64>,
         scaling: &Scaling,
@@ -490,40 +443,15 @@ impl TrainValidParams {
         scaling: &Scaling,
         metrics: &mut BTreeMap<String, f64>,
     ) -> Result<[f64; N_FEATURES]> {
-        use linfa::traits::Fit;
-        let n: usize = queries.iter().map(|q| q.labels.len()).sum();
-        let mut x = Array2::zeros((n, N_FEATURES));
-        let mut y = Vec::with_capacity(n);
-        let mut r = 0;
-        for q in queries {
-            for (row, &l) in q.rows.outer_iter().zip(&q.labels) {
-                for f in 0..N_FEATURES {
-                    x[[r, f]] = row[f] / scaling.scale[f];
-                }
-                y.push(if l > 0 { "chosen" } else { "other" });
-                r += 1;
-            }
-        }
-        let dataset = linfa::Dataset::new(x, Array1::from(y));
-        let fitted = linfa_logistic::LogisticRegression::default()
-            .alpha(self.l2)
-            .max_iterations(self.max_iterations as u64)
-            .fit(&dataset)
-            .map_err(|e| Error::InvalidParam {
-                name: "pointwise fit",
-                value: format!("{n} rows"),
-                reason: e.to_string(),
-            })?;
+        let (w, intercept, n) = generic::pointwise_weights(
+            &views(queries),
+            &scaling.scale,
+            self.l2,
+            self.max_iterations,
+        )?;
         metrics.insert("n_rows".into(), n as f64);
-        metrics.insert("intercept".into(), fitted.intercept());
-        // linfa models P(class = the second label in sorted order); orient toward "chosen".
-        let sign = if fitted.labels().pos.class == "chosen" {
-            1.0
-        } else {
-            -1.0
-        };
-        let params = fitted.params();
-        Ok(std::array::from_fn(|f| sign * params[f]))
+        metrics.insert("intercept".into(), intercept);
+        Ok(std::array::from_fn(|f| w[f]))
     }
 }
 

@@ -1,0 +1,164 @@
+//! `tieup synth` and `tieup eval` through the real binary. The synthetic directories are
+//! generated from the shipped `data/` on purpose (the generator is calibrated to it).
+
+use crate::util::tieup;
+use std::path::Path;
+
+#[test]
+fn synth_is_byte_identical_for_a_seed_and_eval_writes_its_report() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for dir in [&a, &b] {
+        tieup()
+            .args(["synth", "--themes", "20", "--seed", "7", "--out"])
+            .arg(dir.path())
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("20 themes"));
+    }
+    for name in [
+        "partnerships.csv",
+        "applications.csv",
+        "applications_qrels.txt",
+        "oracle_run.txt",
+        "truth.json",
+        "calibration.json",
+        "sectors.csv",
+        "survey/themes_by_bureau_sector.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(a.path().join(name)).unwrap(),
+            std::fs::read(b.path().join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    // The history trains with the existing train command.
+    let model = a.path().join("model.json");
+    tieup()
+        .args(["train", "--exchanges"])
+        .arg(a.path().join("partnerships.csv"))
+        .arg("--out")
+        .arg(&model)
+        .assert()
+        .success();
+    let out = a.path().join("eval");
+    tieup()
+        .arg("--data")
+        .arg(a.path())
+        .args([
+            "eval",
+            "--permutations",
+            "100",
+            "--bootstrap",
+            "100",
+            "--out",
+        ])
+        .arg(&out)
+        .env("CI", "true")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("held-out (4 queries)"))
+        .stdout(predicates::str::contains("goal (ndcg@10)"))
+        .stderr(predicates::str::is_empty());
+    for name in [
+        "report.md",
+        "metrics.json",
+        "evaluation.json",
+        "qrels.txt",
+        "run-prior.txt",
+        "run-oracle.txt",
+        "ndcg_at_k.svg",
+        "per_sector.svg",
+    ] {
+        assert!(out.join(name).is_file(), "{name}");
+    }
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("## Goal") && report.contains("## Split `held-out`"));
+}
+
+#[test]
+fn eval_on_letor_files_and_bad_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = dir.path().join("train.txt");
+    let test = dir.path().join("test.txt");
+    std::fs::write(
+        &train,
+        "2 qid:1 1:0.9 2:0.1 # a\n0 qid:1 1:0.1 2:0.8 # b\n1 qid:2 1:0.7 # a\n0 qid:2 2:0.9 # c\n",
+    )
+    .unwrap();
+    std::fs::write(&test, "1 qid:3 1:0.8 # x\n0 qid:3 2:0.7 # y\n").unwrap();
+    let run = dir.path().join("ext.txt");
+    std::fs::write(&run, "3 Q0 x 1 2.0 ext\n3 Q0 y 2 1.0 ext\n").unwrap();
+    let out = dir.path().join("out");
+    tieup()
+        .args([
+            "eval",
+            "--permutations",
+            "50",
+            "--bootstrap",
+            "50",
+            "--letor-train",
+        ])
+        .arg(&train)
+        .arg("--letor-test")
+        .arg(&test)
+        .arg("--run")
+        .arg(format!("ext={}", run.display()))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("letor (1 queries)"));
+    let metrics = std::fs::read_to_string(out.join("metrics.json")).unwrap();
+    assert!(metrics.contains("\"pairwise\"") && metrics.contains("\"ext\""));
+    tieup()
+        .args(["eval", "--run", "noequals", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    tieup()
+        .args(["eval", "--metric", "ndcg@7", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    tieup()
+        .args(["eval", "--letor-train"])
+        .arg(&train)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn shared_lightgbm_example_reads_with_its_group_files() {
+    let shared =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ltr/lightgbm_lambdarank");
+    if !shared.exists() {
+        eprintln!(
+            "skipped: {} not found (it is only on the project's machines)",
+            shared.display()
+        );
+        return;
+    }
+    let train = tieup::eval::letor::read(&shared.join("rank.train")).unwrap();
+    let test = tieup::eval::letor::read(&shared.join("rank.test")).unwrap();
+    assert_eq!(train.queries.len(), 201);
+    assert_eq!(
+        train.queries.iter().map(|q| q.labels.len()).sum::<usize>(),
+        3005
+    );
+    assert_eq!(test.queries.len(), 50);
+    assert_eq!(
+        test.queries.iter().map(|q| q.labels.len()).sum::<usize>(),
+        768
+    );
+    assert!(train.n_features > 10, "more features than tieup's schema");
+    assert!(
+        train
+            .queries
+            .iter()
+            .flat_map(|q| &q.labels)
+            .all(|&l| l <= 4)
+    );
+}
