@@ -91,22 +91,25 @@ struct WeightsFile {
 
 impl LinearModel {
     /// The weights used for a query, in raw feature units: the survey sector's own (or the
-    /// default), each wanted feature raised by `want_boost` × the largest |weight| in its
-    /// direction, then divided by the model's feature scale (so that a score is simply
-    /// Σ_f w_f · x_f over the raw features, and every scorer computes it the same way).
+    /// default), divided by the model's feature scale (so that a score is simply
+    /// Σ_f w_f · x_f over the raw features, and every scorer computes it the same way), then
+    /// each wanted feature raised by [`LinearModel::want_boost_for`].
     pub fn weights_for(&self, sectors: &SectorTable, query: &Query) -> [f64; N_FEATURES] {
-        let root = &sectors.get(sectors.survey_root(query.sector)).id;
+        let mut w = self.raw_weights(sectors, query.sector);
+        let boost = want_boost_for(&w, self.want_boost, &query.wanted);
+        for f in 0..N_FEATURES {
+            w[f] += boost[f];
+        }
+        w
+    }
+
+    /// The sector's weights in raw feature units, before any wanted-feature boost.
+    pub fn raw_weights(&self, sectors: &SectorTable, sector: usize) -> [f64; N_FEATURES] {
+        let root = &sectors.get(sectors.survey_root(sector)).id;
         let mut w = *self
             .sector_weights
             .get(root)
             .unwrap_or(&self.default_weights);
-        let largest = w.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-        let mut wanted = query.wanted.clone();
-        wanted.sort_unstable();
-        wanted.dedup();
-        for f in wanted {
-            w[f] += f64::from(FEATURES[f].direction) * self.want_boost * largest;
-        }
         if let Some(s) = &self.scaling {
             for (f, weight) in w.iter_mut().enumerate() {
                 *weight /= s.scale[f];
@@ -238,4 +241,28 @@ impl LinearModel {
     pub fn save(&self, path: &Path) -> Result<()> {
         crate::fsutil::write_atomic(path, self.to_json().as_bytes())
     }
+}
+
+/// The raise of each wanted feature's raw weight: `want_boost` × the largest |raw weight|, in
+/// the feature's direction (a wanted cost gets more negative). Learners add the same raise as
+/// a fixed offset while training, so a learned model is not fitted to explain what the boost
+/// will add at scoring time.
+///
+/// ```
+/// let b = tieup::model::want_boost_for(&[0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.5], 1.0, &[4, 9]);
+/// assert_eq!(b[4], 0.5);
+/// assert_eq!(b[9], -0.5);
+/// assert_eq!(b[0], 0.0);
+/// ```
+pub fn want_boost_for(
+    raw_weights: &[f64; N_FEATURES],
+    want_boost: f64,
+    wanted: &[usize],
+) -> [f64; N_FEATURES] {
+    let largest = raw_weights.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let mut boost = [0.0; N_FEATURES];
+    for &f in wanted {
+        boost[f] = f64::from(FEATURES[f].direction) * want_boost * largest;
+    }
+    boost
 }

@@ -353,15 +353,17 @@ impl TrainValidParams {
                     std::array::from_fn(|f| w[f] * scaling.scale[f])
                 };
                 let pairs = pairs(queries, &scaling);
+                // Each query's offset is the prior's score, including the raise its wanted
+                // features will get at scoring time, so v learns only what the prior misses.
                 let anchors: Vec<[f64; N_FEATURES]> = queries
                     .iter()
                     .map(|q| {
-                        anchor(
-                            prior
-                                .sector_weights
-                                .get(&q.survey_sector)
-                                .unwrap_or(&prior.default_weights),
-                        )
+                        let w = prior
+                            .sector_weights
+                            .get(&q.survey_sector)
+                            .unwrap_or(&prior.default_weights);
+                        let boost = crate::model::want_boost_for(w, prior.want_boost, &q.query.wanted);
+                        anchor(&std::array::from_fn(|f| w[f] + boost[f]))
                     })
                     .collect();
                 let offsets: Array1<f64> = pairs
