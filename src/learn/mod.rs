@@ -362,7 +362,8 @@ impl TrainValidParams {
                             .sector_weights
                             .get(&q.survey_sector)
                             .unwrap_or(&prior.default_weights);
-                        let boost = crate::model::want_boost_for(w, prior.want_boost, &q.query.wanted);
+                        let boost =
+                            crate::model::want_boost_for(w, prior.want_boost, &q.query.wanted);
                         anchor(&std::array::from_fn(|f| w[f] + boost[f]))
                     })
                     .collect();
