@@ -408,10 +408,7 @@ mod tests {
     use super::*;
     use approx::assert_abs_diff_eq;
 
-    fn fixture() -> Catalog {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
-        Catalog::load(&dir).expect("fixture loads")
-    }
+    use crate::testutil::fixture;
 
     fn features(
         catalog: &Catalog,
@@ -524,22 +521,7 @@ mod tests {
 
     #[test]
     fn twin_city_links_add_a_weaker_tie_through_the_region_family() {
-        let dir = tempfile::tempdir().unwrap();
-        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
-        for entry in std::fs::read_dir(&fixture).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-        }
-        std::fs::create_dir(dir.path().join("derived")).unwrap();
-        std::fs::write(
-            dir.path().join("derived/twin_ties.csv"),
-            "japan_region,overseas_region,links,examples,source
-             ishikawa,milan,1,\"Kanazawa – Milan\",wikidata:p190:2016
-             suwa,texas,2,\"Suwa – Austin; Okaya – Dallas\",wikidata:p190:2016
-",
-        )
-        .unwrap();
-        let c = Catalog::load(dir.path()).unwrap();
+        let (_dir, c) = crate::testutil::fixture_with_twins();
         let ex = |j, cand| features(&c, j, "dies_moulds", cand, None)[idx::EXCHANGE];
         assert_eq!(ex("ishikawa", "milan"), TWIN_TIE);
         assert_eq!(

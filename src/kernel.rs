@@ -142,18 +142,20 @@ impl<'a> FeatureTables<'a> {
     /// (at most regions × sectors and regions × years), never with the number of queries.
     pub fn prepare<'q>(&mut self, queries: impl IntoIterator<Item = &'q Query>) {
         use rayon::prelude::*;
-        let mut supplemental_keys: Vec<(usize, usize)> = Vec::new();
-        let mut exchange_keys: Vec<ExchangeKey> = Vec::new();
+        let mut supplemental_keys = std::collections::BTreeSet::new();
+        let mut exchange_keys = std::collections::BTreeSet::new();
         for q in queries {
             let s_key = (q.japan_region, q.sector);
-            if !self.supplemental.contains_key(&s_key) && !supplemental_keys.contains(&s_key) {
-                supplemental_keys.push(s_key);
+            if !self.supplemental.contains_key(&s_key) {
+                supplemental_keys.insert(s_key);
             }
             let e_key = (q.japan_region, q.before_year);
-            if !self.exchange.contains_key(&e_key) && !exchange_keys.contains(&e_key) {
-                exchange_keys.push(e_key);
+            if !self.exchange.contains_key(&e_key) {
+                exchange_keys.insert(e_key);
             }
         }
+        let supplemental_keys: Vec<(usize, usize)> = supplemental_keys.into_iter().collect();
+        let exchange_keys: Vec<ExchangeKey> = exchange_keys.into_iter().collect();
         let encoder = self.encoder;
         let first = self.first_candidate;
         let n = self.n_candidates;
@@ -260,7 +262,6 @@ fn select_top(scores: &[f64], id_rank: &[u32], k: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
     use crate::model::{LinearModel, TrainingInfo};
     use crate::rank::shortlist;
     use std::collections::BTreeMap;
@@ -268,21 +269,7 @@ mod tests {
     #[test]
     fn kernel_equals_the_reference_path_to_the_bit() {
         // The fixture catalog plus twin-city ties, so every source of every feature is used.
-        let dir = tempfile::tempdir().unwrap();
-        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
-        for entry in std::fs::read_dir(&fixture).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-        }
-        std::fs::create_dir(dir.path().join("derived")).unwrap();
-        std::fs::write(
-            dir.path().join("derived/twin_ties.csv"),
-            "japan_region,overseas_region,links,examples,source\n\
-             ishikawa,milan,1,Kanazawa - Milan,wikidata:p190:2016\n\
-             suwa,texas,2,Suwa - Austin,wikidata:p190:2016\n",
-        )
-        .unwrap();
-        let catalog = Catalog::load(dir.path()).unwrap();
+        let (_dir, catalog) = crate::testutil::fixture_with_twins();
         assert!(
             catalog
                 .twin_tie(

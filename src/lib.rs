@@ -37,5 +37,7 @@ pub mod score;
 pub mod sector;
 pub mod survey;
 pub mod synth;
+#[cfg(test)]
+mod testutil;
 
 pub use error::{Error, Result};

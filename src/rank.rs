@@ -342,10 +342,7 @@ mod tests {
     use crate::model::TrainingInfo;
     use std::collections::BTreeMap;
 
-    fn fixture() -> Catalog {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
-        Catalog::load(&dir).expect("fixture loads")
-    }
+    use crate::testutil::fixture;
 
     fn model(weights: [f64; N_FEATURES]) -> LinearModel {
         LinearModel {

@@ -113,7 +113,7 @@ pub const HIGH_COMMUNICATION_COST: f64 = 0.5;
 
 /// Scores every application of `reader`; `progress` is called with the rows read so far.
 pub fn score_batch<R: Read>(
-    reader: ApplicationReader<'_, R>,
+    mut reader: ApplicationReader<'_, R>,
     tables: &mut FeatureTables<'_>,
     model: &LinearModel,
     success: &SuccessModel,
@@ -123,7 +123,6 @@ pub fn score_batch<R: Read>(
 ) -> Result<BatchSummary> {
     let mut summary = BatchSummary::default();
     let mut chunk: Vec<Application> = Vec::with_capacity(config.chunk_size);
-    let mut reader = reader.peekable();
     loop {
         let row = reader.next();
         let end = row.is_none();

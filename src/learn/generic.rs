@@ -64,6 +64,25 @@ pub(crate) struct Pairs {
 }
 
 /// Builds the pairs of every query.
+/// Minimises the pairwise logistic loss over `pairs` with per-pair offsets and per-feature
+/// L2 strengths toward zero (the one place the Newton problem is set up).
+pub(crate) fn solve_pairs(
+    pairs: &Pairs,
+    offsets: &Array1<f64>,
+    lambda: &Array1<f64>,
+    max_iterations: usize,
+) -> newton::Solution {
+    let zeros = Array1::zeros(lambda.len());
+    newton::Problem {
+        d: pairs.d.view(),
+        a: pairs.weights.view(),
+        o: offsets.view(),
+        lambda: lambda.view(),
+        centre: zeros.view(),
+    }
+    .solve(max_iterations, 1e-9)
+}
+
 pub(crate) fn pairs(queries: &[RowsQuery<'_>], scale: &[f64]) -> Pairs {
     let n_features = scale.len();
     let mut rows: Vec<f64> = Vec::new();
@@ -198,17 +217,9 @@ impl TrainValidParams {
             }
             LearnerKind::Pairwise => {
                 let pairs = pairs(queries, &scaling.scale);
-                let zeros = Array1::zeros(n_features);
                 let offsets = Array1::zeros(pairs.weights.len());
                 let lambda = Array1::from_elem(n_features, self.l2);
-                let solution = newton::Problem {
-                    d: pairs.d.view(),
-                    a: pairs.weights.view(),
-                    o: offsets.view(),
-                    lambda: lambda.view(),
-                    centre: zeros.view(),
-                }
-                .solve(self.max_iterations, 1e-9);
+                let solution = solve_pairs(&pairs, &offsets, &lambda, self.max_iterations);
                 metrics.insert("n_pairs".into(), pairs.weights.len() as f64);
                 metrics.insert("loss".into(), solution.loss);
                 metrics.insert("iterations".into(), solution.iterations as f64);

@@ -427,15 +427,7 @@ impl TrainValidParams {
         scaling: &Scaling,
         metrics: &mut BTreeMap<String, f64>,
     ) -> newton::Solution {
-        let zeros = Array1::zeros(N_FEATURES);
-        let solution = newton::Problem {
-            d: pairs.d.view(),
-            a: pairs.weights.view(),
-            o: offsets.view(),
-            lambda: lambda.view(),
-            centre: zeros.view(),
-        }
-        .solve(self.max_iterations, 1e-9);
+        let solution = generic::solve_pairs(pairs, offsets, lambda, self.max_iterations);
         record_solution(metrics, &solution, scaling, pairs.weights.len());
         solution
     }
