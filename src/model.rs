@@ -93,7 +93,7 @@ impl LinearModel {
     /// The weights used for a query, in raw feature units: the survey sector's own (or the
     /// default), divided by the model's feature scale (so that a score is simply
     /// Σ_f w_f · x_f over the raw features, and every scorer computes it the same way), then
-    /// each wanted feature raised by [`LinearModel::want_boost_for`].
+    /// each wanted feature raised by [`want_boost_for`].
     pub fn weights_for(&self, sectors: &SectorTable, query: &Query) -> [f64; N_FEATURES] {
         let mut w = self.raw_weights(sectors, query.sector);
         let boost = want_boost_for(&w, self.want_boost, &query.wanted);
