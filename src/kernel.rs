@@ -31,6 +31,10 @@ pub struct FeatureTables<'a> {
     similarity: Vec<Vec<f64>>,
     /// [japan region][candidate]
     communication: Vec<Vec<f64>>,
+    /// Leaf sectors, in the encoder's order.
+    leaves: Vec<usize>,
+    /// Candidates × leaves strengths, candidate-major (for the supplemental column).
+    leaf_strength: Vec<f64>,
     supplemental: HashMap<(usize, usize), Arc<Vec<f64>>>,
     exchange: HashMap<ExchangeKey, Arc<Vec<f64>>>,
 }
@@ -89,10 +93,17 @@ impl<'a> FeatureTables<'a> {
                     .collect()
             })
             .collect();
+        let leaves = catalog.sectors.leaves();
+        let leaf_strength = candidates
+            .iter()
+            .flat_map(|&c| leaves.iter().map(move |&q| catalog.strength(c, q)))
+            .collect();
         FeatureTables {
             encoder,
             first_candidate,
             n_candidates: candidates.len(),
+            leaves,
+            leaf_strength,
             id_rank,
             same_area,
             traits,
@@ -161,13 +172,7 @@ impl<'a> FeatureTables<'a> {
         let n = self.n_candidates;
         let supplemental: Vec<Keyed<(usize, usize)>> = supplemental_keys
             .into_par_iter()
-            .map(|(j, s)| {
-                let q = Query::new(j, s);
-                let column = (first..first + n)
-                    .map(|c| encoder.supplemental(&q, c).map_or(0.0, |(v, _)| v))
-                    .collect();
-                ((j, s), Arc::new(column))
-            })
+            .map(|(j, s)| ((j, s), Arc::new(self.supplemental_column(j, s))))
             .collect();
         self.supplemental.extend(supplemental);
         let exchange: Vec<Keyed<ExchangeKey>> = exchange_keys
@@ -182,6 +187,40 @@ impl<'a> FeatureTables<'a> {
             })
             .collect();
         self.exchange.extend(exchange);
+    }
+
+    /// The supplemental-cluster column of (Japanese region, sector): for each candidate
+    /// max over leaf sectors q outside the query sector of relatedness(s,q) × strength(c,q) ×
+    /// (1 − strength(j,q)), computed with the same operations in the same order as
+    /// [`Encoder::supplemental`], over contiguous per-key vectors.
+    fn supplemental_column(&self, japan: usize, sector: usize) -> Vec<f64> {
+        let catalog = self.encoder.catalog();
+        let own = &catalog.sectors.get(sector).children;
+        let mut positions = Vec::new();
+        let mut relatedness = Vec::new();
+        let mut gap = Vec::new();
+        for (k, &q) in self.leaves.iter().enumerate() {
+            if q == sector || own.contains(&q) {
+                continue;
+            }
+            positions.push(k);
+            relatedness.push(catalog.relatedness(sector, q));
+            gap.push(1.0 - catalog.strength(japan, q));
+        }
+        let n_leaves = self.leaves.len();
+        (0..self.n_candidates)
+            .map(|c| {
+                let row = &self.leaf_strength[c * n_leaves..(c + 1) * n_leaves];
+                let mut best = 0.0;
+                for ((&k, &r), &g) in positions.iter().zip(&relatedness).zip(&gap) {
+                    let value = r * row[k] * g;
+                    if value > best {
+                        best = value;
+                    }
+                }
+                best
+            })
+            .collect()
     }
 
     /// Scores every candidate for `query` under raw-unit `weights` and returns the best `k`,
