@@ -32,6 +32,9 @@ use ndarray::{Array1, Array2};
 use rand::SeedableRng;
 use std::collections::BTreeMap;
 
+/// Fixed-point rounds of the prior-anchored learner (see its fit).
+const ANCHOR_ROUNDS: usize = 3;
+
 /// Graded relevance of a chosen partner by outcome.
 ///
 /// ```
@@ -353,30 +356,44 @@ impl TrainValidParams {
                     std::array::from_fn(|f| w[f] * scaling.scale[f])
                 };
                 let pairs = pairs(queries, &scaling);
-                // Each query's offset is the prior's score, including the raise its wanted
-                // features will get at scoring time, so v learns only what the prior misses.
-                let anchors: Vec<[f64; N_FEATURES]> = queries
-                    .iter()
-                    .map(|q| {
-                        let w = prior
-                            .sector_weights
-                            .get(&q.survey_sector)
-                            .unwrap_or(&prior.default_weights);
-                        let boost =
-                            crate::model::want_boost_for(w, prior.want_boost, &q.query.wanted);
-                        anchor(&std::array::from_fn(|f| w[f] + boost[f]))
-                    })
-                    .collect();
-                let offsets: Array1<f64> = pairs
-                    .d
-                    .outer_iter()
-                    .zip(&pairs.query)
-                    .map(|(d, &q)| d.iter().zip(anchors[q].iter()).map(|(a, b)| a * b).sum())
-                    .collect();
                 // The pull toward the prior is measured in raw feature units (every feature
                 // lies in [0, 1]): λ‖Δw_raw‖² = Σ_f (λ / scale_f²) Δw_scaled,f².
                 let lambda: Array1<f64> = scaling.scale.iter().map(|s| self.l2 / (s * s)).collect();
-                let solution = self.solve(&pairs, &offsets, &lambda, &scaling, &mut metrics);
+                // Each query's offset is the prior's score plus the raise its wanted features
+                // will get at scoring time, so v learns only what the prior misses. The raise is
+                // a multiple of the model's largest weight, which depends on v: a few rounds of
+                // fixed-point iteration make training and scoring agree.
+                let mut v = Array1::<f64>::zeros(N_FEATURES);
+                let mut solution = None;
+                for _ in 0..ANCHOR_ROUNDS {
+                    let anchors: Vec<[f64; N_FEATURES]> = queries
+                        .iter()
+                        .map(|q| {
+                            let w = prior
+                                .sector_weights
+                                .get(&q.survey_sector)
+                                .unwrap_or(&prior.default_weights);
+                            let learned: [f64; N_FEATURES] =
+                                std::array::from_fn(|f| w[f] + v[f] / scaling.scale[f]);
+                            let boost = crate::model::want_boost_for(
+                                &learned,
+                                prior.want_boost,
+                                &q.query.wanted,
+                            );
+                            anchor(&std::array::from_fn(|f| w[f] + boost[f]))
+                        })
+                        .collect();
+                    let offsets: Array1<f64> = pairs
+                        .d
+                        .outer_iter()
+                        .zip(&pairs.query)
+                        .map(|(d, &q)| d.iter().zip(anchors[q].iter()).map(|(a, b)| a * b).sum())
+                        .collect();
+                    let s = self.solve(&pairs, &offsets, &lambda, &scaling, &mut metrics);
+                    v = s.v.clone();
+                    solution = Some(s);
+                }
+                let solution = solution.expect("at least one round");
                 for (f, spec) in FEATURES.iter().enumerate() {
                     metrics.insert(
                         format!("shift.{}", spec.name),
