@@ -12,7 +12,7 @@
 //! (empty, not CSV/JSONL, no header) is an error.
 
 use crate::catalog::{Catalog, RegionKind};
-use crate::error::{DataError, Error, Result};
+use crate::error::{Error, Result};
 use crate::features::{find_feature, idx};
 use crate::learn::success::{BODY_KINDS, Commitment, SuccessInputs};
 use std::collections::HashSet;
@@ -147,14 +147,7 @@ enum Inner<R: Read> {
 }
 
 fn file_error(path: &Path, line: Option<u64>, message: String, fix: &str) -> Error {
-    DataError {
-        file: path.to_path_buf(),
-        line,
-        column: None,
-        message,
-        fix: fix.into(),
-    }
-    .into()
+    Error::data(path, line, message, fix)
 }
 
 impl<'a> ApplicationReader<'a, std::fs::File> {

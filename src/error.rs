@@ -109,6 +109,23 @@ impl From<DataError> for Error {
 }
 
 impl Error {
+    /// A [`DataError`] about a file, or one line of it, that no column describes.
+    pub fn data(
+        file: impl Into<PathBuf>,
+        line: Option<u64>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        DataError {
+            file: file.into(),
+            line,
+            column: None,
+            message: message.into(),
+            fix: fix.into(),
+        }
+        .into()
+    }
+
     /// Wraps an IO error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

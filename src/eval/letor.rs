@@ -16,7 +16,7 @@
 //! tieup's query ids (`number<TAB>id` per line). Reading applies a `FILE.qids` found beside
 //! the data, so runs written with tieup's query ids match the queries read back.
 
-use crate::error::{DataError, Error, Result};
+use crate::error::{Error, Result};
 use ndarray::Array2;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -56,14 +56,7 @@ struct RawRow {
 }
 
 fn data_error(path: &Path, line: Option<u64>, message: String, fix: &str) -> Error {
-    DataError {
-        file: path.to_path_buf(),
-        line,
-        column: None,
-        message,
-        fix: fix.into(),
-    }
-    .into()
+    Error::data(path, line, message, fix)
 }
 
 fn parse_row(path: &Path, line: u64, text: &str) -> Result<Option<RawRow>> {

@@ -11,7 +11,7 @@
 use super::codes::RegionCodes;
 use super::{Cell, Classification, Dataset, Estimate, RegionData, SkipReport, lq};
 use crate::catalog::Catalog;
-use crate::error::{DataError, Result};
+use crate::error::Result;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -24,15 +24,8 @@ pub const REFERENCE: &str = "EU28";
 /// Reads the TSV, taking the newest year column.
 pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
     let text = std::fs::read_to_string(path).map_err(|e| crate::error::Error::io(path, e))?;
-    let error = |line: usize, message: String, fix: &str| -> crate::error::Error {
-        DataError {
-            file: path.to_path_buf(),
-            line: Some(line as u64),
-            column: None,
-            message,
-            fix: fix.to_string(),
-        }
-        .into()
+    let error = |line: usize, message: String, fix: &str| {
+        crate::error::Error::data(path, Some(line as u64), message, fix)
     };
     let mut lines = text.lines().enumerate();
     let (_, header) = lines

@@ -22,7 +22,7 @@
 
 use super::codes::RegionCodes;
 use crate::catalog::{Catalog, RegionKind};
-use crate::error::{DataError, Error, Result};
+use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -97,14 +97,7 @@ pub struct Gazetteer {
 }
 
 fn tsv_error(path: &Path, line: usize, message: String, fix: &str) -> Error {
-    DataError {
-        file: path.to_path_buf(),
-        line: Some(line as u64),
-        column: None,
-        message,
-        fix: fix.to_string(),
-    }
-    .into()
+    Error::data(path, Some(line as u64), message, fix)
 }
 
 fn read_text(path: &Path) -> Result<String> {
