@@ -421,11 +421,10 @@ impl Catalog {
         if self.twin_ties.is_empty() {
             return None;
         }
-        let family = |r: usize| -> Vec<usize> {
-            let mut out = vec![r];
-            out.extend(self.regions[r].parent);
-            out.extend(self.children[r].iter().copied());
-            out
+        let family = |r: usize| {
+            std::iter::once(r)
+                .chain(self.regions[r].parent)
+                .chain(self.children[r].iter().copied())
         };
         let mut best: Option<&TwinTie> = None;
         for j in family(japan) {
