@@ -220,6 +220,9 @@ pub struct Catalog {
     pub dir: PathBuf,
 }
 
+/// Columns of `strengths.csv` and of the derived `strengths_*.csv` files.
+const STRENGTH_COLUMNS: [&str; 5] = ["region_id", "sector", "value", "provenance", "note"];
+
 /// Relatedness of two finer sectors under the same survey sector, unless a row says otherwise.
 pub const SIBLING_RELATEDNESS: f64 = 0.5;
 /// Share of a survey-sector strength that a finer sector without its own row inherits.
@@ -560,16 +563,23 @@ impl Catalog {
         }
     }
 
+    /// Region, sector, value and source of one row of a strengths file.
+    fn parse_strength_row(
+        &self,
+        row: &crate::csvin::Row<'_>,
+    ) -> Result<(usize, usize, f64, ValueSource)> {
+        Ok((
+            self.region_in_row(row, "region_id", None)?,
+            self.sector_in_row(row, "sector")?,
+            row.number_in("value", 0.0, 1.0)?,
+            value_source(row)?,
+        ))
+    }
+
     fn load_strengths(&mut self, path: &Path) -> Result<()> {
-        let file = CsvFile::open(
-            path,
-            &["region_id", "sector", "value", "provenance", "note"],
-        )?;
+        let file = CsvFile::open(path, &STRENGTH_COLUMNS)?;
         for row in file.rows() {
-            let region = self.region_in_row(&row, "region_id", None)?;
-            let sector = self.sector_in_row(&row, "sector")?;
-            let value = row.number_in("value", 0.0, 1.0)?;
-            let source = value_source(&row)?;
+            let (region, sector, value, source) = self.parse_strength_row(&row)?;
             if self.strength_sources.contains_key(&(region, sector)) {
                 return Err(row.error(
                     format!(
@@ -601,15 +611,9 @@ impl Catalog {
         files.sort();
         let mut seen: BTreeMap<(usize, usize), PathBuf> = BTreeMap::new();
         for path in files {
-            let file = CsvFile::open(
-                &path,
-                &["region_id", "sector", "value", "provenance", "note"],
-            )?;
+            let file = CsvFile::open(&path, &STRENGTH_COLUMNS)?;
             for row in file.rows() {
-                let region = self.region_in_row(&row, "region_id", None)?;
-                let sector = self.sector_in_row(&row, "sector")?;
-                let value = row.number_in("value", 0.0, 1.0)?;
-                let source = value_source(&row)?;
+                let (region, sector, value, source) = self.parse_strength_row(&row)?;
                 if !source.provenance.is_statistic() {
                     return Err(row.cell_error(
                         "provenance",

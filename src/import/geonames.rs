@@ -313,20 +313,7 @@ fn without_brackets(text: &str) -> String {
 /// Match keys of a name: the normalised name, and the same without generic words and
 /// parenthetical remarks.
 pub(crate) fn name_keys(text: &str) -> Vec<String> {
-    let without_brackets: String = {
-        let mut out = String::new();
-        let mut depth = 0;
-        for c in text.chars() {
-            match c {
-                '(' => depth += 1,
-                ')' => depth -= 1,
-                _ if depth == 0 => out.push(c),
-                _ => {}
-            }
-        }
-        out
-    };
-    let mut keys = crate::lookup::keys(&without_brackets);
+    let mut keys = crate::lookup::keys(&without_brackets(text));
     for key in keys.clone() {
         let stripped: Vec<&str> = key.split(' ').filter(|w| !GENERIC.contains(w)).collect();
         if !stripped.is_empty() {
