@@ -8,14 +8,14 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use std::path::Path;
-use tieup::application::{ApplicationReader, InputFormat};
-use tieup::catalog::Catalog;
-use tieup::features::{Encoder, Query};
-use tieup::kernel::FeatureTables;
-use tieup::learn::success::SuccessModel;
-use tieup::model::LinearModel;
-use tieup::report::{BatchFormat, BatchWriter};
-use tieup::score::{BatchConfig, score_batch};
+use tieup_batch::score::{BatchConfig, score_batch};
+use tieup_core::application::{ApplicationReader, InputFormat};
+use tieup_core::catalog::Catalog;
+use tieup_core::features::{Encoder, Query};
+use tieup_core::kernel::FeatureTables;
+use tieup_core::model::LinearModel;
+use tieup_batch::output::{BatchFormat, BatchWriter};
+use tieup_learn::success::SuccessModel;
 
 fn queries(catalog: &Catalog, n: usize) -> Vec<Query> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);

@@ -4,10 +4,10 @@
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
-use tieup::catalog::Catalog;
-use tieup::features::{Encoder, Query};
-use tieup::model::LinearModel;
-use tieup::rank::shortlist;
+use tieup_core::catalog::Catalog;
+use tieup_core::features::{Encoder, Query};
+use tieup_core::model::LinearModel;
+use tieup_core::rank::shortlist;
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -25,7 +25,7 @@ fn bench(c: &mut Criterion) {
     });
     query
         .wanted
-        .push(tieup::features::find_feature("design").unwrap());
+        .push(tieup_core::features::find_feature("design").unwrap());
     group.bench_with_input(
         BenchmarkId::new("top10_want_design_full_catalog", n),
         &query,

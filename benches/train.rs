@@ -9,10 +9,10 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use linfa::ParamGuard;
 use rand::{Rng, SeedableRng};
 use std::path::Path;
-use tieup::catalog::{Catalog, Outcome, Partnership};
-use tieup::features::{Encoder, Query};
-use tieup::learn::{LearnerKind, TrainParams, training_set};
-use tieup::model::LinearModel;
+use tieup_core::catalog::{Catalog, Outcome, Partnership};
+use tieup_core::features::{Encoder, Query};
+use tieup_core::model::LinearModel;
+use tieup_learn::{LearnerKind, TrainParams, training_set};
 
 fn partnerships(
     catalog: &Catalog,

@@ -141,8 +141,8 @@ fn shared_lightgbm_example_reads_with_its_group_files() {
         );
         return;
     }
-    let train = tieup::eval::letor::read(&shared.join("rank.train")).unwrap();
-    let test = tieup::eval::letor::read(&shared.join("rank.test")).unwrap();
+    let train = tieup_bench::eval::letor::read(&shared.join("rank.train")).unwrap();
+    let test = tieup_bench::eval::letor::read(&shared.join("rank.test")).unwrap();
     assert_eq!(train.queries.len(), 201);
     assert_eq!(
         train.queries.iter().map(|q| q.labels.len()).sum::<usize>(),

@@ -6,8 +6,8 @@
 use crate::util::{fixture_copy, tieup};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
-use tieup::catalog::Catalog;
-use tieup::error::Error;
+use tieup_core::catalog::Catalog;
+use tieup_core::error::Error;
 
 const LONG: &str = "region_id,classification,industry_code,employment,establishments
 TOTAL,naics2012,TOTAL,100000,
@@ -229,13 +229,13 @@ fn raw_rebuild_reproduces_the_committed_derived_files_byte_for_byte() {
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&shipped, dir.path(), "derived");
-    let mut params = tieup::import::rebuild::RebuildParams {
+    let mut params = tieup_import::rebuild::RebuildParams {
         raw_dir: raw.clone(),
         data_dir: dir.path().to_path_buf(),
         check: false,
         profile: Default::default(),
     };
-    let report = tieup::import::rebuild::rebuild(&params).unwrap();
+    let report = tieup_import::rebuild::rebuild(&params).unwrap();
     assert!(report.files.iter().all(|f| f.changed), "every file is new");
     for file in &report.files {
         let name = file.path.file_name().unwrap();
@@ -247,7 +247,7 @@ fn raw_rebuild_reproduces_the_committed_derived_files_byte_for_byte() {
         );
     }
     params.check = true;
-    let again = tieup::import::rebuild::rebuild(&params).unwrap();
+    let again = tieup_import::rebuild::rebuild(&params).unwrap();
     assert!(
         again.files.iter().all(|f| !f.changed),
         "a rerun is byte-identical"

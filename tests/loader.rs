@@ -1,8 +1,8 @@
 //! Malformed catalog files: each error names the file, line and column, and says the fix.
 
 use crate::util::{edit, fixture_copy};
-use tieup::catalog::Catalog;
-use tieup::error::{DataError, Error};
+use tieup_core::catalog::Catalog;
+use tieup_core::error::{DataError, Error};
 
 /// Loads the edited copy and returns the data error it must produce.
 fn load_error(file: &str, change: impl FnOnce(String) -> String) -> DataError {

@@ -1,15 +1,15 @@
 //! Model files: round trip, schema checks, and old format versions still loading.
 
 use std::path::Path;
-use tieup::error::Error;
-use tieup::model::LinearModel;
+use tieup_core::error::Error;
+use tieup_core::model::LinearModel;
 
 fn prior() -> LinearModel {
     // The point of this test is the shipped survey tables and the shipped prior.
     let data = crate::util::shipped_data();
-    let sectors = tieup::sector::SectorTable::load(&data.join("sectors.csv")).unwrap();
-    let params = linfa::ParamGuard::check(tieup::prior::PriorParams::new()).unwrap();
-    tieup::prior::derive_from_dir(&params, &data, &sectors).unwrap()
+    let sectors = tieup_core::sector::SectorTable::load(&data.join("sectors.csv")).unwrap();
+    let params = linfa::ParamGuard::check(tieup_learn::prior::PriorParams::new()).unwrap();
+    tieup_learn::prior::derive_from_dir(&params, &data, &sectors).unwrap()
 }
 
 #[test]
@@ -77,9 +77,9 @@ fn every_checked_in_model_version_still_loads() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         if name.starts_with("success-") {
-            let model = tieup::learn::success::SuccessModel::load(&path)
+            let model = tieup_learn::success::SuccessModel::load(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            let p = model.predict(&tieup::learn::success::SuccessInputs::unknown());
+            let p = model.predict(&tieup_learn::success::SuccessInputs::unknown());
             assert!((p.during + p.after + p.not_yet - 1.0).abs() < 1e-9);
             success += 1;
         } else {

@@ -5,8 +5,8 @@
 use ndarray::Array2;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tieup::import::lq::rca_matrix;
-use tieup::import::relatedness::{density, proximity, specialisation};
+use tieup_import::lq::rca_matrix;
+use tieup_import::relatedness::{density, proximity, specialisation};
 
 const TOLERANCE: f64 = 1e-9;
 

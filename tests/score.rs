@@ -256,8 +256,8 @@ fn checklist_flags_high_communication_cost_without_mediator() {
 
 mod reader_properties {
     use proptest::prelude::*;
-    use tieup::application::{ApplicationReader, InputFormat};
-    use tieup::catalog::Catalog;
+    use tieup_core::application::{ApplicationReader, InputFormat};
+    use tieup_core::catalog::Catalog;
 
     fn catalog() -> &'static Catalog {
         static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();

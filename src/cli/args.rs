@@ -102,7 +102,7 @@ pub struct RebuildArgs {
     #[arg(long)]
     pub check: bool,
     /// Pseudo-employees of the LQ shrinkage for small regions.
-    #[arg(long, default_value_t = tieup::import::lq::PSEUDO_EMPLOYEES)]
+    #[arg(long, default_value_t = tieup_import::lq::PSEUDO_EMPLOYEES)]
     pub pseudo_employees: f64,
     /// Regions a sector must be specialised in before it gets statistics-based relatedness.
     #[arg(long, default_value_t = 3)]
@@ -125,7 +125,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Pseudo-employees of the LQ shrinkage for small regions.
-    #[arg(long, default_value_t = tieup::import::lq::PSEUDO_EMPLOYEES)]
+    #[arg(long, default_value_t = tieup_import::lq::PSEUDO_EMPLOYEES)]
     pub pseudo_employees: f64,
 }
 
@@ -146,7 +146,7 @@ pub struct SynthArgs {
     #[arg(long, value_name = "N")]
     pub applications_per_year: Option<usize>,
     /// Scale of the Gumbel noise in the partner choice (larger: less predictable choices).
-    #[arg(long, default_value_t = tieup::synth::truth::DEFAULT_NOISE)]
+    #[arg(long, default_value_t = tieup_bench::synth::truth::DEFAULT_NOISE)]
     pub noise: f64,
     /// Share of cases that also take a second partner in the same country.
     #[arg(long, default_value_t = 0.1)]

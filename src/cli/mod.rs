@@ -9,13 +9,13 @@ use args::{CatalogCommand, Cli, Command, Format, KindArg};
 use linfa::ParamGuard;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use tieup::catalog::{Catalog, RegionKind};
-use tieup::features::{Encoder, Query, find_feature};
-use tieup::learn::success::SuccessModel;
-use tieup::learn::{LearnerKind, TrainParams};
-use tieup::model::LinearModel;
-use tieup::prior::PriorParams;
-use tieup::report::{RegionEntry, SectorEntry, ShortlistReport};
+use tieup_core::catalog::{Catalog, RegionKind};
+use tieup_core::features::{Encoder, Query, find_feature};
+use tieup_core::model::LinearModel;
+use tieup_core::report::{RegionEntry, SectorEntry, ShortlistReport};
+use tieup_learn::prior::PriorParams;
+use tieup_learn::success::SuccessModel;
+use tieup_learn::{LearnerKind, TrainParams};
 
 /// Exit code: an unknown or ambiguous region, sector or trait name.
 pub const EXIT_UNKNOWN_NAME: u8 = 3;
@@ -32,14 +32,14 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
         return EXIT_REJECTS;
     }
     for cause in error.chain() {
-        if let Some(e) = cause.downcast_ref::<tieup::Error>() {
+        if let Some(e) = cause.downcast_ref::<tieup_core::Error>() {
             return match e {
-                tieup::Error::UnknownName { .. } | tieup::Error::AmbiguousName { .. } => {
+                tieup_core::Error::UnknownName { .. } | tieup_core::Error::AmbiguousName { .. } => {
                     EXIT_UNKNOWN_NAME
                 }
-                tieup::Error::Data(_) | tieup::Error::Model { .. } => EXIT_BAD_INPUT_FILE,
-                tieup::Error::InvalidParam { .. } => 2,
-                tieup::Error::Io { .. } => EXIT_FAILURE,
+                tieup_core::Error::Data(_) | tieup_core::Error::Model { .. } => EXIT_BAD_INPUT_FILE,
+                tieup_core::Error::InvalidParam { .. } => 2,
+                tieup_core::Error::Io { .. } => EXIT_FAILURE,
             };
         }
     }
@@ -104,7 +104,7 @@ fn write_or_check(
         }
         writeln!(out, "{} is up to date", path.display())?;
     } else {
-        tieup::fsutil::write_atomic(path, text.as_bytes())?;
+        tieup_core::fsutil::write_atomic(path, text.as_bytes())?;
         writeln!(out, "wrote {}", path.display())?;
     }
     Ok(())
@@ -132,12 +132,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 }
             }
             for objective in &a.objective {
-                let features = tieup::application::objective_features(objective)?;
+                let features = tieup_core::application::objective_features(objective)?;
                 query.wanted.extend_from_slice(features);
             }
             query.before_year = a.before_year;
             let encoder = Encoder::new(&catalog);
-            let list = tieup::rank::shortlist(&encoder, &model, &query, a.top)?;
+            let list = tieup_core::rank::shortlist(&encoder, &model, &query, a.top)?;
             let report = ShortlistReport::new(
                 &encoder,
                 &model,
@@ -198,20 +198,20 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Command::Prior(a) => {
             let dir = data_dir(cli.data.as_deref());
-            let sectors = tieup::sector::SectorTable::load(&dir.join("sectors.csv"))?;
+            let sectors = tieup_core::sector::SectorTable::load(&dir.join("sectors.csv"))?;
             let params = PriorParams::new()
                 .pseudo_count(a.pseudo_count)
                 .similarity_share(a.similarity_share)
                 .want_boost(a.want_boost)
                 .check()?;
-            let model = tieup::prior::derive_from_dir(&params, &dir, &sectors)?;
+            let model = tieup_learn::prior::derive_from_dir(&params, &dir, &sectors)?;
             write_or_check(out, &a.out, &model.to_json(), a.check, "tieup prior")?;
         }
         Command::Train(a) => {
             let catalog = load_catalog(&cli)?;
             let prior = LinearModel::load(&a.prior)?;
             let partnerships = catalog.read_partnerships(&a.exchanges)?;
-            let hash = tieup::hash::file_digest(&a.exchanges)?;
+            let hash = tieup_core::hash::file_digest(&a.exchanges)?;
             let learner = match a.learner {
                 args::LearnerArg::Pointwise => LearnerKind::Pointwise,
                 args::LearnerArg::Pairwise => LearnerKind::Pairwise,
@@ -223,7 +223,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 .l2(a.l2)
                 .check()?;
             let encoder = Encoder::new(&catalog);
-            let queries = tieup::learn::training_set(&encoder, &partnerships, a.negatives, a.seed);
+            let queries = tieup_learn::training_set(&encoder, &partnerships, a.negatives, a.seed);
             let source = a.exchanges.to_string_lossy().replace('\\', "/");
             let model = params.fit(&queries, &prior, &source, &hash)?;
             write_or_check(out, &a.out, &model.to_json(), a.check, "tieup train")?;
@@ -246,16 +246,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Command::Catalog(CatalogCommand::Rebuild(a)) => {
             let started = std::time::Instant::now();
-            let params = tieup::import::rebuild::RebuildParams {
+            let params = tieup_import::rebuild::RebuildParams {
                 raw_dir: a.raw.clone(),
                 data_dir: data_dir(cli.data.as_deref()),
                 check: a.check,
-                profile: tieup::import::profile::ProfileParams {
+                profile: tieup_import::profile::ProfileParams {
                     pseudo_employees: a.pseudo_employees,
                     min_ubiquity: a.min_ubiquity,
                 },
             };
-            let report = tieup::import::rebuild::rebuild(&params)
+            let report = tieup_import::rebuild::rebuild(&params)
                 .with_context(|| format!("rebuilding from {}", a.raw.display()))?;
             write!(out, "{}", report.render())?;
             writeln!(out)?;
@@ -288,20 +288,20 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             }
         }
         Command::Catalog(CatalogCommand::Import(a)) => {
-            let params = tieup::import::rebuild::LongParams {
+            let params = tieup_import::rebuild::LongParams {
                 file: a.long.clone(),
                 dataset: a.dataset.clone(),
                 year: a.year,
                 data_dir: data_dir(cli.data.as_deref()),
                 out: a.out.clone(),
-                profile: tieup::import::profile::ProfileParams {
+                profile: tieup_import::profile::ProfileParams {
                     pseudo_employees: a.pseudo_employees,
                     ..Default::default()
                 },
             };
-            let (coverage, file) = tieup::import::rebuild::import_long(&params)
+            let (coverage, file) = tieup_import::rebuild::import_long(&params)
                 .with_context(|| format!("importing {}", a.long.display()))?;
-            write!(out, "{}", tieup::import::rebuild::render_dataset(&coverage))?;
+            write!(out, "{}", tieup_import::rebuild::render_dataset(&coverage))?;
             writeln!(
                 out,
                 "{} {} ({} bytes)",
@@ -317,8 +317,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
 fn synth(cli: &Cli, a: &args::SynthArgs, out: &mut dyn Write) -> Result<()> {
     let source = data_dir(cli.data.as_deref());
     let catalog = load_catalog(cli)?;
-    let tables = tieup::synth::draws::SurveyTables::load(&source)?;
-    let params = tieup::synth::SynthParams::new()
+    let tables = tieup_bench::synth::draws::SurveyTables::load(&source)?;
+    let params = tieup_bench::synth::SynthParams::new()
         .seed(a.seed)
         .themes(a.themes)
         .applications_per_year(a.applications_per_year)
@@ -326,18 +326,18 @@ fn synth(cli: &Cli, a: &args::SynthArgs, out: &mut dyn Write) -> Result<()> {
         .second_partner_share(a.second_partner_share)
         .check()?;
     let synthetic = params.generate(&catalog, &tables)?;
-    tieup::synth::write_dir(&a.out, &source, &catalog, &tables, &synthetic, &params)
+    tieup_bench::synth::write_dir(&a.out, &source, &catalog, &tables, &synthetic, &params)
         .with_context(|| format!("writing {}", a.out.display()))?;
     writeln!(
         out,
         "wrote {}: {} themes FY{}-{}, {} applications FY{}-{} (seed {})",
         a.out.display(),
         synthetic.themes.len(),
-        tieup::synth::HISTORY_YEARS.start(),
-        tieup::synth::HISTORY_YEARS.end(),
+        tieup_bench::synth::HISTORY_YEARS.start(),
+        tieup_bench::synth::HISTORY_YEARS.end(),
         synthetic.applications.len(),
-        tieup::synth::APPLICATION_YEARS.start(),
-        tieup::synth::APPLICATION_YEARS.end(),
+        tieup_bench::synth::APPLICATION_YEARS.start(),
+        tieup_bench::synth::APPLICATION_YEARS.end(),
         params.seed()
     )?;
     Ok(())
@@ -357,7 +357,7 @@ impl Bar {
     }
 }
 
-impl tieup::eval::Progress for Bar {
+impl tieup_bench::eval::Progress for Bar {
     fn begin(&mut self, stage: &str, total: u64) {
         if let Some(old) = self.0.take() {
             old.finish_and_clear();
@@ -390,7 +390,7 @@ impl Drop for Bar {
 }
 
 fn eval(cli: &Cli, a: &args::EvalArgs, out: &mut dyn Write) -> Result<()> {
-    let params = tieup::eval::EvalParams::new()
+    let params = tieup_bench::eval::EvalParams::new()
         .folds(a.folds)
         .split_year(a.split_year)
         .seed(a.seed)
@@ -405,12 +405,12 @@ fn eval(cli: &Cli, a: &args::EvalArgs, out: &mut dyn Write) -> Result<()> {
         let (name, file) = spec
             .split_once('=')
             .filter(|(name, file)| !name.is_empty() && !file.is_empty())
-            .ok_or_else(|| tieup::Error::InvalidParam {
+            .ok_or_else(|| tieup_core::Error::InvalidParam {
                 name: "--run",
                 value: spec.clone(),
                 reason: "give NAME=FILE, e.g. --run lightgbm=run.txt".into(),
             })?;
-        let run = tieup::eval::trec::read_run(Path::new(file))?;
+        let run = tieup_bench::eval::trec::read_run(Path::new(file))?;
         external.push((name.to_string(), run));
     }
     let mut bar = Bar::new();
@@ -421,14 +421,15 @@ fn eval(cli: &Cli, a: &args::EvalArgs, out: &mut dyn Write) -> Result<()> {
                     "--export-letor exports catalog splits; it cannot be used with --letor-train"
                 );
             }
-            let train = tieup::eval::letor::read(train)?;
-            let test = tieup::eval::letor::read(test)?;
-            tieup::eval::evaluate_letor(&train, &test, external, &params, &mut bar)?
+            let train = tieup_bench::eval::letor::read(train)?;
+            let test = tieup_bench::eval::letor::read(test)?;
+            tieup_bench::eval::evaluate_letor(&train, &test, external, &params, &mut bar)?
         }
         _ => {
             let catalog = load_catalog(cli)?;
             if a.export_letor {
-                let files = tieup::eval::export_letor(&catalog, &params, &a.out.join("letor"))?;
+                let files =
+                    tieup_bench::eval::export_letor(&catalog, &params, &a.out.join("letor"))?;
                 writeln!(
                     out,
                     "wrote {} LETOR files to {}",
@@ -436,11 +437,11 @@ fn eval(cli: &Cli, a: &args::EvalArgs, out: &mut dyn Write) -> Result<()> {
                     a.out.join("letor").display()
                 )?;
             }
-            tieup::eval::evaluate_catalog(&catalog, external, &params, &mut bar)?
+            tieup_bench::eval::evaluate_catalog(&catalog, external, &params, &mut bar)?
         }
     };
     drop(bar);
-    let files = tieup::eval::report::write(&a.out, &evaluation)?;
+    let files = tieup_bench::eval::report::write(&a.out, &evaluation)?;
     render::eval_summary(out, &evaluation)?;
     writeln!(out, "wrote {} files to {}", files.len(), a.out.display())?;
     Ok(())

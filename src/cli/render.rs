@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 use std::io::Write;
-use tieup::catalog::CatalogStats;
-use tieup::features::FEATURES;
-use tieup::report::{RegionEntry, SectorEntry, ShortlistReport};
+use tieup_core::catalog::CatalogStats;
+use tieup_core::features::FEATURES;
+use tieup_core::report::{RegionEntry, SectorEntry, ShortlistReport};
 
 /// Pads or cuts `text` to exactly `width` characters.
 fn fit(text: &str, width: usize) -> String {
@@ -28,7 +28,7 @@ pub fn json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Res
 const TABLE_WIDTH: usize = 100;
 
 /// The top positive reasons of a candidate as `label +0.12` items.
-fn top_reasons(c: &tieup::report::CandidateReport, n: usize) -> String {
+fn top_reasons(c: &tieup_core::report::CandidateReport, n: usize) -> String {
     let mut items: Vec<(f64, usize)> = c
         .contributions
         .0
@@ -188,8 +188,8 @@ pub fn regions_csv(out: &mut dyn Write, entries: &[RegionEntry]) -> Result<()> {
             e.name.clone(),
             e.aliases.join(";"),
             match e.kind {
-                tieup::catalog::RegionKind::Japan => "japan".into(),
-                tieup::catalog::RegionKind::Overseas => "overseas".into(),
+                tieup_core::catalog::RegionKind::Japan => "japan".into(),
+                tieup_core::catalog::RegionKind::Overseas => "overseas".into(),
             },
             e.country.clone(),
             e.parent.clone().unwrap_or_default(),
@@ -309,7 +309,7 @@ pub fn stats_table(out: &mut dyn Write, s: &CatalogStats) -> Result<()> {
 }
 
 /// A short summary of an evaluation: the primary split's headline metric per ranker, the goal.
-pub fn eval_summary(out: &mut dyn Write, eval: &tieup::eval::Evaluation) -> Result<()> {
+pub fn eval_summary(out: &mut dyn Write, eval: &tieup_bench::eval::Evaluation) -> Result<()> {
     let metric = &eval.params.metric;
     for split in &eval.splits {
         writeln!(

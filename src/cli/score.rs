@@ -4,14 +4,14 @@ use super::args::{BatchFormatArg, Cli, ScoreArgs};
 use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use tieup::application::ApplicationReader;
-use tieup::features::Encoder;
-use tieup::fsutil::AtomicFile;
-use tieup::kernel::FeatureTables;
-use tieup::learn::success::SuccessModel;
-use tieup::model::LinearModel;
-use tieup::report::{BatchFormat, BatchWriter};
-use tieup::score::{BatchConfig, score_batch};
+use tieup_batch::output::{BatchFormat, BatchWriter};
+use tieup_batch::score::{BatchConfig, score_batch};
+use tieup_core::application::ApplicationReader;
+use tieup_core::features::Encoder;
+use tieup_core::fsutil::AtomicFile;
+use tieup_core::kernel::FeatureTables;
+use tieup_core::model::LinearModel;
+use tieup_learn::success::SuccessModel;
 
 /// A batch that finished with rejected rows (mapped to exit code 5).
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +46,7 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
     let input = absolute(&a.applications);
     for (what, path) in [("--out", &a.out), ("--rejects", &rejects_path)] {
         if absolute(path) == input {
-            return Err(tieup::Error::InvalidParam {
+            return Err(tieup_core::Error::InvalidParam {
                 name: "output path",
                 value: path.display().to_string(),
                 reason: format!("{what} is the input file; the input is never overwritten"),

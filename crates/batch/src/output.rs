@@ -1,0 +1,234 @@
+//! Batch output: scored applications as CSV or JSON Lines, and rejected rows as CSV. The
+//! layouts here are a contract (`BATCH_CSV_HEADER`, the JSON Lines objects).
+
+use serde::Serialize;
+use tieup_core::catalog::Catalog;
+use tieup_core::report::Named;
+
+/// Output format of batch scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchFormat {
+    /// One row per application and rank.
+    Csv,
+    /// One JSON object per application.
+    JsonLines,
+}
+
+/// Writes scored applications (CSV or JSON Lines) and rejects (CSV) to two writers.
+///
+/// CSV columns: `application_id, line, japan_region, sector, rank, region_id, region_name,
+/// country, score, top_reasons, partner_fit, p_during, p_after, p_not_yet, checklist_met,
+/// checklist_at_risk`. Rejects: `line, application_id, reason`.
+pub struct BatchWriter<'a, O: std::io::Write, J: std::io::Write> {
+    catalog: &'a Catalog,
+    out: BatchOut<O>,
+    rejects: Option<csv::Writer<J>>,
+}
+
+enum BatchOut<O: std::io::Write> {
+    Csv(Box<csv::Writer<O>>),
+    Json(O),
+}
+
+/// The CSV header of batch output.
+pub const BATCH_CSV_HEADER: [&str; 16] = [
+    "application_id",
+    "line",
+    "japan_region",
+    "sector",
+    "rank",
+    "region_id",
+    "region_name",
+    "country",
+    "score",
+    "top_reasons",
+    "partner_fit",
+    "p_during",
+    "p_after",
+    "p_not_yet",
+    "checklist_met",
+    "checklist_at_risk",
+];
+
+#[derive(Serialize)]
+struct JsonCandidate<'a> {
+    rank: usize,
+    region_id: &'a str,
+    name: &'a str,
+    country: &'a str,
+    score: f64,
+    contributions: Named,
+    top_reasons: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonApplication<'a> {
+    application_id: &'a str,
+    line: u64,
+    japan_region: &'a str,
+    sector: &'a str,
+    partner_fit: f64,
+    success: tieup_learn::success::SuccessProbabilities,
+    checklist: &'a [crate::score::CheckItem],
+    candidates: Vec<JsonCandidate<'a>>,
+}
+
+impl<'a, O: std::io::Write, J: std::io::Write> BatchWriter<'a, O, J> {
+    /// A writer; `rejects` may be None to drop rejected rows' details.
+    pub fn new(
+        catalog: &'a Catalog,
+        format: BatchFormat,
+        out: O,
+        rejects: Option<J>,
+    ) -> tieup_core::Result<Self> {
+        let out = match format {
+            BatchFormat::Csv => {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(BATCH_CSV_HEADER).map_err(csv_error)?;
+                BatchOut::Csv(Box::new(w))
+            }
+            BatchFormat::JsonLines => BatchOut::Json(out),
+        };
+        let rejects = match rejects {
+            Some(w) => {
+                let mut w = csv::Writer::from_writer(w);
+                w.write_record(["line", "application_id", "reason"])
+                    .map_err(csv_error)?;
+                Some(w)
+            }
+            None => None,
+        };
+        Ok(BatchWriter {
+            catalog,
+            out,
+            rejects,
+        })
+    }
+
+    /// Flushes and returns the writers.
+    pub fn finish(self) -> tieup_core::Result<(O, Option<J>)> {
+        let out = match self.out {
+            BatchOut::Csv(w) => w
+                .into_inner()
+                .map_err(|e| tieup_core::Error::io("output", e.into_error()))?,
+            BatchOut::Json(w) => w,
+        };
+        let rejects = match self.rejects {
+            Some(w) => Some(
+                w.into_inner()
+                    .map_err(|e| tieup_core::Error::io("rejects", e.into_error()))?,
+            ),
+            None => None,
+        };
+        Ok((out, rejects))
+    }
+}
+
+fn csv_error(e: csv::Error) -> tieup_core::Error {
+    tieup_core::Error::io("output", std::io::Error::other(e.to_string()))
+}
+
+impl<O: std::io::Write, J: std::io::Write> crate::score::BatchSink for BatchWriter<'_, O, J> {
+    fn accept(&mut self, s: &crate::score::ScoredApplication) -> tieup_core::Result<()> {
+        let catalog = self.catalog;
+        let app = &s.application;
+        let japan = &catalog.regions[app.japan_region].id;
+        let sector = &catalog.sectors.get(app.sector).id;
+        match &mut self.out {
+            BatchOut::Csv(out) => {
+                let points = |status| {
+                    s.checklist
+                        .iter()
+                        .filter(|c| c.status == status)
+                        .map(|c| {
+                            if status == crate::score::PointStatus::AtRisk {
+                                format!("{}: {}", c.point, c.reason)
+                            } else {
+                                c.point.to_string()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                let met = points(crate::score::PointStatus::Met);
+                let at_risk = points(crate::score::PointStatus::AtRisk);
+                let line = app.line.to_string();
+                let fit = format!("{:.4}", s.partner_fit);
+                let p = [
+                    format!("{:.4}", s.success.during),
+                    format!("{:.4}", s.success.after),
+                    format!("{:.4}", s.success.not_yet),
+                ];
+                for c in &s.candidates {
+                    let region = &catalog.regions[c.region];
+                    let rank = c.rank.to_string();
+                    let score = format!("{:.6}", c.score);
+                    let reasons = crate::score::top_reasons(&c.contributions, 3).join("; ");
+                    out.write_record([
+                        app.id.as_str(),
+                        &line,
+                        japan,
+                        sector,
+                        &rank,
+                        &region.id,
+                        &region.name,
+                        &region.country,
+                        &score,
+                        &reasons,
+                        &fit,
+                        &p[0],
+                        &p[1],
+                        &p[2],
+                        &met,
+                        &at_risk,
+                    ])
+                    .map_err(csv_error)?;
+                }
+            }
+            BatchOut::Json(out) => {
+                let record = JsonApplication {
+                    application_id: &app.id,
+                    line: app.line,
+                    japan_region: japan,
+                    sector,
+                    partner_fit: s.partner_fit,
+                    success: s.success,
+                    checklist: &s.checklist,
+                    candidates: s
+                        .candidates
+                        .iter()
+                        .map(|c| {
+                            let region = &catalog.regions[c.region];
+                            JsonCandidate {
+                                rank: c.rank,
+                                region_id: &region.id,
+                                name: &region.name,
+                                country: &region.country,
+                                score: c.score,
+                                contributions: Named(c.contributions),
+                                top_reasons: crate::score::top_reasons(&c.contributions, 3),
+                            }
+                        })
+                        .collect(),
+                };
+                serde_json::to_writer(&mut *out, &record)
+                    .map_err(|e| tieup_core::Error::io("output", e.into()))?;
+                out.write_all(b"\n")
+                    .map_err(|e| tieup_core::Error::io("output", e))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn reject(&mut self, r: &tieup_core::application::Reject) -> tieup_core::Result<()> {
+        if let Some(w) = &mut self.rejects {
+            w.write_record([
+                r.line.to_string(),
+                r.application_id.clone(),
+                r.reason.clone(),
+            ])
+            .map_err(csv_error)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,315 @@
+//! The files of an evaluation, written atomically into one directory:
+//!
+//! | file | content |
+//! |---|---|
+//! | `report.md` | the goal (synthetic held-out data), every split's metrics with 95% bootstrap intervals, significance, per-sector means, the plots |
+//! | `metrics.json` | the primary split: ranker name → mean metrics (`ndcg@10`, `map`, `mrr`, ...) |
+//! | `evaluation.json` | everything: parameters, every split's means, intervals, curves, per-sector means, all pairwise comparisons, the goal |
+//! | `qrels.txt` | the primary split's judgements, `qid 0 docno rel` |
+//! | `run-<ranker>.txt` | the primary split's rankings, `qid Q0 docno rank score <ranker>` (every candidate) |
+//! | `ndcg_at_k.svg`, `per_sector.svg` | plots of the primary split |
+//!
+//! The primary split is the held-out period when there is one, else grouped K-fold (or the
+//! LETOR test file). `trec_eval -m ndcg_cut.10 -m map -m recip_rank qrels.txt run-prior.txt`
+//! reproduces the report's figures for that split.
+
+use super::{Evaluation, SplitReport, plots};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use tieup_core::error::Result;
+
+/// Metrics shown in the report's tables.
+pub const TABLE_METRICS: [&str; 7] = [
+    "ndcg@10",
+    "ndcg_exp@10",
+    "map",
+    "mrr",
+    "p@10",
+    "recall@10",
+    "hit@10",
+];
+
+/// A file-name-safe form of a ranker name.
+pub fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// `metrics.json`: the primary split's mean metrics by ranker.
+pub fn metrics_json(split: &SplitReport) -> String {
+    let means: BTreeMap<&String, &BTreeMap<String, f64>> = split.mean.iter().collect();
+    let mut text = serde_json::to_string_pretty(&means).expect("metrics serialise");
+    text.push('\n');
+    text
+}
+
+/// `qrels.txt` of a split.
+pub fn qrels_text(split: &SplitReport) -> String {
+    let mut out = String::new();
+    for qid in &split.queries {
+        for (doc, rel) in &split.qrels[qid] {
+            let _ = writeln!(out, "{qid} 0 {doc} {rel}");
+        }
+    }
+    out
+}
+
+/// `run-<ranker>.txt` of a split.
+pub fn run_text(split: &SplitReport, ranker: &str) -> String {
+    let mut out = String::new();
+    for q in &split.rankings[ranker] {
+        for (rank, (doc, score, _)) in q.ranking.iter().enumerate() {
+            let _ = writeln!(out, "{} Q0 {doc} {} {score} {ranker}", q.qid, rank + 1);
+        }
+    }
+    out
+}
+
+fn best_learner(split: &SplitReport, metric: &str) -> Option<String> {
+    split
+        .rankers
+        .iter()
+        .filter(|r| ["pointwise", "pairwise", "prior-anchored"].contains(&r.as_str()))
+        .max_by(|a, b| split.mean[*a][metric].total_cmp(&split.mean[*b][metric]))
+        .cloned()
+}
+
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+fn split_section(out: &mut String, split: &SplitReport, metric: &str, primary: bool) {
+    let _ = writeln!(out, "## Split `{}`\n\n{}.\n", split.name, split.description);
+    let _ = write!(out, "| ranker | {metric} (95% CI) |");
+    for m in TABLE_METRICS.iter().filter(|m| **m != metric) {
+        let _ = write!(out, " {m} |");
+    }
+    let _ = writeln!(out);
+    let _ = write!(out, "|---|---|");
+    for _ in TABLE_METRICS.iter().filter(|m| **m != metric) {
+        let _ = write!(out, "---|");
+    }
+    let _ = writeln!(out);
+    for r in &split.rankers {
+        let m = &split.mean[r];
+        let ci = split.ci[r];
+        let _ = write!(
+            out,
+            "| {r} | {:.4} ({:.3}-{:.3}) |",
+            m[metric], ci.low, ci.high
+        );
+        for k in TABLE_METRICS.iter().filter(|k| **k != metric) {
+            let _ = write!(out, " {:.4} |", m[*k]);
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "\n{} test queries.\n", split.queries.len());
+    if let Some(best) = best_learner(split, metric) {
+        let _ = writeln!(
+            out,
+            "Best learner `{best}` against every other ranker on {metric} (paired randomization test, two-sided; 95% bootstrap interval of the mean difference):\n"
+        );
+        let _ = writeln!(
+            out,
+            "| versus | difference | 95% CI | p |\n|---|---|---|---|"
+        );
+        for c in &split.comparisons {
+            let (other, sign) = if c.a == best {
+                (&c.b, 1.0)
+            } else if c.b == best {
+                (&c.a, -1.0)
+            } else {
+                continue;
+            };
+            // + 0.0 turns a negated zero into 0 (no "-0.000" in the table).
+            let (low, high) = if sign > 0.0 {
+                (c.ci.low + 0.0, c.ci.high + 0.0)
+            } else {
+                (-c.ci.high + 0.0, -c.ci.low + 0.0)
+            };
+            let _ = writeln!(
+                out,
+                "| {other} | {:+.4} | {:+.3} to {:+.3} | {} |",
+                sign * c.mean_difference + 0.0,
+                low,
+                high,
+                p_text(c.p_value)
+            );
+        }
+        let _ = writeln!(out);
+    }
+    if primary {
+        let _ = writeln!(
+            out,
+            "p-values of every pair on {metric} (row versus column):\n"
+        );
+        let _ = write!(out, "| |");
+        for r in &split.rankers {
+            let _ = write!(out, " {r} |");
+        }
+        let _ = write!(out, "\n|---|");
+        for _ in &split.rankers {
+            let _ = write!(out, "---|");
+        }
+        let _ = writeln!(out);
+        for a in &split.rankers {
+            let _ = write!(out, "| {a} |");
+            for b in &split.rankers {
+                let p = split
+                    .comparisons
+                    .iter()
+                    .find(|c| (c.a == *a && c.b == *b) || (c.a == *b && c.b == *a))
+                    .map_or("".to_string(), |c| p_text(c.p_value));
+                let _ = write!(out, " {p} |");
+            }
+            let _ = writeln!(out);
+        }
+        let _ = writeln!(out);
+        if split.by_group.len() > 1 {
+            let _ = writeln!(out, "Mean {metric} by survey sector (test queries):\n");
+            let _ = write!(out, "| sector | n |");
+            for r in &split.rankers {
+                let _ = write!(out, " {r} |");
+            }
+            let _ = write!(out, "\n|---|---|");
+            for _ in &split.rankers {
+                let _ = write!(out, "---|");
+            }
+            let _ = writeln!(out);
+            for (g, values) in &split.by_group {
+                let _ = write!(out, "| {g} | {} |", split.group_sizes[g]);
+                for r in &split.rankers {
+                    let _ = write!(out, " {:.3} |", values[r]);
+                }
+                let _ = writeln!(out);
+            }
+            let _ = writeln!(out, "\n![per sector](per_sector.svg)\n");
+        }
+        let _ = writeln!(out, "![NDCG@k](ndcg_at_k.svg)\n");
+    }
+}
+
+/// The markdown report.
+pub fn report_md(eval: &Evaluation) -> String {
+    let p = &eval.params;
+    let metric = &p.metric;
+    let mut out = String::new();
+    let _ = writeln!(out, "# tieup evaluation\n");
+    let _ = writeln!(out, "Data: `{}`.", eval.data);
+    for note in &eval.notes {
+        let _ = writeln!(out, "- {note}");
+    }
+    let _ = writeln!(
+        out,
+        "\nParameters: headline metric `{metric}`; {} folds; temporal split year {}; seed {}; {} negatives per training query; l2 {}; {} permutations; {} bootstrap resamples.\n",
+        p.folds,
+        p.split_year
+            .map_or("automatic (~20% test)".into(), |y| format!("FY{y}")),
+        p.seed,
+        p.negatives,
+        p.l2,
+        p.permutations,
+        p.bootstrap
+    );
+    if let Some(g) = &eval.goal {
+        let _ = writeln!(out, "## Goal\n");
+        let _ = writeln!(
+            out,
+            "On the `{}` split, the best learner reaches at least {:.0}% of the oracle's {} and beats the prior and same-sector baselines with p < {}.\n",
+            g.split,
+            100.0 * g.target_ratio,
+            g.metric,
+            g.target_p
+        );
+        let _ = writeln!(
+            out,
+            "| condition | measured | target | met |\n|---|---|---|---|"
+        );
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        let _ = writeln!(
+            out,
+            "| {} / oracle | {:.4} / {:.4} = {:.3} | ≥ {} | {} |",
+            g.best_learner,
+            g.best_learner_mean,
+            g.oracle_mean,
+            g.ratio,
+            g.target_ratio,
+            yes(g.ratio >= g.target_ratio)
+        );
+        let _ = writeln!(
+            out,
+            "| {} − prior | {:+.4}, p = {} | > 0, p < {} | {} |",
+            g.best_learner,
+            g.diff_vs_prior,
+            p_text(g.p_vs_prior),
+            g.target_p,
+            yes(g.diff_vs_prior > 0.0 && g.p_vs_prior < g.target_p)
+        );
+        let _ = writeln!(
+            out,
+            "| {} − same-sector | {:+.4}, p = {} | > 0, p < {} | {} |",
+            g.best_learner,
+            g.diff_vs_same_sector,
+            p_text(g.p_vs_same_sector),
+            g.target_p,
+            yes(g.diff_vs_same_sector > 0.0 && g.p_vs_same_sector < g.target_p)
+        );
+        let _ = writeln!(out, "\nGoal {}.\n", if g.met { "met" } else { "not met" });
+    }
+    for (i, split) in eval.splits.iter().enumerate() {
+        split_section(&mut out, split, metric, i == 0);
+    }
+    let _ = writeln!(
+        out,
+        "## Definitions\n\n\
+         Metrics as trec_eval defines them: `ndcg@k` = trec_eval `ndcg_cut_k` (gain = label, discount log2(rank + 1), ideal from all judged documents), `ndcg_exp@k` the same with LightGBM's gain 2^label − 1, `map`, `mrr` = `recip_rank`, `p@k` = `P_k`, `recall@k` = `recall_k`, `hit@k` = `success_k`. Ties in score are ordered by document id in decreasing order, as trec_eval does. A query without a relevant document scores 0 and counts in the mean.\n\n\
+         The primary split (`{}`) is in `qrels.txt` and `run-<ranker>.txt`; `trec_eval -m ndcg_cut.10 -m map -m recip_rank qrels.txt run-<ranker>.txt` gives the same figures. `evaluation.json` has every split, interval and comparison.",
+        eval.splits.first().map_or("", |s| s.name.as_str())
+    );
+    out
+}
+
+/// Writes every file of the evaluation into `dir`; returns the file names written.
+pub fn write(dir: &Path, eval: &Evaluation) -> Result<Vec<String>> {
+    std::fs::create_dir_all(dir).map_err(|e| tieup_core::error::Error::io(dir, e))?;
+    let mut written = Vec::new();
+    let mut put = |name: String, bytes: &[u8]| -> Result<()> {
+        tieup_core::fsutil::write_atomic(&dir.join(&name), bytes)?;
+        written.push(name);
+        Ok(())
+    };
+    let primary = eval.splits.first().expect("an evaluation has a split");
+    put("report.md".into(), report_md(eval).as_bytes())?;
+    put("metrics.json".into(), metrics_json(primary).as_bytes())?;
+    let mut full = serde_json::to_string_pretty(eval).expect("evaluation serialises");
+    full.push('\n');
+    put("evaluation.json".into(), full.as_bytes())?;
+    put("qrels.txt".into(), qrels_text(primary).as_bytes())?;
+    for r in &primary.rankers {
+        put(
+            format!("run-{}.txt", file_safe(r)),
+            run_text(primary, r).as_bytes(),
+        )?;
+    }
+    put(
+        "ndcg_at_k.svg".into(),
+        plots::ndcg_curve_svg(primary)?.as_bytes(),
+    )?;
+    put(
+        "per_sector.svg".into(),
+        plots::per_group_svg(primary, &eval.params.metric)?.as_bytes(),
+    )?;
+    Ok(written)
+}

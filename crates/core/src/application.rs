@@ -1,0 +1,694 @@
+//! Tie-up applications: the input of batch scoring, read as CSV or JSON Lines, one
+//! application per row, streamed (never the whole batch in memory).
+//!
+//! Columns: `application_id`, `japan_region`, `sector` (required); `fiscal_year`,
+//! `objectives`, `desired_traits`, `implementation_bodies`, `commitment`
+//! (sufficient / partial / unknown), `preparation`, `continuation_years`, `mediator`,
+//! `core_company`, `support_tools` (optional). Lists are `;`-separated in CSV and may be JSON
+//! arrays in JSON Lines. `data/applications.example.csv` documents the schema by example.
+//!
+//! A row that cannot be used becomes a [`Reject`] with its line number and reason; the
+//! reader goes on with the next row. Only a file that is not an application file at all
+//! (empty, not CSV/JSONL, no header) is an error.
+
+use crate::catalog::{Catalog, RegionKind};
+use crate::error::{Error, Result};
+use crate::features::{find_feature, idx};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Longest accepted field, in bytes; longer fields reject the row.
+pub const MAX_FIELD_BYTES: usize = 4096;
+
+/// The columns, in the documented order.
+pub const COLUMNS: [&str; 13] = [
+    "application_id",
+    "japan_region",
+    "sector",
+    "fiscal_year",
+    "objectives",
+    "desired_traits",
+    "implementation_bodies",
+    "commitment",
+    "preparation",
+    "continuation_years",
+    "mediator",
+    "core_company",
+    "support_tools",
+];
+
+/// JETRO's RIT support tools, in order of business maturity (domain brief).
+pub const SUPPORT_TOOLS: [&str; 7] = [
+    "workshop",
+    "basic_survey",
+    "expert_survey_trip",
+    "invite_expert",
+    "business_mission",
+    "invite_partners",
+    "coordinators",
+];
+
+/// Objectives an application may name, and the features each one wants most.
+pub const OBJECTIVES: [(&str, &[usize]); 7] = [
+    ("joint_development", &[idx::SAME_AREA, idx::FIRST_TRAIT]),
+    ("technology_import", &[idx::FIRST_TRAIT]),
+    ("market_development", &[idx::FIRST_TRAIT + 2, idx::DEMAND]),
+    ("technology_export", &[idx::DEMAND]),
+    ("design", &[idx::FIRST_TRAIT + 1]),
+    ("procurement", &[idx::FIRST_TRAIT + 3]),
+    ("complementary_cluster", &[idx::SUPPLEMENTAL]),
+];
+
+/// The features an objective wants most; unknown objectives list the known ones.
+pub fn objective_features(name: &str) -> Result<&'static [usize]> {
+    let key = crate::lookup::normalize(name).replace(' ', "_");
+    OBJECTIVES
+        .iter()
+        .find(|(o, _)| *o == key)
+        .map(|(_, features)| *features)
+        .ok_or_else(|| {
+            let mut ranked: Vec<(f64, &str)> = OBJECTIVES
+                .iter()
+                .map(|(o, _)| (strsim::normalized_levenshtein(&key, o), *o))
+                .collect();
+            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            Error::UnknownName {
+                kind: "objective",
+                query: name.to_string(),
+                suggestions: ranked.iter().take(3).map(|(_, o)| o.to_string()).collect(),
+            }
+        })
+}
+
+/// One valid application.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Application {
+    /// The applicant's id, unique in the file.
+    pub id: String,
+    /// 1-based line of the row in its file.
+    pub line: u64,
+    /// Position of the Japanese region.
+    pub japan_region: usize,
+    /// Position of the sector.
+    pub sector: usize,
+    /// Fiscal year of the application.
+    pub fiscal_year: Option<u16>,
+    /// Positions in [`OBJECTIVES`].
+    pub objectives: Vec<usize>,
+    /// Features wanted, from `desired_traits` and the objectives, sorted and unique.
+    pub wanted: Vec<usize>,
+    /// What the success model needs.
+    pub success: SuccessInputs,
+    /// Positions in [`SUPPORT_TOOLS`].
+    pub support_tools: Vec<usize>,
+}
+
+/// A row that could not be used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reject {
+    /// 1-based line in the input.
+    pub line: u64,
+    /// The application id, when it could be read.
+    pub application_id: String,
+    /// What is wrong and how to fix it.
+    pub reason: String,
+}
+
+/// CSV or JSON Lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Comma-separated with a header row.
+    Csv,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+/// Streams applications from a file.
+pub struct ApplicationReader<'a, R: Read> {
+    catalog: &'a Catalog,
+    path: PathBuf,
+    inner: Inner<R>,
+    seen: HashSet<u64>,
+}
+
+enum Inner<R: Read> {
+    Csv {
+        reader: csv::Reader<R>,
+        columns: Vec<Option<usize>>,
+        record: csv::ByteRecord,
+    },
+    Json {
+        lines: BufReader<R>,
+        line: u64,
+        buffer: Vec<u8>,
+    },
+}
+
+fn file_error(path: &Path, line: Option<u64>, message: String, fix: &str) -> Error {
+    Error::data(path, line, message, fix)
+}
+
+impl<'a> ApplicationReader<'a, std::fs::File> {
+    /// Opens a file, choosing the format by extension (`.jsonl`, `.ndjson`, `.json` are JSON
+    /// Lines, `.csv` is CSV) or, failing that, by its first byte.
+    pub fn open(catalog: &'a Catalog, path: &Path) -> Result<Self> {
+        let mut sniff = [0u8; 1];
+        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let n = file.read(&mut sniff).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            return Err(file_error(
+                path,
+                None,
+                "the file is empty".into(),
+                "give a CSV file with a header row, or JSON Lines",
+            ));
+        }
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let format = match extension.as_deref() {
+            Some("jsonl" | "ndjson" | "json") => InputFormat::JsonLines,
+            Some("csv") => InputFormat::Csv,
+            _ if sniff[0] == b'{' => InputFormat::JsonLines,
+            _ => InputFormat::Csv,
+        };
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        Self::new(catalog, path, file, format)
+    }
+}
+
+impl<'a, R: Read> ApplicationReader<'a, R> {
+    /// Reads applications in `format` from `input`; `path` names it in messages.
+    pub fn new(catalog: &'a Catalog, path: &Path, input: R, format: InputFormat) -> Result<Self> {
+        let inner = match format {
+            InputFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+                let header = reader.byte_headers().map_err(|e| {
+                    file_error(path, Some(1), format!("cannot read a CSV header: {e}"), "")
+                })?;
+                let names: Vec<String> = header
+                    .iter()
+                    .map(|h| {
+                        String::from_utf8_lossy(h)
+                            .trim()
+                            .trim_start_matches('\u{feff}')
+                            .to_string()
+                    })
+                    .collect();
+                if names.len() <= 1 && !names.iter().any(|n| n == "application_id") {
+                    return Err(file_error(
+                        path,
+                        Some(1),
+                        "this is not a CSV application file: the first line has no comma-separated header".into(),
+                        "give a CSV with the header application_id,japan_region,sector,... (see data/applications.example.csv), or JSON Lines",
+                    ));
+                }
+                for required in &COLUMNS[..3] {
+                    if !names.iter().any(|n| n == required) {
+                        return Err(file_error(
+                            path,
+                            Some(1),
+                            format!(
+                                "missing column '{required}' (header has: {})",
+                                names.join(",")
+                            ),
+                            "name the columns as in data/applications.example.csv",
+                        ));
+                    }
+                }
+                let columns = COLUMNS
+                    .iter()
+                    .map(|c| names.iter().position(|n| n == c))
+                    .collect();
+                Inner::Csv {
+                    reader,
+                    columns,
+                    record: csv::ByteRecord::new(),
+                }
+            }
+            InputFormat::JsonLines => Inner::Json {
+                lines: BufReader::new(input),
+                line: 0,
+                buffer: Vec::new(),
+            },
+        };
+        Ok(ApplicationReader {
+            catalog,
+            path: path.to_path_buf(),
+            inner,
+            seen: HashSet::new(),
+        })
+    }
+
+    /// The next row: `Ok(Ok(app))`, `Ok(Err(reject))`, or `Err` for an unreadable file.
+    pub fn next_row(&mut self) -> Option<Result<std::result::Result<Application, Reject>>> {
+        let (line, fields) = match self.read_fields()? {
+            Ok(f) => f,
+            Err(e) => return Some(Err(e)),
+        };
+        let fields = match fields {
+            Ok(fields) => fields,
+            Err(reason) => {
+                return Some(Ok(Err(Reject {
+                    line,
+                    application_id: String::new(),
+                    reason,
+                })));
+            }
+        };
+        let id = fields[0].clone().unwrap_or_default();
+        Some(Ok(self.parse(line, &fields).map_err(|reason| Reject {
+            line,
+            application_id: id,
+            reason,
+        })))
+    }
+
+    /// Raw fields of the next row in [`COLUMNS`] order, or a row-level problem.
+    #[allow(clippy::type_complexity)]
+    fn read_fields(
+        &mut self,
+    ) -> Option<Result<(u64, std::result::Result<Vec<Option<String>>, String>)>> {
+        match &mut self.inner {
+            Inner::Csv {
+                reader,
+                columns,
+                record,
+            } => match reader.read_byte_record(record) {
+                Ok(false) => None,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    if let csv::ErrorKind::Io(_) = e.kind() {
+                        return Some(Err(file_error(&self.path, Some(line), e.to_string(), "")));
+                    }
+                    Some(Ok((line, Err(format!("unreadable CSV row: {e}")))))
+                }
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    let mut out = Vec::with_capacity(COLUMNS.len());
+                    for (c, column) in columns.iter().enumerate() {
+                        let Some(i) = column else {
+                            out.push(None);
+                            continue;
+                        };
+                        let bytes = record.get(*i).unwrap_or(b"");
+                        if bytes.len() > MAX_FIELD_BYTES {
+                            return Some(Ok((
+                                line,
+                                Err(format!(
+                                    "field '{}' is {} bytes, longer than {MAX_FIELD_BYTES}",
+                                    COLUMNS[c],
+                                    bytes.len()
+                                )),
+                            )));
+                        }
+                        match std::str::from_utf8(bytes) {
+                            Ok(text) => {
+                                out.push(Some(text.trim().to_string()).filter(|t| !t.is_empty()))
+                            }
+                            Err(_) => {
+                                return Some(Ok((
+                                    line,
+                                    Err(format!(
+                                        "field '{}' is not valid UTF-8; save the file as UTF-8",
+                                        COLUMNS[c]
+                                    )),
+                                )));
+                            }
+                        }
+                    }
+                    Some(Ok((line, Ok(out))))
+                }
+            },
+            Inner::Json {
+                lines,
+                line,
+                buffer,
+            } => loop {
+                buffer.clear();
+                *line += 1;
+                let mut limited = (&mut *lines).take(1 << 20);
+                match limited.read_until(b'\n', buffer) {
+                    Ok(0) => return None,
+                    Ok(_) => {}
+                    Err(e) => return Some(Err(Error::io(&self.path, e))),
+                }
+                if buffer.len() >= 1 << 20 && buffer.last() != Some(&b'\n') {
+                    // Skip the rest of an over-long line.
+                    let mut rest = Vec::new();
+                    let _ = lines.read_until(b'\n', &mut rest);
+                    return Some(Ok((*line, Err("line longer than 1 MiB".into()))));
+                }
+                let text = match std::str::from_utf8(buffer) {
+                    Ok(t) => t.trim(),
+                    Err(_) => {
+                        return Some(Ok((
+                            *line,
+                            Err("line is not valid UTF-8; save the file as UTF-8".into()),
+                        )));
+                    }
+                };
+                if text.is_empty() {
+                    continue;
+                }
+                let value: serde_json::Value = match serde_json::from_str(text) {
+                    Ok(v) => v,
+                    Err(e) => return Some(Ok((*line, Err(format!("not a JSON object: {e}"))))),
+                };
+                let Some(object) = value.as_object() else {
+                    return Some(Ok((*line, Err("not a JSON object".into()))));
+                };
+                let mut out = Vec::with_capacity(COLUMNS.len());
+                for column in COLUMNS {
+                    let text = match object.get(column) {
+                        None | Some(serde_json::Value::Null) => None,
+                        Some(serde_json::Value::String(s)) => Some(s.trim().to_string()),
+                        Some(serde_json::Value::Array(items)) => Some(
+                            items
+                                .iter()
+                                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                                .collect::<Vec<_>>()
+                                .join(";"),
+                        ),
+                        Some(other) => Some(other.to_string()),
+                    };
+                    if text.as_ref().is_some_and(|t| t.len() > MAX_FIELD_BYTES) {
+                        return Some(Ok((
+                            *line,
+                            Err(format!(
+                                "field '{column}' is longer than {MAX_FIELD_BYTES} bytes"
+                            )),
+                        )));
+                    }
+                    out.push(text.filter(|t| !t.is_empty()));
+                }
+                return Some(Ok((*line, Ok(out))));
+            },
+        }
+    }
+
+    fn parse(
+        &mut self,
+        line: u64,
+        f: &[Option<String>],
+    ) -> std::result::Result<Application, String> {
+        let required = |i: usize| {
+            f[i].as_deref()
+                .ok_or_else(|| format!("missing required field '{}'", COLUMNS[i]))
+        };
+        let id = required(0)?.to_string();
+        let catalog = self.catalog;
+        let japan_region = catalog
+            .find_japan_region(required(1)?)
+            .map_err(|e| format!("japan_region: {e}"))?;
+        debug_assert_eq!(catalog.regions[japan_region].kind, RegionKind::Japan);
+        let sector = catalog
+            .sectors
+            .find(required(2)?)
+            .map_err(|e| format!("sector: {e}"))?;
+        let fiscal_year = match f[3].as_deref() {
+            None => None,
+            Some(t) => Some(
+                t.parse::<u16>()
+                    .ok()
+                    .filter(|y| (1990..=2100).contains(y))
+                    .ok_or_else(|| {
+                        format!("fiscal_year: '{t}' is not a year between 1990 and 2100")
+                    })?,
+            ),
+        };
+        let list = |i: usize| crate::csvin::split_list(f[i].as_deref().unwrap_or(""));
+        let mut objectives = Vec::new();
+        for name in list(4) {
+            let key = crate::lookup::normalize(&name).replace(' ', "_");
+            let position = OBJECTIVES
+                .iter()
+                .position(|(o, _)| *o == key)
+                .ok_or_else(|| {
+                    format!(
+                        "objectives: unknown objective '{name}'; use {}",
+                        OBJECTIVES
+                            .iter()
+                            .map(|(o, _)| *o)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })?;
+            objectives.push(position);
+        }
+        let mut wanted: Vec<usize> = Vec::new();
+        for name in list(5) {
+            wanted.push(find_feature(&name).map_err(|e| format!("desired_traits: {e}"))?);
+        }
+        for &o in &objectives {
+            wanted.extend_from_slice(OBJECTIVES[o].1);
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut bodies = Vec::new();
+        for name in list(6) {
+            bodies.push(body_kind(&name).ok_or_else(|| {
+                format!(
+                    "implementation_bodies: unknown body '{name}'; use {}",
+                    BODY_KINDS.join(", ")
+                )
+            })?);
+        }
+        let commitment = Commitment::parse(f[7].as_deref().unwrap_or("")).ok_or_else(|| {
+            format!(
+                "commitment: '{}' is not sufficient, partial or unknown",
+                f[7].as_deref().unwrap_or("")
+            )
+        })?;
+        let preparation = boolean(f[8].as_deref(), "preparation")?;
+        let continuation_years = match f[9].as_deref() {
+            None => None,
+            Some(t) => Some(
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|y| y.is_finite() && (0.0..=50.0).contains(y))
+                    .ok_or_else(|| {
+                        format!(
+                            "continuation_years: '{t}' is not a number of years between 0 and 50"
+                        )
+                    })?,
+            ),
+        };
+        let mediator = boolean(f[10].as_deref(), "mediator")?;
+        let core_company = boolean(f[11].as_deref(), "core_company")?;
+        let mut support_tools = Vec::new();
+        for name in list(12) {
+            let key = crate::lookup::normalize(&name).replace(' ', "_");
+            let position = SUPPORT_TOOLS
+                .iter()
+                .position(|t| *t == key)
+                .or_else(|| {
+                    key.parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=7).contains(n))
+                        .map(|n| n - 1)
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "support_tools: unknown tool '{name}'; use 1-7 or {}",
+                        SUPPORT_TOOLS.join(", ")
+                    )
+                })?;
+            support_tools.push(position);
+        }
+        support_tools.sort_unstable();
+        support_tools.dedup();
+        let key = crate::hash::fnv1a64(id.as_bytes());
+        if !self.seen.insert(key) {
+            return Err(format!(
+                "duplicate application_id '{id}'; give every application its own id"
+            ));
+        }
+        Ok(Application {
+            id,
+            line,
+            japan_region,
+            sector,
+            fiscal_year,
+            objectives,
+            wanted,
+            success: SuccessInputs {
+                commitment,
+                preparation,
+                continuation_years,
+                bodies,
+                core_company,
+                mediator,
+                partner_fit: None,
+            },
+            support_tools,
+        })
+    }
+}
+
+impl<R: Read> Iterator for ApplicationReader<'_, R> {
+    type Item = Result<std::result::Result<Application, Reject>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_row()
+    }
+}
+
+/// Parses a yes/no answer: true/false, yes/no, y/n, 1/0 (any case); empty or `unknown` is
+/// `Some(None)`; anything else is `None`.
+///
+/// ```
+/// use tieup_core::application::parse_bool;
+/// assert_eq!(parse_bool("Yes"), Some(Some(true)));
+/// assert_eq!(parse_bool(""), Some(None));
+/// assert_eq!(parse_bool("maybe"), None);
+/// ```
+pub fn parse_bool(text: &str) -> Option<Option<bool>> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" => Some(Some(true)),
+        "false" | "no" | "n" | "0" => Some(Some(false)),
+        "unknown" | "" => Some(None),
+        _ => None,
+    }
+}
+
+fn boolean(text: Option<&str>, column: &str) -> std::result::Result<Option<bool>, String> {
+    let text = text.unwrap_or("");
+    parse_bool(text).ok_or_else(|| format!("{column}: '{text}' is not true or false"))
+}
+
+/// Finds an implementation-body kind by name or a common alias.
+fn body_kind(name: &str) -> Option<usize> {
+    let key = crate::lookup::normalize(name).replace(' ', "_");
+    let canonical = match key.as_str() {
+        "companies" | "regional_companies" | "firms" | "industry" | "smes" => "company",
+        "prefectural_government" | "pref" => "prefecture",
+        "city_government" | "municipality" => "city",
+        "universities" | "college" | "academia" => "university",
+        "chamber" | "chamber_of_commerce_and_industry" => "chamber_of_commerce",
+        "industrial_group" | "industry_association" | "associations" => "association",
+        "national" | "government" | "national_government_and_support_bodies" => {
+            "national_government"
+        }
+        "consulting_office" | "consultants" => "consultant",
+        other => other,
+    };
+    BODY_KINDS.iter().position(|b| *b == canonical)
+}
+
+/// Commitment of the implementation body (survey wording: took part and contributed
+/// sufficiently / to an extent / difficult to tell).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Commitment {
+    /// Took part and contributed sufficiently.
+    Sufficient,
+    /// Took part and contributed to an extent.
+    Partial,
+    /// Difficult to tell / not stated.
+    Unknown,
+}
+
+impl Commitment {
+    /// Parses `sufficient`, `partial` or `unknown` (empty is unknown).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "sufficient" => Some(Commitment::Sufficient),
+            "partial" => Some(Commitment::Partial),
+            "unknown" | "" => Some(Commitment::Unknown),
+            _ => None,
+        }
+    }
+}
+
+/// Kinds of implementation body, as in `implementation_bodies_by_sector.csv`.
+pub const BODY_KINDS: [&str; 8] = [
+    "company",
+    "prefecture",
+    "city",
+    "university",
+    "chamber_of_commerce",
+    "association",
+    "national_government",
+    "consultant",
+];
+
+/// What is known about an application or a past project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessInputs {
+    /// Commitment of the implementation body.
+    pub commitment: Commitment,
+    /// Advance preparation done (None: unknown).
+    pub preparation: Option<bool>,
+    /// Years the region funds the exchange after support ends (None: unknown).
+    pub continuation_years: Option<f64>,
+    /// Positions in [`BODY_KINDS`] of the bodies taking part.
+    pub bodies: Vec<usize>,
+    /// A motivated core company (None: unknown).
+    pub core_company: Option<bool>,
+    /// A mediator for communication (None: unknown).
+    pub mediator: Option<bool>,
+    /// Partner fit in [0, 1] (see `tieup_learn::success::partner_fit`); None: unknown.
+    pub partner_fit: Option<f64>,
+}
+
+impl SuccessInputs {
+    /// Nothing known.
+    pub fn unknown() -> Self {
+        SuccessInputs {
+            commitment: Commitment::Unknown,
+            preparation: None,
+            continuation_years: None,
+            bodies: Vec::new(),
+            core_company: None,
+            mediator: None,
+            partner_fit: None,
+        }
+    }
+
+    /// True when companies, a university and a government body take part together.
+    pub fn industry_academia_government(&self) -> bool {
+        let has = |k: &str| self.bodies.iter().any(|&b| BODY_KINDS[b] == k);
+        has("company")
+            && has("university")
+            && (has("prefecture") || has("city") || has("national_government"))
+    }
+
+    /// The model's input vector, in [`SUCCESS_FEATURES`] order.
+    pub fn encode(&self) -> [f64; N_SUCCESS_FEATURES] {
+        let tri = |v: Option<bool>| v.map_or(0.5, |b| if b { 1.0 } else { 0.0 });
+        let mut kinds = self.bodies.clone();
+        kinds.sort_unstable();
+        kinds.dedup();
+        [
+            f64::from(u8::from(self.commitment == Commitment::Sufficient)),
+            f64::from(u8::from(self.commitment == Commitment::Partial)),
+            tri(self.preparation),
+            self.continuation_years
+                .map_or(0.0, |y| (y / 3.0).clamp(0.0, 1.0)),
+            f64::from(u8::from(self.industry_academia_government())),
+            kinds.len() as f64 / BODY_KINDS.len() as f64,
+            tri(self.core_company),
+            tri(self.mediator),
+            self.partner_fit.unwrap_or(0.5).clamp(0.0, 1.0),
+        ]
+    }
+}
+
+/// Number of success-model inputs.
+pub const N_SUCCESS_FEATURES: usize = 9;
+
+/// Names of the success-model inputs.
+pub const SUCCESS_FEATURES: [&str; N_SUCCESS_FEATURES] = [
+    "commitment_sufficient",
+    "commitment_partial",
+    "preparation",
+    "continuation",
+    "industry_academia_government",
+    "body_mix",
+    "core_company",
+    "mediator",
+    "partner_fit",
+];

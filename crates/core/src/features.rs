@@ -1,0 +1,588 @@
+//! The feature encoder: a query (Japanese region, sector, wanted traits, year) and each
+//! overseas candidate become one row of named features in [0, 1].
+//!
+//! The feature schema (names, order, version) is shared by models, outputs and exports;
+//! its fingerprint is stored in every model file so that a model built for another schema
+//! is refused instead of silently mis-scoring.
+
+use crate::catalog::{Catalog, RegionKind, TRAITS};
+use crate::error::{Error, Result};
+use crate::geo;
+use ndarray::Array2;
+use serde::Serialize;
+
+/// One feature of the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeatureSpec {
+    /// Stable name used in model files and outputs.
+    pub name: &'static str,
+    /// Short label for tables.
+    pub label: &'static str,
+    /// +1 when more is better for a partnership, −1 for a cost.
+    pub direction: i8,
+    /// What the value means.
+    pub description: &'static str,
+}
+
+/// Version of the feature schema; bump it when a feature is added, removed or redefined.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The features, in schema order.
+pub const FEATURES: [FeatureSpec; 10] = [
+    FeatureSpec {
+        name: "same_area_cluster",
+        label: "same cluster",
+        direction: 1,
+        description: "the candidate's strength in the query sector (survey: 'same-area cluster')",
+    },
+    FeatureSpec {
+        name: "cluster_similarity",
+        label: "similar profile",
+        direction: 1,
+        description: "cosine similarity of the two regions' strengths over all finer sectors",
+    },
+    FeatureSpec {
+        name: "supplemental_cluster",
+        label: "complementary",
+        direction: 1,
+        description: "the candidate's best strength in a sector related to the query sector that the Japanese region lacks: max over q of relatedness(s,q) x strength(candidate,q) x (1 - strength(japan,q))",
+    },
+    FeatureSpec {
+        name: "advanced_technology",
+        label: "adv. technology",
+        direction: 1,
+        description: "the candidate's advanced-technology trait",
+    },
+    FeatureSpec {
+        name: "design_ability",
+        label: "design",
+        direction: 1,
+        description: "the candidate's design-ability trait",
+    },
+    FeatureSpec {
+        name: "brand_image",
+        label: "brand",
+        direction: 1,
+        description: "the candidate's brand-image trait",
+    },
+    FeatureSpec {
+        name: "materials",
+        label: "materials",
+        direction: 1,
+        description: "the candidate's materials-to-procure trait",
+    },
+    FeatureSpec {
+        name: "japan_tech_demand",
+        label: "needs our tech",
+        direction: 1,
+        description: "the candidate's demand for Japanese technology times the Japanese region's strength in the query sector (the reciprocal side)",
+    },
+    FeatureSpec {
+        name: "existing_exchange",
+        label: "past exchange",
+        direction: 1,
+        description: "strongest existing tie: max over past partnerships of japan_tie x overseas_tie (same region 1, same prefecture or parent/child/sibling region 0.6, same bureau or country 0.3), and 0.3 for a twin-city link between the two regions or their parent/child regions (Wikidata P190, a 2016 snapshot without dates, so it counts whatever the year limit)",
+    },
+    FeatureSpec {
+        name: "communication_cost",
+        label: "comm. cost",
+        direction: -1,
+        description: "mean of distance/12,000 km (capped at 1), time-zone gap/12 h and language gap (0 Japanese, 0.5 English, 1 neither)",
+    },
+];
+
+/// Positions of features in [`FEATURES`].
+pub mod idx {
+    /// same_area_cluster
+    pub const SAME_AREA: usize = 0;
+    /// cluster_similarity
+    pub const SIMILARITY: usize = 1;
+    /// supplemental_cluster
+    pub const SUPPLEMENTAL: usize = 2;
+    /// advanced_technology (first of the five traits, in [`crate::catalog::TRAITS`] order)
+    pub const FIRST_TRAIT: usize = 3;
+    /// japan_tech_demand
+    pub const DEMAND: usize = 7;
+    /// existing_exchange
+    pub const EXCHANGE: usize = 8;
+    /// communication_cost
+    pub const COMMUNICATION: usize = 9;
+}
+
+/// Number of features.
+pub const N_FEATURES: usize = FEATURES.len();
+
+/// Existing-exchange value of a twin-city link between the two regions or their parent or
+/// child regions: weaker than any past partnership between them (at least 0.36), as strong
+/// as a partnership of a neighbouring region in the same country.
+pub const TWIN_TIE: f64 = 0.3;
+
+/// Names, order and version of the features; what a model is bound to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FeatureSchema {
+    /// Schema version.
+    pub version: u32,
+    /// Feature names in order.
+    pub features: Vec<String>,
+}
+
+impl FeatureSchema {
+    /// The schema of this build.
+    pub fn current() -> Self {
+        FeatureSchema {
+            version: SCHEMA_VERSION,
+            features: FEATURES.iter().map(|f| f.name.to_string()).collect(),
+        }
+    }
+
+    /// A stable 64-bit FNV-1a hash of version and names, as 16 hex digits.
+    ///
+    /// ```
+    /// let schema = tieup_core::features::FeatureSchema::current();
+    /// assert_eq!(schema.fingerprint().len(), 16);
+    /// assert_eq!(schema.fingerprint(), tieup_core::features::FeatureSchema::current().fingerprint());
+    /// ```
+    pub fn fingerprint(&self) -> String {
+        let text = format!("v{}:{}", self.version, self.features.join(","));
+        format!("{:016x}", crate::hash::fnv1a64(text.as_bytes()))
+    }
+}
+
+/// Finds a feature by name or by a short word (`design`, `brand`, `technology`, ...).
+pub fn find_feature(name: &str) -> Result<usize> {
+    let key = crate::lookup::normalize(name).replace(' ', "_");
+    let alias = match key.as_str() {
+        "design" => "design_ability",
+        "brand" => "brand_image",
+        "technology" | "tech" | "advanced_tech" => "advanced_technology",
+        "material" | "procurement" => "materials",
+        "demand" | "needs" | "partner_needs" => "japan_tech_demand",
+        "exchange" | "existing" | "ties" => "existing_exchange",
+        "cluster" | "same_cluster" | "same_area" => "same_area_cluster",
+        "similarity" | "similar" => "cluster_similarity",
+        "complementary" | "supplemental" | "complementary_cluster" => "supplemental_cluster",
+        "communication" | "low_communication_cost" | "easy_communication" => "communication_cost",
+        other => other,
+    };
+    FEATURES
+        .iter()
+        .position(|f| f.name == alias)
+        .ok_or_else(|| {
+            let mut scored: Vec<(f64, &str)> = FEATURES
+                .iter()
+                .map(|f| (strsim::normalized_levenshtein(&key, f.name), f.name))
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            Error::UnknownName {
+                kind: "trait",
+                query: name.to_string(),
+                suggestions: scored.iter().take(3).map(|(_, n)| n.to_string()).collect(),
+            }
+        })
+}
+
+/// What a coordinator asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// Position of the Japanese region.
+    pub japan_region: usize,
+    /// Position of the sector.
+    pub sector: usize,
+    /// Features the coordinator wants most (positions in [`FEATURES`]).
+    pub wanted: Vec<usize>,
+    /// Only partnerships that started before this fiscal year count as existing exchange.
+    pub before_year: Option<u16>,
+}
+
+impl Query {
+    /// A query with no wanted traits and no year limit.
+    pub fn new(japan_region: usize, sector: usize) -> Self {
+        Query {
+            japan_region,
+            sector,
+            wanted: Vec::new(),
+            before_year: None,
+        }
+    }
+}
+
+/// Encodes queries against the candidates of one catalog.
+///
+/// Query-independent work (normalised sector profiles) is done once in [`Encoder::new`].
+pub struct Encoder<'a> {
+    catalog: &'a Catalog,
+    leaves: Vec<usize>,
+    /// Unit-length strength profiles over leaf sectors, one row per region.
+    profiles: Array2<f64>,
+}
+
+impl<'a> Encoder<'a> {
+    /// Prepares an encoder for a catalog.
+    pub fn new(catalog: &'a Catalog) -> Self {
+        let leaves = catalog.sectors.leaves();
+        let mut profiles = Array2::zeros((catalog.regions.len(), leaves.len()));
+        for region in 0..catalog.regions.len() {
+            let mut norm = 0.0;
+            for (j, &s) in leaves.iter().enumerate() {
+                let v = catalog.strength(region, s);
+                profiles[[region, j]] = v;
+                norm += v * v;
+            }
+            if norm > 0.0 {
+                let norm = norm.sqrt();
+                profiles.row_mut(region).mapv_inplace(|v| v / norm);
+            }
+        }
+        Encoder {
+            catalog,
+            leaves,
+            profiles,
+        }
+    }
+
+    /// The catalog this encoder reads.
+    pub fn catalog(&self) -> &Catalog {
+        self.catalog
+    }
+
+    /// Checks a query against the catalog (a Japanese region, a known sector and features).
+    pub fn check(&self, query: &Query) -> Result<()> {
+        let ok = query.japan_region < self.catalog.regions.len()
+            && self.catalog.regions[query.japan_region].kind == RegionKind::Japan
+            && query.sector < self.catalog.sectors.len()
+            && query.wanted.iter().all(|&f| f < N_FEATURES);
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidParam {
+                name: "query",
+                value: format!("{query:?}"),
+                reason: "the region must be Japanese and sector and features must exist".into(),
+            })
+        }
+    }
+
+    /// Feature rows for every overseas candidate, in catalog order: candidates × features.
+    pub fn encode(&self, query: &Query) -> Array2<f64> {
+        let candidates = self.catalog.overseas();
+        let mut out = Array2::zeros((candidates.len(), N_FEATURES));
+        for (row, candidate) in candidates.enumerate() {
+            let values = self.encode_one(query, candidate);
+            out.row_mut(row).assign(&ndarray::ArrayView1::from(&values));
+        }
+        out
+    }
+
+    /// The feature values of one candidate.
+    pub fn encode_one(&self, query: &Query, candidate: usize) -> [f64; N_FEATURES] {
+        let catalog = self.catalog;
+        let japan = query.japan_region;
+        let sector = query.sector;
+        let mut x = [0.0; N_FEATURES];
+        x[idx::SAME_AREA] = catalog.strength(candidate, sector);
+        x[idx::SIMILARITY] = self.similarity(japan, candidate);
+        x[idx::SUPPLEMENTAL] = self.supplemental(query, candidate).map_or(0.0, |(v, _)| v);
+        for t in 0..TRAITS.len() {
+            x[idx::FIRST_TRAIT + t] = catalog.trait_value(candidate, t);
+        }
+        x[idx::DEMAND] = catalog.trait_value(candidate, idx::DEMAND - idx::FIRST_TRAIT)
+            * catalog.strength(japan, sector);
+        x[idx::EXCHANGE] = self.exchange_feature(query, candidate);
+        x[idx::COMMUNICATION] = self.communication(japan, candidate);
+        x
+    }
+
+    /// The existing-exchange feature: the strongest past-partnership tie, or [`TWIN_TIE`]
+    /// for a twin-city link, whichever is larger.
+    pub fn exchange_feature(&self, query: &Query, candidate: usize) -> f64 {
+        self.exchange(query, candidate)
+            .map_or(0.0, |(v, _)| v)
+            .max(self.twin_tie(query, candidate).map_or(0.0, |_| TWIN_TIE))
+    }
+
+    /// Cosine similarity of two regions' leaf-sector profiles, in [0, 1].
+    pub fn similarity(&self, japan: usize, candidate: usize) -> f64 {
+        self.profiles
+            .row(japan)
+            .dot(&self.profiles.row(candidate))
+            .clamp(0.0, 1.0)
+    }
+
+    /// Communication cost between a Japanese region and a candidate, in [0, 1].
+    pub fn communication(&self, japan: usize, candidate: usize) -> f64 {
+        let regions = &self.catalog.regions;
+        geo::communication_cost(&regions[japan], &regions[candidate]).total
+    }
+
+    /// Best complementary sector: (value, sector position).
+    pub fn supplemental(&self, query: &Query, candidate: usize) -> Option<(f64, usize)> {
+        let catalog = self.catalog;
+        let own: Vec<usize> = std::iter::once(query.sector)
+            .chain(catalog.sectors.get(query.sector).children.iter().copied())
+            .collect();
+        let mut best: Option<(f64, usize)> = None;
+        for &q in &self.leaves {
+            if own.contains(&q) {
+                continue;
+            }
+            let value = catalog.relatedness(query.sector, q)
+                * catalog.strength(candidate, q)
+                * (1.0 - catalog.strength(query.japan_region, q));
+            if value > 0.0 && best.is_none_or(|(b, _)| value > b) {
+                best = Some((value, q));
+            }
+        }
+        best
+    }
+
+    /// Strongest past tie: (value, partnership position).
+    pub fn exchange(&self, query: &Query, candidate: usize) -> Option<(f64, usize)> {
+        let catalog = self.catalog;
+        let mut best: Option<(f64, usize)> = None;
+        for (p, partnership) in catalog.partnerships.iter().enumerate() {
+            if query.before_year.is_some_and(|y| partnership.start_fy >= y) {
+                continue;
+            }
+            let japan_tie = japan_tie(catalog, query.japan_region, partnership.japan_region);
+            if japan_tie == 0.0 {
+                continue;
+            }
+            let overseas_tie = partnership
+                .overseas_regions
+                .iter()
+                .map(|&o| overseas_tie(catalog, candidate, o))
+                .fold(0.0, f64::max);
+            let value = japan_tie * overseas_tie;
+            if value > 0.0 && best.is_none_or(|(b, _)| value > b) {
+                best = Some((value, p));
+            }
+        }
+        best
+    }
+}
+
+impl Encoder<'_> {
+    /// The twin-city tie that gives the candidate [`TWIN_TIE`], if any (see
+    /// [`Catalog::twin_tie`]).
+    pub fn twin_tie(&self, query: &Query, candidate: usize) -> Option<&crate::catalog::TwinTie> {
+        self.catalog.twin_tie(query.japan_region, candidate)
+    }
+}
+
+/// How close two Japanese regions are: 1 same, 0.6 same prefecture family, 0.3 same bureau.
+pub fn japan_tie(catalog: &Catalog, a: usize, b: usize) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let (ra, rb) = (&catalog.regions[a], &catalog.regions[b]);
+    let prefecture = |p: usize, r: &crate::catalog::Region| r.parent.unwrap_or(p);
+    if prefecture(a, ra) == prefecture(b, rb) {
+        0.6
+    } else if ra.bureau == rb.bureau {
+        0.3
+    } else {
+        0.0
+    }
+}
+
+/// How close two overseas regions are: 1 same, 0.6 parent, child or sibling, 0.3 same country.
+pub fn overseas_tie(catalog: &Catalog, a: usize, b: usize) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let (ra, rb) = (&catalog.regions[a], &catalog.regions[b]);
+    if ra.parent == Some(b)
+        || rb.parent == Some(a)
+        || (ra.parent.is_some() && ra.parent == rb.parent)
+    {
+        0.6
+    } else if ra.country == rb.country {
+        0.3
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_abs_diff_eq;
+
+    use crate::testutil::fixture;
+
+    fn features(
+        catalog: &Catalog,
+        japan: &str,
+        sector: &str,
+        candidate: &str,
+        before: Option<u16>,
+    ) -> [f64; N_FEATURES] {
+        let encoder = Encoder::new(catalog);
+        let mut query = Query::new(
+            catalog.find_japan_region(japan).unwrap(),
+            catalog.sectors.find(sector).unwrap(),
+        );
+        query.before_year = before;
+        encoder.encode_one(&query, catalog.find_region(candidate).unwrap())
+    }
+
+    #[test]
+    fn same_area_reads_explicit_max_of_children_and_inherited_half() {
+        let c = fixture();
+        assert_eq!(
+            features(&c, "fukushima", "medical_devices", "skane", None)[idx::SAME_AREA],
+            0.9
+        );
+        assert_eq!(
+            features(&c, "fukushima", "medical_welfare", "skane", None)[idx::SAME_AREA],
+            0.9
+        );
+        assert_eq!(
+            features(&c, "fukushima", "medical_devices", "milan", None)[idx::SAME_AREA],
+            0.0
+        );
+        assert_eq!(
+            features(&c, "suwa", "dies_moulds", "liaoning", None)[idx::SAME_AREA],
+            0.25
+        );
+    }
+
+    #[test]
+    fn similarity_is_cosine_of_leaf_profiles() {
+        let c = fixture();
+        assert_eq!(
+            features(&c, "fukushima", "medical_devices", "milan", None)[idx::SIMILARITY],
+            0.0
+        );
+        // Fukushima has only medical devices; Skåne has only medical devices: identical profiles.
+        assert_abs_diff_eq!(
+            features(&c, "fukushima", "medical_devices", "skane", None)[idx::SIMILARITY],
+            1.0,
+            epsilon = 1e-12
+        );
+        // Suwa (precision 0.9, dies 0.5) and Dalian (dies 0.7, software 0.5): 0.35 / (|s| |d|).
+        let expected = 0.5 * 0.7 / ((0.81f64 + 0.25).sqrt() * (0.49f64 + 0.25).sqrt());
+        assert_abs_diff_eq!(
+            features(&c, "suwa", "dies_moulds", "dalian", None)[idx::SIMILARITY],
+            expected,
+            epsilon = 1e-12
+        );
+    }
+
+    #[test]
+    fn supplemental_takes_best_related_sector_the_japanese_region_lacks() {
+        let c = fixture();
+        // Texas precision machinery 0.5, related to medical devices at 0.7, Fukushima has none.
+        assert_abs_diff_eq!(
+            features(&c, "fukushima", "medical_devices", "texas", None)[idx::SUPPLEMENTAL],
+            0.35,
+            epsilon = 1e-12
+        );
+        // For Suwa, Texas precision machinery is a sibling (0.5) that Suwa already has at 0.9.
+        assert_abs_diff_eq!(
+            features(&c, "suwa", "dies_moulds", "texas", None)[idx::SUPPLEMENTAL],
+            0.5 * 0.5 * 0.1,
+            epsilon = 1e-12
+        );
+        // The query sector itself never counts as supplemental.
+        assert_eq!(
+            features(&c, "fukushima", "medical_devices", "skane", None)[idx::SUPPLEMENTAL],
+            0.0
+        );
+    }
+
+    #[test]
+    fn demand_is_reciprocal() {
+        let c = fixture();
+        assert_abs_diff_eq!(
+            features(&c, "suwa", "dies_moulds", "dalian", None)[idx::DEMAND],
+            0.9 * 0.5,
+            epsilon = 1e-12
+        );
+        assert_eq!(
+            features(&c, "ishikawa", "dies_moulds", "dalian", None)[idx::DEMAND],
+            0.0
+        );
+    }
+
+    #[test]
+    fn exchange_follows_region_hierarchy_and_year() {
+        let c = fixture();
+        let ex = |j, cand, before| features(&c, j, "dies_moulds", cand, before)[idx::EXCHANGE];
+        assert_eq!(ex("suwa", "dalian", None), 1.0);
+        assert_eq!(ex("suwa", "liaoning", None), 0.6);
+        assert_eq!(ex("nagano", "dalian", None), 0.6);
+        assert_abs_diff_eq!(ex("nagano", "liaoning", None), 0.36, epsilon = 1e-12);
+        assert_eq!(ex("ishikawa", "dalian", None), 0.0);
+        assert_eq!(ex("fukushima", "vasterbotten", None), 1.0);
+        assert_eq!(ex("suwa", "dalian", Some(2004)), 0.0);
+        assert_eq!(ex("suwa", "dalian", Some(2005)), 1.0);
+    }
+
+    #[test]
+    fn twin_city_links_add_a_weaker_tie_through_the_region_family() {
+        let (_dir, c) = crate::testutil::fixture_with_twins();
+        let ex = |j, cand| features(&c, j, "dies_moulds", cand, None)[idx::EXCHANGE];
+        assert_eq!(ex("ishikawa", "milan"), TWIN_TIE);
+        assert_eq!(
+            ex("ishikawa", "lombardy"),
+            TWIN_TIE,
+            "the candidate's child region"
+        );
+        assert_eq!(
+            ex("nagano", "texas"),
+            TWIN_TIE,
+            "the Japanese region's child area"
+        );
+        assert_eq!(ex("ishikawa", "skane"), 0.0);
+        // A past partnership stays stronger: Suwa–Dalian 1.0; Nagano–Liaoning 0.36 > 0.3.
+        assert_eq!(ex("suwa", "dalian"), 1.0);
+        assert_abs_diff_eq!(ex("nagano", "liaoning"), 0.36, epsilon = 1e-12);
+        let suwa = c.find_japan_region("suwa").unwrap();
+        let texas = c.find_region("texas").unwrap();
+        assert_eq!(c.twin_tie(suwa, texas).unwrap().links, 2);
+        assert_eq!(c.stats().twin_ties, 2);
+    }
+
+    #[test]
+    fn communication_cost_rises_with_distance_time_and_language() {
+        let c = fixture();
+        let cost =
+            |cand| features(&c, "fukushima", "medical_devices", cand, None)[idx::COMMUNICATION];
+        assert!(
+            cost("dalian") < cost("skane"),
+            "Dalian is nearer than Skåne"
+        );
+        let texas = cost("texas");
+        assert!(texas > 0.0 && texas <= 1.0);
+        let values = Encoder::new(&c).encode(&Query::new(0, 0));
+        assert!(
+            values.iter().all(|v| (0.0..=1.0).contains(v)),
+            "features stay in [0, 1]"
+        );
+    }
+
+    #[test]
+    fn find_feature_takes_names_and_short_words() {
+        assert_eq!(find_feature("design").unwrap(), idx::FIRST_TRAIT + 1);
+        assert_eq!(
+            find_feature("Design Ability").unwrap(),
+            idx::FIRST_TRAIT + 1
+        );
+        assert_eq!(find_feature("existing_exchange").unwrap(), idx::EXCHANGE);
+        match find_feature("desing_abilty") {
+            Err(Error::UnknownName { suggestions, .. }) => {
+                assert_eq!(suggestions[0], "design_ability")
+            }
+            other => panic!("expected an unknown-name error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn schema_fingerprint_changes_with_names() {
+        let mut schema = FeatureSchema::current();
+        let before = schema.fingerprint();
+        schema.features.swap(0, 1);
+        assert_ne!(before, schema.fingerprint());
+    }
+}

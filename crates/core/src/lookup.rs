@@ -1,0 +1,162 @@
+//! Finding catalog entries by id, name or alias, case- and accent-insensitively, and
+//! suggesting the closest names when nothing matches.
+
+use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+
+/// Normalises a name for lookup: lowercase, Latin accents removed, `_ - . ,` and runs of
+/// spaces folded into one space.
+///
+/// ```
+/// use tieup_core::lookup::normalize;
+/// assert_eq!(normalize("Skåne"), "skane");
+/// assert_eq!(normalize("baden_württemberg"), "baden wuerttemberg");
+/// assert_eq!(normalize("  Fukushima-ken "), "fukushima ken");
+/// ```
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let folded: &str = match c {
+            'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' | 'ą' => "a",
+            'ä' | 'æ' => "ae",
+            'ç' | 'č' | 'ć' => "c",
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
+            'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
+            'ñ' | 'ń' | 'ň' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ō' | 'ő' => "o",
+            'ö' | 'ø' | 'œ' => "oe",
+            'ù' | 'ú' | 'û' | 'ū' | 'ů' | 'ű' => "u",
+            'ü' => "ue",
+            'ß' => "ss",
+            'ł' => "l",
+            'ř' => "r",
+            'š' | 'ś' => "s",
+            'ž' | 'ź' | 'ż' => "z",
+            'ý' => "y",
+            '_' | '-' | '.' | ',' | '\'' | '’' => " ",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(folded);
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A lookup key with a second spelling where umlauts fold to one letter (`ö` → `o`), so that
+/// "Skane", "Skåne", "Malmo" and "Malmoe" all match.
+pub fn keys(text: &str) -> Vec<String> {
+    let full = normalize(text);
+    let short = normalize(
+        &text
+            .chars()
+            .map(|c| match c {
+                'ä' | 'Ä' => 'a',
+                'ö' | 'Ö' | 'ø' | 'Ø' => 'o',
+                'ü' | 'Ü' => 'u',
+                other => other,
+            })
+            .collect::<String>(),
+    );
+    if short == full {
+        vec![full]
+    } else {
+        vec![full, short]
+    }
+}
+
+/// An index from normalised names to entry positions.
+#[derive(Debug, Default, Clone)]
+pub struct NameIndex {
+    by_key: BTreeMap<String, Vec<usize>>,
+    ids: Vec<String>,
+}
+
+impl NameIndex {
+    /// Adds entry `position` (its id must be unique) under its id, name and aliases.
+    pub fn insert(&mut self, position: usize, id: &str, names: &[&str]) {
+        if self.ids.len() <= position {
+            self.ids.resize(position + 1, String::new());
+        }
+        self.ids[position] = id.to_string();
+        for name in std::iter::once(id).chain(names.iter().copied()) {
+            for key in keys(name) {
+                let entry = self.by_key.entry(key).or_default();
+                if !entry.contains(&position) {
+                    entry.push(position);
+                }
+            }
+        }
+    }
+
+    /// Finds the entry that `query` names. An exact id wins over names and aliases.
+    pub fn find(&self, kind: &'static str, query: &str) -> Result<usize> {
+        if let Some(position) = self.ids.iter().position(|id| id == query.trim()) {
+            return Ok(position);
+        }
+        let mut found: Vec<usize> = Vec::new();
+        for key in keys(query) {
+            for &p in self.by_key.get(&key).into_iter().flatten() {
+                if !found.contains(&p) {
+                    found.push(p);
+                }
+            }
+        }
+        match found.len() {
+            1 => Ok(found[0]),
+            0 => Err(Error::UnknownName {
+                kind,
+                query: query.to_string(),
+                suggestions: self.suggest(query, 5),
+            }),
+            _ => {
+                let mut candidates: Vec<String> =
+                    found.iter().map(|&p| self.ids[p].clone()).collect();
+                candidates.sort();
+                Err(Error::AmbiguousName {
+                    query: query.to_string(),
+                    candidates,
+                })
+            }
+        }
+    }
+
+    /// The ids of up to `limit` entries whose names are closest to `query`, best first.
+    pub fn suggest(&self, query: &str, limit: usize) -> Vec<String> {
+        let query = normalize(query);
+        let mut best: BTreeMap<usize, f64> = BTreeMap::new();
+        for (key, positions) in &self.by_key {
+            let mut similarity = strsim::normalized_damerau_levenshtein(&query, key);
+            if !query.is_empty() && (key.starts_with(&query) || query.starts_with(key.as_str())) {
+                similarity = similarity.max(0.75);
+            } else if query.len() >= 3 && key.contains(&query) {
+                similarity = similarity.max(0.6);
+            }
+            for &p in positions {
+                let slot = best.entry(p).or_insert(0.0);
+                if similarity > *slot {
+                    *slot = similarity;
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, f64)> = best.into_iter().filter(|(_, s)| *s >= 0.4).collect();
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.ids[a.0].cmp(&self.ids[b.0]))
+        });
+        ranked
+            .into_iter()
+            .take(limit)
+            .map(|(p, _)| self.ids[p].clone())
+            .collect()
+    }
+
+    /// True when `query` normalises to a substring of one of the entry's keys.
+    pub fn matches_text(&self, position: usize, query: &str) -> bool {
+        let query = normalize(query);
+        self.by_key
+            .iter()
+            .any(|(key, positions)| positions.contains(&position) && key.contains(&query))
+    }
+}

@@ -1,0 +1,269 @@
+//! The serialised forms of tieup's answers: the shortlist report (JSON and CSV) and the
+//! region and sector listings. Everything a user can parse is shaped here, in one place.
+
+use crate::catalog::{Catalog, Region, RegionKind};
+use crate::features::{Encoder, FEATURES, N_FEATURES};
+use crate::model::LinearModel;
+use crate::rank::{Shortlist, explain};
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use std::collections::BTreeMap;
+
+/// Version of the shortlist report format.
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+/// Feature values serialised as a map in schema order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named(pub [f64; N_FEATURES]);
+
+impl Serialize for Named {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(N_FEATURES))?;
+        for (spec, value) in FEATURES.iter().zip(self.0.iter()) {
+            map.serialize_entry(spec.name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// The query part of a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryReport {
+    /// Japanese region id.
+    pub region_id: String,
+    /// Japanese region name.
+    pub region_name: String,
+    /// Sector id.
+    pub sector_id: String,
+    /// Sector name.
+    pub sector_name: String,
+    /// Survey sector whose weights applied.
+    pub survey_sector: String,
+    /// Wanted features.
+    pub wanted: Vec<String>,
+    /// Partnerships from this fiscal year on were ignored.
+    pub before_year: Option<u16>,
+    /// Number of candidates asked for.
+    pub top: usize,
+}
+
+/// The model part of a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelReport {
+    /// Model kind.
+    pub kind: String,
+    /// Model file, as given.
+    pub path: String,
+    /// Feature schema fingerprint.
+    pub schema_fingerprint: String,
+    /// The weights used for this query (after wanted-trait boosts).
+    pub weights: Named,
+}
+
+/// One reason in a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReasonReport {
+    /// Feature name.
+    pub feature: &'static str,
+    /// Contribution to the score.
+    pub contribution: f64,
+    /// Readable explanation.
+    pub detail: String,
+}
+
+/// One candidate in a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateReport {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Overseas region id.
+    pub region_id: String,
+    /// Name.
+    pub name: String,
+    /// ISO country code.
+    pub country: String,
+    /// Enclosing region id.
+    pub parent: Option<String>,
+    /// Score (sum of contributions).
+    pub score: f64,
+    /// Contribution of each feature.
+    pub contributions: Named,
+    /// Raw feature values.
+    pub features: Named,
+    /// Reasons, largest contribution first.
+    pub reasons: Vec<ReasonReport>,
+}
+
+/// A whole shortlist report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShortlistReport {
+    /// Report format version.
+    pub format_version: u32,
+    /// What was asked.
+    pub query: QueryReport,
+    /// Which model answered.
+    pub model: ModelReport,
+    /// Candidates scored.
+    pub n_candidates: usize,
+    /// Ranked candidates.
+    pub candidates: Vec<CandidateReport>,
+}
+
+impl ShortlistReport {
+    /// Builds the report of a shortlist.
+    pub fn new(
+        encoder: &Encoder<'_>,
+        model: &LinearModel,
+        model_path: &str,
+        shortlist: &Shortlist,
+        top: usize,
+    ) -> Self {
+        let catalog = encoder.catalog();
+        let query = &shortlist.query;
+        let sector = catalog.sectors.get(query.sector);
+        let japan = &catalog.regions[query.japan_region];
+        let candidates = shortlist
+            .candidates
+            .iter()
+            .map(|c| {
+                let region = &catalog.regions[c.region];
+                CandidateReport {
+                    rank: c.rank,
+                    region_id: region.id.clone(),
+                    name: region.name.clone(),
+                    country: region.country.clone(),
+                    parent: region.parent.map(|p| catalog.regions[p].id.clone()),
+                    score: c.score,
+                    contributions: Named(c.contributions),
+                    features: Named(c.features),
+                    reasons: explain(encoder, query, c)
+                        .into_iter()
+                        .map(|r| ReasonReport {
+                            feature: FEATURES[r.feature].name,
+                            contribution: r.contribution,
+                            detail: r.detail,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        ShortlistReport {
+            format_version: REPORT_FORMAT_VERSION,
+            query: QueryReport {
+                region_id: japan.id.clone(),
+                region_name: japan.name.clone(),
+                sector_id: sector.id.clone(),
+                sector_name: sector.name.clone(),
+                survey_sector: catalog
+                    .sectors
+                    .get(catalog.sectors.survey_root(query.sector))
+                    .id
+                    .clone(),
+                wanted: query
+                    .wanted
+                    .iter()
+                    .map(|&f| FEATURES[f].name.to_string())
+                    .collect(),
+                before_year: query.before_year,
+                top,
+            },
+            model: ModelReport {
+                kind: model.kind.clone(),
+                path: model_path.to_string(),
+                schema_fingerprint: crate::features::FeatureSchema::current().fingerprint(),
+                weights: Named(shortlist.weights),
+            },
+            n_candidates: shortlist.n_candidates,
+            candidates,
+        }
+    }
+}
+
+/// One region in a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionEntry {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Aliases.
+    pub aliases: Vec<String>,
+    /// `japan` or `overseas`.
+    pub kind: RegionKind,
+    /// ISO country code.
+    pub country: String,
+    /// Enclosing region id (a Japanese area's prefecture; an overseas parent).
+    pub parent: Option<String>,
+    /// Administrative level.
+    pub level: String,
+    /// METI bureau (Japanese regions).
+    pub bureau: Option<String>,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Languages.
+    pub languages: Vec<String>,
+    /// Explicit sector strengths by sector id.
+    pub strengths: BTreeMap<String, f64>,
+}
+
+impl RegionEntry {
+    /// The listing entry of a region.
+    pub fn new(catalog: &Catalog, position: usize) -> Self {
+        let r: &Region = &catalog.regions[position];
+        RegionEntry {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            aliases: r.aliases.clone(),
+            kind: r.kind,
+            country: r.country.clone(),
+            parent: r.parent.map(|p| catalog.regions[p].id.clone()),
+            level: r.level.clone(),
+            bureau: r.bureau.clone(),
+            lat: r.lat,
+            lon: r.lon,
+            languages: r.languages.clone(),
+            strengths: catalog
+                .explicit_strengths(position)
+                .into_iter()
+                .map(|(s, v)| (catalog.sectors.get(s).id.clone(), v))
+                .collect(),
+        }
+    }
+}
+
+/// One sector in a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectorEntry {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Survey sector id (None for a survey sector).
+    pub parent: Option<String>,
+    /// Aliases.
+    pub aliases: Vec<String>,
+    /// ISIC Rev.4 prefixes.
+    pub isic4: Vec<String>,
+    /// NAICS 2012 prefixes.
+    pub naics2012: Vec<String>,
+    /// US Cluster Mapping cluster.
+    pub uscmp_cluster: Option<String>,
+}
+
+impl SectorEntry {
+    /// The listing entry of a sector.
+    pub fn new(catalog: &Catalog, position: usize) -> Self {
+        let s = catalog.sectors.get(position);
+        SectorEntry {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            parent: s.parent.map(|p| catalog.sectors.get(p).id.clone()),
+            aliases: s.aliases.clone(),
+            isic4: s.isic4.clone(),
+            naics2012: s.naics2012.clone(),
+            uscmp_cluster: s.uscmp_cluster.clone(),
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The sector taxonomy: the eleven survey sectors of the JETRO 2008 survey and the finer
+//! sectors under them, with their ISIC Rev.4, NAICS 2012 and (optional column) JSIC Rev.13
+//! code prefixes.
+
+use crate::csvin::CsvFile;
+use crate::error::Result;
+use crate::lookup::NameIndex;
+use serde::Serialize;
+use std::path::Path;
+
+/// One sector.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sector {
+    /// Stable id, e.g. `medical_devices`.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Position of the survey sector this one refines; `None` for a survey sector.
+    #[serde(skip)]
+    pub parent: Option<usize>,
+    /// Other names it is looked up by.
+    pub aliases: Vec<String>,
+    /// ISIC Rev.4 code prefixes.
+    pub isic4: Vec<String>,
+    /// NAICS 2012 code prefixes.
+    pub naics2012: Vec<String>,
+    /// JSIC Rev.13 (Japan Standard Industrial Classification) code prefixes; empty when no
+    /// JSIC code fits or the file has no `jsic` column.
+    pub jsic: Vec<String>,
+    /// Best-fitting 2014 US Cluster Mapping traded cluster.
+    pub uscmp_cluster: Option<String>,
+    /// Positions of the finer sectors under this one.
+    #[serde(skip)]
+    pub children: Vec<usize>,
+}
+
+/// All sectors, with lookup by id, name or alias.
+#[derive(Debug, Clone)]
+pub struct SectorTable {
+    sectors: Vec<Sector>,
+    index: NameIndex,
+}
+
+const COLUMNS: [&str; 7] = [
+    "id",
+    "name",
+    "parent",
+    "aliases",
+    "isic4",
+    "naics2012",
+    "uscmp_cluster",
+];
+
+impl SectorTable {
+    /// Loads `sectors.csv`.
+    pub fn load(path: &Path) -> Result<Self> {
+        let file = CsvFile::open(path, &COLUMNS)?;
+        let mut sectors: Vec<Sector> = Vec::new();
+        let mut parents: Vec<(usize, String, u64)> = Vec::new();
+        let mut index = NameIndex::default();
+        for row in file.rows() {
+            let id = row.required("id")?;
+            check_id(id).map_err(|m| row.cell_error("id", m, "use lowercase a-z, 0-9 and _"))?;
+            if sectors.iter().any(|s| s.id == id) {
+                return Err(row.cell_error(
+                    "id",
+                    format!("duplicate id '{id}'"),
+                    "give every sector its own id",
+                ));
+            }
+            for column in ["isic4", "naics2012", "jsic"] {
+                if let Some(bad) = row
+                    .list(column)
+                    .into_iter()
+                    .find(|c| !c.chars().all(|ch| ch.is_ascii_digit()))
+                {
+                    return Err(row.cell_error(
+                        column,
+                        format!("'{bad}' is not a numeric code prefix"),
+                        "write digits only, several separated by ';'",
+                    ));
+                }
+            }
+            let position = sectors.len();
+            let parent = row.text("parent");
+            if !parent.is_empty() {
+                parents.push((position, parent.to_string(), row.line()));
+            }
+            let sector = Sector {
+                id: id.to_string(),
+                name: row.required("name")?.to_string(),
+                parent: None,
+                aliases: row.list("aliases"),
+                isic4: row.list("isic4"),
+                naics2012: row.list("naics2012"),
+                jsic: row.list("jsic"),
+                uscmp_cluster: Some(row.text("uscmp_cluster").to_string())
+                    .filter(|c| !c.is_empty()),
+                children: Vec::new(),
+            };
+            let mut names: Vec<&str> = vec![sector.name.as_str()];
+            names.extend(sector.aliases.iter().map(String::as_str));
+            index.insert(position, &sector.id, &names);
+            sectors.push(sector);
+        }
+        for (position, parent, line) in parents {
+            let found = sectors.iter().position(|s| s.id == parent);
+            let Some(parent_position) = found.filter(|&p| p != position) else {
+                return Err(crate::error::DataError {
+                    file: path.to_path_buf(),
+                    line: Some(line),
+                    column: Some(("parent".into(), 3)),
+                    message: format!("unknown parent sector '{parent}'"),
+                    fix: "name the id of one of the survey sectors (rows with an empty parent)"
+                        .into(),
+                }
+                .into());
+            };
+            sectors[position].parent = Some(parent_position);
+        }
+        for position in 0..sectors.len() {
+            if let Some(parent) = sectors[position].parent {
+                if sectors[parent].parent.is_some() {
+                    return Err(file.file_error(
+                        format!(
+                            "sector '{}' has parent '{}', which is not a survey sector",
+                            sectors[position].id, sectors[parent].id
+                        ),
+                        "a finer sector's parent must have an empty parent itself",
+                    ));
+                }
+                sectors[parent].children.push(position);
+            }
+        }
+        if sectors.is_empty() {
+            return Err(file.file_error("no sectors".into(), "add sector rows"));
+        }
+        Ok(SectorTable { sectors, index })
+    }
+
+    /// All sectors in file order.
+    pub fn all(&self) -> &[Sector] {
+        &self.sectors
+    }
+
+    /// Number of sectors.
+    pub fn len(&self) -> usize {
+        self.sectors.len()
+    }
+
+    /// True when there are no sectors (never, for a loaded table).
+    pub fn is_empty(&self) -> bool {
+        self.sectors.is_empty()
+    }
+
+    /// The sector at `position`.
+    pub fn get(&self, position: usize) -> &Sector {
+        &self.sectors[position]
+    }
+
+    /// Finds a sector by id, name or alias; unknown names list the closest matches.
+    pub fn find(&self, query: &str) -> Result<usize> {
+        self.index.find("sector", query)
+    }
+
+    /// The survey sector a sector belongs to (itself for a survey sector).
+    pub fn survey_root(&self, position: usize) -> usize {
+        self.sectors[position].parent.unwrap_or(position)
+    }
+
+    /// Sectors without finer sectors under them, in file order.
+    pub fn leaves(&self) -> Vec<usize> {
+        (0..self.sectors.len())
+            .filter(|&p| self.sectors[p].children.is_empty())
+            .collect()
+    }
+}
+
+/// Checks that an id is lowercase snake_case ASCII.
+pub fn check_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && id.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("'{id}' is not a valid id"))
+    }
+}

@@ -1,0 +1,186 @@
+//! Location quotients and what tieup reads from them: the Balassa RCA of a whole matrix, the
+//! shrunk LQ used for small regions, the documented LQ → strength rule, percentiles, and the
+//! US Cluster Mapping "strong cluster" flag.
+//!
+//! LQ(r, i) = (x_ri / x_r) / (x_i / x): region r's share of employment in industry i over the
+//! reference economy's share. Everything here is plain arithmetic on numbers already read;
+//! nothing does IO.
+
+use ndarray::Array2;
+
+/// Pseudo-employees added to both the observed and the expected employment before the LQ is
+/// turned into a strength (see [`shrunk_lq`]).
+pub const PSEUDO_EMPLOYEES: f64 = 100.0;
+/// Strength of a region exactly as specialised as the reference economy (LQ = 1): "notable
+/// activity" on the curated ladder.
+pub const STRENGTH_AT_LQ_ONE: f64 = 0.3;
+/// Strength gained per doubling of the (shrunk) LQ: one step of the curated ladder
+/// (0.1 / 0.3 / 0.5 / 0.7 / 0.9).
+pub const STRENGTH_PER_DOUBLING: f64 = 0.2;
+
+/// The location quotient, or `None` when a share is undefined (an empty region or industry).
+///
+/// ```
+/// use tieup_import::lq::location_quotient;
+/// // 20 of the region's 100 jobs are in the industry; the nation has 10 of 1,000 there.
+/// assert_eq!(location_quotient(20.0, 100.0, 10.0, 1000.0), Some(20.0));
+/// assert_eq!(location_quotient(0.0, 0.0, 10.0, 1000.0), None);
+/// ```
+pub fn location_quotient(x_ri: f64, x_r: f64, x_i: f64, x: f64) -> Option<f64> {
+    if x_r > 0.0 && x_i > 0.0 && x > 0.0 {
+        Some((x_ri / x_r) / (x_i / x))
+    } else {
+        None
+    }
+}
+
+/// Balassa RCA of a regions × industries matrix, the reference being the matrix's own sums
+/// (the definition of the `ecomplexity` packages). Rows or columns that sum to zero give 0.
+pub fn rca_matrix(values: &Array2<f64>) -> Array2<f64> {
+    let region_totals = values.sum_axis(ndarray::Axis(1));
+    let industry_totals = values.sum_axis(ndarray::Axis(0));
+    let total: f64 = region_totals.sum();
+    Array2::from_shape_fn(values.dim(), |(r, i)| {
+        location_quotient(values[[r, i]], region_totals[r], industry_totals[i], total)
+            .unwrap_or(0.0)
+    })
+}
+
+/// LQ shrunk toward 1 for small expected counts: (x_ri + m) / (E_ri + m), where
+/// E_ri = x_r · x_i / x is the employment the region would have at the reference share and
+/// m = `pseudo` employees (a Poisson–gamma style estimate).
+///
+/// An industry a region would be expected to employ thousands in keeps its LQ; one it would
+/// be expected to employ a handful in cannot reach a high LQ on one plant's jobs.
+///
+/// ```
+/// use tieup_import::lq::shrunk_lq;
+/// // Large: 40,000 observed against 10,000 expected stays near 4.
+/// assert!((shrunk_lq(40_000.0, 10_000.0, 100.0) - 3.97).abs() < 0.01);
+/// // Small: 40 observed against 10 expected (also LQ 4) moves most of the way to 1.
+/// assert!((shrunk_lq(40.0, 10.0, 100.0) - 1.27).abs() < 0.01);
+/// ```
+pub fn shrunk_lq(observed: f64, expected: f64, pseudo: f64) -> f64 {
+    (observed + pseudo) / (expected + pseudo)
+}
+
+/// The documented rule from a (shrunk) LQ to a strength in [0, 1]:
+/// `0.3 + 0.2 · log2(LQ)`, clamped to [0, 1].
+///
+/// LQ 1 (as specialised as the reference economy) reads 0.3, "notable activity"; each
+/// doubling adds one step of the curated ladder: LQ 2 → 0.5, LQ 4 → 0.7, LQ 8 → 0.9;
+/// LQ 0.5 → 0.1; LQ ≤ 0.25 → 0.
+///
+/// ```
+/// use tieup_import::lq::strength_from_lq;
+/// assert_eq!(strength_from_lq(1.0), 0.3);
+/// assert!((strength_from_lq(4.0) - 0.7).abs() < 1e-12);
+/// assert_eq!(strength_from_lq(0.2), 0.0);
+/// assert_eq!(strength_from_lq(100.0), 1.0);
+/// ```
+pub fn strength_from_lq(lq: f64) -> f64 {
+    if lq <= 0.0 || lq.is_nan() {
+        return 0.0;
+    }
+    (STRENGTH_AT_LQ_ONE + STRENGTH_PER_DOUBLING * lq.log2()).clamp(0.0, 1.0)
+}
+
+/// The q-th quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics
+/// (Hyndman & Fan type 7, the default of R and NumPy). `None` for no values.
+///
+/// ```
+/// use tieup_import::lq::percentile;
+/// assert_eq!(percentile(&[4.0, 1.0, 3.0, 2.0], 0.25), Some(1.75));
+/// assert_eq!(percentile(&[5.0], 0.75), Some(5.0));
+/// ```
+pub fn percentile(values: &[f64], q: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let position = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let below = position.floor() as usize;
+    let above = position.ceil() as usize;
+    let fraction = position - below as f64;
+    Some(sorted[below] + fraction * (sorted[above] - sorted[below]))
+}
+
+/// Thresholds of the strong-cluster rule for one industry, over the peer regions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StrongClusterThresholds {
+    /// 75th percentile of the LQ across regions.
+    pub lq_p75: f64,
+    /// 25th percentile of employment across regions.
+    pub employment_p25: f64,
+    /// 25th percentile of establishments across regions (`None` when counts are missing).
+    pub establishments_p25: Option<f64>,
+}
+
+impl StrongClusterThresholds {
+    /// Thresholds from the peer regions' LQs, employment and (when every region has them)
+    /// establishment counts.
+    pub fn new(lqs: &[f64], employment: &[f64], establishments: Option<&[f64]>) -> Option<Self> {
+        Some(StrongClusterThresholds {
+            lq_p75: percentile(lqs, 0.75)?,
+            employment_p25: percentile(employment, 0.25)?,
+            establishments_p25: establishments.and_then(|e| percentile(e, 0.25)),
+        })
+    }
+
+    /// The US Cluster Mapping rule (Delgado, Porter & Stern): LQ at or above the 75th
+    /// percentile and at least 1, employment and establishments above their 25th percentiles.
+    /// `None` when the establishment test cannot be made.
+    ///
+    /// ```
+    /// use tieup_import::lq::StrongClusterThresholds;
+    /// let t = StrongClusterThresholds { lq_p75: 1.5, employment_p25: 100.0, establishments_p25: Some(5.0) };
+    /// assert_eq!(t.is_strong(2.0, 5_000.0, Some(40.0)), Some(true));
+    /// assert_eq!(t.is_strong(1.2, 5_000.0, Some(40.0)), Some(false));
+    /// assert_eq!(t.is_strong(2.0, 5_000.0, None), None);
+    /// ```
+    pub fn is_strong(&self, lq: f64, employment: f64, establishments: Option<f64>) -> Option<bool> {
+        let establishments_ok = match (establishments, self.establishments_p25) {
+            (Some(e), Some(p)) => e > p,
+            _ => return None,
+        };
+        Some(
+            lq >= self.lq_p75 && lq >= 1.0 && employment > self.employment_p25 && establishments_ok,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn rca_of_a_matrix_uses_its_own_sums() {
+        let x = array![[10.0, 30.0], [30.0, 30.0]];
+        let rca = rca_matrix(&x);
+        // Region 0: 25% in industry 0 against 40% overall.
+        assert!((rca[[0, 0]] - 0.25 / 0.4).abs() < 1e-15);
+        assert!((rca[[1, 1]] - 0.5 / 0.6).abs() < 1e-15);
+        let empty = array![[0.0, 0.0], [1.0, 0.0]];
+        assert_eq!(rca_matrix(&empty)[[0, 1]], 0.0);
+    }
+
+    #[test]
+    fn strength_is_monotone_and_bounded() {
+        let mut last = -1.0;
+        for k in 0..200 {
+            let s = strength_from_lq(k as f64 * 0.1);
+            assert!((0.0..=1.0).contains(&s));
+            assert!(s >= last);
+            last = s;
+        }
+    }
+
+    #[test]
+    fn shrinkage_keeps_large_and_tames_small() {
+        assert!((shrunk_lq(1e6, 1e5, PSEUDO_EMPLOYEES) - 10.0).abs() < 0.01);
+        assert!(shrunk_lq(5.0, 0.5, PSEUDO_EMPLOYEES) < 1.05);
+        assert_eq!(shrunk_lq(0.0, 0.0, PSEUDO_EMPLOYEES), 1.0);
+    }
+}

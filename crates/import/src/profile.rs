@@ -1,0 +1,604 @@
+//! From a [`Dataset`] to sector profiles: which sectors the source can measure, each
+//! region's employment in them, location quotients with bounds, the shrunk LQ and the
+//! strength it maps to, the strong-cluster flag, proximity between sectors and each region's
+//! density; and the derived CSV files written from them.
+//!
+//! Rules (documented in data/README.md):
+//! - A sector is measured by a source only when every one of its code prefixes (in the
+//!   source's classification) is in the data; otherwise it is reported as not covered and
+//!   keeps its curated values. Partial sums are never passed off as the sector.
+//! - Employment under a prefix is the exact cell, or the outermost cells below it.
+//! - The reference economy is the source's national row, or the sum over its peer regions.
+//! - Strength = [`lq::strength_from_lq`] of the LQ shrunk with [`lq::PSEUDO_EMPLOYEES`];
+//!   withheld counts give a bounded LQ and strength interval.
+
+use super::lq::{self, StrongClusterThresholds};
+use super::relatedness;
+use super::{Classification, Dataset, Estimate, SkipReport, codes::NaicsConcordance, nace};
+use ndarray::Array2;
+use std::fmt::Write as _;
+use tieup_core::catalog::Catalog;
+use tieup_core::error::{Error, Result};
+use tieup_core::provenance::Provenance;
+use tieup_core::sector::SectorTable;
+
+/// Parameters of the profile computation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProfileParams {
+    /// Pseudo-employees of the LQ shrinkage (default [`lq::PSEUDO_EMPLOYEES`]).
+    pub pseudo_employees: f64,
+    /// A sector pair gets a statistics-based proximity only when both sectors are
+    /// specialised (LQ ≥ 1) in at least this many peer regions (default 3).
+    pub min_ubiquity: usize,
+}
+
+impl Default for ProfileParams {
+    fn default() -> Self {
+        ProfileParams {
+            pseudo_employees: lq::PSEUDO_EMPLOYEES,
+            min_ubiquity: 3,
+        }
+    }
+}
+
+impl ProfileParams {
+    /// Checks the ranges: pseudo-employees ≥ 0 and finite, minimum ubiquity ≥ 1.
+    pub fn check(self) -> Result<Self> {
+        if !(self.pseudo_employees.is_finite() && self.pseudo_employees >= 0.0) {
+            return Err(Error::InvalidParam {
+                name: "pseudo_employees",
+                value: self.pseudo_employees.to_string(),
+                reason: "must be a finite number ≥ 0".into(),
+            });
+        }
+        if self.min_ubiquity == 0 {
+            return Err(Error::InvalidParam {
+                name: "min_ubiquity",
+                value: "0".into(),
+                reason: "must be at least 1".into(),
+            });
+        }
+        Ok(self)
+    }
+}
+
+/// One region's figures in one sector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectorRow {
+    /// Position of the region in the dataset.
+    pub region: usize,
+    /// The catalog region, if mapped.
+    pub catalog: Option<usize>,
+    /// Sector position.
+    pub sector: usize,
+    /// Employment in the sector (bounded where withheld).
+    pub employment: Estimate,
+    /// Establishments, where every cell has them.
+    pub establishments: Option<f64>,
+    /// LQ at the point estimates.
+    pub lq: f64,
+    /// LQ at the least favourable bounds.
+    pub lq_low: f64,
+    /// LQ at the most favourable bounds.
+    pub lq_high: f64,
+    /// Shrunk LQ ([`lq::shrunk_lq`]).
+    pub lq_shrunk: f64,
+    /// Strength from the shrunk LQ.
+    pub strength: f64,
+    /// Strength at the lower bounds.
+    pub strength_low: f64,
+    /// Strength at the upper bounds.
+    pub strength_high: f64,
+    /// The strong-cluster rule (None when establishments are missing).
+    pub strong_cluster: Option<bool>,
+    /// Density ω(r, p) over the measured finer sectors (None for survey sectors).
+    pub density: Option<f64>,
+}
+
+/// Everything one dataset says about sectors.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// `statistics:<dataset>:<year>`.
+    pub provenance: Provenance,
+    /// The source's classification.
+    pub classification: Classification,
+    /// Measured sectors with the prefixes used.
+    pub covered: Vec<(usize, Vec<String>)>,
+    /// Sectors the source cannot measure, with the reason.
+    pub unresolved: Vec<(usize, String)>,
+    /// Figures per region and measured sector, dataset region order then sector order.
+    pub rows: Vec<SectorRow>,
+    /// Measured finer sectors (the proximity's index), in sector-table order.
+    pub leaves: Vec<usize>,
+    /// Proximity between `leaves`.
+    pub proximity: Array2<f64>,
+    /// Ubiquity of each of `leaves` over the peer regions.
+    pub ubiquity: Vec<usize>,
+    /// Number of peer regions.
+    pub n_peers: usize,
+    /// Region-sector figures left out, and why.
+    pub skipped: SkipReport,
+}
+
+impl Profile {
+    /// Catalog regions with at least one figure.
+    pub fn catalog_regions(&self) -> std::collections::BTreeSet<usize> {
+        self.rows.iter().filter_map(|r| r.catalog).collect()
+    }
+}
+
+/// Computes the profile of a dataset against the sector table.
+pub fn compute(
+    dataset: &Dataset,
+    sectors: &SectorTable,
+    concordance: &NaicsConcordance,
+    params: ProfileParams,
+) -> Profile {
+    let published: Vec<String> = {
+        let mut codes: Vec<String> = dataset
+            .regions
+            .iter()
+            .flat_map(|r| r.cells.keys().cloned())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    let mut covered = Vec::new();
+    let mut unresolved = Vec::new();
+    for (position, sector) in sectors.all().iter().enumerate() {
+        let prefixes = dataset
+            .classification
+            .sector_prefixes(sector, concordance)
+            .and_then(|prefixes| {
+                if !dataset.sections_only {
+                    return Ok(prefixes);
+                }
+                nace::section_for(&prefixes, &published)
+                    .map(|section| vec![section])
+                    .ok_or_else(|| "no published NACE section is exactly its divisions".to_string())
+            })
+            .and_then(|prefixes| {
+                let in_data = |code: &str| {
+                    dataset
+                        .regions
+                        .iter()
+                        .chain(dataset.reference.iter())
+                        .any(|r| r.under(code).is_some())
+                };
+                let mut resolved = Vec::new();
+                for p in &prefixes {
+                    match dataset
+                        .classification
+                        .alternatives(p)
+                        .into_iter()
+                        .find(|a| in_data(a))
+                    {
+                        Some(code) => resolved.push(code),
+                        None => {
+                            return Err(format!(
+                                "{} {p} is not in the data (its finest codes have {} characters)",
+                                dataset.classification.label(),
+                                dataset.finest_code_length()
+                            ));
+                        }
+                    }
+                }
+                Ok(resolved)
+            });
+        match prefixes {
+            Ok(p) => covered.push((position, p)),
+            Err(reason) => unresolved.push((position, reason)),
+        }
+    }
+
+    let mut skipped = SkipReport::default();
+    let amount =
+        |region: &super::RegionData, prefixes: &[String]| -> Option<(Estimate, Option<f64>)> {
+            let mut employment = Estimate::default();
+            let mut establishments = Some(0.0);
+            for p in prefixes {
+                match region.under(p) {
+                    Some((e, n)) => {
+                        employment += e;
+                        establishments = establishments.zip(n).map(|(a, b)| a + b);
+                    }
+                    None if dataset.missing_is_zero => {}
+                    None => return None,
+                }
+            }
+            Some((employment, establishments))
+        };
+    let peers: Vec<usize> = (0..dataset.regions.len())
+        .filter(|&r| dataset.regions[r].peer)
+        .collect();
+    let grand_total = match &dataset.reference {
+        Some(reference) => reference.total.point,
+        None => peers.iter().map(|&r| dataset.regions[r].total.point).sum(),
+    };
+
+    let mut rows: Vec<SectorRow> = Vec::new();
+    for (sector, prefixes) in &covered {
+        let reference_amount: Estimate = match &dataset.reference {
+            Some(reference) => amount(reference, prefixes).map_or(Estimate::default(), |a| a.0),
+            None => peers
+                .iter()
+                .filter_map(|&r| amount(&dataset.regions[r], prefixes))
+                .fold(Estimate::default(), |sum, a| sum + a.0),
+        };
+        let sector_id = &sectors.get(*sector).id;
+        for (r, region) in dataset.regions.iter().enumerate() {
+            let Some((employment, establishments)) = amount(region, prefixes) else {
+                skipped.add(
+                    "no figure for the region in a measured sector",
+                    format!("{} {sector_id}", region.key),
+                );
+                continue;
+            };
+            let x_r = region.total.point;
+            let Some(lq_point) =
+                lq::location_quotient(employment.point, x_r, reference_amount.point, grand_total)
+            else {
+                skipped.add(
+                    "LQ undefined (no employment in the region or the reference)",
+                    format!("{} {sector_id}", region.key),
+                );
+                continue;
+            };
+            let share = |v: f64| v / grand_total;
+            let lq_low = if reference_amount.high > 0.0 {
+                (employment.low / x_r) / share(reference_amount.high)
+            } else {
+                lq_point
+            };
+            let lq_high = if reference_amount.low > 0.0 {
+                (employment.high / x_r) / share(reference_amount.low)
+            } else {
+                lq_point
+            };
+            let m = params.pseudo_employees;
+            let shrunk = |observed: f64, reference: f64| {
+                lq::shrunk_lq(observed, x_r * reference / grand_total, m)
+            };
+            let lq_shrunk = shrunk(employment.point, reference_amount.point);
+            let shrunk_low = shrunk(employment.low, reference_amount.high);
+            let shrunk_high = shrunk(employment.high, reference_amount.low.max(f64::MIN_POSITIVE));
+            rows.push(SectorRow {
+                region: r,
+                catalog: region.catalog,
+                sector: *sector,
+                employment,
+                establishments,
+                lq: lq_point,
+                lq_low,
+                lq_high,
+                lq_shrunk,
+                strength: lq::strength_from_lq(lq_shrunk),
+                strength_low: lq::strength_from_lq(shrunk_low),
+                strength_high: lq::strength_from_lq(shrunk_high),
+                strong_cluster: None,
+                density: None,
+            });
+        }
+    }
+
+    // The strong-cluster rule, thresholds over the peer regions.
+    for (sector, _) in &covered {
+        let peer_rows: Vec<&SectorRow> = rows
+            .iter()
+            .filter(|row| row.sector == *sector && dataset.regions[row.region].peer)
+            .collect();
+        let lqs: Vec<f64> = peer_rows.iter().map(|r| r.lq).collect();
+        let employment: Vec<f64> = peer_rows.iter().map(|r| r.employment.point).collect();
+        let establishments: Option<Vec<f64>> = peer_rows.iter().map(|r| r.establishments).collect();
+        if let Some(thresholds) =
+            StrongClusterThresholds::new(&lqs, &employment, establishments.as_deref())
+        {
+            for row in rows.iter_mut().filter(|row| row.sector == *sector) {
+                row.strong_cluster =
+                    thresholds.is_strong(row.lq, row.employment.point, row.establishments);
+            }
+        }
+    }
+
+    // Proximity over the measured finer sectors and the peer regions; density for all.
+    let leaves: Vec<usize> = covered
+        .iter()
+        .map(|(s, _)| *s)
+        .filter(|&s| sectors.get(s).children.is_empty())
+        .collect();
+    let specialised = |region: usize| -> Vec<u8> {
+        leaves
+            .iter()
+            .map(|&s| {
+                u8::from(
+                    rows.iter()
+                        .any(|row| row.region == region && row.sector == s && row.lq >= 1.0),
+                )
+            })
+            .collect()
+    };
+    let mut m = Array2::<u8>::zeros((peers.len(), leaves.len()));
+    for (i, &r) in peers.iter().enumerate() {
+        for (j, v) in specialised(r).into_iter().enumerate() {
+            m[[i, j]] = v;
+        }
+    }
+    let proximity = relatedness::proximity(&m);
+    let ubiquity = relatedness::ubiquity(&m);
+    let densities: Vec<Vec<f64>> = (0..dataset.regions.len())
+        .map(|r| {
+            let row = Array2::from_shape_vec((1, leaves.len()), specialised(r))
+                .expect("one row of leaves");
+            relatedness::density(&row, &proximity).row(0).to_vec()
+        })
+        .collect();
+    for row in &mut rows {
+        if let Some(j) = leaves.iter().position(|&s| s == row.sector) {
+            let d = densities[row.region][j];
+            row.density = (!d.is_nan()).then_some(d);
+        }
+    }
+
+    Profile {
+        provenance: dataset.provenance(),
+        classification: dataset.classification,
+        covered,
+        unresolved,
+        rows,
+        leaves,
+        proximity,
+        ubiquity,
+        n_peers: peers.len(),
+        skipped,
+    }
+}
+
+/// Header of the derived strengths files; the first five columns are those of
+/// `strengths.csv`, the rest document the figures behind each value.
+pub const STRENGTHS_HEADER: &str = "region_id,sector,value,provenance,note,value_low,value_high,employment,employment_low,employment_high,establishments,lq,lq_low,lq_high,lq_shrunk,strong_cluster,density";
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn flag(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "1",
+        Some(false) => "0",
+        None => "",
+    }
+}
+
+/// The derived strengths file of a profile: one row per catalog region and measured sector,
+/// in catalog order then sector order. `extra_note` is appended to each note (e.g. the US
+/// Cluster Mapping flag of the sector's cluster).
+pub fn strengths_csv(
+    profile: &Profile,
+    catalog: &Catalog,
+    extra_note: &dyn Fn(&SectorRow) -> Option<String>,
+) -> String {
+    let mut rows: Vec<&SectorRow> = profile
+        .rows
+        .iter()
+        .filter(|r| r.catalog.is_some())
+        .collect();
+    rows.sort_by_key(|r| (r.catalog, r.sector));
+    let mut out = String::from(STRENGTHS_HEADER);
+    out.push('\n');
+    let codes_of = |sector: usize| -> String {
+        profile
+            .covered
+            .iter()
+            .find(|(s, _)| *s == sector)
+            .map(|(_, p)| p.join("+"))
+            .unwrap_or_default()
+    };
+    for row in rows {
+        let region = &catalog.regions[row.catalog.expect("filtered")];
+        let sector = catalog.sectors.get(row.sector);
+        let mut note = format!(
+            "LQ {:.2} (shrunk {:.2}) on {} employees in {} {}",
+            row.lq,
+            row.lq_shrunk,
+            super::thousands(row.employment.point),
+            profile.classification.label(),
+            codes_of(row.sector)
+        );
+        if !row.employment.is_exact() {
+            let _ = write!(
+                note,
+                "; partly withheld, bounds {}-{}",
+                super::thousands(row.employment.low),
+                super::thousands(row.employment.high)
+            );
+        }
+        if row.strong_cluster == Some(true) {
+            note.push_str("; strong cluster");
+        }
+        if let Some(extra) = extra_note(row) {
+            note.push_str("; ");
+            note.push_str(&extra);
+        }
+        let _ = writeln!(
+            out,
+            "{},{},{:.4},{},{},{:.4},{:.4},{:.1},{:.1},{:.1},{},{:.4},{:.4},{:.4},{:.4},{},{}",
+            region.id,
+            sector.id,
+            row.strength,
+            profile.provenance,
+            csv_field(&note),
+            row.strength_low,
+            row.strength_high,
+            row.employment.point,
+            row.employment.low,
+            row.employment.high,
+            row.establishments
+                .map_or(String::new(), |e| format!("{e:.0}")),
+            row.lq,
+            row.lq_low,
+            row.lq_high,
+            row.lq_shrunk,
+            flag(row.strong_cluster),
+            row.density.map_or(String::new(), |d| format!("{d:.4}")),
+        );
+    }
+    out
+}
+
+/// Header of the derived relatedness file; the first five columns are those of
+/// `sector_relatedness.csv`.
+pub const RELATEDNESS_HEADER: &str =
+    "sector_a,sector_b,value,provenance,note,co_specialised,ubiquity_a,ubiquity_b";
+
+/// Statistics-based relatedness: the proximity of every pair of measured finer sectors
+/// that are both specialised in at least `min_ubiquity` peer regions, in sector order.
+pub fn relatedness_csv(profile: &Profile, sectors: &SectorTable, params: ProfileParams) -> String {
+    let mut out = String::from(RELATEDNESS_HEADER);
+    out.push('\n');
+    for (a, &sa) in profile.leaves.iter().enumerate() {
+        for (b, &sb) in profile.leaves.iter().enumerate().skip(a + 1) {
+            let (ka, kb) = (profile.ubiquity[a], profile.ubiquity[b]);
+            if ka < params.min_ubiquity || kb < params.min_ubiquity {
+                continue;
+            }
+            let phi = profile.proximity[[a, b]];
+            let both = (phi * ka.max(kb) as f64).round() as usize;
+            let _ = writeln!(
+                out,
+                "{},{},{:.4},{},{},{},{},{}",
+                sectors.get(sa).id,
+                sectors.get(sb).id,
+                phi,
+                profile.provenance,
+                csv_field(&format!(
+                    "proximity: specialised together (LQ >= 1) in {both} of {} regions; {ka} and {kb} alone",
+                    profile.n_peers
+                )),
+                both,
+                ka,
+                kb
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cell, RegionData};
+
+    fn sectors() -> SectorTable {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sectors.csv");
+        std::fs::write(
+            &path,
+            "id,name,parent,aliases,isic4,naics2012,uscmp_cluster,jsic\n\
+             metal,Metal,,,25,332,,24\n\
+             dies,Dies,metal,,2593,333511,,2691\n\
+             casting,Casting,metal,,243,3315,,225\n",
+        )
+        .unwrap();
+        SectorTable::load(&path).unwrap()
+    }
+
+    fn region(key: &str, total: f64, cells: &[(&str, f64)]) -> RegionData {
+        let mut r = RegionData::new(key, Some(0), true);
+        r.total = Estimate::exact(total);
+        for (code, v) in cells {
+            r.cells.insert(
+                code.to_string(),
+                Cell {
+                    employment: Estimate::exact(*v),
+                    establishments: Some(10.0),
+                },
+            );
+        }
+        r
+    }
+
+    fn dataset(regions: Vec<RegionData>) -> Dataset {
+        Dataset {
+            name: "test".into(),
+            year: 2020,
+            classification: Classification::Jsic,
+            regions,
+            reference: None,
+            missing_is_zero: true,
+            sections_only: false,
+            skipped: SkipReport::default(),
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn sectors_too_fine_for_the_data_are_not_covered() {
+        let data = dataset(vec![
+            region("a", 1000.0, &[("225", 100.0), ("241", 50.0)]),
+            region("b", 1000.0, &[("225", 10.0), ("242", 50.0)]),
+        ]);
+        let profile = compute(
+            &data,
+            &sectors(),
+            &NaicsConcordance::default(),
+            ProfileParams::default(),
+        );
+        let covered: Vec<usize> = profile.covered.iter().map(|(s, _)| *s).collect();
+        assert_eq!(covered, vec![0, 2]);
+        assert_eq!(profile.unresolved.len(), 1);
+        assert!(
+            profile.unresolved[0]
+                .1
+                .contains("JSIC 2691 is not in the data")
+        );
+    }
+
+    #[test]
+    fn lq_reference_is_the_sum_of_peers_and_strength_follows_the_rule() {
+        let data = dataset(vec![
+            region("a", 1000.0, &[("225", 100.0)]),
+            region("b", 3000.0, &[("225", 100.0)]),
+        ]);
+        let params = ProfileParams {
+            pseudo_employees: 0.0,
+            min_ubiquity: 1,
+        };
+        let profile = compute(&data, &sectors(), &NaicsConcordance::default(), params);
+        let casting: Vec<&SectorRow> = profile.rows.iter().filter(|r| r.sector == 2).collect();
+        // Region a: 10% of its jobs against 200/4000 = 5% overall: LQ 2, strength 0.5.
+        assert!((casting[0].lq - 2.0).abs() < 1e-12);
+        assert!((casting[0].strength - 0.5).abs() < 1e-12);
+        assert!((casting[1].lq - 2.0 / 3.0).abs() < 1e-12);
+        // Metal (prefix 24) is in neither region: not covered, no rows, nothing skipped.
+        assert!(profile.rows.iter().all(|r| r.sector != 0));
+        assert_eq!(profile.covered.len(), 1);
+        assert!(profile.skipped.is_empty());
+    }
+
+    #[test]
+    fn withheld_counts_give_bounds() {
+        let mut a = region("a", 1000.0, &[]);
+        a.cells.insert(
+            "225".into(),
+            Cell {
+                employment: Estimate::range(20.0, 99.0),
+                establishments: Some(3.0),
+            },
+        );
+        let data = dataset(vec![a, region("b", 1000.0, &[("225", 100.0)])]);
+        let profile = compute(
+            &data,
+            &sectors(),
+            &NaicsConcordance::default(),
+            ProfileParams::default(),
+        );
+        let row = &profile.rows[0];
+        assert!(row.lq_low < row.lq && row.lq < row.lq_high);
+        assert!(row.strength_low <= row.strength && row.strength <= row.strength_high);
+    }
+}

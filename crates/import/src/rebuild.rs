@@ -1,0 +1,665 @@
+//! The two import commands as library calls: [`rebuild`] runs every adapter on the raw
+//! files and writes all derived files of `data/derived/`; [`import_long`] imports one long
+//! file. Both return a coverage report (rendered by [`RebuildReport::render`]); neither
+//! prints. Outputs are byte-identical on rerun: ordered maps, sorted rows, fixed number
+//! formats, and no timestamps.
+//!
+//! Raw layout (as in `../shared/data/raw/`): `us_cbp/cbp_state_2011.csv`,
+//! `japan_pref_industry/{ExplanatoryVariablesBase,AreaID}.csv`,
+//! `eurostat/lfst_r_lfe2en2_Y_GE15.tsv`, `us_cluster_mapping/{naics2012_to_uscmp_cluster.csv,
+//! relatedClusters.json}`, `geonames/{cities15000.txt,regionInfo.tsv,admin1CodesASCII.txt,
+//! countryInfo.txt}`, `sister_cities/{names,relations}.tsv`.
+
+use super::codes::{NaicsConcordance, RegionCodes};
+use super::geonames::{self, Gazetteer, GeoReport};
+use super::profile::{self, Profile, ProfileParams};
+use super::twins::{self, TwinReport};
+use super::{Dataset, SkipReport, cbp, eurostat, japan, uscmp};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use tieup_core::catalog::{Catalog, DERIVED_DIR};
+use tieup_core::error::{Error, Result};
+
+/// Where the curated code lists live inside a catalog directory.
+pub const CODES_DIR: &str = "codes";
+
+/// What one output file did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputFile {
+    /// Path written (or checked).
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub bytes: usize,
+    /// True when the new content differs from the file on disk (or it did not exist).
+    pub changed: bool,
+}
+
+/// Coverage of one statistics source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetCoverage {
+    /// `statistics:<dataset>:<year>`.
+    pub provenance: String,
+    /// Classification of the source.
+    pub classification: String,
+    /// Regions in the source (excluding the reference row).
+    pub source_regions: usize,
+    /// Of them, catalog regions.
+    pub mapped_regions: usize,
+    /// Catalog regions that received at least one strength.
+    pub regions_with_values: usize,
+    /// Strength values written.
+    pub values: usize,
+    /// Values flagged strong clusters.
+    pub strong: usize,
+    /// Values with withheld (bounded) employment.
+    pub bounded: usize,
+    /// Sector ids measured.
+    pub covered: Vec<String>,
+    /// Sector ids not measured, with the reason.
+    pub unresolved: Vec<(String, String)>,
+    /// What the adapter and the profile skipped.
+    pub skipped: SkipReport,
+    /// Caveats of the source.
+    pub notes: Vec<String>,
+}
+
+impl DatasetCoverage {
+    fn new(dataset: &Dataset, profile: &Profile, catalog: &Catalog) -> Self {
+        let rows: Vec<_> = profile
+            .rows
+            .iter()
+            .filter(|r| r.catalog.is_some())
+            .collect();
+        let mut skipped = dataset.skipped.clone();
+        for (reason, (count, examples)) in &profile.skipped.reasons {
+            let entry = skipped.reasons.entry(reason.clone()).or_default();
+            entry.0 += count;
+            entry
+                .1
+                .extend(examples.iter().take(3 - entry.1.len().min(3)).cloned());
+        }
+        DatasetCoverage {
+            provenance: profile.provenance.to_string(),
+            classification: dataset.classification.name().to_string(),
+            source_regions: dataset.regions.len(),
+            mapped_regions: dataset
+                .regions
+                .iter()
+                .filter(|r| r.catalog.is_some())
+                .count(),
+            regions_with_values: profile.catalog_regions().len(),
+            values: rows.len(),
+            strong: rows
+                .iter()
+                .filter(|r| r.strong_cluster == Some(true))
+                .count(),
+            bounded: rows.iter().filter(|r| !r.employment.is_exact()).count(),
+            covered: profile
+                .covered
+                .iter()
+                .map(|(s, _)| catalog.sectors.get(*s).id.clone())
+                .collect(),
+            unresolved: profile
+                .unresolved
+                .iter()
+                .map(|(s, why)| (catalog.sectors.get(*s).id.clone(), why.clone()))
+                .collect(),
+            skipped,
+            notes: dataset.notes.clone(),
+        }
+    }
+
+    fn render(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "{} ({}): {} source regions, {} in the catalog; {} catalog regions get {} strength values ({} strong clusters, {} from withheld counts)",
+            self.provenance,
+            self.classification,
+            self.source_regions,
+            self.mapped_regions,
+            self.regions_with_values,
+            self.values,
+            self.strong,
+            self.bounded
+        );
+        let _ = writeln!(
+            out,
+            "  sectors measured ({}): {}",
+            self.covered.len(),
+            if self.covered.is_empty() {
+                "none".to_string()
+            } else {
+                self.covered.join(", ")
+            }
+        );
+        if !self.unresolved.is_empty() {
+            let _ = writeln!(out, "  sectors not measured ({}):", self.unresolved.len());
+            // One line per reason, in order of first appearance.
+            let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
+            for (id, why) in &self.unresolved {
+                match grouped.iter_mut().find(|(w, _)| w == why) {
+                    Some((_, ids)) => ids.push(id),
+                    None => grouped.push((why, vec![id])),
+                }
+            }
+            for (why, ids) in grouped {
+                let _ = writeln!(out, "    {}: {why}", ids.join(", "));
+            }
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "  note: {note}");
+        }
+        render_skips(&self.skipped, out);
+    }
+}
+
+fn render_skips(skipped: &SkipReport, out: &mut String) {
+    for (reason, (count, examples)) in &skipped.reasons {
+        let _ = writeln!(
+            out,
+            "  skipped {count}: {reason} (e.g. {})",
+            examples.join("; ")
+        );
+    }
+}
+
+/// Coverage of the statistics-based relatedness.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RelatednessCoverage {
+    /// Provenance of the pairs.
+    pub provenance: String,
+    /// Pairs written.
+    pub pairs: usize,
+    /// Finer sectors measured.
+    pub sectors: usize,
+    /// Of them, specialised in enough regions to get pairs.
+    pub supported: usize,
+    /// Peer regions the proximity is taken over.
+    pub regions: usize,
+    /// Mean proximity of the pairs written.
+    pub mean: f64,
+    /// Spearman correlation with the DPS cluster relatedness percentile (pairs of sectors
+    /// in different clusters) and the number of pairs.
+    pub versus_clusters: Option<(f64, usize)>,
+    /// Spearman correlation with the proximity computed from the Japanese census.
+    pub versus_japan: Option<(f64, usize)>,
+}
+
+/// Coverage of the US Cluster Mapping step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClusterCoverage {
+    /// Traded clusters in the crosswalk.
+    pub clusters: usize,
+    /// Traded NAICS codes in the crosswalk.
+    pub codes: usize,
+    /// Of them, found in CBP.
+    pub codes_in_cbp: usize,
+    /// Emsi-specific codes dropped.
+    pub emsi_dropped: usize,
+    /// State × cluster rows written.
+    pub rows: usize,
+    /// Of them, strong clusters.
+    pub strong: usize,
+    /// `uscmp_cluster` names in sectors.csv that are not 2014 traded clusters.
+    pub unknown_sector_clusters: Vec<String>,
+}
+
+/// The whole coverage summary of a rebuild.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RebuildReport {
+    /// One entry per statistics source.
+    pub datasets: Vec<DatasetCoverage>,
+    /// Relatedness.
+    pub relatedness: RelatednessCoverage,
+    /// US Cluster Mapping.
+    pub clusters: ClusterCoverage,
+    /// GeoNames.
+    pub geo: GeoReport,
+    /// Twin cities.
+    pub twins: TwinReport,
+    /// Files written or checked, in write order.
+    pub files: Vec<OutputFile>,
+}
+
+impl RebuildReport {
+    /// The coverage summary as text (no file status, so it is the same on every run).
+    pub fn render(&self) -> String {
+        let mut out = String::from("Coverage of the derived catalog files\n\n");
+        out.push_str(
+            "Sector strengths (LQ -> strength: 0.3 + 0.2 log2 LQ', LQ' = (x + 100)/(E + 100)):\n",
+        );
+        for d in &self.datasets {
+            d.render(&mut out);
+        }
+        let r = &self.relatedness;
+        let _ = writeln!(
+            out,
+            "\nRelatedness ({}): {} sector pairs from co-location over {} regions; {} of {} finer sectors specialised in enough regions; mean proximity {:.3}",
+            r.provenance, r.pairs, r.regions, r.supported, r.sectors, r.mean
+        );
+        if let Some((rho, n)) = r.versus_clusters {
+            let _ = writeln!(
+                out,
+                "  Spearman {rho:.2} with US Cluster Mapping cluster relatedness over {n} pairs in different clusters"
+            );
+        }
+        if let Some((rho, n)) = r.versus_japan {
+            let _ = writeln!(
+                out,
+                "  Spearman {rho:.2} with the proximity from Japan's census over {n} pairs"
+            );
+        }
+        let c = &self.clusters;
+        let _ = writeln!(
+            out,
+            "\nUS Cluster Mapping: {} traded clusters, {} of {} traded NAICS codes found in CBP ({} Emsi codes dropped); {} state x cluster rows, {} strong clusters",
+            c.clusters, c.codes_in_cbp, c.codes, c.emsi_dropped, c.rows, c.strong
+        );
+        if !c.unknown_sector_clusters.is_empty() {
+            let _ = writeln!(
+                out,
+                "  sectors.csv names clusters that are not 2014 traded clusters: {}",
+                c.unknown_sector_clusters.join("; ")
+            );
+        }
+        let g = &self.geo;
+        let _ = writeln!(
+            out,
+            "\nGeoNames: {} administrative regions, {} matched to a unit, {} given a population-weighted centroid (median move {:.0} km, largest {:.0} km); {} unmatched keep their seat",
+            g.administrative, g.matched, g.centroids, g.moved_km.0, g.moved_km.1, g.n_unmatched
+        );
+        for line in g.unmatched.iter() {
+            let _ = writeln!(out, "  unmatched: {line}");
+        }
+        if !g.too_few_cities.is_empty() {
+            let _ = writeln!(
+                out,
+                "  fewer than {} cities, seat kept: {}",
+                geonames::MIN_CITIES,
+                g.too_few_cities.join(", ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  time zones (checked, offsets not changed): {} regions' population-majority zone differs from the seat's",
+            g.zone_differs.len()
+        );
+        for line in &g.zone_differs {
+            let _ = writeln!(out, "    {line}");
+        }
+        for line in &g.offset_conflicts {
+            let _ = writeln!(out, "    offsets disagree within {line}");
+        }
+        let _ = writeln!(
+            out,
+            "  languages (checked, not changed): {} of {} overseas regions' main language is not in countryInfo",
+            g.language_not_listed.len(),
+            g.languages_checked
+        );
+        for line in &g.language_not_listed {
+            let _ = writeln!(out, "    {line}");
+        }
+        let t = &self.twins;
+        let _ = writeln!(
+            out,
+            "\nTwin cities ({}): {} places: {} matched to a GeoNames place, {} to a catalog region by an administrative label, {} administrative labels outside the catalog, {} ambiguous, {} not found (mostly towns under 15,000); {} places in catalog regions, {} in Japan",
+            twins::SOURCE,
+            t.places,
+            t.matched_city,
+            t.matched_admin,
+            t.admin_outside_catalog,
+            t.ambiguous,
+            t.not_found,
+            t.in_catalog,
+            t.japanese
+        );
+        let _ = writeln!(
+            out,
+            "  {} relations; {} with a Japanese place ({} Japan-Japan); match rate {:.1}%: {} of {} Japan-abroad relations reach an overseas catalog region; {} region pairs, {} Japanese and {} overseas regions",
+            t.relations,
+            t.with_japan,
+            t.japan_japan,
+            100.0 * t.match_rate(),
+            t.japan_matched,
+            t.with_japan - t.japan_japan,
+            t.pairs,
+            t.japan_regions,
+            t.overseas_regions
+        );
+        out
+    }
+}
+
+/// Parameters of a rebuild.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RebuildParams {
+    /// The raw directory (`../shared/data/raw`).
+    pub raw_dir: PathBuf,
+    /// The catalog directory (`data`); outputs go to its `derived/`.
+    pub data_dir: PathBuf,
+    /// Compare instead of writing.
+    pub check: bool,
+    /// Profile parameters.
+    pub profile: ProfileParams,
+}
+
+struct Writer {
+    dir: PathBuf,
+    check: bool,
+    files: Vec<OutputFile>,
+}
+
+impl Writer {
+    fn write(&mut self, name: &str, text: &str) -> Result<()> {
+        let path = self.dir.join(name);
+        let changed = std::fs::read(&path).map_or(true, |old| old != text.as_bytes());
+        if !self.check && changed {
+            tieup_core::fsutil::write_atomic(&path, text.as_bytes())?;
+        }
+        self.files.push(OutputFile {
+            path,
+            bytes: text.len(),
+            changed,
+        });
+        Ok(())
+    }
+}
+
+fn raw(dir: &Path, relative: &str) -> Result<PathBuf> {
+    let path = dir.join(relative);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(Error::io(
+            &path,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "raw file not found (give --raw DIR with the layout of ../shared/data/raw)",
+            ),
+        ))
+    }
+}
+
+fn codes(data_dir: &Path, catalog: &Catalog) -> Result<(RegionCodes, NaicsConcordance)> {
+    let dir = data_dir.join(CODES_DIR);
+    Ok((
+        RegionCodes::load(&dir.join("region_codes.csv"), catalog)?,
+        NaicsConcordance::load(&dir.join("naics2012_to_naics2007.csv"))?,
+    ))
+}
+
+fn strengths_file(profile: &Profile) -> String {
+    match &profile.provenance {
+        tieup_core::provenance::Provenance::Statistic { dataset, year } => {
+            format!("strengths_{dataset}_{year}.csv")
+        }
+        tieup_core::provenance::Provenance::Curated => "strengths_curated.csv".into(),
+    }
+}
+
+/// Proximity pairs (value by sector ids) of a profile with enough support.
+fn proximity_pairs(profile: &Profile, min: usize) -> BTreeMap<(usize, usize), f64> {
+    let mut out = BTreeMap::new();
+    for (a, &sa) in profile.leaves.iter().enumerate() {
+        for (b, &sb) in profile.leaves.iter().enumerate().skip(a + 1) {
+            if profile.ubiquity[a] >= min && profile.ubiquity[b] >= min {
+                out.insert((sa, sb), profile.proximity[[a, b]]);
+            }
+        }
+    }
+    out
+}
+
+/// Rebuilds every derived file from the raw files (see the module docs for the layout).
+pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
+    let profile_params = params.profile.check()?;
+    let catalog = Catalog::load_curated(&params.data_dir)?;
+    let (region_codes, concordance) = codes(&params.data_dir, &catalog)?;
+    let raw_dir = &params.raw_dir;
+    let out_dir = params.data_dir.join(DERIVED_DIR);
+    if !params.check {
+        std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
+    }
+    let mut writer = Writer {
+        dir: out_dir,
+        check: params.check,
+        files: Vec::new(),
+    };
+    let mut datasets = Vec::new();
+
+    // US: CBP, clusters, relatedness.
+    let cbp_data = cbp::read(&raw(raw_dir, "us_cbp/cbp_state_2011.csv")?, &region_codes)?;
+    let cbp_profile = profile::compute(&cbp_data, &catalog.sectors, &concordance, profile_params);
+    let crosswalk = uscmp::read_crosswalk(&raw(
+        raw_dir,
+        "us_cluster_mapping/naics2012_to_uscmp_cluster.csv",
+    )?)?;
+    let cluster_relatedness =
+        uscmp::read_relatedness(&raw(raw_dir, "us_cluster_mapping/relatedClusters.json")?)?;
+    let (cluster_rows, codes_in_cbp) = uscmp::cluster_rows(&cbp_data, &crosswalk);
+    let strong_clusters: BTreeMap<(usize, &str), bool> = cluster_rows
+        .iter()
+        .map(|r| ((r.region, r.cluster.as_str()), r.strong))
+        .collect();
+    let cbp_strengths = profile::strengths_csv(&cbp_profile, &catalog, &|row| {
+        let cluster = catalog.sectors.get(row.sector).uscmp_cluster.as_deref()?;
+        strong_clusters
+            .get(&(row.region, cluster))
+            .filter(|strong| **strong)
+            .map(|_| format!("US Cluster Mapping: strong {cluster} cluster"))
+    });
+    writer.write(&strengths_file(&cbp_profile), &cbp_strengths)?;
+    datasets.push(DatasetCoverage::new(&cbp_data, &cbp_profile, &catalog));
+    writer.write(
+        &format!("us_clusters_{}.csv", cbp_data.year),
+        &uscmp::clusters_csv(&cbp_data, &cluster_rows, &catalog),
+    )?;
+    let relatedness_text = profile::relatedness_csv(&cbp_profile, &catalog.sectors, profile_params);
+    writer.write("sector_relatedness.csv", &relatedness_text)?;
+    let us_pairs = proximity_pairs(&cbp_profile, profile_params.min_ubiquity);
+
+    // Japan.
+    let japan_data = japan::read(
+        &raw(raw_dir, "japan_pref_industry/ExplanatoryVariablesBase.csv")?,
+        &raw(raw_dir, "japan_pref_industry/AreaID.csv")?,
+        &region_codes,
+    )?;
+    let japan_profile =
+        profile::compute(&japan_data, &catalog.sectors, &concordance, profile_params);
+    writer.write(
+        &strengths_file(&japan_profile),
+        &profile::strengths_csv(&japan_profile, &catalog, &|_| None),
+    )?;
+    datasets.push(DatasetCoverage::new(&japan_data, &japan_profile, &catalog));
+    let japan_pairs = proximity_pairs(&japan_profile, profile_params.min_ubiquity);
+
+    // Eurostat.
+    let eurostat_data = eurostat::read(
+        &raw(raw_dir, "eurostat/lfst_r_lfe2en2_Y_GE15.tsv")?,
+        &region_codes,
+    )?;
+    let eurostat_profile = profile::compute(
+        &eurostat_data,
+        &catalog.sectors,
+        &concordance,
+        profile_params,
+    );
+    if eurostat_profile.rows.iter().any(|r| r.catalog.is_some()) {
+        writer.write(
+            &strengths_file(&eurostat_profile),
+            &profile::strengths_csv(&eurostat_profile, &catalog, &|_| None),
+        )?;
+    }
+    writer.write(
+        &format!("eurostat_sections_{}.csv", eurostat_data.year),
+        &eurostat::sections_csv(&eurostat_data, &catalog),
+    )?;
+    datasets.push(DatasetCoverage::new(
+        &eurostat_data,
+        &eurostat_profile,
+        &catalog,
+    ));
+
+    // Relatedness coverage.
+    let cluster_of = |s: usize| catalog.sectors.get(s).uscmp_cluster.clone();
+    let versus_clusters: Vec<(f64, f64)> = us_pairs
+        .iter()
+        .filter_map(|(&(a, b), &phi)| {
+            let (ca, cb) = (cluster_of(a)?, cluster_of(b)?);
+            (ca != cb)
+                .then(|| {
+                    cluster_relatedness
+                        .percentile
+                        .get(&(ca, cb))
+                        .map(|p| (phi, *p))
+                })
+                .flatten()
+        })
+        .collect();
+    let versus_japan: Vec<(f64, f64)> = us_pairs
+        .iter()
+        .filter_map(|(pair, &phi)| japan_pairs.get(pair).map(|&j| (phi, j)))
+        .collect();
+    let relatedness = RelatednessCoverage {
+        provenance: cbp_profile.provenance.to_string(),
+        pairs: us_pairs.len(),
+        sectors: cbp_profile.leaves.len(),
+        supported: cbp_profile
+            .ubiquity
+            .iter()
+            .filter(|&&k| k >= profile_params.min_ubiquity)
+            .count(),
+        regions: cbp_profile.n_peers,
+        mean: if us_pairs.is_empty() {
+            0.0
+        } else {
+            us_pairs.values().sum::<f64>() / us_pairs.len() as f64
+        },
+        versus_clusters: uscmp::spearman(&versus_clusters).map(|r| (r, versus_clusters.len())),
+        versus_japan: uscmp::spearman(&versus_japan).map(|r| (r, versus_japan.len())),
+    };
+    let mut unknown_sector_clusters: Vec<String> = catalog
+        .sectors
+        .all()
+        .iter()
+        .filter_map(|s| s.uscmp_cluster.clone())
+        .filter(|c| !crosswalk.clusters.contains(c))
+        .collect();
+    unknown_sector_clusters.sort();
+    unknown_sector_clusters.dedup();
+    let clusters = ClusterCoverage {
+        clusters: crosswalk.clusters.len(),
+        codes: crosswalk.traded.len(),
+        codes_in_cbp,
+        emsi_dropped: crosswalk.emsi_dropped,
+        rows: cluster_rows
+            .iter()
+            .filter(|r| cbp_data.regions[r.region].catalog.is_some())
+            .count(),
+        strong: cluster_rows
+            .iter()
+            .filter(|r| r.strong && cbp_data.regions[r.region].catalog.is_some())
+            .count(),
+        unknown_sector_clusters,
+    };
+
+    // GeoNames and twin cities.
+    let geonames_dir = raw_dir.join("geonames");
+    for name in [
+        "cities15000.txt",
+        "regionInfo.tsv",
+        "admin1CodesASCII.txt",
+        "countryInfo.txt",
+    ] {
+        raw(&geonames_dir, name)?;
+    }
+    let gazetteer = Gazetteer::read(&geonames_dir)?;
+    let units = geonames::match_units(&catalog, &gazetteer, &region_codes);
+    let (geography, too_few) = geonames::region_geography(&gazetteer, &units);
+    writer.write("region_geo.csv", &geonames::geo_csv(&catalog, &geography))?;
+    let geo = geonames::report(&catalog, &gazetteer, &units, &geography, &too_few);
+    let (ties, twin_report) = twins::build(
+        &catalog,
+        &gazetteer,
+        &units,
+        &raw(raw_dir, "sister_cities/names.tsv")?,
+        &raw(raw_dir, "sister_cities/relations.tsv")?,
+    )?;
+    writer.write("twin_ties.csv", &twins::twins_csv(&catalog, &ties))?;
+
+    let mut report = RebuildReport {
+        datasets,
+        relatedness,
+        clusters,
+        geo,
+        twins: twin_report,
+        files: Vec::new(),
+    };
+    writer.write("coverage.txt", &report.render())?;
+    report.files = writer.files;
+    Ok(report)
+}
+
+/// Parameters of a long-file import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LongParams {
+    /// The long CSV.
+    pub file: PathBuf,
+    /// Dataset key for the provenance.
+    pub dataset: String,
+    /// Reference year.
+    pub year: u16,
+    /// The catalog directory.
+    pub data_dir: PathBuf,
+    /// Output file (default `DATA/derived/strengths_<dataset>_<year>.csv`).
+    pub out: Option<PathBuf>,
+    /// Profile parameters.
+    pub profile: ProfileParams,
+}
+
+/// Imports one long file: writes its strengths file and returns its coverage.
+pub fn import_long(params: &LongParams) -> Result<(DatasetCoverage, OutputFile)> {
+    let profile_params = params.profile.check()?;
+    let catalog = Catalog::load_curated(&params.data_dir)?;
+    let concordance_path = params
+        .data_dir
+        .join(CODES_DIR)
+        .join("naics2012_to_naics2007.csv");
+    // The concordance matters only for naics2007 files; a catalog without it imports the rest.
+    let concordance = if concordance_path.is_file() {
+        NaicsConcordance::load(&concordance_path)?
+    } else {
+        NaicsConcordance::default()
+    };
+    let dataset = super::long::read(&params.file, &catalog, &params.dataset, params.year)?;
+    let profile = profile::compute(&dataset, &catalog.sectors, &concordance, profile_params);
+    let path = match &params.out {
+        Some(p) => p.clone(),
+        None => {
+            let dir = params.data_dir.join(DERIVED_DIR);
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+            dir.join(strengths_file(&profile))
+        }
+    };
+    let text = profile::strengths_csv(&profile, &catalog, &|_| None);
+    let changed = std::fs::read(&path).map_or(true, |old| old != text.as_bytes());
+    if changed {
+        tieup_core::fsutil::write_atomic(&path, text.as_bytes())?;
+    }
+    Ok((
+        DatasetCoverage::new(&dataset, &profile, &catalog),
+        OutputFile {
+            bytes: text.len(),
+            path,
+            changed,
+        },
+    ))
+}
+
+/// Renders the coverage of one dataset (for `tieup catalog import`).
+pub fn render_dataset(coverage: &DatasetCoverage) -> String {
+    let mut out = String::new();
+    coverage.render(&mut out);
+    out
+}
