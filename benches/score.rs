@@ -8,13 +8,13 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use std::path::Path;
+use tieup_batch::output::{BatchFormat, BatchWriter};
 use tieup_batch::score::{BatchConfig, score_batch};
 use tieup_core::application::{ApplicationReader, InputFormat};
 use tieup_core::catalog::Catalog;
 use tieup_core::features::{Encoder, Query};
 use tieup_core::kernel::FeatureTables;
 use tieup_core::model::LinearModel;
-use tieup_batch::output::{BatchFormat, BatchWriter};
 use tieup_learn::success::SuccessModel;
 
 fn queries(catalog: &Catalog, n: usize) -> Vec<Query> {

@@ -418,3 +418,54 @@ fn shipped_prior_check_passes() {
         .assert()
         .success();
 }
+
+#[test]
+fn argument_errors_exit_2_and_data_errors_exit_4() {
+    tieup()
+        .args(["--data"])
+        .arg(fixture_dir())
+        .args(["shortlist", "--region", "fukushima", "--sector", "medical"])
+        .args(["--top", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--top must be at least 1"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.csv");
+    tieup()
+        .args(["--data"])
+        .arg(fixture_dir())
+        .args(["score", "--applications", "data/applications.example.csv"])
+        .arg("--out")
+        .arg(&out)
+        .arg("--rejects")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("name the same file"));
+    let model = dir.path().join("m.json");
+    std::fs::write(&model, r#"{"format": "tieup-model"}"#).unwrap();
+    tieup()
+        .args(["--data"])
+        .arg(fixture_dir())
+        .args(["shortlist", "--region", "fukushima", "--sector", "medical"])
+        .arg("--model")
+        .arg(&model)
+        .assert()
+        .code(4)
+        .stderr(
+            predicate::str::contains("model format version missing")
+                .and(predicate::str::contains("None").not()),
+        );
+}
+
+#[test]
+fn full_width_and_accented_names_are_found() {
+    for name in ["ｆｕｋｕｓｈｉｍａ", "FUKUSHIMA", "fukushima_prefecture"] {
+        tieup()
+            .args(["--data"])
+            .arg(fixture_dir())
+            .args(["shortlist", "--region", name, "--sector", "medical"])
+            .assert()
+            .success();
+    }
+}

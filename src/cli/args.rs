@@ -10,6 +10,7 @@ Exit codes:
   2  invalid arguments
   3  unknown or ambiguous region, sector or trait name (the message lists the closest matches)
   4  malformed data or model file (the message names file, line and column, and the fix)
+  5  `score` only: some rows were rejected (see the rejects file); the others were scored
 
 Data: --data DIR, else $TIEUP_DATA, else ./data, else the data/ shipped with the source.";
 

@@ -1,7 +1,8 @@
 //! `tieup score`: batch scoring with atomic outputs, a rejects file and a progress bar.
 
 use super::args::{BatchFormatArg, Cli, ScoreArgs};
-use anyhow::{Context, Result, bail};
+use super::invalid_arguments;
+use anyhow::{Context, Result};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use tieup_batch::output::{BatchFormat, BatchWriter};
@@ -33,38 +34,81 @@ fn absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// A validated `score` request: output paths distinct from the input and each other, the
+/// output format decided.
+struct ScoreRequest {
+    rejects_path: PathBuf,
+    format: BatchFormat,
+    config: BatchConfig,
+}
+
+impl ScoreRequest {
+    fn new(a: &ScoreArgs) -> Result<Self> {
+        if a.top == 0 {
+            invalid_arguments!("--top must be at least 1");
+        }
+        let rejects_path = a.rejects.clone().unwrap_or_else(|| {
+            let mut name = a.out.file_stem().unwrap_or_default().to_os_string();
+            name.push(".rejects.csv");
+            a.out.with_file_name(name)
+        });
+        let input = absolute(&a.applications);
+        for (what, path) in [("--out", &a.out), ("--rejects", &rejects_path)] {
+            if absolute(path) == input {
+                return Err(tieup_core::Error::InvalidParam {
+                    name: "output path",
+                    value: path.display().to_string(),
+                    reason: format!("{what} is the input file; the input is never overwritten"),
+                }
+                .into());
+            }
+        }
+        if absolute(&a.out) == absolute(&rejects_path) {
+            invalid_arguments!("--out and --rejects name the same file");
+        }
+        let format = match a.format {
+            Some(BatchFormatArg::Csv) => BatchFormat::Csv,
+            Some(BatchFormatArg::Jsonl) => BatchFormat::JsonLines,
+            None => match a.out.extension().and_then(|e| e.to_str()) {
+                Some("jsonl" | "ndjson") => BatchFormat::JsonLines,
+                _ => BatchFormat::Csv,
+            },
+        };
+        let config = BatchConfig {
+            top_k: a.top,
+            chunk_size: a.chunk_size.max(1),
+        };
+        Ok(ScoreRequest {
+            rejects_path,
+            format,
+            config,
+        })
+    }
+}
+
+/// A spinner with the rows read so far, on a terminal and never under `CI`.
+fn progress_bar() -> indicatif::ProgressBar {
+    let show = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {pos} applications read ({per_sec}) {elapsed}",
+        )
+        .expect("valid template"),
+    );
+    bar
+}
+
 /// Runs `tieup score`.
 pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
-    if a.top == 0 {
-        bail!("--top must be at least 1");
-    }
-    let rejects_path = a.rejects.clone().unwrap_or_else(|| {
-        let mut name = a.out.file_stem().unwrap_or_default().to_os_string();
-        name.push(".rejects.csv");
-        a.out.with_file_name(name)
-    });
-    let input = absolute(&a.applications);
-    for (what, path) in [("--out", &a.out), ("--rejects", &rejects_path)] {
-        if absolute(path) == input {
-            return Err(tieup_core::Error::InvalidParam {
-                name: "output path",
-                value: path.display().to_string(),
-                reason: format!("{what} is the input file; the input is never overwritten"),
-            }
-            .into());
-        }
-    }
-    if absolute(&a.out) == absolute(&rejects_path) {
-        bail!("--out and --rejects name the same file");
-    }
-    let format = match a.format {
-        Some(BatchFormatArg::Csv) => BatchFormat::Csv,
-        Some(BatchFormatArg::Jsonl) => BatchFormat::JsonLines,
-        None => match a.out.extension().and_then(|e| e.to_str()) {
-            Some("jsonl" | "ndjson") => BatchFormat::JsonLines,
-            _ => BatchFormat::Csv,
-        },
-    };
+    let ScoreRequest {
+        rejects_path,
+        format,
+        config,
+    } = ScoreRequest::new(a)?;
     let catalog = super::load_catalog(cli)?;
     let model_path = a.model.clone().unwrap_or_else(super::default_model);
     let model = LinearModel::load(&model_path)?;
@@ -75,24 +119,8 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
     let output = AtomicFile::create(&a.out)?;
     let rejects = AtomicFile::create(&rejects_path)?;
     let mut writer = BatchWriter::new(&catalog, format, output, Some(rejects))?;
-    let show = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-    let bar = if show {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos} applications read ({per_sec}) {elapsed}",
-            )
-            .expect("valid template"),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar();
     let started = std::time::Instant::now();
-    let config = BatchConfig {
-        top_k: a.top,
-        chunk_size: a.chunk_size.max(1),
-    };
     let summary = score_batch(
         reader,
         &mut tables,

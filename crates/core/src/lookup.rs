@@ -4,44 +4,50 @@
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
-/// Normalises a name for lookup: lowercase, Latin accents removed, `_ - . ,` and runs of
-/// spaces folded into one space.
+/// Normalises a name for lookup: compatibility forms folded (NFKC: full-width `ｆｕｋｕｓｈｉｍａ`
+/// is `fukushima`, half-width katakana full-width), lowercase, diacritics removed from Latin
+/// letters (Unicode decomposition, so every accented Latin letter folds, Vietnamese
+/// included), German umlauts and a few letters without a decomposition transliterated
+/// (`ä` → `ae`, `ß` → `ss`, `ł` → `l`, `đ` → `d`), and `_ - . ,` and runs of spaces folded
+/// into one space. Japanese and other scripts keep their marks (`ガ` stays `ガ`).
 ///
 /// ```
 /// use tieup_core::lookup::normalize;
 /// assert_eq!(normalize("Skåne"), "skane");
 /// assert_eq!(normalize("baden_württemberg"), "baden wuerttemberg");
 /// assert_eq!(normalize("  Fukushima-ken "), "fukushima ken");
+/// assert_eq!(normalize("Hải Phòng"), "hai phong");
+/// assert_eq!(normalize("Đà Nẵng"), "da nang");
+/// assert_eq!(normalize("ｆｕｋｕｓｈｉｍａ"), "fukushima");
+/// assert_eq!(normalize("岐阜県ガ"), "岐阜県ガ");
 /// ```
 pub fn normalize(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
     let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let folded: &str = match c {
-            'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' | 'ą' => "a",
-            'ä' | 'æ' => "ae",
-            'ç' | 'č' | 'ć' => "c",
-            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
-            'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
-            'ñ' | 'ń' | 'ň' => "n",
-            'ò' | 'ó' | 'ô' | 'õ' | 'ō' | 'ő' => "o",
-            'ö' | 'ø' | 'œ' => "oe",
-            'ù' | 'ú' | 'û' | 'ū' | 'ů' | 'ű' => "u",
-            'ü' => "ue",
-            'ß' => "ss",
-            'ł' => "l",
-            'ř' => "r",
-            'š' | 'ś' => "s",
-            'ž' | 'ź' | 'ż' => "z",
-            'ý' => "y",
-            '_' | '-' | '.' | ',' | '\'' | '’' => " ",
-            _ => {
-                out.push(c);
-                continue;
+    for c in text.nfkc().flat_map(char::to_lowercase) {
+        match c {
+            'ä' | 'æ' => out.push_str("ae"),
+            'ö' | 'ø' | 'œ' => out.push_str("oe"),
+            'ü' => out.push_str("ue"),
+            'ß' => out.push_str("ss"),
+            'ł' => out.push('l'),
+            'đ' => out.push('d'),
+            'ı' => out.push('i'),
+            '_' | '-' | '.' | ',' | '\'' | '’' => out.push(' '),
+            c if is_latin_extended(c) => {
+                out.extend(std::iter::once(c).nfd().filter(|m| !is_combining_mark(*m)));
             }
-        };
-        out.push_str(folded);
+            c => out.push(c),
+        }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Latin letters beyond ASCII (Latin-1 Supplement, Extended-A and -B, Extended Additional):
+/// the letters whose diacritics lookup removes.
+fn is_latin_extended(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
 }
 
 /// A lookup key with a second spelling where umlauts fold to one letter (`ö` → `o`), so that

@@ -169,8 +169,9 @@ impl LinearModel {
         }
         let version = value.get("format_version").and_then(|v| v.as_u64());
         if version != Some(u64::from(MODEL_FORMAT_VERSION)) {
+            let found = version.map_or_else(|| "missing".to_string(), |v| v.to_string());
             return Err(error(format!(
-                "model format version {version:?} is not supported (this build reads version {MODEL_FORMAT_VERSION}); regenerate the model with this version of tieup"
+                "model format version {found} is not supported (this build reads version {MODEL_FORMAT_VERSION}); regenerate the model with this version of tieup"
             )));
         }
         let file: ModelFile = serde_json::from_value(value)

@@ -11,7 +11,6 @@
 use super::codes::RegionCodes;
 use super::{Cell, Classification, Dataset, Estimate, RegionData, SkipReport, lq};
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 use tieup_core::catalog::Catalog;
 use tieup_core::error::Result;
@@ -23,15 +22,15 @@ pub const REFERENCE: &str = "EU28";
 
 /// Reads the TSV, taking the newest year column.
 pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
-    let text = std::fs::read_to_string(path).map_err(|e| tieup_core::error::Error::io(path, e))?;
+    let rows = crate::tsv::read(path, false)?;
     let error = |line: usize, message: String, fix: &str| {
         tieup_core::error::Error::data(path, Some(line as u64), message, fix)
     };
-    let mut lines = text.lines().enumerate();
-    let (_, header) = lines
+    let mut lines = rows.iter();
+    let header = lines
         .next()
         .ok_or_else(|| error(1, "the file is empty".into(), "give the Eurostat bulk TSV"))?;
-    let columns: Vec<&str> = header.split('\t').collect();
+    let columns: Vec<&str> = header.fields.iter().collect();
     if columns.len() < 2 || !columns[0].starts_with("unit,nace_r2,age,geo") {
         return Err(error(
             1,
@@ -64,12 +63,12 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
     let mut skipped = SkipReport::default();
     let mut low_reliability = 0usize;
     let mut regions: BTreeMap<String, RegionData> = BTreeMap::new();
-    for (index, line) in lines {
-        let number = index + 1;
-        if line.trim().is_empty() {
+    for row in lines {
+        let number = row.line;
+        let fields: Vec<&str> = row.fields.iter().collect();
+        if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let fields: Vec<&str> = line.split('\t').collect();
         if fields.len() != columns.len() {
             return Err(error(
                 number,
@@ -179,9 +178,10 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
 /// The section LQs (against EU28) of the catalog's European regions: a reference file,
 /// not read by the catalog.
 pub fn sections_csv(dataset: &Dataset, catalog: &Catalog) -> String {
-    let mut out = String::from("region_id,nuts,section,employment_ths,lq_eu28,provenance\n");
+    let mut out =
+        crate::csvout::CsvText::new("region_id,nuts,section,employment_ths,lq_eu28,provenance");
     let Some(reference) = &dataset.reference else {
-        return out;
+        return out.finish();
     };
     let mut rows: Vec<(usize, &RegionData)> = dataset
         .regions
@@ -202,19 +202,17 @@ pub fn sections_csv(dataset: &Dataset, catalog: &Catalog) -> String {
             ) else {
                 continue;
             };
-            let _ = writeln!(
-                out,
-                "{},{},{},{:.1},{:.4},{}",
-                catalog.regions[position].id,
-                region.key,
-                section,
-                cell.employment.point,
-                value,
-                dataset.provenance()
-            );
+            out.row([
+                catalog.regions[position].id.clone(),
+                region.key.clone(),
+                section.to_string(),
+                format!("{:.1}", cell.employment.point),
+                format!("{value:.4}"),
+                dataset.provenance().to_string(),
+            ]);
         }
     }
-    out
+    out.finish()
 }
 
 #[cfg(test)]

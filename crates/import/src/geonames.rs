@@ -22,7 +22,6 @@
 
 use super::codes::RegionCodes;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 use tieup_core::catalog::{Catalog, RegionKind};
 use tieup_core::error::{Error, Result};
@@ -100,19 +99,12 @@ fn tsv_error(path: &Path, line: usize, message: String, fix: &str) -> Error {
     Error::data(path, Some(line as u64), message, fix)
 }
 
-fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
-}
-
 /// Reads `cities15000.txt` (19 tab-separated columns, no header).
 pub fn read_cities(path: &Path) -> Result<Vec<City>> {
-    let text = read_text(path)?;
     let mut cities = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = line.split('\t').collect();
+    for row in crate::tsv::read(path, false)? {
+        let f: Vec<&str> = row.fields.iter().collect();
+        let index = row.line - 1;
         if f.len() != 19 {
             return Err(tsv_error(
                 path,
@@ -158,20 +150,16 @@ pub fn read_cities(path: &Path) -> Result<Vec<City>> {
 
 /// Reads an admin-1 table (`CC.code<TAB>name<TAB>ascii<TAB>geonameid`), skipping `#` lines.
 pub fn read_admin1(path: &Path) -> Result<BTreeMap<String, (String, String)>> {
-    let text = read_text(path)?;
     let mut out = BTreeMap::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let f: Vec<&str> = line.split('\t').collect();
+    for row in crate::tsv::read(path, true)? {
+        let f: Vec<&str> = row.fields.iter().collect();
         if f.len() < 3 || !f[0].contains('.') {
             return Err(tsv_error(
                 path,
-                index + 1,
+                row.line,
                 format!(
                     "'{}' is not CC.code<TAB>name<TAB>ascii",
-                    line.chars().take(40).collect::<String>()
+                    f.join("\t").chars().take(40).collect::<String>()
                 ),
                 "give the GeoNames admin-1 table unchanged",
             ));
@@ -183,17 +171,13 @@ pub fn read_admin1(path: &Path) -> Result<BTreeMap<String, (String, String)>> {
 
 /// Reads `countryInfo.txt` (`#` comments, 19 tab-separated columns).
 pub fn read_country_info(path: &Path) -> Result<BTreeMap<String, CountryInfo>> {
-    let text = read_text(path)?;
     let mut out = BTreeMap::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let f: Vec<&str> = line.split('\t').collect();
+    for row in crate::tsv::read(path, true)? {
+        let f: Vec<&str> = row.fields.iter().collect();
         if f.len() < 16 {
             return Err(tsv_error(
                 path,
-                index + 1,
+                row.line,
                 format!("{} fields, countryInfo rows have 19", f.len()),
                 "give countryInfo.txt unchanged",
             ));
@@ -549,27 +533,27 @@ pub const GEO_HEADER: &str =
 
 /// The derived coordinates file, in catalog order.
 pub fn geo_csv(catalog: &Catalog, geography: &[RegionGeo]) -> String {
-    let mut out = String::from(GEO_HEADER);
-    out.push('\n');
+    let mut out = crate::csvout::CsvText::new(GEO_HEADER);
     let mut rows: Vec<&RegionGeo> = geography.iter().collect();
     rows.sort_by_key(|g| g.region);
     for g in rows {
-        let _ = writeln!(
-            out,
-            "{},{:.5},{:.5},{SOURCE}:centroid {} ({} cities; population-weighted),{},{},{:.0},{},{:.3}",
-            catalog.regions[g.region].id,
-            g.lat,
-            g.lon,
+        out.row([
+            catalog.regions[g.region].id.clone(),
+            format!("{:.5}", g.lat),
+            format!("{:.5}", g.lon),
+            format!(
+                "{SOURCE}:centroid {} ({} cities; population-weighted)",
+                g.unit.code(),
+                g.n_cities
+            ),
             g.unit.code(),
-            g.n_cities,
-            g.unit.code(),
-            g.n_cities,
-            g.population,
-            g.timezone,
-            g.timezone_share
-        );
+            g.n_cities.to_string(),
+            format!("{:.0}", g.population),
+            g.timezone.clone(),
+            format!("{:.3}", g.timezone_share),
+        ]);
     }
-    out
+    out.finish()
 }
 
 /// What the GeoNames step found.

@@ -13,6 +13,7 @@
 
 pub mod cbp;
 pub mod codes;
+pub mod csvout;
 pub mod eurostat;
 pub mod geonames;
 pub mod japan;
@@ -21,6 +22,7 @@ pub mod lq;
 pub mod profile;
 pub mod rebuild;
 pub mod relatedness;
+pub mod tsv;
 pub mod twins;
 pub mod uscmp;
 

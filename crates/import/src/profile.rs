@@ -358,14 +358,6 @@ pub fn compute(
 /// `strengths.csv`, the rest document the figures behind each value.
 pub const STRENGTHS_HEADER: &str = "region_id,sector,value,provenance,note,value_low,value_high,employment,employment_low,employment_high,establishments,lq,lq_low,lq_high,lq_shrunk,strong_cluster,density";
 
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 fn flag(value: Option<bool>) -> &'static str {
     match value {
         Some(true) => "1",
@@ -388,8 +380,7 @@ pub fn strengths_csv(
         .filter(|r| r.catalog.is_some())
         .collect();
     rows.sort_by_key(|r| (r.catalog, r.sector));
-    let mut out = String::from(STRENGTHS_HEADER);
-    out.push('\n');
+    let mut out = crate::csvout::CsvText::new(STRENGTHS_HEADER);
     let codes_of = |sector: usize| -> String {
         profile
             .covered
@@ -424,30 +415,28 @@ pub fn strengths_csv(
             note.push_str("; ");
             note.push_str(&extra);
         }
-        let _ = writeln!(
-            out,
-            "{},{},{:.4},{},{},{:.4},{:.4},{:.1},{:.1},{:.1},{},{:.4},{:.4},{:.4},{:.4},{},{}",
-            region.id,
-            sector.id,
-            row.strength,
-            profile.provenance,
-            csv_field(&note),
-            row.strength_low,
-            row.strength_high,
-            row.employment.point,
-            row.employment.low,
-            row.employment.high,
+        out.row([
+            region.id.clone(),
+            sector.id.clone(),
+            format!("{:.4}", row.strength),
+            profile.provenance.to_string(),
+            note,
+            format!("{:.4}", row.strength_low),
+            format!("{:.4}", row.strength_high),
+            format!("{:.1}", row.employment.point),
+            format!("{:.1}", row.employment.low),
+            format!("{:.1}", row.employment.high),
             row.establishments
                 .map_or(String::new(), |e| format!("{e:.0}")),
-            row.lq,
-            row.lq_low,
-            row.lq_high,
-            row.lq_shrunk,
-            flag(row.strong_cluster),
+            format!("{:.4}", row.lq),
+            format!("{:.4}", row.lq_low),
+            format!("{:.4}", row.lq_high),
+            format!("{:.4}", row.lq_shrunk),
+            flag(row.strong_cluster).to_string(),
             row.density.map_or(String::new(), |d| format!("{d:.4}")),
-        );
+        ]);
     }
-    out
+    out.finish()
 }
 
 /// Header of the derived relatedness file; the first five columns are those of
@@ -458,8 +447,7 @@ pub const RELATEDNESS_HEADER: &str =
 /// Statistics-based relatedness: the proximity of every pair of measured finer sectors
 /// that are both specialised in at least `min_ubiquity` peer regions, in sector order.
 pub fn relatedness_csv(profile: &Profile, sectors: &SectorTable, params: ProfileParams) -> String {
-    let mut out = String::from(RELATEDNESS_HEADER);
-    out.push('\n');
+    let mut out = crate::csvout::CsvText::new(RELATEDNESS_HEADER);
     for (a, &sa) in profile.leaves.iter().enumerate() {
         for (b, &sb) in profile.leaves.iter().enumerate().skip(a + 1) {
             let (ka, kb) = (profile.ubiquity[a], profile.ubiquity[b]);
@@ -468,24 +456,22 @@ pub fn relatedness_csv(profile: &Profile, sectors: &SectorTable, params: Profile
             }
             let phi = profile.proximity[[a, b]];
             let both = (phi * ka.max(kb) as f64).round() as usize;
-            let _ = writeln!(
-                out,
-                "{},{},{:.4},{},{},{},{},{}",
-                sectors.get(sa).id,
-                sectors.get(sb).id,
-                phi,
-                profile.provenance,
-                csv_field(&format!(
+            out.row([
+                sectors.get(sa).id.clone(),
+                sectors.get(sb).id.clone(),
+                format!("{phi:.4}"),
+                profile.provenance.to_string(),
+                format!(
                     "proximity: specialised together (LQ >= 1) in {both} of {} regions; {ka} and {kb} alone",
                     profile.n_peers
-                )),
-                both,
-                ka,
-                kb
-            );
+                ),
+                both.to_string(),
+                ka.to_string(),
+                kb.to_string(),
+            ]);
         }
     }
-    out
+    out.finish()
 }
 
 #[cfg(test)]

@@ -22,10 +22,9 @@
 
 use super::geonames::{City, Gazetteer, Unit, UnitMatch, is_administrative};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write as _;
 use std::path::Path;
 use tieup_core::catalog::{Catalog, RegionKind};
-use tieup_core::error::{Error, Result};
+use tieup_core::error::Result;
 
 /// Source tag of the ties.
 pub const SOURCE: &str = "wikidata:p190:2016";
@@ -368,27 +367,23 @@ impl<'a> Matcher<'a> {
 }
 
 fn read_pairs(path: &Path, columns: usize) -> Result<Vec<(usize, Vec<String>)>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let mut out = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.is_empty() {
-            continue;
-        }
-        let fields: Vec<String> = line.split('\t').map(str::to_string).collect();
+    for row in crate::tsv::read(path, false)? {
+        let fields: Vec<String> = row.fields.iter().map(str::to_string).collect();
         if fields.len() != columns || !fields[0].starts_with('Q') {
             return Err(tieup_core::error::DataError {
                 file: path.to_path_buf(),
-                line: Some(index as u64 + 1),
+                line: Some(row.line as u64),
                 column: None,
                 message: format!(
                     "expected {columns} tab-separated fields starting with a Wikidata id, found '{}'",
-                    line.chars().take(40).collect::<String>()
+                    fields.join("\t").chars().take(40).collect::<String>()
                 ),
                 fix: "give names.tsv (QID, label) and relations.tsv (QID, QID) unchanged".into(),
             }
             .into());
         }
-        out.push((index + 1, fields));
+        out.push((row.line, fields));
     }
     Ok(out)
 }
@@ -505,21 +500,18 @@ pub const TWINS_HEADER: &str = "japan_region,overseas_region,links,examples,sour
 
 /// The derived ties file, in catalog order.
 pub fn twins_csv(catalog: &Catalog, ties: &[TwinTie]) -> String {
-    let mut out = String::from(TWINS_HEADER);
-    out.push('\n');
+    let mut out = crate::csvout::CsvText::new(TWINS_HEADER);
     for tie in ties {
         let examples: Vec<&str> = tie.links.iter().take(3).map(String::as_str).collect();
-        let examples = examples.join("; ");
-        let _ = writeln!(
-            out,
-            "{},{},{},\"{}\",{SOURCE}",
-            catalog.regions[tie.japan].id,
-            catalog.regions[tie.overseas].id,
-            tie.links.len(),
-            examples.replace('"', "\"\"")
-        );
+        out.row([
+            catalog.regions[tie.japan].id.as_str(),
+            catalog.regions[tie.overseas].id.as_str(),
+            &tie.links.len().to_string(),
+            &examples.join("; "),
+            SOURCE,
+        ]);
     }
-    out
+    out.finish()
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@
 use super::lq::{self, StrongClusterThresholds};
 use super::{Classification, Dataset, Estimate};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::path::Path;
 use tieup_core::catalog::Catalog;
 use tieup_core::csvin::CsvFile;
@@ -205,8 +204,8 @@ pub fn cluster_rows(cbp: &Dataset, crosswalk: &Crosswalk) -> (Vec<ClusterRow>, u
 
 /// `us_clusters_<year>.csv`: catalog states × traded clusters, in catalog then cluster order.
 pub fn clusters_csv(cbp: &Dataset, rows: &[ClusterRow], catalog: &Catalog) -> String {
-    let mut out = String::from(
-        "region_id,cluster,employment,employment_low,employment_high,establishments,lq,strong_cluster,provenance\n",
+    let mut out = crate::csvout::CsvText::new(
+        "region_id,cluster,employment,employment_low,employment_high,establishments,lq,strong_cluster,provenance",
     );
     let mut sorted: Vec<(usize, &ClusterRow)> = rows
         .iter()
@@ -214,21 +213,19 @@ pub fn clusters_csv(cbp: &Dataset, rows: &[ClusterRow], catalog: &Catalog) -> St
         .collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cluster.cmp(&b.1.cluster)));
     for (position, row) in sorted {
-        let _ = writeln!(
-            out,
-            "{},\"{}\",{:.1},{:.1},{:.1},{:.0},{:.4},{},{}",
-            catalog.regions[position].id,
-            row.cluster,
-            row.employment.point,
-            row.employment.low,
-            row.employment.high,
-            row.establishments,
-            row.lq,
-            u8::from(row.strong),
-            cbp.provenance()
-        );
+        out.row([
+            catalog.regions[position].id.clone(),
+            row.cluster.clone(),
+            format!("{:.1}", row.employment.point),
+            format!("{:.1}", row.employment.low),
+            format!("{:.1}", row.employment.high),
+            format!("{:.0}", row.establishments),
+            format!("{:.4}", row.lq),
+            u8::from(row.strong).to_string(),
+            cbp.provenance().to_string(),
+        ]);
     }
-    out
+    out.finish()
 }
 
 /// Spearman rank correlation of paired values (average ranks for ties); `None` for fewer

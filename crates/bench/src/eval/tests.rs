@@ -170,7 +170,8 @@ fn shipped_letor_export_reads_back_and_random_order_agrees_across_paths() {
 #[test]
 fn shipped_partnerships_are_evaluated_by_kfold_and_temporal_without_oracle() {
     let catalog =
-        Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")).unwrap();
+        Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"))
+            .unwrap();
     let eval = evaluate_catalog(&catalog, Vec::new(), &quick(), &mut NoProgress).unwrap();
     let names: Vec<&str> = eval.splits.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["grouped-kfold", "temporal"]);

@@ -1,0 +1,194 @@
+//! `tieup synth` and `tieup eval`: the benchmark commands, with a progress bar drawn only on a
+//! terminal and never under `CI`.
+
+use super::args::{Cli, EvalArgs, SynthArgs};
+use super::{data_dir, invalid_arguments, load_catalog, render};
+use anyhow::{Context, Result};
+use linfa::ParamGuard;
+use std::io::Write;
+use std::path::Path;
+use tieup_bench::eval::trec::RunScores;
+use tieup_bench::eval::{EvalParams, EvalValidParams, Evaluation};
+
+/// `tieup synth`: a synthetic history with a known truth, written as a catalog directory.
+pub(super) fn synth(cli: &Cli, a: &SynthArgs, out: &mut dyn Write) -> Result<()> {
+    let params = tieup_bench::synth::SynthParams::new()
+        .seed(a.seed)
+        .themes(a.themes)
+        .applications_per_year(a.applications_per_year)
+        .noise(a.noise)
+        .second_partner_share(a.second_partner_share)
+        .check()?;
+    let source = data_dir(cli.data.as_deref());
+    let catalog = load_catalog(cli)?;
+    let tables = tieup_bench::synth::draws::SurveyTables::load(&source)?;
+    let synthetic = params.generate(&catalog, &tables)?;
+    tieup_bench::synth::write_dir(&a.out, &source, &catalog, &tables, &synthetic, &params)
+        .with_context(|| format!("writing {}", a.out.display()))?;
+    writeln!(
+        out,
+        "wrote {}: {} themes FY{}-{}, {} applications FY{}-{} (seed {})",
+        a.out.display(),
+        synthetic.themes.len(),
+        tieup_bench::synth::HISTORY_YEARS.start(),
+        tieup_bench::synth::HISTORY_YEARS.end(),
+        synthetic.applications.len(),
+        tieup_bench::synth::APPLICATION_YEARS.start(),
+        tieup_bench::synth::APPLICATION_YEARS.end(),
+        params.seed()
+    )?;
+    Ok(())
+}
+
+/// What `eval` evaluates on.
+enum EvalInput<'a> {
+    /// A catalog's partnerships (its own or a synthetic directory's).
+    Catalog { export_letor: bool },
+    /// LETOR / SVMlight training and test files.
+    Letor { train: &'a Path, test: &'a Path },
+}
+
+/// An `eval` request: validated parameters, the input, and the external runs read.
+struct EvalRequest<'a> {
+    params: EvalValidParams,
+    input: EvalInput<'a>,
+    external: Vec<(String, RunScores)>,
+}
+
+impl<'a> EvalRequest<'a> {
+    fn new(a: &'a EvalArgs) -> Result<Self> {
+        let params = EvalParams::new()
+            .folds(a.folds)
+            .split_year(a.split_year)
+            .seed(a.seed)
+            .negatives(a.negatives)
+            .l2(a.l2)
+            .permutations(a.permutations)
+            .bootstrap(a.bootstrap)
+            .metric(&a.metric)
+            .check()?;
+        let input = match (&a.letor_train, &a.letor_test) {
+            (Some(train), Some(test)) => {
+                if a.export_letor {
+                    invalid_arguments!(
+                        "--export-letor exports catalog splits; it cannot be used with --letor-train"
+                    );
+                }
+                EvalInput::Letor { train, test }
+            }
+            _ => EvalInput::Catalog {
+                export_letor: a.export_letor,
+            },
+        };
+        let mut external = Vec::new();
+        for spec in &a.runs {
+            let (name, file) = spec
+                .split_once('=')
+                .filter(|(name, file)| !name.is_empty() && !file.is_empty())
+                .ok_or_else(|| tieup_core::Error::InvalidParam {
+                    name: "--run",
+                    value: spec.clone(),
+                    reason: "give NAME=FILE, e.g. --run lightgbm=run.txt".into(),
+                })?;
+            let run = tieup_bench::eval::trec::read_run(Path::new(file))?;
+            external.push((name.to_string(), run));
+        }
+        Ok(EvalRequest {
+            params,
+            input,
+            external,
+        })
+    }
+}
+
+/// `tieup eval`: every ranker on every split, and the report files.
+pub(super) fn eval(cli: &Cli, a: &EvalArgs, out: &mut dyn Write) -> Result<()> {
+    let request = EvalRequest::new(a)?;
+    let evaluation = evaluate(cli, a, request, out)?;
+    let files = tieup_bench::eval::report::write(&a.out, &evaluation)?;
+    render::eval_summary(out, &evaluation)?;
+    writeln!(out, "wrote {} files to {}", files.len(), a.out.display())?;
+    Ok(())
+}
+
+fn evaluate(
+    cli: &Cli,
+    a: &EvalArgs,
+    request: EvalRequest<'_>,
+    out: &mut dyn Write,
+) -> Result<Evaluation> {
+    let EvalRequest {
+        params,
+        input,
+        external,
+    } = request;
+    let mut bar = Bar::new();
+    let evaluation = match input {
+        EvalInput::Letor { train, test } => {
+            let train = tieup_bench::eval::letor::read(train)?;
+            let test = tieup_bench::eval::letor::read(test)?;
+            tieup_bench::eval::evaluate_letor(&train, &test, external, &params, &mut bar)?
+        }
+        EvalInput::Catalog { export_letor } => {
+            let catalog = load_catalog(cli)?;
+            if export_letor {
+                let dir = a.out.join("letor");
+                let files = tieup_bench::eval::export_letor(&catalog, &params, &dir)?;
+                writeln!(
+                    out,
+                    "wrote {} LETOR files to {}",
+                    files.len(),
+                    dir.display()
+                )?;
+            }
+            tieup_bench::eval::evaluate_catalog(&catalog, external, &params, &mut bar)?
+        }
+    };
+    Ok(evaluation)
+}
+
+/// A progress bar on standard error when it is a terminal and CI is not set.
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        if ci || !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        Bar(Some(indicatif::ProgressBar::hidden()))
+    }
+}
+
+impl tieup_bench::eval::Progress for Bar {
+    fn begin(&mut self, stage: &str, total: u64) {
+        if let Some(old) = self.0.take() {
+            old.finish_and_clear();
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg:>14} [{bar:40}] {pos}/{len} {elapsed}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            bar.set_message(stage.to_string());
+            self.0 = Some(bar);
+        }
+    }
+
+    fn advance(&mut self, n: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(n);
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
+}

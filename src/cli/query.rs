@@ -1,0 +1,120 @@
+//! `tieup shortlist`, `regions`, `sectors` and `stats`: questions asked of the catalog.
+
+use super::args::{Cli, Format, FormatArgs, KindArg, RegionsArgs, ShortlistArgs};
+use super::{default_model, invalid_arguments, load_catalog, render};
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::PathBuf;
+use tieup_core::catalog::{Catalog, RegionKind};
+use tieup_core::features::{Encoder, Query, find_feature};
+use tieup_core::model::LinearModel;
+use tieup_core::report::{RegionEntry, SectorEntry, ShortlistReport};
+
+/// A shortlist request with every name resolved against the catalog.
+struct ShortlistRequest {
+    query: Query,
+    top: usize,
+    model_path: PathBuf,
+}
+
+impl ShortlistRequest {
+    /// Validates the arguments: `--top` at least 1, region, sector, wanted traits and
+    /// objectives known.
+    fn new(a: &ShortlistArgs, catalog: &Catalog) -> Result<Self> {
+        if a.top == 0 {
+            invalid_arguments!("--top must be at least 1");
+        }
+        let mut query = Query::new(
+            catalog.find_japan_region(&a.region)?,
+            catalog.sectors.find(&a.sector)?,
+        );
+        for want in &a.want {
+            for item in want.split([',', ';']).filter(|s| !s.trim().is_empty()) {
+                query.wanted.push(find_feature(item.trim())?);
+            }
+        }
+        for objective in &a.objective {
+            let features = tieup_core::application::objective_features(objective)?;
+            query.wanted.extend_from_slice(features);
+        }
+        query.before_year = a.before_year;
+        Ok(ShortlistRequest {
+            query,
+            top: a.top,
+            model_path: a.model.clone().unwrap_or_else(default_model),
+        })
+    }
+}
+
+/// `tieup shortlist`.
+pub(super) fn shortlist(cli: &Cli, a: &ShortlistArgs, out: &mut dyn Write) -> Result<()> {
+    let catalog = load_catalog(cli)?;
+    let request = ShortlistRequest::new(a, &catalog)?;
+    let model = LinearModel::load(&request.model_path)
+        .context("loading the model (regenerate the default with `tieup prior`)")?;
+    let encoder = Encoder::new(&catalog);
+    let list = tieup_core::rank::shortlist(&encoder, &model, &request.query, request.top)?;
+    let report = ShortlistReport::new(
+        &encoder,
+        &model,
+        &request.model_path.to_string_lossy(),
+        &list,
+        request.top,
+    );
+    match a.format {
+        Format::Json => render::json(out, &report),
+        Format::Csv => render::shortlist_csv(out, &report),
+        Format::Table => render::shortlist_table(out, &report, a.explain),
+    }
+}
+
+/// `tieup regions`.
+pub(super) fn regions(cli: &Cli, a: &RegionsArgs, out: &mut dyn Write) -> Result<()> {
+    let catalog = load_catalog(cli)?;
+    let entries: Vec<RegionEntry> = (0..catalog.regions.len())
+        .filter(|&p| {
+            let r = &catalog.regions[p];
+            let kind_ok = match a.kind {
+                None => true,
+                Some(KindArg::Japan) => r.kind == RegionKind::Japan,
+                Some(KindArg::Overseas) => r.kind == RegionKind::Overseas,
+            };
+            kind_ok
+                && a.country
+                    .as_deref()
+                    .is_none_or(|c| r.country.eq_ignore_ascii_case(c))
+                && a.search
+                    .as_deref()
+                    .is_none_or(|s| catalog.region_matches(p, s))
+        })
+        .map(|p| RegionEntry::new(&catalog, p))
+        .collect();
+    match a.format {
+        Format::Json => render::json(out, &entries),
+        Format::Csv => render::regions_csv(out, &entries),
+        Format::Table => render::regions_table(out, &entries),
+    }
+}
+
+/// `tieup sectors`.
+pub(super) fn sectors(cli: &Cli, a: &FormatArgs, out: &mut dyn Write) -> Result<()> {
+    let catalog = load_catalog(cli)?;
+    let entries: Vec<SectorEntry> = (0..catalog.sectors.len())
+        .map(|p| SectorEntry::new(&catalog, p))
+        .collect();
+    match a.format {
+        Format::Json => render::json(out, &entries),
+        Format::Csv => render::sectors_csv(out, &entries),
+        Format::Table => render::sectors_table(out, &entries),
+    }
+}
+
+/// `tieup stats`.
+pub(super) fn stats(cli: &Cli, a: &FormatArgs, out: &mut dyn Write) -> Result<()> {
+    let catalog = load_catalog(cli)?;
+    let stats = catalog.stats();
+    match a.format {
+        Format::Json => render::json(out, &stats),
+        _ => render::stats_table(out, &stats),
+    }
+}
