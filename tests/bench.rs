@@ -131,16 +131,15 @@ fn eval_on_letor_files_and_bad_arguments() {
 }
 
 #[test]
+#[ignore = "needs ../shared/data/ltr"]
 fn shared_lightgbm_example_reads_with_its_group_files() {
     let shared =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ltr/lightgbm_lambdarank");
-    if !shared.exists() {
-        eprintln!(
-            "skipped: {} not found (it is only on the project's machines)",
-            shared.display()
-        );
-        return;
-    }
+    assert!(
+        shared.exists(),
+        "{} not found: this test needs ../shared beside the repository",
+        shared.display()
+    );
     let train = tieup_bench::eval::letor::read(&shared.join("rank.train")).unwrap();
     let test = tieup_bench::eval::letor::read(&shared.join("rank.test")).unwrap();
     assert_eq!(train.queries.len(), 201);

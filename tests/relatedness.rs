@@ -128,15 +128,14 @@ fn raw_dir() -> PathBuf {
 }
 
 #[test]
+#[ignore = "needs ../shared/data/raw"]
 fn raw_reference_figures_are_all_reproduced() {
     let dir = raw_dir();
-    if !dir.is_dir() {
-        println!(
-            "skipped: {} is not there (the transcribed subset is checked instead)",
-            dir.display()
-        );
-        return;
-    }
+    assert!(
+        dir.is_dir(),
+        "{} is not there: this test needs ../shared",
+        dir.display()
+    );
     let trade: Vec<BTreeMap<String, String>> = read_csv(&dir.join("trade_data_sample.csv"))
         .into_iter()
         .filter(|r| r["year"] == "1995")
