@@ -6,7 +6,16 @@ mod cli;
 use std::io::Write;
 use std::process::ExitCode;
 
+/// Exit code after Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: i32 = 130;
+
 fn main() -> ExitCode {
+    // An interrupted run removes the temporary files of its unfinished outputs; the outputs
+    // themselves are only ever renamed into place, so nothing half-written remains.
+    let _ = ctrlc::set_handler(|| {
+        tieup_core::fsutil::remove_temporary_files();
+        std::process::exit(EXIT_INTERRUPTED);
+    });
     let args = <cli::args::Cli as clap::Parser>::parse();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

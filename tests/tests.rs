@@ -11,6 +11,7 @@ mod cli;
 mod import;
 mod loader;
 mod model;
+mod outputs;
 mod relatedness;
 mod score;
 mod util;

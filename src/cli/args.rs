@@ -38,6 +38,10 @@ pub struct Cli {
     /// Catalog directory (sectors.csv, japan_regions.csv, overseas_regions.csv, ...).
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Allow outputs inside the catalog or model directories (never over an input, never to
+    /// a device or FIFO).
+    #[arg(long, global = true)]
+    pub force: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -20,6 +20,12 @@ pub(super) fn synth(cli: &Cli, a: &SynthArgs, out: &mut dyn Write) -> Result<()>
         .second_partner_share(a.second_partner_share)
         .check()?;
     let source = data_dir(cli.data.as_deref());
+    super::catalog_inputs(super::output_guard(cli), &source)
+        .protect(
+            "model directory",
+            &super::default_model().with_file_name(""),
+        )
+        .check_dir("--out", &a.out)?;
     let catalog = load_catalog(cli)?;
     let tables = tieup_bench::synth::draws::SurveyTables::load(&source)?;
     let synthetic = params.generate(&catalog, &tables)?;
@@ -56,7 +62,7 @@ struct EvalRequest<'a> {
 }
 
 impl<'a> EvalRequest<'a> {
-    fn new(a: &'a EvalArgs) -> Result<Self> {
+    fn new(cli: &Cli, a: &'a EvalArgs) -> Result<Self> {
         let params = EvalParams::new()
             .folds(a.folds)
             .split_year(a.split_year)
@@ -80,7 +86,18 @@ impl<'a> EvalRequest<'a> {
                 export_letor: a.export_letor,
             },
         };
-        let mut external = Vec::new();
+        let mut guard = super::output_guard(cli);
+        match &input {
+            EvalInput::Letor { train, test } => {
+                guard = guard
+                    .input("--letor-train", train)
+                    .input("--letor-test", test);
+            }
+            EvalInput::Catalog { .. } => {
+                guard = super::catalog_inputs(guard, &data_dir(cli.data.as_deref()));
+            }
+        }
+        let mut external: Vec<(String, RunScores)> = Vec::new();
         for spec in &a.runs {
             let (name, file) = spec
                 .split_once('=')
@@ -90,9 +107,14 @@ impl<'a> EvalRequest<'a> {
                     value: spec.clone(),
                     reason: "give NAME=FILE, e.g. --run lightgbm=run.txt".into(),
                 })?;
+            if external.iter().any(|(seen, _)| seen == name) {
+                invalid_arguments!("--run {name}=... is given twice; give each run a new name");
+            }
+            guard = guard.input("--run", Path::new(file));
             let run = tieup_bench::eval::trec::read_run(Path::new(file))?;
             external.push((name.to_string(), run));
         }
+        guard.check_dir("--out", &a.out)?;
         Ok(EvalRequest {
             params,
             input,
@@ -103,7 +125,7 @@ impl<'a> EvalRequest<'a> {
 
 /// `tieup eval`: every ranker on every split, and the report files.
 pub(super) fn eval(cli: &Cli, a: &EvalArgs, out: &mut dyn Write) -> Result<()> {
-    let request = EvalRequest::new(a)?;
+    let request = EvalRequest::new(cli, a)?;
     let evaluation = evaluate(cli, a, request, out)?;
     let files = tieup_bench::eval::report::write(&a.out, &evaluation)?;
     render::eval_summary(out, &evaluation)?;

@@ -55,12 +55,21 @@ pub(super) fn rebuild(cli: &Cli, a: &RebuildArgs, out: &mut dyn Write) -> Result
 
 /// `tieup catalog import`: one long CSV into a derived strengths file.
 pub(super) fn import(cli: &Cli, a: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    let data = data_dir(cli.data.as_deref());
+    let target = a
+        .out
+        .clone()
+        .unwrap_or_else(|| tieup_import::rebuild::long_output_path(&data, &a.dataset, a.year));
+    super::catalog_inputs(super::output_guard(cli), &data)
+        .allow(&data.join("derived"))
+        .input("--long", &a.long)
+        .check_file("--out", &target)?;
     let params = LongParams {
         file: a.long.clone(),
         dataset: a.dataset.clone(),
         year: a.year,
-        data_dir: data_dir(cli.data.as_deref()),
-        out: a.out.clone(),
+        data_dir: data,
+        out: Some(target),
         profile: ProfileParams {
             pseudo_employees: a.pseudo_employees,
             ..Default::default()

@@ -32,6 +32,11 @@ pub const EXIT_BAD_INPUT_FILE: u8 = 4;
 /// Exit code: batch scoring rejected some rows (the others were scored).
 pub const EXIT_REJECTS: u8 = 5;
 
+/// The largest `--top` accepted (more than any catalog's candidates; bounds allocation).
+pub const MAX_TOP: usize = 100_000;
+/// The largest `--chunk-size` accepted by `score` (bounds memory).
+pub const MAX_CHUNK_SIZE: usize = 1_000_000;
+
 /// An invalid combination or value of command-line arguments that clap cannot check by
 /// itself (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -70,11 +75,20 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
 }
 
 /// True when the error is a closed pipe on output (`tieup ... | head`).
+/// The JSON and CSV writers wrap the pipe's error in their own types, so those are looked
+/// into too.
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    let broken = std::io::ErrorKind::BrokenPipe;
     error.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|e| e.kind() == broken)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(broken))
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == broken))
     })
 }
 
@@ -108,7 +122,34 @@ pub(crate) fn load_catalog(cli: &Cli) -> Result<Catalog> {
     Catalog::load(&dir).with_context(|| format!("loading the catalog from {}", dir.display()))
 }
 
+/// The output guard of a command run: the catalog directory is protected (and `--force`
+/// lifts that); the command adds its inputs and any other protected directory.
+pub(crate) fn output_guard(cli: &Cli) -> tieup_core::fsutil::OutputGuard {
+    tieup_core::fsutil::OutputGuard::new()
+        .protect("catalog directory", &data_dir(cli.data.as_deref()))
+        .force(cli.force)
+}
+
+/// Adds every file of the catalog directory (and its `survey/`) as an input of the run.
+pub(crate) fn catalog_inputs(
+    mut guard: tieup_core::fsutil::OutputGuard,
+    dir: &Path,
+) -> tieup_core::fsutil::OutputGuard {
+    for sub in [dir.to_path_buf(), dir.join("survey"), dir.join("derived")] {
+        let Ok(entries) = std::fs::read_dir(&sub) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if entry.path().is_file() {
+                guard = guard.input("catalog file", &entry.path());
+            }
+        }
+    }
+    guard.input("catalog directory", dir)
+}
+
 /// Writes `text` to `path` atomically, or with `check` fails unless the file already holds it.
+/// The caller has checked `path` with its output guard first.
 pub(crate) fn write_or_check(
     out: &mut dyn Write,
     path: &Path,
@@ -143,7 +184,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Stats(a) => query::stats(&cli, a, out),
         Command::Prior(a) => models::prior(&cli, a, out),
         Command::Train(a) => models::train(&cli, a, out),
-        Command::TrainSuccess(a) => models::train_success(a, out),
+        Command::TrainSuccess(a) => models::train_success(&cli, a, out),
         Command::Score(a) => score::run(&cli, a),
         Command::Synth(a) => bench::synth(&cli, a, out),
         Command::Eval(a) => bench::eval(&cli, a, out),

@@ -1,7 +1,7 @@
 //! `tieup prior`, `train` and `train-success`: the commands that write model files.
 
 use super::args::{Cli, LearnerArg, PriorArgs, TrainArgs, TrainSuccessArgs};
-use super::{data_dir, load_catalog, write_or_check};
+use super::{catalog_inputs, data_dir, load_catalog, output_guard, write_or_check};
 use anyhow::Result;
 use linfa::ParamGuard;
 use std::io::Write;
@@ -19,6 +19,9 @@ pub(super) fn prior(cli: &Cli, a: &PriorArgs, out: &mut dyn Write) -> Result<()>
         .want_boost(a.want_boost)
         .check()?;
     let dir = data_dir(cli.data.as_deref());
+    if !a.check {
+        catalog_inputs(output_guard(cli), &dir).check_file("--out", &a.out)?;
+    }
     let sectors = tieup_core::sector::SectorTable::load(&dir.join("sectors.csv"))?;
     let model = tieup_learn::prior::derive_from_dir(&params, &dir, &sectors)?;
     write_or_check(out, &a.out, &model.to_json(), a.check, "tieup prior")
@@ -36,6 +39,12 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, out: &mut dyn Write) -> Result<()>
         .negatives(a.negatives)
         .l2(a.l2)
         .check()?;
+    if !a.check {
+        catalog_inputs(output_guard(cli), &data_dir(cli.data.as_deref()))
+            .input("--exchanges", &a.exchanges)
+            .input("--prior", &a.prior)
+            .check_file("--out", &a.out)?;
+    }
     let catalog = load_catalog(cli)?;
     let prior = LinearModel::load(&a.prior)?;
     let partnerships = catalog.read_partnerships(&a.exchanges)?;
@@ -48,11 +57,23 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, out: &mut dyn Write) -> Result<()>
 }
 
 /// `tieup train-success`: the success-likelihood model, from the survey table or outcomes.
-pub(super) fn train_success(a: &TrainSuccessArgs, out: &mut dyn Write) -> Result<()> {
+pub(super) fn train_success(cli: &Cli, a: &TrainSuccessArgs, out: &mut dyn Write) -> Result<()> {
+    if !a.check {
+        let guard = match &a.outcomes {
+            Some(path) => output_guard(cli).input("--outcomes", path),
+            None => output_guard(cli).input("--survey", &a.survey),
+        };
+        guard.check_file("--out", &a.out)?;
+    }
     let model = match &a.outcomes {
         Some(path) => SuccessModel::fit_outcomes_file(path, a.alpha)?,
         None => SuccessModel::fit_survey_table(&a.survey, a.alpha)?,
     };
-    let json = model.to_json();
-    write_or_check(out, &a.out, &json, a.check, "tieup train-success")
+    write_or_check(
+        out,
+        &a.out,
+        &model.to_json(),
+        a.check,
+        "tieup train-success",
+    )
 }

@@ -21,8 +21,8 @@ impl ShortlistRequest {
     /// Validates the arguments: `--top` at least 1, region, sector, wanted traits and
     /// objectives known.
     fn new(a: &ShortlistArgs, catalog: &Catalog) -> Result<Self> {
-        if a.top == 0 {
-            invalid_arguments!("--top must be at least 1");
+        if !(1..=super::MAX_TOP).contains(&a.top) {
+            invalid_arguments!("--top must be 1-{}", super::MAX_TOP);
         }
         let mut query = Query::new(
             catalog.find_japan_region(&a.region)?,

@@ -4,12 +4,12 @@ use super::args::{BatchFormatArg, Cli, ScoreArgs};
 use super::invalid_arguments;
 use anyhow::{Context, Result};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tieup_batch::output::{BatchFormat, BatchWriter};
 use tieup_batch::score::{BatchConfig, score_batch};
 use tieup_core::application::ApplicationReader;
 use tieup_core::features::Encoder;
-use tieup_core::fsutil::AtomicFile;
+use tieup_core::fsutil::{AtomicFile, absolute};
 use tieup_core::kernel::FeatureTables;
 use tieup_core::model::LinearModel;
 use tieup_learn::success::SuccessModel;
@@ -18,21 +18,6 @@ use tieup_learn::success::SuccessModel;
 #[derive(Debug, thiserror::Error)]
 #[error("{0} row(s) rejected; see {1}")]
 pub struct RowsRejected(pub u64, pub String);
-
-/// The absolute form of a path that may not exist yet.
-fn absolute(path: &Path) -> PathBuf {
-    if let Ok(p) = path.canonicalize() {
-        return p;
-    }
-    let parent = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    parent
-        .canonicalize()
-        .map(|d| d.join(path.file_name().unwrap_or_default()))
-        .unwrap_or_else(|_| path.to_path_buf())
-}
 
 /// A validated `score` request: output paths distinct from the input and each other, the
 /// output format decided.
@@ -43,29 +28,37 @@ struct ScoreRequest {
 }
 
 impl ScoreRequest {
-    fn new(a: &ScoreArgs) -> Result<Self> {
-        if a.top == 0 {
-            invalid_arguments!("--top must be at least 1");
+    fn new(cli: &Cli, a: &ScoreArgs) -> Result<Self> {
+        if !(1..=super::MAX_TOP).contains(&a.top) {
+            invalid_arguments!("--top must be 1-{}", super::MAX_TOP);
+        }
+        if !(1..=super::MAX_CHUNK_SIZE).contains(&a.chunk_size) {
+            invalid_arguments!("--chunk-size must be 1-{}", super::MAX_CHUNK_SIZE);
         }
         let rejects_path = a.rejects.clone().unwrap_or_else(|| {
             let mut name = a.out.file_stem().unwrap_or_default().to_os_string();
             name.push(".rejects.csv");
             a.out.with_file_name(name)
         });
-        let input = absolute(&a.applications);
-        for (what, path) in [("--out", &a.out), ("--rejects", &rejects_path)] {
-            if absolute(path) == input {
-                return Err(tieup_core::Error::InvalidParam {
-                    name: "output path",
-                    value: path.display().to_string(),
-                    reason: format!("{what} is the input file; the input is never overwritten"),
-                }
-                .into());
-            }
-        }
         if absolute(&a.out) == absolute(&rejects_path) {
             invalid_arguments!("--out and --rejects name the same file");
         }
+        let model = a.model.clone().unwrap_or_else(super::default_model);
+        let mut guard = super::catalog_inputs(
+            super::output_guard(cli),
+            &super::data_dir(cli.data.as_deref()),
+        )
+        .input("--applications", &a.applications)
+        .input("--model", &model)
+        .input("--success-model", &a.success_model);
+        for path in [&model, &a.success_model] {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                guard = guard.protect("model directory", dir);
+            }
+        }
+        // Every output is checked before the first is written.
+        guard.check_file("--out", &a.out)?;
+        guard.check_file("--rejects", &rejects_path)?;
         let format = match a.format {
             Some(BatchFormatArg::Csv) => BatchFormat::Csv,
             Some(BatchFormatArg::Jsonl) => BatchFormat::JsonLines,
@@ -76,7 +69,7 @@ impl ScoreRequest {
         };
         let config = BatchConfig {
             top_k: a.top,
-            chunk_size: a.chunk_size.max(1),
+            chunk_size: a.chunk_size,
         };
         Ok(ScoreRequest {
             rejects_path,
@@ -108,7 +101,7 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
         rejects_path,
         format,
         config,
-    } = ScoreRequest::new(a)?;
+    } = ScoreRequest::new(cli, a)?;
     let catalog = super::load_catalog(cli)?;
     let model_path = a.model.clone().unwrap_or_else(super::default_model);
     let model = LinearModel::load(&model_path)?;

@@ -618,6 +618,13 @@ pub struct LongParams {
     pub profile: ProfileParams,
 }
 
+/// Where `catalog import` writes by default: `DATA/derived/strengths_<dataset>_<year>.csv`.
+pub fn long_output_path(data_dir: &Path, dataset: &str, year: u16) -> PathBuf {
+    data_dir
+        .join(DERIVED_DIR)
+        .join(format!("strengths_{dataset}_{year}.csv"))
+}
+
 /// Imports one long file: writes its strengths file and returns its coverage.
 pub fn import_long(params: &LongParams) -> Result<(DatasetCoverage, OutputFile)> {
     let profile_params = params.profile.check()?;
@@ -636,12 +643,11 @@ pub fn import_long(params: &LongParams) -> Result<(DatasetCoverage, OutputFile)>
     let profile = profile::compute(&dataset, &catalog.sectors, &concordance, profile_params);
     let path = match &params.out {
         Some(p) => p.clone(),
-        None => {
-            let dir = params.data_dir.join(DERIVED_DIR);
-            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-            dir.join(strengths_file(&profile))
-        }
+        None => params.data_dir.join(DERIVED_DIR).join(strengths_file(&profile)),
     };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
     let text = profile::strengths_csv(&profile, &catalog, &|_| None);
     let changed = std::fs::read(&path).map_or(true, |old| old != text.as_bytes());
     if changed {
