@@ -12,7 +12,7 @@ use std::path::Path;
 use tieup_core::catalog::{Catalog, Outcome, Partnership};
 use tieup_core::features::{Encoder, Query};
 use tieup_core::model::LinearModel;
-use tieup_learn::{LearnerKind, TrainParams, training_set};
+use tieup_learn::{LearnerKind, TrainParams};
 
 fn partnerships(
     catalog: &Catalog,
@@ -64,10 +64,15 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for n in [200usize, 10_000] {
         let history = partnerships(&catalog, &encoder, &prior, n);
+        let sampling = TrainParams::new(LearnerKind::PriorAnchored)
+            .negatives(64)
+            .seed(0)
+            .check()
+            .unwrap();
         group.bench_function(BenchmarkId::new("training_set_64_negatives", n), |b| {
-            b.iter(|| training_set(&encoder, &history, 64, 0))
+            b.iter(|| sampling.training_set(&encoder, &history))
         });
-        let queries = training_set(&encoder, &history, 64, 0);
+        let queries = sampling.training_set(&encoder, &history);
         for learner in [
             LearnerKind::Pointwise,
             LearnerKind::Pairwise,

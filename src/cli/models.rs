@@ -50,7 +50,7 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, out: &mut dyn Write) -> Result<()>
     let partnerships = catalog.read_partnerships(&a.exchanges)?;
     let hash = tieup_core::hash::file_digest(&a.exchanges)?;
     let encoder = Encoder::new(&catalog);
-    let queries = tieup_learn::training_set(&encoder, &partnerships, a.negatives, a.seed);
+    let queries = params.training_set(&encoder, &partnerships);
     let source = a.exchanges.to_string_lossy().replace('\\', "/");
     let model = params.fit(&queries, &prior, &source, &hash)?;
     write_or_check(out, &a.out, &model.to_json(), a.check, "tieup train")

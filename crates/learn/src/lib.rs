@@ -20,21 +20,22 @@
 //! the loss over all pairs.
 
 pub mod generic;
+pub mod learners;
 pub mod newton;
 pub mod prior;
+pub mod sample;
 pub mod success;
 
+pub use sample::TrainingQuery;
+
+use learners::{Learner, Pairwise, Pointwise, PriorAnchored};
 use linfa::ParamGuard;
-use ndarray::{Array1, Array2};
-use rand::SeedableRng;
+
 use std::collections::BTreeMap;
 use tieup_core::catalog::{Outcome, Partnership};
 use tieup_core::error::{Error, Result};
-use tieup_core::features::{Encoder, FEATURES, N_FEATURES, Query};
+use tieup_core::features::{Encoder, N_FEATURES};
 use tieup_core::model::{LinearModel, Scaling, TrainingInfo};
-
-/// Fixed-point rounds of the prior-anchored learner (see its fit).
-const ANCHOR_ROUNDS: usize = 3;
 
 /// Graded relevance of a chosen partner by outcome.
 ///
@@ -49,88 +50,6 @@ pub fn label(outcome: Outcome) -> u8 {
         Outcome::After | Outcome::ReportedSuccess => 2,
         Outcome::NotYet | Outcome::Unknown => 1,
     }
-}
-
-/// One training query: the sampled candidates' feature rows and labels.
-#[derive(Debug, Clone)]
-pub struct TrainingQuery {
-    /// Partnership id.
-    pub id: String,
-    /// The query as it stood at the partnership's start.
-    pub query: Query,
-    /// Survey-sector id (which prior weights apply).
-    pub survey_sector: String,
-    /// Candidate positions, in the order of `rows`.
-    pub candidates: Vec<usize>,
-    /// Raw feature rows: candidates × features.
-    pub rows: Array2<f64>,
-    /// Labels, one per row.
-    pub labels: Vec<u8>,
-}
-
-/// Turns past partnerships into training queries, sampling `negatives` unchosen candidates per
-/// query (all of them when `negatives` ≥ the catalog), seeded by `seed` and the query's index.
-pub fn training_set(
-    encoder: &Encoder<'_>,
-    partnerships: &[Partnership],
-    negatives: usize,
-    seed: u64,
-) -> Vec<TrainingQuery> {
-    let catalog = encoder.catalog();
-    partnerships
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut query = Query::new(p.japan_region, p.sector);
-            query.wanted = p.wanted.clone();
-            query.before_year = Some(p.start_fy);
-            let positives: Vec<usize> = p.overseas_regions.clone();
-            let others: Vec<usize> = catalog
-                .overseas()
-                .filter(|c| !positives.contains(c))
-                .collect();
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
-                seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-            );
-            let mut picked: Vec<usize> = if negatives >= others.len() {
-                others
-            } else {
-                rand::seq::index::sample(&mut rng, others.len(), negatives)
-                    .into_iter()
-                    .map(|k| others[k])
-                    .collect()
-            };
-            picked.sort_unstable();
-            let candidates: Vec<usize> = positives.iter().copied().chain(picked).collect();
-            let mut rows = Array2::zeros((candidates.len(), N_FEATURES));
-            for (r, &c) in candidates.iter().enumerate() {
-                let x = encoder.encode_one(&query, c);
-                rows.row_mut(r).assign(&ndarray::ArrayView1::from(&x));
-            }
-            let labels = candidates
-                .iter()
-                .map(|c| {
-                    if positives.contains(c) {
-                        label(p.outcome)
-                    } else {
-                        0
-                    }
-                })
-                .collect();
-            TrainingQuery {
-                id: p.id.clone(),
-                survey_sector: catalog
-                    .sectors
-                    .get(catalog.sectors.survey_root(p.sector))
-                    .id
-                    .clone(),
-                query,
-                candidates,
-                rows,
-                labels,
-            }
-        })
-        .collect()
 }
 
 /// Which learner.
@@ -258,7 +177,7 @@ pub fn fit_scaling(queries: &[TrainingQuery]) -> Scaling {
 }
 
 /// Borrowed rows and labels of training queries, for the shared pieces in [`generic`].
-fn views(queries: &[TrainingQuery]) -> Vec<generic::RowsQuery<'_>> {
+pub(crate) fn views(queries: &[TrainingQuery]) -> Vec<generic::RowsQuery<'_>> {
     queries
         .iter()
         .map(|q| generic::RowsQuery {
@@ -266,10 +185,6 @@ fn views(queries: &[TrainingQuery]) -> Vec<generic::RowsQuery<'_>> {
             labels: &q.labels,
         })
         .collect()
-}
-
-fn pairs(queries: &[TrainingQuery], scaling: &Scaling) -> generic::Pairs {
-    generic::pairs(&views(queries), &scaling.scale)
 }
 
 impl TrainValidParams {
@@ -288,10 +203,57 @@ impl TrainValidParams {
         self.seed
     }
 
-    /// Fits a model. `prior` is the anchor of the prior-anchored learner and the source of
-    /// `want_boost`; `source` and `data_hash` describe the training data.
+    /// L2 strength.
+    pub fn l2(&self) -> f64 {
+        self.l2
+    }
+
+    /// Solver iterations.
+    pub fn max_iterations(&self) -> usize {
+        self.max_iterations
+    }
+
+    /// Turns past partnerships into training queries, sampling [`Self::negatives`] unchosen
+    /// candidates per query (all of them when that is ≥ the catalog), seeded by
+    /// [`Self::seed`] and the query's index.
+    pub fn training_set(
+        &self,
+        encoder: &Encoder<'_>,
+        partnerships: &[Partnership],
+    ) -> Vec<TrainingQuery> {
+        sample::training_set(encoder, partnerships, self.negatives, self.seed)
+    }
+
+    /// Fits a model on queries drawn by [`Self::training_set`]. `prior` is the anchor of the
+    /// prior-anchored learner and the source of `want_boost`; `source` and `data_hash`
+    /// describe the training data.
     pub fn fit(
         &self,
+        queries: &[TrainingQuery],
+        prior: &LinearModel,
+        source: &str,
+        data_hash: &str,
+    ) -> Result<LinearModel> {
+        match self.learner {
+            LearnerKind::Pointwise => {
+                self.fit_with(&Pointwise::from(self), queries, prior, source, data_hash)
+            }
+            LearnerKind::Pairwise => {
+                self.fit_with(&Pairwise::from(self), queries, prior, source, data_hash)
+            }
+            LearnerKind::PriorAnchored => self.fit_with(
+                &PriorAnchored::from(self),
+                queries,
+                prior,
+                source,
+                data_hash,
+            ),
+        }
+    }
+
+    fn fit_with(
+        &self,
+        learner: &dyn Learner,
         queries: &[TrainingQuery],
         prior: &LinearModel,
         source: &str,
@@ -309,12 +271,18 @@ impl TrainValidParams {
             .iter()
             .filter(|q| q.labels.iter().any(|&l| l > 0))
             .count();
-        if self.learner == LearnerKind::PriorAnchored && n_positive == 0 {
-            // No outcomes: the prior itself.
-            let mut model = prior.clone();
-            model.kind = self.learner.name().into();
-            model.description =
-                "prior-anchored learner with no training outcomes: the survey prior".into();
+        if n_positive == 0 {
+            let mut model = learner.without_outcomes(prior).ok_or_else(|| {
+                Error::data(
+                    source,
+                    None,
+                    format!(
+                        "none of the {} training queries has a chosen partner; nothing to learn from",
+                        queries.len()
+                    ),
+                    "train on partnerships with at least one overseas partner",
+                )
+            })?;
             model.hyperparameters = hyperparameters;
             model.training = TrainingInfo {
                 source: source.into(),
@@ -324,107 +292,16 @@ impl TrainValidParams {
             };
             return Ok(model);
         }
-        if n_positive == 0 {
-            return Err(Error::InvalidParam {
-                name: "training data",
-                value: format!("{} queries", queries.len()),
-                reason: "no query has a chosen partner; nothing to learn from".into(),
-            });
-        }
         let scaling = fit_scaling(queries);
-        let (default_weights, sector_weights, description) = match self.learner {
-            LearnerKind::Pointwise => {
-                let w = self.fit_pointwise(queries, &scaling, &mut metrics)?;
-                (
-                    w,
-                    BTreeMap::new(),
-                    "pointwise logistic regression (linfa-logistic) on chosen versus unchosen candidates",
-                )
-            }
-            LearnerKind::Pairwise => {
-                let pairs = pairs(queries, &scaling);
-                let offsets = Array1::zeros(pairs.weights.len());
-                let lambda = Array1::from_elem(N_FEATURES, self.l2);
-                let solution = self.solve(&pairs, &offsets, &lambda, &scaling, &mut metrics);
-                (
-                    to_array(&solution.v),
-                    BTreeMap::new(),
-                    "pairwise logistic loss on within-query differences",
-                )
-            }
-            LearnerKind::PriorAnchored => {
-                let anchor = |w: &[f64; N_FEATURES]| -> [f64; N_FEATURES] {
-                    std::array::from_fn(|f| w[f] * scaling.scale[f])
-                };
-                let pairs = pairs(queries, &scaling);
-                // The pull toward the prior is measured in raw feature units (every feature
-                // lies in [0, 1]): λ‖Δw_raw‖² = Σ_f (λ / scale_f²) Δw_scaled,f².
-                let lambda: Array1<f64> = scaling.scale.iter().map(|s| self.l2 / (s * s)).collect();
-                // Each query's offset is the prior's score plus the raise its wanted features
-                // will get at scoring time, so v learns only what the prior misses. The raise is
-                // a multiple of the model's largest weight, which depends on v: a few rounds of
-                // fixed-point iteration make training and scoring agree.
-                let mut v = Array1::<f64>::zeros(N_FEATURES);
-                let mut solution = None;
-                for _ in 0..ANCHOR_ROUNDS {
-                    let anchors: Vec<[f64; N_FEATURES]> = queries
-                        .iter()
-                        .map(|q| {
-                            let w = prior
-                                .sector_weights
-                                .get(&q.survey_sector)
-                                .unwrap_or(&prior.default_weights);
-                            let learned: [f64; N_FEATURES] =
-                                std::array::from_fn(|f| w[f] + v[f] / scaling.scale[f]);
-                            let boost = tieup_core::model::want_boost_for(
-                                &learned,
-                                prior.want_boost,
-                                &q.query.wanted,
-                            );
-                            anchor(&std::array::from_fn(|f| w[f] + boost[f]))
-                        })
-                        .collect();
-                    let offsets: Array1<f64> = pairs
-                        .d
-                        .outer_iter()
-                        .zip(&pairs.query)
-                        .map(|(d, &q)| d.iter().zip(anchors[q].iter()).map(|(a, b)| a * b).sum())
-                        .collect();
-                    let s = self.solve(&pairs, &offsets, &lambda, &scaling, &mut metrics);
-                    v = s.v.clone();
-                    solution = Some(s);
-                }
-                let solution = solution.expect("at least one round");
-                for (f, spec) in FEATURES.iter().enumerate() {
-                    metrics.insert(
-                        format!("shift.{}", spec.name),
-                        solution.v[f] / scaling.scale[f],
-                    );
-                }
-                let shifted = |w: &[f64; N_FEATURES]| -> [f64; N_FEATURES] {
-                    let a = anchor(w);
-                    std::array::from_fn(|f| a[f] + solution.v[f])
-                };
-                let sectors = prior
-                    .sector_weights
-                    .iter()
-                    .map(|(k, w)| (k.clone(), shifted(w)))
-                    .collect();
-                hyperparameters.insert("anchor_want_boost".into(), prior.want_boost);
-                (
-                    shifted(&prior.default_weights),
-                    sectors,
-                    "pairwise logistic loss with an L2 pull toward the survey prior (per survey sector), in scaled feature units",
-                )
-            }
-        };
+        let fitted = learner.fit_weights(queries, &scaling, prior, &mut metrics)?;
+        hyperparameters.extend(fitted.hyperparameters);
         Ok(LinearModel {
             kind: self.learner.name().into(),
-            description: description.into(),
+            description: fitted.description.into(),
             hyperparameters,
             scaling: Some(scaling),
-            default_weights,
-            sector_weights,
+            default_weights: fitted.default_weights,
+            sector_weights: fitted.sector_weights,
             want_boost: prior.want_boost,
             training: TrainingInfo {
                 source: source.into(),
@@ -434,66 +311,14 @@ impl TrainValidParams {
             },
         })
     }
-
-    /// Minimises the pairwise logistic loss with offsets and per-feature L2 toward zero,
-    /// recording loss, iterations and standard errors.
-    fn solve(
-        &self,
-        pairs: &generic::Pairs,
-        offsets: &Array1<f64>,
-        lambda: &Array1<f64>,
-        scaling: &Scaling,
-        metrics: &mut BTreeMap<String, f64>,
-    ) -> newton::Solution {
-        let solution = generic::solve_pairs(pairs, offsets, lambda, self.max_iterations);
-        record_solution(metrics, &solution, scaling, pairs.weights.len());
-        solution
-    }
-
-    fn fit_pointwise(
-        &self,
-        queries: &[TrainingQuery],
-        scaling: &Scaling,
-        metrics: &mut BTreeMap<String, f64>,
-    ) -> Result<[f64; N_FEATURES]> {
-        let (w, intercept, n) = generic::pointwise_weights(
-            &views(queries),
-            &scaling.scale,
-            self.l2,
-            self.max_iterations,
-        )?;
-        metrics.insert("n_rows".into(), n as f64);
-        metrics.insert("intercept".into(), intercept);
-        Ok(std::array::from_fn(|f| w[f]))
-    }
-}
-
-/// Records loss, iterations and the standard errors of the weights in raw feature units.
-fn record_solution(
-    metrics: &mut BTreeMap<String, f64>,
-    solution: &newton::Solution,
-    scaling: &Scaling,
-    n_pairs: usize,
-) {
-    metrics.insert("n_pairs".into(), n_pairs as f64);
-    metrics.insert("loss".into(), solution.loss);
-    metrics.insert("iterations".into(), solution.iterations as f64);
-    for (f, spec) in FEATURES.iter().enumerate() {
-        metrics.insert(
-            format!("se.{}", spec.name),
-            solution.standard_errors[f] / scaling.scale[f],
-        );
-    }
-}
-
-fn to_array(v: &Array1<f64>) -> [f64; N_FEATURES] {
-    std::array::from_fn(|f| v[f])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::Rng;
+    use ndarray::{Array1, Array2};
+    use rand::{Rng, SeedableRng};
+    use tieup_core::features::{FEATURES, Query};
 
     /// Queries whose chosen candidate maximises `truth · x + Gumbel noise` (a conditional
     /// logit choice), with features uniform in [0, 1].
@@ -699,17 +524,21 @@ mod tests {
         let catalog = tieup_core::catalog::Catalog::load(&dir).unwrap();
         let encoder = Encoder::new(&catalog);
         let train = |seed| {
-            let q = training_set(&encoder, &catalog.partnerships, 3, seed);
-            TrainParams::new(LearnerKind::Pairwise)
+            let params = TrainParams::new(LearnerKind::Pairwise)
+                .negatives(3)
                 .seed(seed)
                 .check()
-                .unwrap()
-                .fit(&q, &prior(), "fixture", "-")
-                .unwrap()
-                .to_json()
+                .unwrap();
+            let q = params.training_set(&encoder, &catalog.partnerships);
+            params.fit(&q, &prior(), "fixture", "-").unwrap().to_json()
         };
         assert_eq!(train(5), train(5));
-        let q = training_set(&encoder, &catalog.partnerships, 3, 5);
+        let q = TrainParams::new(LearnerKind::Pairwise)
+            .negatives(3)
+            .seed(5)
+            .check()
+            .unwrap()
+            .training_set(&encoder, &catalog.partnerships);
         assert_eq!(q.len(), 2);
         assert_eq!(
             q[0].labels.iter().filter(|&&l| l == 3).count(),

@@ -4,6 +4,8 @@
 
 use super::*;
 use crate::synth::{SynthParams, draws::SurveyTables};
+use linfa::ParamGuard;
+use tieup_core::features::N_FEATURES;
 
 fn quick() -> EvalValidParams {
     EvalParams::new()

@@ -1,0 +1,183 @@
+//! What a benchmark directory holds, loaded: the history (one query per partnership), the
+//! held-out applications with their qrels, the oracle's run, and external runs.
+
+use super::trec;
+use linfa::ParamGuard;
+use ndarray::Array2;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tieup_core::catalog::{Catalog, Partnership};
+use tieup_core::error::{Error, Result};
+use tieup_core::features::{Encoder, Query};
+use tieup_core::model::LinearModel;
+
+/// One evaluation query over the catalog's candidates.
+#[derive(Debug, Clone)]
+pub struct EvalQuery {
+    /// Partnership or application id.
+    pub qid: String,
+    /// The query as it stood at the time (year limit on existing exchange).
+    pub query: Query,
+    /// Survey-sector id.
+    pub survey_sector: String,
+    /// Judged candidates (positions) and their labels.
+    pub judgements: BTreeMap<usize, u8>,
+}
+
+/// What a benchmark directory holds, loaded.
+pub struct Benchmark<'a> {
+    catalog: &'a Catalog,
+    pub(super) encoder: Encoder<'a>,
+    pub(super) prior: LinearModel,
+    /// History queries, one per partnership (file order).
+    pub history: Vec<EvalQuery>,
+    /// Held-out applications with qrels, when the directory has them.
+    pub heldout: Option<Vec<EvalQuery>>,
+    /// The oracle's scores, when the directory has them.
+    pub oracle: Option<trec::RunScores>,
+    /// External runs by ranker name.
+    pub external: Vec<(String, trec::RunScores)>,
+}
+
+/// The query of a past partnership, as the learners see it.
+pub fn partnership_query(catalog: &Catalog, p: &Partnership) -> EvalQuery {
+    let mut query = Query::new(p.japan_region, p.sector);
+    query.wanted = p.wanted.clone();
+    query.before_year = Some(p.start_fy);
+    EvalQuery {
+        qid: p.id.clone(),
+        survey_sector: survey_id(catalog, p.sector),
+        judgements: p
+            .overseas_regions
+            .iter()
+            .map(|&o| (o, tieup_learn::label(p.outcome)))
+            .collect(),
+        query,
+    }
+}
+
+fn survey_id(catalog: &Catalog, sector: usize) -> String {
+    catalog
+        .sectors
+        .get(catalog.sectors.survey_root(sector))
+        .id
+        .clone()
+}
+
+/// File names a benchmark directory may hold beside the catalog.
+pub const APPLICATIONS_FILE: &str = "applications.csv";
+/// Qrels of the applications.
+pub const APPLICATION_QRELS_FILE: &str = "applications_qrels.txt";
+/// The oracle's run.
+pub const ORACLE_FILE: &str = "oracle_run.txt";
+
+impl<'a> Benchmark<'a> {
+    /// Loads the history, and the held-out applications and oracle when the catalog's directory
+    /// has them; `external` are runs to evaluate beside tieup's rankers.
+    pub fn load(catalog: &'a Catalog, external: Vec<(String, trec::RunScores)>) -> Result<Self> {
+        let dir = catalog.dir.clone();
+        let prior = tieup_learn::prior::derive_from_dir(
+            &tieup_learn::prior::PriorParams::new().check()?,
+            &dir,
+            &catalog.sectors,
+        )?;
+        let history = catalog
+            .partnerships
+            .iter()
+            .map(|p| partnership_query(catalog, p))
+            .collect();
+        let apps = dir.join(APPLICATIONS_FILE);
+        let qrels_path = dir.join(APPLICATION_QRELS_FILE);
+        let heldout = if apps.is_file() && qrels_path.is_file() {
+            Some(load_applications(catalog, &apps, &qrels_path)?)
+        } else {
+            None
+        };
+        let oracle_path = dir.join(ORACLE_FILE);
+        let oracle = if oracle_path.is_file() {
+            Some(trec::read_run(&oracle_path)?)
+        } else {
+            None
+        };
+        Ok(Benchmark {
+            catalog,
+            encoder: Encoder::new(catalog),
+            prior,
+            history,
+            heldout,
+            oracle,
+            external,
+        })
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &'a Catalog {
+        self.catalog
+    }
+
+    /// Ids of the candidates (the catalog's overseas regions), in catalog order.
+    pub fn candidate_ids(&self) -> Vec<&'a str> {
+        self.catalog
+            .overseas()
+            .map(|c| self.catalog.regions[c].id.as_str())
+            .collect()
+    }
+
+    /// The feature rows of a query over every candidate.
+    pub fn encode(&self, query: &EvalQuery) -> Array2<f64> {
+        self.encoder.encode(&query.query)
+    }
+
+    /// The feature rows of each query.
+    pub fn encode_all(&self, queries: &[EvalQuery]) -> Vec<Array2<f64>> {
+        queries.iter().map(|q| self.encode(q)).collect()
+    }
+}
+
+fn load_applications(catalog: &Catalog, apps: &Path, qrels_path: &Path) -> Result<Vec<EvalQuery>> {
+    let qrels = trec::read_qrels(qrels_path)?;
+    let mut out = Vec::new();
+    for row in tieup_core::application::ApplicationReader::open(catalog, apps)? {
+        let app = row?.map_err(|reject| {
+            Error::from(tieup_core::error::DataError {
+                file: apps.to_path_buf(),
+                line: Some(reject.line),
+                column: None,
+                message: reject.reason,
+                fix: "a benchmark's applications must all be valid".into(),
+            })
+        })?;
+        let Some(judged) = qrels.get(&app.id) else {
+            continue; // an application without judgements is not a test query
+        };
+        let mut judgements = BTreeMap::new();
+        for (docno, &rel) in judged {
+            let position = catalog
+                .find_region(docno)
+                .ok()
+                .filter(|&p| catalog.regions[p].id == *docno && catalog.overseas().contains(&p))
+                .ok_or_else(|| {
+                    Error::data(
+                        qrels_path,
+                        None,
+                        format!(
+                            "query {}: '{docno}' is not an overseas region id of the catalog",
+                            app.id
+                        ),
+                        "judge overseas regions of the catalog, by id",
+                    )
+                })?;
+            judgements.insert(position, rel);
+        }
+        let mut query = Query::new(app.japan_region, app.sector);
+        query.wanted = app.wanted.clone();
+        query.before_year = app.fiscal_year;
+        out.push(EvalQuery {
+            qid: app.id.clone(),
+            survey_sector: survey_id(catalog, app.sector),
+            judgements,
+            query,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,172 @@
+//! Evaluation on LETOR files: tieup's generic learners (and random order, and external runs)
+//! trained on one file and tested on another, summarised as catalog splits are. External runs
+//! are scored by [`run_scores`], as on the catalog path.
+
+use super::letor::{LetorData, LetorQuery};
+use super::params::{EvalValidParams, Progress};
+use super::rankers::{run_scores, seeded_uniform};
+use super::summary::{Judged, summarise};
+use super::{Evaluation, trec};
+use linfa::ParamGuard;
+use ndarray::Array2;
+use std::collections::BTreeSet;
+use tieup_core::error::{Error, Result};
+use tieup_learn::generic::RowsQuery;
+use tieup_learn::{LearnerKind, TrainParams};
+
+/// The learners run on LETOR data (prior-anchored needs tieup's feature schema).
+const LETOR_LEARNERS: [LearnerKind; 2] = [LearnerKind::Pointwise, LearnerKind::Pairwise];
+
+/// A query's rows widened to `n_features` columns (the two files may differ in width).
+fn widen(q: &LetorQuery, n_features: usize) -> Array2<f64> {
+    let mut rows = Array2::zeros((q.rows.nrows(), n_features));
+    for ((r, c), v) in q.rows.indexed_iter() {
+        rows[[r, c]] = *v;
+    }
+    rows
+}
+
+/// The test queries' docnos, checked distinct within each query.
+fn test_docnos(test: &LetorData) -> Result<Vec<Vec<&str>>> {
+    let mut out = Vec::with_capacity(test.queries.len());
+    for q in &test.queries {
+        let docnos: Vec<&str> = q.docnos.iter().map(String::as_str).collect();
+        let mut seen = BTreeSet::new();
+        if let Some(twice) = docnos.iter().find(|d| !seen.insert(**d)) {
+            return Err(Error::data(
+                &test.path,
+                None,
+                format!("query {}: two rows have the same docid '{twice}'", q.qid),
+                "give each row of a query its own docid (the comment after #)",
+            ));
+        }
+        out.push(docnos);
+    }
+    Ok(out)
+}
+
+/// Scores of the test queries by every ranker: random, the learners, the external runs.
+fn letor_runs(
+    train: &LetorData,
+    test: &LetorData,
+    docnos: &[Vec<&str>],
+    external: &[(String, trec::RunScores)],
+    params: &EvalValidParams,
+    progress: &mut dyn Progress,
+) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
+    let n_features = train.n_features.max(test.n_features);
+    let train_rows: Vec<Array2<f64>> = train.queries.iter().map(|q| widen(q, n_features)).collect();
+    let test_rows: Vec<Array2<f64>> = test.queries.iter().map(|q| widen(q, n_features)).collect();
+    let views: Vec<RowsQuery<'_>> = train
+        .queries
+        .iter()
+        .zip(&train_rows)
+        .map(|(q, rows)| RowsQuery {
+            rows: rows.view(),
+            labels: &q.labels,
+        })
+        .collect();
+    progress.begin("letor", (LETOR_LEARNERS.len() + 1 + external.len()) as u64);
+    let mut runs: Vec<(String, Vec<Vec<f64>>)> = vec![(
+        "random".into(),
+        test.queries
+            .iter()
+            .map(|q| seeded_uniform(params.seed, &q.qid, q.labels.len()))
+            .collect(),
+    )];
+    progress.advance(1);
+    for kind in LETOR_LEARNERS {
+        let model = TrainParams::new(kind)
+            .l2(params.l2)
+            .seed(params.seed)
+            .check()?
+            .fit_rows(&views, n_features)?;
+        runs.push((
+            kind.name().into(),
+            test_rows
+                .iter()
+                .map(|x| x.outer_iter().map(|r| model.score(r)).collect())
+                .collect(),
+        ));
+        progress.advance(1);
+    }
+    for (name, run) in external {
+        let queries = test.queries.iter().zip(docnos);
+        let scores = run_scores(
+            run,
+            queries.clone().map(|(q, d)| (q.qid.as_str(), d.as_slice())),
+        )
+        .ok_or_else(|| {
+            let missing = queries
+                .map(|(q, _)| q.qid.as_str())
+                .find(|qid| !run.contains_key(*qid))
+                .unwrap_or_default();
+            Error::data(
+                &test.path,
+                None,
+                format!("run '{name}' does not score query {missing} of the test file"),
+                "give a run that scores every test query, with the test file's qids",
+            )
+        })?;
+        runs.push((name.clone(), scores));
+        progress.advance(1);
+    }
+    Ok(runs)
+}
+
+/// Evaluates tieup's generic learners (and random order, and external runs) on a LETOR
+/// training and test file.
+pub fn evaluate_letor(
+    train: &LetorData,
+    test: &LetorData,
+    external: Vec<(String, trec::RunScores)>,
+    params: &EvalValidParams,
+    progress: &mut dyn Progress,
+) -> Result<Evaluation> {
+    let docnos = test_docnos(test)?;
+    let runs = letor_runs(train, test, &docnos, &external, params, progress)?;
+    let judged: Vec<Judged> = test
+        .queries
+        .iter()
+        .map(|q| Judged {
+            qid: q.qid.clone(),
+            group: "all".into(),
+            labels: q
+                .docnos
+                .iter()
+                .cloned()
+                .zip(q.labels.iter().copied())
+                .collect(),
+        })
+        .collect();
+    let rows = |d: &LetorData| d.queries.iter().map(|q| q.rows.nrows()).sum::<usize>();
+    let split = summarise(
+        "letor",
+        format!(
+            "trained on {} ({} queries, {} rows), tested on {} ({} queries, {} rows), {} features",
+            train.path.display(),
+            train.queries.len(),
+            rows(train),
+            test.path.display(),
+            test.queries.len(),
+            rows(test),
+            train.n_features.max(test.n_features)
+        ),
+        train.queries.len(),
+        &judged,
+        &|q| docnos[q].as_slice(),
+        runs,
+        params,
+    );
+    Ok(Evaluation {
+        data: format!("{} / {}", train.path.display(), test.path.display()),
+        params: params.clone(),
+        notes: vec![
+            "queries without a relevant row score 0 and count in the means (trec_eval's rule)"
+                .into(),
+            "prior-anchored needs tieup's feature schema and is not run on LETOR data".into(),
+        ],
+        splits: vec![split],
+        goal: None,
+    })
+}
