@@ -592,13 +592,26 @@ pub enum Commitment {
 }
 
 impl Commitment {
+    /// The id written in applications files (the one definition [`Commitment::parse`] reads).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Commitment::Sufficient => "sufficient",
+            Commitment::Partial => "partial",
+            Commitment::Unknown => "unknown",
+        }
+    }
+
     /// Parses `sufficient`, `partial` or `unknown` (empty is unknown).
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_ascii_lowercase().as_str() {
-            "sufficient" => Some(Commitment::Sufficient),
-            "partial" => Some(Commitment::Partial),
-            "unknown" | "" => Some(Commitment::Unknown),
-            _ => None,
+            "" => Some(Commitment::Unknown),
+            t => [
+                Commitment::Sufficient,
+                Commitment::Partial,
+                Commitment::Unknown,
+            ]
+            .into_iter()
+            .find(|c| c.as_str() == t),
         }
     }
 }

@@ -89,15 +89,28 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 5] = [
+        Outcome::During,
+        Outcome::After,
+        Outcome::NotYet,
+        Outcome::ReportedSuccess,
+        Outcome::Unknown,
+    ];
+
+    /// The id written in `partnerships.csv` (the one definition [`Outcome::parse`] reads).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::During => "during",
+            Outcome::After => "after",
+            Outcome::NotYet => "not_yet",
+            Outcome::ReportedSuccess => "reported_success",
+            Outcome::Unknown => "unknown",
+        }
+    }
+
     fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "during" => Outcome::During,
-            "after" => Outcome::After,
-            "not_yet" => Outcome::NotYet,
-            "reported_success" => Outcome::ReportedSuccess,
-            "unknown" => Outcome::Unknown,
-            _ => return None,
-        })
+        Outcome::ALL.into_iter().find(|o| o.as_str() == text)
     }
 }
 

@@ -152,15 +152,17 @@ pub fn obstacle_column(sector: &str) -> &str {
 }
 
 impl PriorValidParams {
-    /// Shrunk share of `item` in `column` (falls back to the all-sector share).
-    fn share(&self, table: &CountTable, item: &str, column: &str) -> Result<f64> {
-        let (c_all, n_all) = table
-            .get(item, "all_sectors")
-            .ok_or_else(|| Error::InvalidParam {
-                name: "survey table",
-                value: item.to_string(),
-                reason: "the survey table has no such item".into(),
-            })?;
+    /// Shrunk share of `item` in `column` (falls back to the all-sector share); `file` names
+    /// the table for the error when the item is missing.
+    fn share(&self, table: &CountTable, file: &str, item: &str, column: &str) -> Result<f64> {
+        let (c_all, n_all) = table.get(item, "all_sectors").ok_or_else(|| {
+            Error::data(
+                file,
+                None,
+                format!("the survey table has no row '{item}' with an all_sectors count"),
+                "use the survey tables of data/survey/ (the prior reads their rows by name)",
+            )
+        })?;
         let p_all = f64::from(c_all) / f64::from(n_all);
         if column == "all_sectors" {
             return Ok(p_all);
@@ -182,11 +184,12 @@ impl PriorValidParams {
     ) -> Result<[f64; N_FEATURES]> {
         let mut w = [0.0; N_FEATURES];
         for (item, feature) in ITEM_FEATURES {
-            w[feature] = self.share(traits, item, sector)?;
+            w[feature] = self.share(traits, TRAITS_FILE, item, sector)?;
         }
         w[idx::SIMILARITY] = self.similarity_share * w[idx::SAME_AREA];
         w[idx::COMMUNICATION] = -self.share(
             obstacles,
+            OBSTACLES_FILE,
             "communication_with_counterpart",
             obstacle_column(sector),
         )?;
@@ -230,14 +233,19 @@ impl PriorValidParams {
     }
 }
 
+/// The partner-traits table, under a data directory.
+pub const TRAITS_FILE: &str = "survey/expected_partner_traits_by_sector.csv";
+/// The obstacles table, under a data directory.
+pub const OBSTACLES_FILE: &str = "survey/obstacles_by_sector.csv";
+
 /// Reads the two survey tables from `data_dir/survey/` and derives the prior.
 pub fn derive_from_dir(
     params: &PriorValidParams,
     data_dir: &Path,
     sectors: &SectorTable,
 ) -> Result<LinearModel> {
-    let traits_path = data_dir.join("survey/expected_partner_traits_by_sector.csv");
-    let obstacles_path = data_dir.join("survey/obstacles_by_sector.csv");
+    let traits_path = data_dir.join(TRAITS_FILE);
+    let obstacles_path = data_dir.join(OBSTACLES_FILE);
     let traits = CountTable::load(&traits_path, "trait")?;
     let obstacles = CountTable::load(&obstacles_path, "obstacle")?;
     let mut bytes = std::fs::read(&traits_path).map_err(|e| Error::io(&traits_path, e))?;

@@ -87,21 +87,29 @@ impl SuccessModel {
         data_hash: &str,
     ) -> Result<Self> {
         if inputs.len() != outcomes.len() || inputs.is_empty() {
-            return Err(Error::InvalidParam {
-                name: "success training data",
-                value: format!("{} inputs, {} outcomes", inputs.len(), outcomes.len()),
-                reason: "need one outcome per input, and at least one".into(),
-            });
+            return Err(Error::data(
+                source,
+                None,
+                format!(
+                    "{} inputs and {} outcomes: need one outcome per input, and at least one",
+                    inputs.len(),
+                    outcomes.len()
+                ),
+                "give at least one example, each with an outcome",
+            ));
         }
         let mut seen = [false; 3];
         outcomes.iter().for_each(|&o| seen[o] = true);
         if seen.iter().any(|s| !s) {
-            return Err(Error::InvalidParam {
-                name: "success training data",
-                value: format!("{} examples", inputs.len()),
-                reason: "every outcome class (during, after, not_yet) must occur at least once"
-                    .into(),
-            });
+            return Err(Error::data(
+                source,
+                None,
+                format!(
+                    "{} examples, but not every outcome class (during, after, not_yet) occurs",
+                    inputs.len()
+                ),
+                "give at least one example of each outcome class",
+            ));
         }
         let x = Array2::from_shape_fn((inputs.len(), N_SUCCESS_FEATURES), |(i, f)| inputs[i][f]);
         let y: Array1<usize> = outcomes.iter().copied().collect();
@@ -173,10 +181,13 @@ impl SuccessModel {
                     .columns
                     .iter()
                     .position(|x| x == column)
-                    .ok_or_else(|| Error::InvalidParam {
-                        name: "survey table",
-                        value: path.display().to_string(),
-                        reason: format!("no column '{column}'"),
+                    .ok_or_else(|| {
+                        Error::data(
+                            path,
+                            None,
+                            format!("no column '{column}'"),
+                            "use the survey's commitment_vs_achievement.csv layout",
+                        )
                     })?;
                 for _ in 0..table.counts[row][c] {
                     inputs.push(encoded);

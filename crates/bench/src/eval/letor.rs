@@ -181,6 +181,80 @@ fn read_qid_map(path: &Path) -> Result<std::collections::BTreeMap<String, String
     Ok(map)
 }
 
+/// Row ranges of the queries, by inline qid.
+fn inline_groups(path: &Path, rows: &[RawRow]) -> Result<Vec<(String, std::ops::Range<usize>)>> {
+    let mut groups: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut start = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    for i in 1..=rows.len() {
+        if i == rows.len() || rows[i].qid != rows[start].qid {
+            let qid = rows[start].qid.clone().expect("checked");
+            if !seen.insert(qid.clone()) {
+                return Err(data_error(
+                    path,
+                    Some(rows[start].line),
+                    format!("qid {qid} comes back after other queries"),
+                    "keep the rows of each query together",
+                ));
+            }
+            groups.push((qid, start..i));
+            start = i;
+        }
+    }
+    Ok(groups)
+}
+
+/// Row ranges of the queries, by the LightGBM group file beside the data.
+fn group_file_groups(path: &Path, n_rows: usize) -> Result<Vec<(String, std::ops::Range<usize>)>> {
+    let mut groups: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let group_path = group_file(path);
+    let group_text = std::fs::read_to_string(&group_path).map_err(|_| {
+        data_error(
+            path,
+            None,
+            format!(
+                "the rows have no qid and there is no group file {}",
+                group_path.display()
+            ),
+            "add qid:Q to every row, or a LightGBM .query file (one query size per line)",
+        )
+    })?;
+    let mut start = 0;
+    for (i, line) in group_text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let size = line
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| {
+                data_error(
+                    &group_path,
+                    Some(i as u64 + 1),
+                    format!("'{line}' is not a query size"),
+                    "one positive whole number per line",
+                )
+            })?;
+        groups.push(((groups.len() + 1).to_string(), start..start + size));
+        start += size;
+    }
+    if start != n_rows {
+        return Err(data_error(
+            &group_path,
+            None,
+            format!(
+                "the group sizes add up to {start} rows but {} has {}",
+                path.display(),
+                n_rows
+            ),
+            "the group file must describe the data file beside it",
+        ));
+    }
+    Ok(groups)
+}
+
 /// Reads a LETOR file (see the module docs for the grouping rules).
 pub fn read(path: &Path) -> Result<LetorData> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -199,25 +273,8 @@ pub fn read(path: &Path) -> Result<LetorData> {
         ));
     }
     let with_qid = rows.iter().filter(|r| r.qid.is_some()).count();
-    let mut groups: Vec<(String, std::ops::Range<usize>)> = Vec::new();
-    if with_qid == rows.len() {
-        let mut start = 0;
-        let mut seen = std::collections::BTreeSet::new();
-        for i in 1..=rows.len() {
-            if i == rows.len() || rows[i].qid != rows[start].qid {
-                let qid = rows[start].qid.clone().expect("checked");
-                if !seen.insert(qid.clone()) {
-                    return Err(data_error(
-                        path,
-                        Some(rows[start].line),
-                        format!("qid {qid} comes back after other queries"),
-                        "keep the rows of each query together",
-                    ));
-                }
-                groups.push((qid, start..i));
-                start = i;
-            }
-        }
+    let groups = if with_qid == rows.len() {
+        inline_groups(path, &rows)?
     } else if with_qid > 0 {
         let row = rows.iter().find(|r| r.qid.is_none()).expect("some");
         return Err(data_error(
@@ -227,52 +284,8 @@ pub fn read(path: &Path) -> Result<LetorData> {
             "give every row a qid, or none and a .query group file",
         ));
     } else {
-        let group_path = group_file(path);
-        let group_text = std::fs::read_to_string(&group_path).map_err(|_| {
-            data_error(
-                path,
-                None,
-                format!(
-                    "the rows have no qid and there is no group file {}",
-                    group_path.display()
-                ),
-                "add qid:Q to every row, or a LightGBM .query file (one query size per line)",
-            )
-        })?;
-        let mut start = 0;
-        for (i, line) in group_text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() {
-                continue;
-            }
-            let size = line
-                .parse::<usize>()
-                .ok()
-                .filter(|&n| n > 0)
-                .ok_or_else(|| {
-                    data_error(
-                        &group_path,
-                        Some(i as u64 + 1),
-                        format!("'{line}' is not a query size"),
-                        "one positive whole number per line",
-                    )
-                })?;
-            groups.push(((groups.len() + 1).to_string(), start..start + size));
-            start += size;
-        }
-        if start != rows.len() {
-            return Err(data_error(
-                &group_path,
-                None,
-                format!(
-                    "the group sizes add up to {start} rows but {} has {}",
-                    path.display(),
-                    rows.len()
-                ),
-                "the group file must describe the data file beside it",
-            ));
-        }
-    }
+        group_file_groups(path, rows.len())?
+    };
     let zero_based = rows.iter().any(|r| r.features.iter().any(|(i, _)| *i == 0));
     let max_index = rows
         .iter()

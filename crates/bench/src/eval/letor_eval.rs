@@ -54,6 +54,18 @@ fn letor_runs(
     params: &EvalValidParams,
     progress: &mut dyn Progress,
 ) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
+    if !train
+        .queries
+        .iter()
+        .any(|q| q.labels.iter().any(|&l| l > 0))
+    {
+        return Err(Error::data(
+            &train.path,
+            None,
+            "no row has a label above 0; nothing to learn from",
+            "give a training file with relevant rows (labels ≥ 1)",
+        ));
+    }
     let n_features = train.n_features.max(test.n_features);
     let train_rows: Vec<Array2<f64>> = train.queries.iter().map(|q| widen(q, n_features)).collect();
     let test_rows: Vec<Array2<f64>> = test.queries.iter().map(|q| widen(q, n_features)).collect();

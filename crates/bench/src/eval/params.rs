@@ -179,8 +179,8 @@ impl ParamGuard for EvalParams {
                 "metric",
                 p.metric.clone(),
                 format!(
-                    "use ndcg, ndcg_exp, map, mrr, or ndcg@k, ndcg_exp@k, p@k, recall@k, hit@k with k in {:?}",
-                    metrics::CUTOFFS
+                    "use ndcg, ndcg_exp, map, mrr, or ndcg@k, ndcg_exp@k, p@k, recall@k, hit@k with k one of {}",
+                    metrics::CUTOFFS.map(|k| k.to_string()).join(", ")
                 ),
             );
         }

@@ -25,11 +25,11 @@ fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-fn plot_error<E: std::fmt::Debug>(e: E) -> Error {
+fn plot_error<E: std::fmt::Display>(e: E) -> Error {
     Error::InvalidParam {
         name: "plot",
         value: String::new(),
-        reason: format!("drawing failed: {e:?}"),
+        reason: format!("drawing failed: {e}"),
     }
 }
 

@@ -117,88 +117,103 @@ fn split_section(out: &mut String, split: &SplitReport, metric: &str, primary: b
     }
     let _ = writeln!(out, "\n{} test queries.\n", split.queries.len());
     if let Some(best) = best_learner(split, metric) {
-        let _ = writeln!(
-            out,
-            "Best learner `{best}` against every other ranker on {metric} (paired randomization test, two-sided; 95% bootstrap interval of the mean difference):\n"
-        );
-        let _ = writeln!(
-            out,
-            "| versus | difference | 95% CI | p |\n|---|---|---|---|"
-        );
-        for c in &split.comparisons {
-            let (other, sign) = if c.a == best {
-                (&c.b, 1.0)
-            } else if c.b == best {
-                (&c.a, -1.0)
-            } else {
-                continue;
-            };
-            // + 0.0 turns a negated zero into 0 (no "-0.000" in the table).
-            let (low, high) = if sign > 0.0 {
-                (c.ci.low + 0.0, c.ci.high + 0.0)
-            } else {
-                (-c.ci.high + 0.0, -c.ci.low + 0.0)
-            };
-            let _ = writeln!(
-                out,
-                "| {other} | {:+.4} | {:+.3} to {:+.3} | {} |",
-                sign * c.mean_difference + 0.0,
-                low,
-                high,
-                p_text(c.p_value)
-            );
-        }
-        let _ = writeln!(out);
+        best_section(out, split, metric, &best);
     }
     if primary {
-        let _ = writeln!(
-            out,
-            "p-values of every pair on {metric} (row versus column):\n"
-        );
-        let _ = write!(out, "| |");
-        for r in &split.rankers {
-            let _ = write!(out, " {r} |");
-        }
-        let _ = write!(out, "\n|---|");
-        for _ in &split.rankers {
-            let _ = write!(out, "---|");
-        }
-        let _ = writeln!(out);
-        for a in &split.rankers {
-            let _ = write!(out, "| {a} |");
-            for b in &split.rankers {
-                let p = split
-                    .comparisons
-                    .iter()
-                    .find(|c| (c.a == *a && c.b == *b) || (c.a == *b && c.b == *a))
-                    .map_or("".to_string(), |c| p_text(c.p_value));
-                let _ = write!(out, " {p} |");
-            }
-            let _ = writeln!(out);
-        }
-        let _ = writeln!(out);
+        pairs_section(out, split, metric);
         if split.by_group.len() > 1 {
-            let _ = writeln!(out, "Mean {metric} by survey sector (test queries):\n");
-            let _ = write!(out, "| sector | n |");
-            for r in &split.rankers {
-                let _ = write!(out, " {r} |");
-            }
-            let _ = write!(out, "\n|---|---|");
-            for _ in &split.rankers {
-                let _ = write!(out, "---|");
-            }
-            let _ = writeln!(out);
-            for (g, values) in &split.by_group {
-                let _ = write!(out, "| {g} | {} |", split.group_sizes[g]);
-                for r in &split.rankers {
-                    let _ = write!(out, " {:.3} |", values[r]);
-                }
-                let _ = writeln!(out);
-            }
-            let _ = writeln!(out, "\n![per sector](per_sector.svg)\n");
+            groups_section(out, split, metric);
         }
         let _ = writeln!(out, "![NDCG@k](ndcg_at_k.svg)\n");
     }
+}
+
+/// The best learner against every other ranker.
+fn best_section(out: &mut String, split: &SplitReport, metric: &str, best: &str) {
+    let _ = writeln!(
+        out,
+        "Best learner `{best}` against every other ranker on {metric} (paired randomization test, two-sided; 95% bootstrap interval of the mean difference):\n"
+    );
+    let _ = writeln!(
+        out,
+        "| versus | difference | 95% CI | p |\n|---|---|---|---|"
+    );
+    for c in &split.comparisons {
+        let (other, sign) = if c.a == best {
+            (&c.b, 1.0)
+        } else if c.b == best {
+            (&c.a, -1.0)
+        } else {
+            continue;
+        };
+        // + 0.0 turns a negated zero into 0 (no "-0.000" in the table).
+        let (low, high) = if sign > 0.0 {
+            (c.ci.low + 0.0, c.ci.high + 0.0)
+        } else {
+            (-c.ci.high + 0.0, -c.ci.low + 0.0)
+        };
+        let _ = writeln!(
+            out,
+            "| {other} | {:+.4} | {:+.3} to {:+.3} | {} |",
+            sign * c.mean_difference + 0.0,
+            low,
+            high,
+            p_text(c.p_value)
+        );
+    }
+    let _ = writeln!(out);
+}
+
+/// p-values of every pair of rankers.
+fn pairs_section(out: &mut String, split: &SplitReport, metric: &str) {
+    let _ = writeln!(
+        out,
+        "p-values of every pair on {metric} (row versus column):\n"
+    );
+    let _ = write!(out, "| |");
+    for r in &split.rankers {
+        let _ = write!(out, " {r} |");
+    }
+    let _ = write!(out, "\n|---|");
+    for _ in &split.rankers {
+        let _ = write!(out, "---|");
+    }
+    let _ = writeln!(out);
+    for a in &split.rankers {
+        let _ = write!(out, "| {a} |");
+        for b in &split.rankers {
+            let p = split
+                .comparisons
+                .iter()
+                .find(|c| (c.a == *a && c.b == *b) || (c.a == *b && c.b == *a))
+                .map_or("".to_string(), |c| p_text(c.p_value));
+            let _ = write!(out, " {p} |");
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out);
+}
+
+/// Mean headline metric by survey sector.
+fn groups_section(out: &mut String, split: &SplitReport, metric: &str) {
+    let _ = writeln!(out, "Mean {metric} by survey sector (test queries):\n");
+    let _ = write!(out, "| sector | n |");
+    for r in &split.rankers {
+        let _ = write!(out, " {r} |");
+    }
+    let _ = write!(out, "\n|---|---|");
+    for _ in &split.rankers {
+        let _ = write!(out, "---|");
+    }
+    let _ = writeln!(out);
+    for (g, values) in &split.by_group {
+        let _ = write!(out, "| {g} | {} |", split.group_sizes[g]);
+        for r in &split.rankers {
+            let _ = write!(out, " {:.3} |", values[r]);
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "\n![per sector](per_sector.svg)\n");
 }
 
 /// The markdown report.

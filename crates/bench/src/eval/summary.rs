@@ -81,6 +81,115 @@ pub struct Judged {
     pub labels: BTreeMap<String, u8>,
 }
 
+/// One ranker's run evaluated: per-query metrics and rankings, and the mean NDCG curve.
+struct RunMetrics {
+    per_query: Vec<BTreeMap<String, f64>>,
+    ranked: Vec<RankedQuery>,
+    curve: Vec<f64>,
+}
+
+fn run_metrics<'d>(
+    judged: &[Judged],
+    docnos: &dyn Fn(usize) -> &'d [&'d str],
+    scores: &[Vec<f64>],
+) -> RunMetrics {
+    let mut per_query = Vec::with_capacity(judged.len());
+    let mut ranked = Vec::with_capacity(judged.len());
+    let mut curve_sum = vec![0.0; metrics::CURVE_DEPTH];
+    for (q, j) in judged.iter().enumerate() {
+        let docs = docnos(q);
+        let order = metrics::trec_order(&scores[q], docs);
+        let ranking: Vec<(String, f64, u8)> = order
+            .iter()
+            .map(|&i| {
+                let d = docs[i];
+                (
+                    d.to_string(),
+                    scores[q][i],
+                    j.labels.get(d).copied().unwrap_or(0),
+                )
+            })
+            .collect();
+        let labels: Vec<u8> = ranking.iter().map(|r| r.2).collect();
+        let all: Vec<u8> = j.labels.values().copied().collect();
+        per_query.push(metrics::query_metrics(&labels, &all, &metrics::CUTOFFS));
+        for (k, v) in
+            metrics::ndcg_curve(&labels, &all, metrics::CURVE_DEPTH, metrics::Gain::Linear)
+                .iter()
+                .enumerate()
+        {
+            curve_sum[k] += v;
+        }
+        ranked.push(RankedQuery {
+            qid: j.qid.clone(),
+            ranking,
+        });
+    }
+    let n = judged.len().max(1) as f64;
+    RunMetrics {
+        per_query,
+        ranked,
+        curve: curve_sum.iter().map(|s| s / n).collect(),
+    }
+}
+
+/// Every pair of rankers compared on their per-query headline values.
+fn comparisons(
+    rankers: &[String],
+    headline: &dyn Fn(&str) -> Vec<f64>,
+    params: &EvalValidParams,
+) -> Vec<Comparison> {
+    let mut out = Vec::new();
+    for (i, a) in rankers.iter().enumerate() {
+        for b in &rankers[i + 1..] {
+            let (x, y) = (headline(a), headline(b));
+            let d = significance::differences(&x, &y);
+            out.push(Comparison {
+                a: a.clone(),
+                b: b.clone(),
+                mean_difference: d.iter().fold(0.0, |s, x| s + x) / d.len().max(1) as f64,
+                p_value: significance::randomization_test(&x, &y, params.permutations, params.seed),
+                ci: significance::bootstrap_ci(&d, params.bootstrap, 0.95, params.seed),
+            });
+        }
+    }
+    out
+}
+
+/// Test queries per group, and the mean headline value by group and ranker.
+type GroupMeans = (
+    BTreeMap<String, usize>,
+    BTreeMap<String, BTreeMap<String, f64>>,
+);
+
+fn group_means(
+    judged: &[Judged],
+    rankers: &[String],
+    headline: &dyn Fn(&str) -> Vec<f64>,
+) -> GroupMeans {
+    let mut group_sizes: BTreeMap<String, usize> = BTreeMap::new();
+    for j in judged {
+        *group_sizes.entry(j.group.clone()).or_default() += 1;
+    }
+    let mut by_group: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+    for r in rankers {
+        let values = headline(r);
+        for (group, size) in &group_sizes {
+            let sum: f64 = judged
+                .iter()
+                .zip(&values)
+                .filter(|(j, _)| &j.group == group)
+                .map(|(_, v)| v)
+                .fold(0.0, |s, x| s + x);
+            by_group
+                .entry(group.clone())
+                .or_default()
+                .insert(r.clone(), sum / *size as f64);
+        }
+    }
+    (group_sizes, by_group)
+}
+
 /// Metrics, intervals, curves, groups and comparisons of scored runs.
 ///
 /// `docnos(q)` names the documents of test query q, in the order of each run's scores.
@@ -100,48 +209,16 @@ pub fn summarise<'d>(
     let mut ci = BTreeMap::new();
     let mut rankers = Vec::new();
     for (ranker, scores) in &runs {
-        let mut metrics_q = Vec::with_capacity(judged.len());
-        let mut ranked_q = Vec::with_capacity(judged.len());
-        let mut curve_sum = vec![0.0; metrics::CURVE_DEPTH];
-        for (q, j) in judged.iter().enumerate() {
-            let docs = docnos(q);
-            let order = metrics::trec_order(&scores[q], docs);
-            let ranking: Vec<(String, f64, u8)> = order
-                .iter()
-                .map(|&i| {
-                    let d = docs[i];
-                    (
-                        d.to_string(),
-                        scores[q][i],
-                        j.labels.get(d).copied().unwrap_or(0),
-                    )
-                })
-                .collect();
-            let labels: Vec<u8> = ranking.iter().map(|r| r.2).collect();
-            let all: Vec<u8> = j.labels.values().copied().collect();
-            metrics_q.push(metrics::query_metrics(&labels, &all, &metrics::CUTOFFS));
-            for (k, v) in
-                metrics::ndcg_curve(&labels, &all, metrics::CURVE_DEPTH, metrics::Gain::Linear)
-                    .iter()
-                    .enumerate()
-            {
-                curve_sum[k] += v;
-            }
-            ranked_q.push(RankedQuery {
-                qid: j.qid.clone(),
-                ranking,
-            });
-        }
-        let n = judged.len().max(1) as f64;
-        curve.insert(ranker.clone(), curve_sum.iter().map(|s| s / n).collect());
-        mean.insert(ranker.clone(), metrics::mean(&metrics_q));
-        let headline: Vec<f64> = metrics_q.iter().map(|m| m[&params.metric]).collect();
+        let run = run_metrics(judged, docnos, scores);
+        curve.insert(ranker.clone(), run.curve);
+        mean.insert(ranker.clone(), metrics::mean(&run.per_query));
+        let headline: Vec<f64> = run.per_query.iter().map(|m| m[&params.metric]).collect();
         ci.insert(
             ranker.clone(),
             significance::bootstrap_ci(&headline, params.bootstrap, 0.95, params.seed),
         );
-        per_query.insert(ranker.clone(), metrics_q);
-        rankings.insert(ranker.clone(), ranked_q);
+        per_query.insert(ranker.clone(), run.per_query);
+        rankings.insert(ranker.clone(), run.ranked);
         rankers.push(ranker.clone());
     }
     let headline = |r: &str| -> Vec<f64> {
@@ -150,40 +227,8 @@ pub fn summarise<'d>(
             .map(|m: &BTreeMap<String, f64>| m[&params.metric])
             .collect()
     };
-    let mut comparisons = Vec::new();
-    for (i, a) in rankers.iter().enumerate() {
-        for b in &rankers[i + 1..] {
-            let (x, y) = (headline(a), headline(b));
-            let d = significance::differences(&x, &y);
-            comparisons.push(Comparison {
-                a: a.clone(),
-                b: b.clone(),
-                mean_difference: d.iter().fold(0.0, |s, x| s + x) / d.len().max(1) as f64,
-                p_value: significance::randomization_test(&x, &y, params.permutations, params.seed),
-                ci: significance::bootstrap_ci(&d, params.bootstrap, 0.95, params.seed),
-            });
-        }
-    }
-    let mut group_sizes: BTreeMap<String, usize> = BTreeMap::new();
-    for j in judged {
-        *group_sizes.entry(j.group.clone()).or_default() += 1;
-    }
-    let mut by_group: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
-    for r in &rankers {
-        let values = headline(r);
-        for (group, size) in &group_sizes {
-            let sum: f64 = judged
-                .iter()
-                .zip(&values)
-                .filter(|(j, _)| &j.group == group)
-                .map(|(_, v)| v)
-                .fold(0.0, |s, x| s + x);
-            by_group
-                .entry(group.clone())
-                .or_default()
-                .insert(r.clone(), sum / *size as f64);
-        }
-    }
+    let comparisons = comparisons(&rankers, &headline, params);
+    let (group_sizes, by_group) = group_means(judged, &rankers, &headline);
     let qrels = judged
         .iter()
         .map(|j| (j.qid.clone(), j.labels.clone()))

@@ -71,29 +71,38 @@ pub struct SurveyTables {
     pub commitment: CountTable,
 }
 
+/// The themes table, under the data directory.
+pub const THEMES_FILE: &str = "survey/themes_by_bureau_sector.csv";
+/// The partner-traits table.
+pub const TRAITS_FILE: &str = "survey/expected_partner_traits_by_sector.csv";
+/// The implementation-bodies table.
+pub const BODIES_FILE: &str = "survey/implementation_bodies_by_sector.csv";
+/// The obstacles table.
+pub const OBSTACLES_FILE: &str = "survey/obstacles_by_sector.csv";
+/// The commitment × timing table.
+pub const COMMITMENT_FILE: &str = "survey/commitment_vs_achievement.csv";
+
 impl SurveyTables {
     /// Reads the tables from `dir/survey/`.
     pub fn load(data_dir: &Path) -> Result<Self> {
-        let dir = data_dir.join("survey");
         Ok(SurveyTables {
-            themes: CountTable::load_rows(&dir.join("themes_by_bureau_sector.csv"), "bureau")?,
-            traits: CountTable::load(&dir.join("expected_partner_traits_by_sector.csv"), "trait")?,
-            bodies: CountTable::load(&dir.join("implementation_bodies_by_sector.csv"), "body")?,
-            obstacles: CountTable::load(&dir.join("obstacles_by_sector.csv"), "obstacle")?,
+            themes: CountTable::load_rows(&data_dir.join(THEMES_FILE), "bureau")?,
+            traits: CountTable::load(&data_dir.join(TRAITS_FILE), "trait")?,
+            bodies: CountTable::load(&data_dir.join(BODIES_FILE), "body")?,
+            obstacles: CountTable::load(&data_dir.join(OBSTACLES_FILE), "obstacle")?,
             commitment: CountTable::load_rows(
-                &dir.join("commitment_vs_achievement.csv"),
+                &data_dir.join(COMMITMENT_FILE),
                 "commitment_of_implementation_body",
             )?,
         })
     }
 
-    /// Share of `item` in a column of a table with a respondents row.
-    pub fn share(table: &CountTable, item: &str, column: &str) -> Result<f64> {
-        let (c, n) = table.get(item, column).ok_or_else(|| Error::InvalidParam {
-            name: "survey table",
-            value: format!("{item} / {column}"),
-            reason: "the survey table has no such item or column".into(),
-        })?;
+    /// Share of `item` in a column of a table with a respondents row; `file` names the table
+    /// (one of the `*_FILE` constants) for the error when the item or column is missing.
+    pub fn share(table: &CountTable, file: &str, item: &str, column: &str) -> Result<f64> {
+        let (c, n) = table
+            .get(item, column)
+            .ok_or_else(|| missing(file, &format!("row '{item}' or column '{column}'")))?;
         Ok(f64::from(c) / f64::from(n))
     }
 
@@ -106,14 +115,14 @@ impl SurveyTables {
                 .items
                 .iter()
                 .position(|x| x == row)
-                .ok_or_else(|| missing("commitment_vs_achievement.csv", row))?;
+                .ok_or_else(|| missing(COMMITMENT_FILE, &format!("row '{row}'")))?;
             for (c, column) in OUTCOME_COLUMNS.iter().enumerate() {
                 let j = self
                     .commitment
                     .columns
                     .iter()
                     .position(|x| x == column)
-                    .ok_or_else(|| missing("commitment_vs_achievement.csv", column))?;
+                    .ok_or_else(|| missing(COMMITMENT_FILE, &format!("column '{column}'")))?;
                 out[r][c] = self.commitment.counts[i][j];
             }
         }
@@ -121,12 +130,15 @@ impl SurveyTables {
     }
 }
 
-fn missing(file: &str, what: &str) -> Error {
-    Error::InvalidParam {
-        name: "survey table",
-        value: format!("{file}: {what}"),
-        reason: "the survey table lacks this row or column".into(),
-    }
+/// A survey table lacks a row or column the generator reads (a data error: the table is not
+/// the survey's layout).
+pub fn missing(file: &str, what: &str) -> Error {
+    Error::data(
+        file,
+        None,
+        format!("the survey table has no {what}"),
+        "use the survey tables of data/survey/ (the generator reads their rows and columns by name)",
+    )
 }
 
 /// Everything about a case but its partner and place.
@@ -179,9 +191,9 @@ impl BodyRates {
     pub fn new(table: &CountTable, column: &str) -> Result<Self> {
         let mut marginal = [0.0; 8];
         for (k, row) in BODY_ROWS.iter().enumerate() {
-            marginal[k] = SurveyTables::share(table, row, column)?;
+            marginal[k] = SurveyTables::share(table, BODIES_FILE, row, column)?;
         }
-        let together = SurveyTables::share(table, TOGETHER_ROW, column)?;
+        let together = SurveyTables::share(table, BODIES_FILE, TOGETHER_ROW, column)?;
         let government = GOVERNMENT.map(|k| marginal[k]);
         let none = government.iter().map(|p| 1.0 - p).product::<f64>();
         let total: f64 = government.iter().sum();
@@ -269,7 +281,8 @@ pub fn draw_attributes<R: Rng>(
     let traits_col = traits_column(&tables.traits, sector);
     let mut wanted = Vec::new();
     for (item, f) in ITEM_FEATURES {
-        if rng.r#gen::<f64>() < SurveyTables::share(&tables.traits, item, traits_col)? {
+        if rng.r#gen::<f64>() < SurveyTables::share(&tables.traits, TRAITS_FILE, item, traits_col)?
+        {
             wanted.push(f);
         }
     }
@@ -278,7 +291,9 @@ pub fn draw_attributes<R: Rng>(
     let obstacle_col = body_column(&tables.obstacles, sector);
     let mut obstacles = Vec::new();
     for item in &tables.obstacles.items {
-        if rng.r#gen::<f64>() < SurveyTables::share(&tables.obstacles, item, obstacle_col)? {
+        if rng.r#gen::<f64>()
+            < SurveyTables::share(&tables.obstacles, OBSTACLES_FILE, item, obstacle_col)?
+        {
             obstacles.push(item.clone());
         }
     }

@@ -41,22 +41,22 @@
 //! utility's parameters and per-sector shares), `calibration.json` (generated rates against
 //! the survey) and a `README.md`. Same catalog, parameters and seed give byte-identical files.
 
+pub mod calibration;
 pub mod draws;
+pub mod output;
 pub mod truth;
 
-use draws::{Attributes, BodyRates, SurveyTables, draw_attributes, weighted_index};
+pub use calibration::{Calibration, RateCheck};
+pub use output::{CATALOG_FILES, write_dir};
+
+use draws::{Attributes, SurveyTables, draw_attributes, weighted_index};
 use linfa::ParamGuard;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::path::Path;
-use tieup_core::catalog::{Catalog, Outcome, Partnership};
+use tieup_core::catalog::{Catalog, Partnership};
 use tieup_core::error::{Error, Result};
-use tieup_core::features::{Encoder, FEATURES, Query};
+use tieup_core::features::{Encoder, Query};
 use tieup_core::sector::SectorTable;
-use tieup_learn::success::{BODY_KINDS, Commitment};
 use truth::{Truth, TruthParams};
 
 /// Fiscal years of the R2R history.
@@ -163,14 +163,10 @@ impl ParamGuard for SynthParams {
         if !(1..=100_000).contains(&p.themes) {
             return invalid("themes", p.themes.to_string(), "must be 1-100,000");
         }
-        if p.applications_per_year
-            .is_some_and(|n| !(1..=10_000).contains(&n))
+        if let Some(n) = p.applications_per_year
+            && !(1..=10_000).contains(&n)
         {
-            return invalid(
-                "applications_per_year",
-                format!("{:?}", p.applications_per_year),
-                "must be 1-10,000",
-            );
+            return invalid("applications_per_year", n.to_string(), "must be 1-10,000");
         }
         if !(p.truth.noise.is_finite() && p.truth.noise > 0.0) {
             return invalid("noise", p.truth.noise.to_string(), "must be a number > 0");
@@ -310,10 +306,13 @@ impl Generator<'_> {
             .all()
             .iter()
             .position(|s| s.id == id && s.parent.is_none())
-            .ok_or_else(|| Error::InvalidParam {
-                name: "themes table",
-                value: id.to_string(),
-                reason: "this column of themes_by_bureau_sector.csv is not a survey sector of sectors.csv".into(),
+            .ok_or_else(|| {
+                Error::data(
+                    self.catalog.dir.join(draws::THEMES_FILE),
+                    None,
+                    format!("column '{id}' is not a survey sector of sectors.csv"),
+                    "name the columns after the survey sectors (top-level ids of sectors.csv)",
+                )
             })
     }
 
@@ -324,11 +323,12 @@ impl Generator<'_> {
             .filter(|&r| self.catalog.regions[r].bureau.as_deref() == Some(bureau))
             .collect();
         if regions.is_empty() {
-            return Err(Error::InvalidParam {
-                name: "themes table",
-                value: bureau.to_string(),
-                reason: "no Japanese region of the catalog is in this bureau".into(),
-            });
+            return Err(Error::data(
+                self.catalog.dir.join(draws::THEMES_FILE),
+                None,
+                format!("no Japanese region of the catalog is in bureau '{bureau}'"),
+                "name the rows after the bureaus of the catalog's Japanese regions",
+            ));
         }
         Ok(regions)
     }
@@ -567,467 +567,11 @@ fn application_extras<R: Rng>(wanted: &[usize], rng: &mut R) -> ApplicationExtra
     }
 }
 
-fn outcome_id(o: Outcome) -> &'static str {
-    match o {
-        Outcome::During => "during",
-        Outcome::After => "after",
-        Outcome::NotYet => "not_yet",
-        Outcome::ReportedSuccess => "reported_success",
-        Outcome::Unknown => "unknown",
-    }
-}
-
-fn commitment_id(c: Commitment) -> &'static str {
-    match c {
-        Commitment::Sufficient => "sufficient",
-        Commitment::Partial => "partial",
-        Commitment::Unknown => "unknown",
-    }
-}
-
-fn feature_list(features: &[usize]) -> String {
-    features
-        .iter()
-        .map(|&f| FEATURES[f].name)
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
-fn csv_text(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).expect("in-memory CSV");
-    for row in rows {
-        w.write_record(row).expect("in-memory CSV");
-    }
-    String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8")
-}
-
-/// Calibration of one rate: what the survey tables lead one to expect for the generated cases
-/// (the table's share in each case's sector, averaged over the cases) against what was drawn.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RateCheck {
-    /// Expected rate.
-    pub expected: f64,
-    /// Generated rate.
-    pub generated: f64,
-    /// Cases counted.
-    pub n: usize,
-    /// (generated − expected) / sqrt(expected (1 − expected) / n): sampling error units.
-    pub z: f64,
-}
-
-impl RateCheck {
-    fn new(expected_sum: f64, hits: usize, n: usize) -> Self {
-        let expected = expected_sum / n.max(1) as f64;
-        let generated = hits as f64 / n.max(1) as f64;
-        let se = (expected * (1.0 - expected) / n.max(1) as f64).sqrt();
-        RateCheck {
-            expected,
-            generated,
-            n,
-            z: if se > 0.0 {
-                (generated - expected) / se
-            } else {
-                0.0
-            },
-        }
-    }
-}
-
-/// Generated cases against the survey tables.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Calibration {
-    /// Themes per bureau × survey sector: generated, and the table scaled to the size.
-    pub theme_cells: BTreeMap<String, BTreeMap<String, (usize, usize)>>,
-    /// True when every cell equals the table scaled by largest remainder.
-    pub theme_cells_match: bool,
-    /// Rates of wanted features, bodies, obstacles, commitment and outcome by commitment.
-    pub rates: BTreeMap<String, RateCheck>,
-}
-
 impl Synthetic {
     /// All cases, themes first.
     pub fn cases(&self) -> impl Iterator<Item = &Case> {
         self.themes.iter().chain(&self.applications)
     }
-
-    /// Compares the generated cases (themes and applications) with the survey tables.
-    pub fn calibration(&self, tables: &SurveyTables) -> Result<Calibration> {
-        let cells = theme_cells(tables);
-        let scaled = allocate(
-            &cells.iter().map(|c| c.2).collect::<Vec<_>>(),
-            self.themes.len(),
-        );
-        let mut theme_cells: BTreeMap<String, BTreeMap<String, (usize, usize)>> = BTreeMap::new();
-        for ((bureau, sector, _), want) in cells.iter().zip(&scaled) {
-            let got = self
-                .themes
-                .iter()
-                .filter(|c| &c.bureau == bureau && &c.survey_sector == sector)
-                .count();
-            theme_cells
-                .entry(bureau.clone())
-                .or_default()
-                .insert(sector.clone(), (got, *want));
-        }
-        let theme_cells_match = theme_cells
-            .values()
-            .flat_map(|m| m.values())
-            .all(|(g, w)| g == w);
-        let cases: Vec<&Case> = self.cases().collect();
-        let n = cases.len();
-        let mut rates = BTreeMap::new();
-        let mut check = |key: String,
-                         p: &dyn Fn(&Case) -> Result<f64>,
-                         hit: &dyn Fn(&Case) -> bool|
-         -> Result<()> {
-            let mut expected = 0.0;
-            let mut hits = 0;
-            for c in &cases {
-                expected += p(c)?;
-                hits += usize::from(hit(c));
-            }
-            rates.insert(key, RateCheck::new(expected, hits, n));
-            Ok(())
-        };
-        for (item, f) in tieup_learn::prior::ITEM_FEATURES {
-            check(
-                format!("wanted.{}", FEATURES[f].name),
-                &|c| {
-                    SurveyTables::share(
-                        &tables.traits,
-                        item,
-                        truth::traits_column(&tables.traits, &c.survey_sector),
-                    )
-                },
-                &|c| c.attributes.wanted.contains(&f),
-            )?;
-        }
-        for (k, kind) in BODY_KINDS.iter().enumerate() {
-            check(
-                format!("body.{kind}"),
-                &|c| {
-                    SurveyTables::share(
-                        &tables.bodies,
-                        draws::BODY_ROWS[k],
-                        truth::body_column(&tables.bodies, &c.survey_sector),
-                    )
-                },
-                &|c| c.attributes.bodies.contains(&k),
-            )?;
-        }
-        check(
-            "body.industry_academia_government_together".into(),
-            &|c| {
-                SurveyTables::share(
-                    &tables.bodies,
-                    draws::TOGETHER_ROW,
-                    truth::body_column(&tables.bodies, &c.survey_sector),
-                )
-            },
-            &|c| BodyRates::is_together(&c.attributes.bodies),
-        )?;
-        for item in &tables.obstacles.items {
-            check(
-                format!("obstacle.{item}"),
-                &|c| {
-                    SurveyTables::share(
-                        &tables.obstacles,
-                        item,
-                        truth::body_column(&tables.obstacles, &c.survey_sector),
-                    )
-                },
-                &|c| c.attributes.obstacles.contains(item),
-            )?;
-        }
-        let counts = tables.commitment_counts()?;
-        let total: u32 = counts.iter().flatten().sum();
-        let levels = [
-            Commitment::Sufficient,
-            Commitment::Partial,
-            Commitment::Unknown,
-        ];
-        let outcomes = [Outcome::During, Outcome::After, Outcome::NotYet];
-        for (r, level) in levels.iter().enumerate() {
-            let row: u32 = counts[r].iter().sum();
-            check(
-                format!("commitment.{}", commitment_id(*level)),
-                &|_| Ok(f64::from(row) / f64::from(total)),
-                &|c| c.attributes.commitment == *level,
-            )?;
-        }
-        // Outcome given commitment: among the cases of each level.
-        for (r, level) in levels.iter().enumerate() {
-            let row: u32 = counts[r].iter().sum();
-            let of_level: Vec<&&Case> = cases
-                .iter()
-                .filter(|c| c.attributes.commitment == *level)
-                .collect();
-            for (o, outcome) in outcomes.iter().enumerate() {
-                let hits = of_level
-                    .iter()
-                    .filter(|c| c.attributes.outcome == *outcome)
-                    .count();
-                rates.insert(
-                    format!("outcome.{}|{}", outcome_id(*outcome), commitment_id(*level)),
-                    RateCheck::new(
-                        f64::from(counts[r][o]) / f64::from(row) * of_level.len() as f64,
-                        hits,
-                        of_level.len(),
-                    ),
-                );
-            }
-        }
-        Ok(Calibration {
-            theme_cells,
-            theme_cells_match,
-            rates,
-        })
-    }
-
-    /// The history in the layout of `data/partnerships.csv`, with extra columns
-    /// (`wanted`, `bureau`, `survey_sector`, `implementation_bodies`, `commitment`,
-    /// `obstacles`).
-    pub fn partnerships_csv(&self, catalog: &Catalog) -> String {
-        let header = [
-            "id",
-            "japan_region",
-            "overseas_region",
-            "sector",
-            "start_fy",
-            "end_fy",
-            "research_trips",
-            "missions",
-            "invitations",
-            "outcome",
-            "outcome_basis",
-            "source",
-            "wanted",
-            "bureau",
-            "survey_sector",
-            "implementation_bodies",
-            "commitment",
-            "obstacles",
-        ];
-        let rows: Vec<Vec<String>> = self
-            .themes
-            .iter()
-            .map(|c| {
-                let a = &c.attributes;
-                vec![
-                    c.id.clone(),
-                    catalog.regions[c.japan_region].id.clone(),
-                    c.partners
-                        .iter()
-                        .map(|&p| catalog.regions[p].id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                    catalog.sectors.get(c.sector).id.clone(),
-                    c.year.to_string(),
-                    c.end_fy.to_string(),
-                    c.activities[0].to_string(),
-                    c.activities[1].to_string(),
-                    c.activities[2].to_string(),
-                    outcome_id(a.outcome).into(),
-                    format!(
-                        "synthetic: commitment {}, outcome drawn from commitment_vs_achievement.csv",
-                        commitment_id(a.commitment)
-                    ),
-                    format!("tieup synth --seed {} (synthetic, not a real partnership)", self.seed),
-                    feature_list(&a.wanted),
-                    c.bureau.clone(),
-                    c.survey_sector.clone(),
-                    a.bodies.iter().map(|&b| BODY_KINDS[b]).collect::<Vec<_>>().join(";"),
-                    commitment_id(a.commitment).into(),
-                    a.obstacles.join(";"),
-                ]
-            })
-            .collect();
-        csv_text(&header, &rows)
-    }
-
-    /// The held-out applications in the schema of `data/applications.example.csv`.
-    pub fn applications_csv(&self, catalog: &Catalog) -> String {
-        let header = tieup_core::application::COLUMNS;
-        let yes_no = |b: bool| if b { "true" } else { "false" }.to_string();
-        let rows: Vec<Vec<String>> = self
-            .applications
-            .iter()
-            .map(|c| {
-                let a = &c.attributes;
-                let x = c.application.as_ref().expect("applications have extras");
-                vec![
-                    c.id.clone(),
-                    catalog.regions[c.japan_region].id.clone(),
-                    catalog.sectors.get(c.sector).id.clone(),
-                    c.year.to_string(),
-                    x.objectives
-                        .iter()
-                        .map(|&o| tieup_core::application::OBJECTIVES[o].0)
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                    feature_list(&a.wanted),
-                    a.bodies
-                        .iter()
-                        .map(|&b| BODY_KINDS[b])
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                    commitment_id(a.commitment).into(),
-                    yes_no(x.preparation),
-                    x.continuation_years.to_string(),
-                    yes_no(x.mediator),
-                    yes_no(x.core_company),
-                    x.support_tools
-                        .iter()
-                        .map(|&t| tieup_core::application::SUPPORT_TOOLS[t])
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                ]
-            })
-            .collect();
-        csv_text(&header, &rows)
-    }
-
-    /// TREC qrels of the applications: `qid 0 docno rel`, rel = `learn::label(outcome)`.
-    pub fn qrels(&self, catalog: &Catalog) -> String {
-        let mut out = String::new();
-        for c in &self.applications {
-            let mut partners: Vec<&str> = c
-                .partners
-                .iter()
-                .map(|&p| catalog.regions[p].id.as_str())
-                .collect();
-            partners.sort_unstable();
-            for p in partners {
-                let _ = writeln!(
-                    out,
-                    "{} 0 {p} {}",
-                    c.id,
-                    tieup_learn::label(c.attributes.outcome)
-                );
-            }
-        }
-        out
-    }
-
-    /// The oracle's noise-free utilities as a TREC run (every candidate of every case).
-    pub fn oracle_run(&self, catalog: &Catalog) -> String {
-        let ids: Vec<&str> = catalog
-            .overseas()
-            .map(|c| catalog.regions[c].id.as_str())
-            .collect();
-        let mut out = String::new();
-        for c in self.cases() {
-            let order = crate::eval::metrics::trec_order(&c.utilities, &ids);
-            for (rank, &i) in order.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "{} Q0 {} {} {} oracle",
-                    c.id,
-                    ids[i],
-                    rank + 1,
-                    c.utilities[i]
-                );
-            }
-        }
-        out
-    }
-}
-
-/// Catalog files copied from the source directory (besides every file in `survey/`).
-pub const CATALOG_FILES: [&str; 6] = [
-    "sectors.csv",
-    "japan_regions.csv",
-    "overseas_regions.csv",
-    "strengths.csv",
-    "traits.csv",
-    "sector_relatedness.csv",
-];
-
-/// Writes the synthetic directory `out` (see the module docs), copying the catalog from
-/// `source`. Every file is written atomically.
-pub fn write_dir(
-    out: &Path,
-    source: &Path,
-    catalog: &Catalog,
-    tables: &SurveyTables,
-    synthetic: &Synthetic,
-    params: &SynthValidParams,
-) -> Result<()> {
-    let write = |name: &str, bytes: &[u8]| tieup_core::fsutil::write_atomic(&out.join(name), bytes);
-    std::fs::create_dir_all(out.join("survey")).map_err(|e| Error::io(out, e))?;
-    for name in CATALOG_FILES {
-        let path = source.join(name);
-        write(
-            name,
-            &std::fs::read(&path).map_err(|e| Error::io(&path, e))?,
-        )?;
-    }
-    let survey = source.join("survey");
-    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(&survey)
-        .map_err(|e| Error::io(&survey, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = format!(
-            "survey/{}",
-            path.file_name().expect("file").to_string_lossy()
-        );
-        write(
-            &name,
-            &std::fs::read(&path).map_err(|e| Error::io(&path, e))?,
-        )?;
-    }
-    write(
-        "partnerships.csv",
-        synthetic.partnerships_csv(catalog).as_bytes(),
-    )?;
-    write(
-        "applications.csv",
-        synthetic.applications_csv(catalog).as_bytes(),
-    )?;
-    write(
-        "applications_qrels.txt",
-        synthetic.qrels(catalog).as_bytes(),
-    )?;
-    write("oracle_run.txt", synthetic.oracle_run(catalog).as_bytes())?;
-    let mut truth = serde_json::to_string_pretty(&synthetic.truth).expect("truth serialises");
-    truth.push('\n');
-    write("truth.json", truth.as_bytes())?;
-    let mut calibration = serde_json::to_string_pretty(&synthetic.calibration(tables)?)
-        .expect("calibration serialises");
-    calibration.push('\n');
-    write("calibration.json", calibration.as_bytes())?;
-    let readme = format!(
-        "# Synthetic partnership history\n\n\
-         Generated by `tieup synth --seed {seed} --themes {themes} --applications-per-year {apps} --noise {noise}`\n\
-         from the catalog in `{source}`. Not real partnerships: a benchmark with a known truth.\n\n\
-         - `partnerships.csv`: {n_themes} R2R themes FY{h0}-{h1} (the training history), in the layout of `data/partnerships.csv`.\n\
-         - `applications.csv`, `applications_qrels.txt`: {n_apps} RIT applications FY{a0}-{a1} (the held-out period) and their true partners.\n\
-         - `oracle_run.txt`: the noise-free ground-truth utility of every candidate, as a TREC run.\n\
-         - `truth.json`: the utility (formula, parameters, per-sector survey shares).\n\
-         - `calibration.json`: generated rates against the survey tables.\n\
-         - the other files: the catalog, copied unchanged.\n\n\
-         Evaluate with `tieup eval --data <this directory> --out <report directory>`.\n",
-        seed = params.seed,
-        themes = params.themes,
-        apps = params.applications_per_year(),
-        noise = params.truth.noise,
-        source = source.file_name().map_or_else(
-            || source.display().to_string(),
-            |n| n.to_string_lossy().into_owned()
-        ),
-        n_themes = synthetic.themes.len(),
-        n_apps = synthetic.applications.len(),
-        h0 = HISTORY_YEARS.start(),
-        h1 = HISTORY_YEARS.end(),
-        a0 = APPLICATION_YEARS.start(),
-        a1 = APPLICATION_YEARS.end(),
-    );
-    write("README.md", readme.as_bytes())?;
-    Ok(())
 }
 
 #[cfg(test)]

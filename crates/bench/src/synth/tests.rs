@@ -2,8 +2,12 @@
 //! survey tables and the catalog are what the generator is calibrated to.
 
 use super::*;
+use draws::BodyRates;
 use linfa::ParamGuard;
+use std::path::Path;
+use tieup_core::catalog::Outcome;
 use tieup_core::catalog::RegionKind;
+use tieup_learn::success::Commitment;
 
 fn shipped() -> (Catalog, SurveyTables) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");

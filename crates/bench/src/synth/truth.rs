@@ -33,9 +33,10 @@
 //!
 //! The oracle ranks by U without noise: the best ranking achievable in expectation.
 
+use super::draws::{self, SurveyTables};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use tieup_core::error::{Error, Result};
+use tieup_core::error::Result;
 use tieup_core::features::{N_FEATURES, idx};
 use tieup_core::sector::SectorTable;
 use tieup_core::survey::CountTable;
@@ -124,15 +125,6 @@ pub fn body_column<'a>(table: &CountTable, sector: &'a str) -> &'a str {
     }
 }
 
-fn share(table: &CountTable, item: &str, column: &str) -> Result<f64> {
-    let (c, n) = table.get(item, column).ok_or_else(|| Error::InvalidParam {
-        name: "survey table",
-        value: format!("{item} / {column}"),
-        reason: "the survey table has no such item or column".into(),
-    })?;
-    Ok(f64::from(c) / f64::from(n))
-}
-
 impl Truth {
     /// Builds the truth for every survey sector from the survey tables.
     pub fn from_tables(
@@ -153,15 +145,17 @@ impl Truth {
             let mut share_by_feature = [0.0; N_FEATURES];
             let mut shares = BTreeMap::new();
             for (item, f) in ITEM_FEATURES {
-                share_by_feature[f] = share(traits, item, column)?;
+                share_by_feature[f] =
+                    SurveyTables::share(traits, draws::TRAITS_FILE, item, column)?;
                 shares.insert(
                     tieup_core::features::FEATURES[f].name.to_string(),
                     share_by_feature[f],
                 );
             }
             let penalty = params.communication_penalty_scale
-                * share(
+                * SurveyTables::share(
                     obstacles,
+                    draws::OBSTACLES_FILE,
                     "communication_with_counterpart",
                     body_column(obstacles, id),
                 )?;
