@@ -468,13 +468,36 @@ mod tests {
         assert_eq!(model.default_weights, prior().default_weights);
         assert_eq!(model.sector_weights, prior().sector_weights);
         assert_eq!(model.scaling, None);
+        let err = TrainParams::new(LearnerKind::Pairwise)
+            .check()
+            .unwrap()
+            .fit(&[], &prior(), "none", "-")
+            .unwrap_err();
         assert!(
-            TrainParams::new(LearnerKind::Pairwise)
-                .check()
-                .unwrap()
-                .fit(&[], &prior(), "none", "-")
-                .is_err()
+            matches!(err, Error::Data(_)),
+            "no outcomes is a data error: {err}"
         );
+    }
+
+    #[test]
+    fn the_model_file_records_the_sampling_it_was_trained_with() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+        let catalog = tieup_core::catalog::Catalog::load(&dir).unwrap();
+        let encoder = Encoder::new(&catalog);
+        let params = TrainParams::new(LearnerKind::Pairwise)
+            .negatives(2)
+            .seed(7)
+            .check()
+            .unwrap();
+        let q = params.training_set(&encoder, &catalog.partnerships);
+        assert!(
+            q.iter()
+                .all(|t| t.labels.iter().filter(|&&l| l == 0).count() <= 2)
+        );
+        let model = params.fit(&q, &prior(), "fixture", "-").unwrap();
+        assert_eq!(model.hyperparameters["negatives"], 2.0);
+        assert_eq!(model.hyperparameters["seed"], 7.0);
     }
 
     #[test]

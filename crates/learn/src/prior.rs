@@ -356,4 +356,17 @@ mod tests {
         assert!(PriorParams::new().similarity_share(1.5).check().is_err());
         assert!(PriorParams::new().want_boost(f64::NAN).check().is_err());
     }
+
+    #[test]
+    fn a_traits_table_without_an_item_is_a_data_error() {
+        let mut short = traits();
+        short.items.pop();
+        short.counts.pop();
+        let params = PriorParams::new().check().unwrap();
+        let err = params
+            .sector_weights(&short, &obstacles(), "it")
+            .unwrap_err();
+        assert!(matches!(err, Error::Data(_)), "{err}");
+        assert!(err.to_string().contains(TRAITS_FILE), "{err}");
+    }
 }

@@ -493,6 +493,7 @@ mod tests {
     #[test]
     fn fit_needs_every_class() {
         let x = [SuccessInputs::unknown().encode(); 2];
-        assert!(SuccessModel::fit(&x, &[0, 1], 1.0, "", "").is_err());
+        let err = SuccessModel::fit(&x, &[0, 1], 1.0, "outcomes.csv", "").unwrap_err();
+        assert!(matches!(err, Error::Data(_)), "{err}");
     }
 }

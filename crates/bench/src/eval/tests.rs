@@ -212,3 +212,72 @@ fn external_runs_join_the_rankers() {
         .unwrap();
     assert_eq!(c.p_value, 1.0);
 }
+
+/// A LETOR file in a temporary directory.
+fn letor_file(dir: &tempfile::TempDir, name: &str, text: &str) -> letor::LetorData {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    letor::read(&path).unwrap()
+}
+
+#[test]
+fn malformed_data_is_a_data_error_not_a_parameter_error() {
+    let dir = synthetic_dir(15, 2);
+    // qrels judging a document that is not an overseas region of the catalog
+    let qrels = dir.path().join(APPLICATION_QRELS_FILE);
+    let text = std::fs::read_to_string(&qrels).unwrap();
+    let first = text
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    std::fs::write(&qrels, format!("{text}{first} 0 nosuch_region 1\n")).unwrap();
+    let catalog = Catalog::load(dir.path()).unwrap();
+    let err = Benchmark::load(&catalog, Vec::new()).err().unwrap();
+    assert!(matches!(err, Error::Data(_)), "{err}");
+    assert!(err.to_string().contains("nosuch_region"), "{err}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let train = letor_file(&tmp, "train.txt", "1 qid:1 1:0.5\n0 qid:1 1:0.1\n");
+    // two rows of one test query with the same docid
+    let twice = letor_file(&tmp, "twice.txt", "1 qid:7 1:0.5 # d\n0 qid:7 1:0.1 # d\n");
+    let err = evaluate_letor(&train, &twice, Vec::new(), &quick(), &mut NoProgress)
+        .err()
+        .unwrap();
+    assert!(matches!(err, Error::Data(_)), "{err}");
+    // a run that misses a test query
+    let test = letor_file(&tmp, "test.txt", "1 qid:7 1:0.5 # a\n0 qid:7 1:0.1 # b\n");
+    let run: trec::RunScores = BTreeMap::from([("8".to_string(), BTreeMap::new())]);
+    let err = evaluate_letor(
+        &train,
+        &test,
+        vec![("r".into(), run)],
+        &quick(),
+        &mut NoProgress,
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, Error::Data(_)), "{err}");
+    assert!(err.to_string().contains("query 7"), "{err}");
+    // a training file without a relevant row
+    let flat = letor_file(&tmp, "flat.txt", "0 qid:1 1:0.5\n0 qid:1 1:0.1\n");
+    let err = evaluate_letor(&flat, &test, Vec::new(), &quick(), &mut NoProgress)
+        .err()
+        .unwrap();
+    assert!(matches!(err, Error::Data(_)), "{err}");
+}
+
+#[test]
+fn parameter_messages_hold_no_debug_text() {
+    let err = EvalParams::new().metric("ndcg@7").check().unwrap_err();
+    assert!(matches!(err, Error::InvalidParam { .. }));
+    assert!(!err.to_string().contains('['), "{err}");
+    let err = SynthParams::new()
+        .applications_per_year(Some(0))
+        .check()
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidParam { .. }));
+    assert!(!err.to_string().contains("Some("), "{err}");
+}

@@ -240,3 +240,34 @@ fn shipped_default_size_calibration() {
         assert!(check.z.abs() < 4.0, "{key}: {check:?}");
     }
 }
+
+#[test]
+fn a_survey_table_without_a_row_is_a_data_error() {
+    let table = tieup_core::survey::CountTable {
+        columns: vec!["all_sectors".into()],
+        items: vec!["a".into()],
+        counts: vec![vec![1]],
+        respondents: vec![2],
+    };
+    assert_eq!(
+        SurveyTables::share(&table, draws::TRAITS_FILE, "a", "all_sectors").unwrap(),
+        0.5
+    );
+    let err = SurveyTables::share(&table, draws::TRAITS_FILE, "b", "all_sectors").unwrap_err();
+    assert!(matches!(err, Error::Data(_)), "{err}");
+    assert!(err.to_string().contains(draws::TRAITS_FILE), "{err}");
+}
+
+#[test]
+fn outcome_and_commitment_ids_read_back() {
+    for o in Outcome::ALL {
+        assert!(!o.as_str().is_empty());
+    }
+    for c in [
+        Commitment::Sufficient,
+        Commitment::Partial,
+        Commitment::Unknown,
+    ] {
+        assert_eq!(Commitment::parse(c.as_str()), Some(c));
+    }
+}
