@@ -98,7 +98,7 @@ impl Outcome {
         Outcome::Unknown,
     ];
 
-    /// The id written in `partnerships.csv` (the one definition [`Outcome::parse`] reads).
+    /// The id written in `partnerships.csv` (the one definition the catalog reader parses).
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::During => "during",

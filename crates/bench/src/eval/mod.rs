@@ -2,7 +2,7 @@
 //!
 //! Modules: [`params`] (parameters), [`benchmark`] (loading a directory), [`plan`] (the
 //! splits, shared by evaluation and LETOR export), [`rankers`] (scoring), [`summary`] (metrics
-//! and comparisons of scored runs), [`goal`] (the benchmark goal), [`letor_eval`] (the same
+//! and comparisons of scored runs), [`mod@goal`] (the benchmark goal), [`letor_eval`] (the same
 //! evaluation on LETOR files); file formats in [`letor`] and [`trec`].
 //!
 //! # Data
