@@ -643,7 +643,10 @@ pub fn import_long(params: &LongParams) -> Result<(DatasetCoverage, OutputFile)>
     let profile = profile::compute(&dataset, &catalog.sectors, &concordance, profile_params);
     let path = match &params.out {
         Some(p) => p.clone(),
-        None => params.data_dir.join(DERIVED_DIR).join(strengths_file(&profile)),
+        None => params
+            .data_dir
+            .join(DERIVED_DIR)
+            .join(strengths_file(&profile)),
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
