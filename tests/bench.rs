@@ -161,3 +161,43 @@ fn shared_lightgbm_example_reads_with_its_group_files() {
             .all(|&l| l <= 4)
     );
 }
+
+#[test]
+fn shipped_external_runs_that_cannot_count_are_refused_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        format!("mine={}", path.display())
+    };
+    let cases = [
+        (write("empty.txt", ""), 4, "no lines"),
+        (
+            write("rank.txt", "q Q0 bavaria zero 1.0 t\n"),
+            4,
+            "rank 'zero'",
+        ),
+        (
+            write("qid.txt", "nosuch Q0 bavaria 1 1.0 t\n"),
+            2,
+            "not a query of this benchmark",
+        ),
+    ];
+    for (spec, code, message) in cases {
+        tieup()
+            .args(["eval", "--out"])
+            .arg(dir.path().join("out"))
+            .args(["--permutations", "10", "--bootstrap", "10", "--run", &spec])
+            .assert()
+            .code(code)
+            .stderr(predicates::str::contains(message));
+    }
+    let spec = write("prior.txt", "q Q0 bavaria 1 1.0 t\n").replace("mine=", "prior=");
+    tieup()
+        .args(["eval", "--out"])
+        .arg(dir.path().join("out"))
+        .args(["--run", &spec])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("one of tieup's rankers"));
+}

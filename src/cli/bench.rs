@@ -107,6 +107,11 @@ impl<'a> EvalRequest<'a> {
                     value: spec.clone(),
                     reason: "give NAME=FILE, e.g. --run lightgbm=run.txt".into(),
                 })?;
+            if tieup_bench::eval::rankers::BUILT_IN_RANKERS.contains(&name) {
+                invalid_arguments!(
+                    "--run {name}=... takes the name of one of tieup's rankers; give it another name"
+                );
+            }
             if external.iter().any(|(seen, _)| seen == name) {
                 invalid_arguments!("--run {name}=... is given twice; give each run a new name");
             }

@@ -99,7 +99,7 @@ impl<'a> Benchmark<'a> {
         } else {
             None
         };
-        Ok(Benchmark {
+        let benchmark = Benchmark {
             catalog,
             encoder: Encoder::new(catalog),
             prior,
@@ -107,7 +107,34 @@ impl<'a> Benchmark<'a> {
             heldout,
             oracle,
             external,
-        })
+        };
+        benchmark.check_external()?;
+        Ok(benchmark)
+    }
+
+    /// Every query an external run scores must be a query of this benchmark (a history
+    /// partnership or a held-out application), or the run would silently drop out.
+    fn check_external(&self) -> Result<()> {
+        let known: std::collections::BTreeSet<&str> = self
+            .history
+            .iter()
+            .chain(self.heldout.iter().flatten())
+            .map(|q| q.qid.as_str())
+            .collect();
+        for (name, run) in &self.external {
+            if let Some(unknown) = run.keys().find(|qid| !known.contains(qid.as_str())) {
+                let example = known.iter().next().copied().unwrap_or("none");
+                return Err(tieup_core::error::Error::InvalidParam {
+                    name: "--run",
+                    value: name.clone(),
+                    reason: format!(
+                        "the run scores query '{}', which is not a query of this benchmark (its qids are partnership and application ids, e.g. '{example}'); give a run made for these queries (see qrels.txt of an earlier eval)",
+                        unknown.chars().take(80).collect::<String>()
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The catalog.

@@ -11,6 +11,11 @@
 //! LightGBM group file beside the data (`FILE.query`: one line per query, the number of its
 //! consecutive rows). Missing features are 0.
 //!
+//! Storage is sparse by column: only the feature indices that occur in the file are stored
+//! (`LetorData::columns`), so a file whose rows name feature 999999 costs one column, not a
+//! million. Feature indices may be at most [`MAX_FEATURE_INDEX`], and a file may use at most
+//! [`MAX_DISTINCT_FEATURES`] distinct indices (real LETOR sets use 46-700).
+//!
 //! Export writes dense rows of tieup's features (index f+1 for schema position f), a LightGBM
 //! group file `FILE.query` beside them, and `FILE.qids` mapping the numeric qids back to
 //! tieup's query ids (`number<TAB>id` per line). Reading applies a `FILE.qids` found beside
@@ -21,6 +26,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use tieup_core::error::{Error, Result};
 
+/// The largest feature index read.
+pub const MAX_FEATURE_INDEX: usize = 1_000_000_000;
+/// The most distinct feature indices one file may use.
+pub const MAX_DISTINCT_FEATURES: usize = 10_000;
+
 /// One query of a LETOR file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LetorQuery {
@@ -30,7 +40,7 @@ pub struct LetorQuery {
     pub docnos: Vec<String>,
     /// Labels, one per row.
     pub labels: Vec<u8>,
-    /// Rows × features (dense; `n_features` columns).
+    /// Rows × stored features: column `j` is feature column `LetorData::columns[j]`.
     pub rows: Array2<f64>,
 }
 
@@ -43,6 +53,9 @@ pub struct LetorData {
     pub n_features: usize,
     /// Whether feature index 0 occurs (then column j is index j, else column j is index j+1).
     pub zero_based: bool,
+    /// The feature columns that occur in the file, ascending (`< n_features`): what the
+    /// queries' rows store, column by column.
+    pub columns: Vec<usize>,
     /// Queries in file order.
     pub queries: Vec<LetorQuery>,
 }
@@ -95,14 +108,21 @@ fn parse_row(path: &Path, line: u64, text: &str) -> Result<Option<RawRow>> {
             qid = Some(value.to_string());
             continue;
         }
-        let index = key.parse::<usize>().map_err(|_| {
-            data_error(
-                path,
-                Some(line),
-                format!("feature index '{key}' is not a number"),
-                "feature indices are whole numbers ≥ 1",
-            )
-        })?;
+        let index = key
+            .parse::<usize>()
+            .ok()
+            .filter(|i| *i <= MAX_FEATURE_INDEX)
+            .ok_or_else(|| {
+                data_error(
+                    path,
+                    Some(line),
+                    format!(
+                        "feature index '{}' is not a whole number up to {MAX_FEATURE_INDEX}",
+                        key.chars().take(40).collect::<String>()
+                    ),
+                    "feature indices are whole numbers ≥ 1",
+                )
+            })?;
         let value = value
             .parse::<f64>()
             .ok()
@@ -294,15 +314,37 @@ pub fn read(path: &Path) -> Result<LetorData> {
         .unwrap_or(0);
     let n_features = if zero_based { max_index + 1 } else { max_index };
     let column = |index: usize| if zero_based { index } else { index - 1 };
+    let columns: Vec<usize> = rows
+        .iter()
+        .flat_map(|r| r.features.iter().map(|(i, _)| column(*i)))
+        .collect::<std::collections::BTreeSet<usize>>()
+        .into_iter()
+        .collect();
+    if columns.len() > MAX_DISTINCT_FEATURES {
+        return Err(data_error(
+            path,
+            None,
+            format!(
+                "{} distinct feature indices, more than the {MAX_DISTINCT_FEATURES} tieup reads",
+                columns.len()
+            ),
+            "number the features densely (1, 2, 3, ...)",
+        ));
+    }
+    let stored = |index: usize| {
+        columns
+            .binary_search(&column(index))
+            .expect("every column is stored")
+    };
     let names = read_qid_map(path)?;
     let queries = groups
         .into_iter()
         .map(|(qid, range)| {
             let part = &rows[range];
-            let mut dense = Array2::zeros((part.len(), n_features));
+            let mut dense = Array2::zeros((part.len(), columns.len()));
             for (r, row) in part.iter().enumerate() {
                 for &(i, v) in &row.features {
-                    dense[[r, column(i)]] = v;
+                    dense[[r, stored(i)]] = v;
                 }
             }
             LetorQuery {
@@ -321,6 +363,7 @@ pub fn read(path: &Path) -> Result<LetorData> {
         path: path.to_path_buf(),
         n_features,
         zero_based,
+        columns,
         queries,
     })
 }

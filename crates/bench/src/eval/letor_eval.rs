@@ -17,11 +17,40 @@ use tieup_learn::{LearnerKind, TrainParams};
 /// The learners run on LETOR data (prior-anchored needs tieup's feature schema).
 const LETOR_LEARNERS: [LearnerKind; 2] = [LearnerKind::Pointwise, LearnerKind::Pairwise];
 
-/// A query's rows widened to `n_features` columns (the two files may differ in width).
-fn widen(q: &LetorQuery, n_features: usize) -> Array2<f64> {
-    let mut rows = Array2::zeros((q.rows.nrows(), n_features));
+/// Cells (rows × columns) up to which the learners see every feature column up to the
+/// largest index, as written; above it only the columns that occur (256 MiB of f64).
+const DENSE_CELLS: usize = 1 << 25;
+
+/// The learners' feature columns, ascending. A column that occurs in neither file is 0
+/// everywhere and cannot change a linear score; it is kept (so results do not depend on how
+/// the file was stored) unless that would take more than [`DENSE_CELLS`] cells, as in a file
+/// that names feature 999999 alone.
+fn union_columns(train: &LetorData, test: &LetorData) -> Vec<usize> {
+    let width = train.n_features.max(test.n_features);
+    let rows: usize = [train, test]
+        .iter()
+        .flat_map(|d| d.queries.iter().map(|q| q.rows.nrows()))
+        .sum();
+    if width.saturating_mul(rows) <= DENSE_CELLS {
+        return (0..width).collect();
+    }
+    let all: BTreeSet<usize> = train.columns.iter().chain(&test.columns).copied().collect();
+    all.into_iter().collect()
+}
+
+/// A query's stored rows placed in the union's columns.
+fn widen(q: &LetorQuery, columns: &[usize], union: &[usize]) -> Array2<f64> {
+    let place: Vec<usize> = columns
+        .iter()
+        .map(|c| {
+            union
+                .binary_search(c)
+                .expect("the union holds every column")
+        })
+        .collect();
+    let mut rows = Array2::zeros((q.rows.nrows(), union.len()));
     for ((r, c), v) in q.rows.indexed_iter() {
-        rows[[r, c]] = *v;
+        rows[[r, place[c]]] = *v;
     }
     rows
 }
@@ -66,9 +95,16 @@ fn letor_runs(
             "give a training file with relevant rows (labels ≥ 1)",
         ));
     }
-    let n_features = train.n_features.max(test.n_features);
-    let train_rows: Vec<Array2<f64>> = train.queries.iter().map(|q| widen(q, n_features)).collect();
-    let test_rows: Vec<Array2<f64>> = test.queries.iter().map(|q| widen(q, n_features)).collect();
+    let union = union_columns(train, test);
+    let n_features = union.len();
+    let widen_all = |d: &LetorData| -> Vec<Array2<f64>> {
+        d.queries
+            .iter()
+            .map(|q| widen(q, &d.columns, &union))
+            .collect()
+    };
+    let train_rows = widen_all(train);
+    let test_rows = widen_all(test);
     let views: Vec<RowsQuery<'_>> = train
         .queries
         .iter()

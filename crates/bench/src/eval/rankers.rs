@@ -80,6 +80,18 @@ pub const LEARNERS: [LearnerKindOrd; 3] = [
     LearnerKindOrd::PriorAnchored,
 ];
 
+/// Names of tieup's own rankers; an external run may not take one of them.
+pub const BUILT_IN_RANKERS: [&str; 8] = [
+    "random",
+    "popularity",
+    "same-sector",
+    "prior",
+    "pointwise",
+    "pairwise",
+    "prior-anchored",
+    "oracle",
+];
+
 /// Scores of test queries for one ranker; None when the ranker cannot score this split.
 pub type Scores = Option<Vec<Vec<f64>>>;
 

@@ -281,3 +281,39 @@ fn parameter_messages_hold_no_debug_text() {
     assert!(matches!(err, Error::InvalidParam { .. }));
     assert!(!err.to_string().contains("Some("), "{err}");
 }
+
+#[test]
+fn letor_storage_is_sparse_by_column_and_indices_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    // 3,000 rows naming feature 999999 only: stored as one column, evaluated without
+    // allocating a million columns per row.
+    let mut text = String::new();
+    for q in 0..300 {
+        for d in 0..10 {
+            text.push_str(&format!(
+                "{} qid:{q} 999999:{}.5 # d{d}\n",
+                u8::from(d == 0),
+                d
+            ));
+        }
+    }
+    let train = letor_file(&dir, "train.txt", &text);
+    assert_eq!(
+        (train.n_features, train.columns.as_slice()),
+        (999_999, &[999_998][..])
+    );
+    assert_eq!(train.queries[0].rows.ncols(), 1);
+    let test = letor_file(&dir, "test.txt", &text);
+    let params = EvalParams::new()
+        .permutations(10)
+        .bootstrap(10)
+        .check()
+        .unwrap();
+    let eval = evaluate_letor(&train, &test, Vec::new(), &params, &mut NoProgress).unwrap();
+    assert!(!eval.splits.is_empty());
+    // An index past the documented limit is a data error naming the line.
+    std::fs::write(dir.path().join("big.txt"), "1 qid:1 1000000001:1\n").unwrap();
+    let err = letor::read(&dir.path().join("big.txt")).unwrap_err();
+    assert!(matches!(err, Error::Data(_)), "{err}");
+    assert!(err.to_string().contains("big.txt:1"), "{err}");
+}

@@ -94,6 +94,14 @@ pub fn read_run(path: &Path) -> Result<RunScores> {
                     "write a decimal score",
                 )
             })?;
+        if fields[3].parse::<u64>().ok().filter(|r| *r >= 1).is_none() {
+            return Err(bad_line(
+                path,
+                i,
+                format!("rank '{}' is not a whole number ≥ 1", fields[3]),
+                "write `qid Q0 docno rank score tag` with ranks 1, 2, 3, ...",
+            ));
+        }
         let docs = run.entry(fields[0].to_string()).or_default();
         if docs.insert(fields[2].to_string(), score).is_some() {
             return Err(bad_line(
@@ -103,6 +111,14 @@ pub fn read_run(path: &Path) -> Result<RunScores> {
                 "rank each document once per query",
             ));
         }
+    }
+    if run.is_empty() {
+        return Err(Error::data(
+            path,
+            None,
+            "the run has no lines",
+            "give a TREC run: one `qid Q0 docno rank score tag` line per ranked document",
+        ));
     }
     Ok(run)
 }
