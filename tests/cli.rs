@@ -492,3 +492,17 @@ fn full_width_and_accented_names_are_found() {
             .success();
     }
 }
+
+#[test]
+fn score_finds_its_models_from_any_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let apps = crate::util::shipped_data().join("applications.example.csv");
+    tieup()
+        .current_dir(dir.path())
+        .args(["score", "--applications"])
+        .arg(&apps)
+        .args(["--out", "scored.csv"])
+        .assert()
+        .success();
+    assert!(dir.path().join("scored.csv").is_file());
+}

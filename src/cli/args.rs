@@ -262,9 +262,10 @@ pub struct ScoreArgs {
     /// Ranking model (default: models/default.json).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
-    /// Success-likelihood model.
-    #[arg(long, value_name = "FILE", default_value = "models/success.json")]
-    pub success_model: PathBuf,
+    /// Success-likelihood model (default: ./models/success.json, else the one shipped with
+    /// the source, found like the ranking model).
+    #[arg(long, value_name = "FILE")]
+    pub success_model: Option<PathBuf>,
     /// Candidates per application.
     #[arg(long, short = 'k', default_value_t = 10)]
     pub top: usize,

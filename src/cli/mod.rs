@@ -109,11 +109,18 @@ pub(crate) fn data_dir(given: Option<&Path>) -> PathBuf {
 
 /// Where the default model is: ./models/default.json, then the source tree's.
 pub(crate) fn default_model() -> PathBuf {
-    let local = PathBuf::from("models/default.json");
+    shipped_model("default.json")
+}
+
+/// Where a shipped model file is: ./models/NAME, then the source tree's `models/NAME`.
+pub(crate) fn shipped_model(name: &str) -> PathBuf {
+    let local = Path::new("models").join(name);
     if local.is_file() {
         return local;
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(name)
 }
 
 /// Loads the catalog of `--data` (or the default data directory).

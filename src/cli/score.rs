@@ -22,6 +22,8 @@ pub struct RowsRejected(pub u64, pub String);
 /// A validated `score` request: output paths distinct from the input and each other, the
 /// output format decided.
 struct ScoreRequest {
+    model_path: PathBuf,
+    success_path: PathBuf,
     rejects_path: PathBuf,
     format: BatchFormat,
     config: BatchConfig,
@@ -44,14 +46,18 @@ impl ScoreRequest {
             invalid_arguments!("--out and --rejects name the same file");
         }
         let model = a.model.clone().unwrap_or_else(super::default_model);
+        let success_model = a
+            .success_model
+            .clone()
+            .unwrap_or_else(|| super::shipped_model("success.json"));
         let mut guard = super::catalog_inputs(
             super::output_guard(cli),
             &super::data_dir(cli.data.as_deref()),
         )
         .input("--applications", &a.applications)
         .input("--model", &model)
-        .input("--success-model", &a.success_model);
-        for path in [&model, &a.success_model] {
+        .input("--success-model", &success_model);
+        for path in [&model, &success_model] {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 guard = guard.protect("model directory", dir);
             }
@@ -72,6 +78,8 @@ impl ScoreRequest {
             chunk_size: a.chunk_size,
         };
         Ok(ScoreRequest {
+            model_path: model,
+            success_path: success_model,
             rejects_path,
             format,
             config,
@@ -98,14 +106,15 @@ fn progress_bar() -> indicatif::ProgressBar {
 /// Runs `tieup score`.
 pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
     let ScoreRequest {
+        model_path,
+        success_path,
         rejects_path,
         format,
         config,
     } = ScoreRequest::new(cli, a)?;
     let catalog = super::load_catalog(cli)?;
-    let model_path = a.model.clone().unwrap_or_else(super::default_model);
     let model = LinearModel::load(&model_path)?;
-    let success = SuccessModel::load(&a.success_model)?;
+    let success = SuccessModel::load(&success_path)?;
     let encoder = Encoder::new(&catalog);
     let mut tables = FeatureTables::new(&encoder);
     let reader = ApplicationReader::open(&catalog, &a.applications)?;
