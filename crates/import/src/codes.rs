@@ -1,7 +1,9 @@
 //! The code lists the importers need besides `sectors.csv`: which source region code is
 //! which catalog region (`data/codes/region_codes.csv`: US state FIPS, Japanese JIS, NUTS
 //! 2013, and GeoNames admin-1 keys where names do not match), and the NAICS 2012 → 2007 concordance for the codes that changed
-//! (`data/codes/naics2012_to_naics2007.csv`). Both are curated and committed.
+//! (`data/codes/naics2012_to_naics2007.csv`), each sector's NACE Rev.2 codes
+//! (`data/codes/sector_nace.csv`) and each European catalog region's NUTS-2 regions
+//! (`data/codes/nuts2_regions.csv`). All are curated and committed.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -154,6 +156,155 @@ impl NaicsConcordance {
         }
         Ok(list.iter().map(|(old, _, _)| old.clone()).collect())
     }
+}
+
+/// The code lists a sector's prefixes come from besides `sectors.csv`.
+#[derive(Debug, Clone, Default)]
+pub struct CodeLists {
+    /// NAICS 2012 → 2007 concordance.
+    pub naics: NaicsConcordance,
+    /// NACE Rev.2 codes per sector.
+    pub nace: NaceLists,
+}
+
+/// Each sector's NACE Rev.2 code prefixes (`sector_nace.csv`: `sector,nace2,note`), with the
+/// reason where no code isolates the sector (an empty `nace2`).
+#[derive(Debug, Clone, Default)]
+pub struct NaceLists {
+    entries: BTreeMap<String, (Vec<String>, String)>,
+}
+
+impl NaceLists {
+    /// Reads `sector_nace.csv`; codes are 2 to 4 digits without the section letter or dots.
+    pub fn load(path: &Path) -> Result<Self> {
+        let file = CsvFile::open(path, &["sector", "nace2", "note"])?;
+        let mut entries = BTreeMap::new();
+        for row in file.rows() {
+            let sector = row.required("sector")?.to_string();
+            let codes = row.list("nace2");
+            if let Some(bad) = codes
+                .iter()
+                .find(|c| c.len() < 2 || c.len() > 4 || !c.chars().all(|c| c.is_ascii_digit()))
+            {
+                return Err(row.cell_error(
+                    "nace2",
+                    format!("'{bad}' is not a NACE Rev.2 code"),
+                    "write 2 to 4 digits without the section letter or dots (26.70 -> 2670)",
+                ));
+            }
+            let note = row.text("note").to_string();
+            if entries.insert(sector.clone(), (codes, note)).is_some() {
+                return Err(row.error(
+                    format!("sector '{sector}' is listed twice"),
+                    "keep one row per sector",
+                ));
+            }
+        }
+        Ok(NaceLists { entries })
+    }
+
+    /// Adds one sector's codes (for tests and programmatic use).
+    pub fn insert(&mut self, sector: &str, codes: &[&str], note: &str) {
+        self.entries.insert(
+            sector.to_string(),
+            (codes.iter().map(|c| c.to_string()).collect(), note.to_string()),
+        );
+    }
+
+    /// A sector's NACE prefixes, or why it has none.
+    pub fn codes(&self, sector: &str) -> Result<Vec<String>, String> {
+        match self.entries.get(sector) {
+            None => Err("sector_nace.csv has no row for it".into()),
+            Some((codes, note)) if codes.is_empty() => Err(if note.is_empty() {
+                "sector_nace.csv gives no NACE codes for it".into()
+            } else {
+                note.clone()
+            }),
+            Some((codes, _)) => Ok(codes.clone()),
+        }
+    }
+}
+
+/// How a catalog region relates to the NUTS-2 regions it is measured on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NutsRelation {
+    /// The region is the NUTS-2 region.
+    Same,
+    /// The region (a NUTS-1 region or a country) is the sum of the NUTS-2 regions.
+    Sum,
+    /// The region (a city, metro or NUTS-3 county) lies inside the NUTS-2 region and takes
+    /// its figures; the note says so.
+    Contains,
+}
+
+/// One catalog region's NUTS-2 regions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NutsRegion {
+    /// Catalog position.
+    pub position: usize,
+    /// NUTS 2013 NUTS-2 codes.
+    pub nuts2: Vec<String>,
+    /// How the region relates to them.
+    pub relation: NutsRelation,
+    /// What the mapping means (for the provenance note).
+    pub note: String,
+}
+
+/// Catalog regions → NUTS-2 regions (`nuts2_regions.csv`: `region_id,nuts2,relation,note`),
+/// in file order.
+pub fn load_nuts2_regions(path: &Path, catalog: &Catalog) -> Result<Vec<NutsRegion>> {
+    let file = CsvFile::open(path, &["region_id", "nuts2", "relation"])?;
+    let mut out: Vec<NutsRegion> = Vec::new();
+    for row in file.rows() {
+        let id = row.required("region_id")?;
+        let Some(position) = catalog.regions.iter().position(|r| r.id == id) else {
+            return Err(row.cell_error(
+                "region_id",
+                format!("unknown region '{id}'"),
+                "use an id from overseas_regions.csv",
+            ));
+        };
+        if out.iter().any(|r| r.position == position) {
+            return Err(row.error(
+                format!("region '{id}' is listed twice"),
+                "keep one row per region",
+            ));
+        }
+        let nuts2 = row.list("nuts2");
+        if nuts2.is_empty() || nuts2.iter().any(|c| c.len() != 4) {
+            return Err(row.cell_error(
+                "nuts2",
+                format!("'{}' is not a list of NUTS-2 codes", row.text("nuts2")),
+                "write 4-character NUTS 2013 codes separated by ';' (DE11;DE12)",
+            ));
+        }
+        let relation = match row.required("relation")? {
+            "same" => NutsRelation::Same,
+            "sum" => NutsRelation::Sum,
+            "contains" => NutsRelation::Contains,
+            other => {
+                return Err(row.cell_error(
+                    "relation",
+                    format!("unknown relation '{other}'"),
+                    "use same, sum or contains",
+                ));
+            }
+        };
+        if relation != NutsRelation::Sum && nuts2.len() != 1 {
+            return Err(row.cell_error(
+                "nuts2",
+                format!("{} codes for relation '{}'", nuts2.len(), row.text("relation")),
+                "only a 'sum' region lists several NUTS-2 codes",
+            ));
+        }
+        out.push(NutsRegion {
+            position,
+            nuts2,
+            relation,
+            note: row.text("note").to_string(),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //!
 //! Nothing here prints; every report is a value the binary renders.
 
+pub mod bres;
 pub mod cbp;
 pub mod codes;
 pub mod csvout;
@@ -19,9 +20,11 @@ pub mod geonames;
 pub mod japan;
 pub mod long;
 pub mod lq;
+pub mod nuts;
 pub mod profile;
 pub mod rebuild;
 pub mod relatedness;
+pub mod sbs;
 pub mod tsv;
 pub mod twins;
 pub mod uscmp;
@@ -46,6 +49,9 @@ pub enum Classification {
     Jsic,
     /// ISIC Rev.4 (the `isic4` column).
     Isic4,
+    /// NACE Rev.2 down to classes (= UK SIC 2007 at 4 digits), with each sector's codes from
+    /// `data/codes/sector_nace.csv`: Eurostat SBS (divisions) and UK BRES (classes).
+    Nace2,
 }
 
 impl Classification {
@@ -57,6 +63,7 @@ impl Classification {
             "nace_r2" | "nacer2" | "nace" => Classification::NaceR2,
             "jsic" => Classification::Jsic,
             "isic4" => Classification::Isic4,
+            "nace2" | "uk_sic2007" => Classification::Nace2,
             _ => return None,
         })
     }
@@ -69,6 +76,7 @@ impl Classification {
             Classification::NaceR2 => "nace_r2",
             Classification::Jsic => "jsic",
             Classification::Isic4 => "isic4",
+            Classification::Nace2 => "nace2",
         }
     }
 
@@ -76,7 +84,7 @@ impl Classification {
     pub fn label(self) -> &'static str {
         match self {
             Classification::Naics2012 | Classification::Naics2007 => "NAICS",
-            Classification::NaceR2 => "NACE",
+            Classification::NaceR2 | Classification::Nace2 => "NACE",
             Classification::Jsic => "JSIC",
             Classification::Isic4 => "ISIC",
         }
@@ -118,6 +126,14 @@ impl Classification {
                     && digits.chars().all(|c| c.is_ascii_digit()))
                 .then_some(digits)
             }
+            Classification::Nace2 => {
+                let rest = code.trim_start_matches(|c: char| c.is_ascii_uppercase());
+                let digits: String = rest.chars().filter(|&c| c != '.').collect();
+                (digits.len() >= 2
+                    && digits.len() <= 4
+                    && digits.chars().all(|c| c.is_ascii_digit()))
+                .then_some(digits)
+            }
             Classification::Jsic | Classification::Isic4 => {
                 (!code.is_empty() && code.len() <= 4 && code.chars().all(|c| c.is_ascii_digit()))
                     .then(|| code.to_string())
@@ -130,19 +146,20 @@ impl Classification {
     pub fn sector_prefixes(
         self,
         sector: &Sector,
-        concordance: &codes::NaicsConcordance,
+        lists: &codes::CodeLists,
     ) -> Result<Vec<String>, String> {
         let raw: Vec<String> = match self {
             Classification::Naics2012 => sector.naics2012.clone(),
             Classification::Naics2007 => {
                 let mut out = Vec::new();
                 for code in &sector.naics2012 {
-                    out.extend(concordance.to_2007(code)?);
+                    out.extend(lists.naics.to_2007(code)?);
                 }
                 out
             }
             Classification::Jsic => sector.jsic.clone(),
             Classification::Isic4 => sector.isic4.clone(),
+            Classification::Nace2 => lists.nace.codes(&sector.id)?,
             Classification::NaceR2 => {
                 if sector.isic4.iter().any(|c| c.len() != 2) {
                     return Err(
@@ -160,6 +177,7 @@ impl Classification {
                     Classification::Naics2012 | Classification::Naics2007 => "naics2012",
                     Classification::Jsic => "jsic",
                     Classification::Isic4 | Classification::NaceR2 => "isic4",
+                    Classification::Nace2 => "nace2",
                 }
             ));
         }
@@ -364,6 +382,12 @@ pub struct RegionData {
     pub total: Estimate,
     /// Industries by normalised code.
     pub cells: BTreeMap<String, Cell>,
+    /// The reference year of this region's figures when it differs from the dataset's
+    /// (Eurostat SBS takes the year per country).
+    pub year: Option<u16>,
+    /// What the figures of this region are (e.g. a city measured on its NUTS-2 region),
+    /// added to every provenance note.
+    pub note: Option<String>,
 }
 
 impl RegionData {
@@ -375,6 +399,8 @@ impl RegionData {
             peer,
             total: Estimate::default(),
             cells: BTreeMap::new(),
+            year: None,
+            note: None,
         }
     }
 
@@ -564,7 +590,7 @@ mod tests {
             uscmp_cluster: None,
             children: vec![],
         };
-        let concordance = codes::NaicsConcordance::default();
+        let concordance = codes::CodeLists::default();
         assert_eq!(
             Classification::Naics2012
                 .sector_prefixes(&sector, &concordance)

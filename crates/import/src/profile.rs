@@ -14,7 +14,7 @@
 
 use super::lq::{self, StrongClusterThresholds};
 use super::relatedness;
-use super::{Classification, Dataset, Estimate, SkipReport, codes::NaicsConcordance, nace};
+use super::{Classification, Dataset, Estimate, SkipReport, codes::CodeLists, nace};
 use ndarray::Array2;
 use std::fmt::Write as _;
 use tieup_core::catalog::Catalog;
@@ -93,6 +93,10 @@ pub struct SectorRow {
     pub strong_cluster: Option<bool>,
     /// Density ω(r, p) over the measured finer sectors (None for survey sectors).
     pub density: Option<f64>,
+    /// The region's own reference year, where it differs from the dataset's.
+    pub year: Option<u16>,
+    /// What the region's figures are (e.g. a city measured on its NUTS-2 region).
+    pub region_note: Option<String>,
 }
 
 /// Everything one dataset says about sectors.
@@ -131,7 +135,7 @@ impl Profile {
 pub fn compute(
     dataset: &Dataset,
     sectors: &SectorTable,
-    concordance: &NaicsConcordance,
+    concordance: &CodeLists,
     params: ProfileParams,
 ) -> Profile {
     let published: Vec<String> = {
@@ -278,6 +282,8 @@ pub fn compute(
                 strength_high: lq::strength_from_lq(shrunk_high),
                 strong_cluster: None,
                 density: None,
+                year: region.year,
+                region_note: region.note.clone(),
             });
         }
     }
@@ -411,6 +417,10 @@ pub fn strengths_csv(
         if row.strong_cluster == Some(true) {
             note.push_str("; strong cluster");
         }
+        if let Some(region_note) = &row.region_note {
+            note.push_str("; ");
+            note.push_str(region_note);
+        }
         if let Some(extra) = extra_note(row) {
             note.push_str("; ");
             note.push_str(&extra);
@@ -419,7 +429,14 @@ pub fn strengths_csv(
             region.id.clone(),
             sector.id.clone(),
             format!("{:.4}", row.strength),
-            profile.provenance.to_string(),
+            match (&profile.provenance, row.year) {
+                (Provenance::Statistic { dataset, .. }, Some(year)) => Provenance::Statistic {
+                    dataset: dataset.clone(),
+                    year,
+                }
+                .to_string(),
+                (provenance, _) => provenance.to_string(),
+            },
             note,
             format!("{:.4}", row.strength_low),
             format!("{:.4}", row.strength_high),
@@ -531,7 +548,7 @@ mod tests {
         let profile = compute(
             &data,
             &sectors(),
-            &NaicsConcordance::default(),
+            &crate::codes::CodeLists::default(),
             ProfileParams::default(),
         );
         let covered: Vec<usize> = profile.covered.iter().map(|(s, _)| *s).collect();
@@ -554,7 +571,7 @@ mod tests {
             pseudo_employees: 0.0,
             min_ubiquity: 1,
         };
-        let profile = compute(&data, &sectors(), &NaicsConcordance::default(), params);
+        let profile = compute(&data, &sectors(), &crate::codes::CodeLists::default(), params);
         let casting: Vec<&SectorRow> = profile.rows.iter().filter(|r| r.sector == 2).collect();
         // Region a: 10% of its jobs against 200/4000 = 5% overall: LQ 2, strength 0.5.
         assert!((casting[0].lq - 2.0).abs() < 1e-12);
@@ -580,7 +597,7 @@ mod tests {
         let profile = compute(
             &data,
             &sectors(),
-            &NaicsConcordance::default(),
+            &crate::codes::CodeLists::default(),
             ProfileParams::default(),
         );
         let row = &profile.rows[0];

@@ -10,11 +10,13 @@
 //! relatedClusters.json}`, `geonames/{cities15000.txt,regionInfo.tsv,admin1CodesASCII.txt,
 //! countryInfo.txt}`, `sister_cities/{names,relations}.tsv`.
 
-use super::codes::{NaicsConcordance, RegionCodes};
+use super::codes::{CodeLists, NaceLists, NaicsConcordance, RegionCodes};
 use super::geonames::{self, Gazetteer, GeoReport};
 use super::profile::{self, Profile, ProfileParams};
 use super::twins::{self, TwinReport};
-use super::{Dataset, SkipReport, cbp, eurostat, japan, uscmp};
+use super::codes::{NutsRegion, load_nuts2_regions};
+use super::{Dataset, SkipReport, bres, cbp, eurostat, japan, sbs, uscmp};
+use std::collections::BTreeSet;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -218,6 +220,9 @@ pub struct RebuildReport {
     pub geo: GeoReport,
     /// Twin cities.
     pub twins: TwinReport,
+    /// Overseas regions with statistics-based strengths, per country:
+    /// (country, regions, with statistics, why the rest have none).
+    pub countries: Vec<(String, usize, usize, String)>,
     /// Files written or checked, in write order.
     pub files: Vec<OutputFile>,
 }
@@ -231,6 +236,22 @@ impl RebuildReport {
         );
         for d in &self.datasets {
             d.render(&mut out);
+        }
+        let (all, with): (usize, usize) = self
+            .countries
+            .iter()
+            .fold((0, 0), |(a, w), c| (a + c.1, w + c.2));
+        let _ = writeln!(
+            out,
+            "\nOverseas regions with statistics-based strengths: {with} of {all} ({:.0} %)",
+            100.0 * with as f64 / all.max(1) as f64
+        );
+        for (country, n, k, why) in &self.countries {
+            let _ = writeln!(
+                out,
+                "  {country}: {k} of {n}{}",
+                if why.is_empty() { String::new() } else { format!(" ({why})") }
+            );
         }
         let r = &self.relatedness;
         let _ = writeln!(
@@ -381,11 +402,14 @@ fn raw(dir: &Path, relative: &str) -> Result<PathBuf> {
     }
 }
 
-fn codes(data_dir: &Path, catalog: &Catalog) -> Result<(RegionCodes, NaicsConcordance)> {
+fn codes(data_dir: &Path, catalog: &Catalog) -> Result<(RegionCodes, CodeLists)> {
     let dir = data_dir.join(CODES_DIR);
     Ok((
         RegionCodes::load(&dir.join("region_codes.csv"), catalog)?,
-        NaicsConcordance::load(&dir.join("naics2012_to_naics2007.csv"))?,
+        CodeLists {
+            naics: NaicsConcordance::load(&dir.join("naics2012_to_naics2007.csv"))?,
+            nace: NaceLists::load(&dir.join("sector_nace.csv"))?,
+        },
     ))
 }
 
@@ -409,6 +433,38 @@ fn proximity_pairs(profile: &Profile, min: usize) -> BTreeMap<(usize, usize), f6
         }
     }
     out
+}
+
+/// Overseas regions with statistics-based strengths per country, with the reason where a
+/// country has none or only some.
+fn country_coverage(
+    catalog: &Catalog,
+    measured: &BTreeSet<usize>,
+    nuts: &[NutsRegion],
+) -> Vec<(String, usize, usize, String)> {
+    let mut by_country: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    for (position, region) in catalog.regions.iter().enumerate() {
+        if region.country == "JP" {
+            continue;
+        }
+        let entry = by_country.entry(region.country.clone()).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(measured.contains(&position));
+        entry.2 += usize::from(nuts.iter().any(|n| n.position == position));
+    }
+    by_country
+        .into_iter()
+        .map(|(country, (n, k, mapped))| {
+            let why = match (country.as_str(), k == n) {
+                (_, true) => String::new(),
+                ("CH" | "IS", _) => "not in Eurostat SBS (no Switzerland or Iceland); curated only".into(),
+                ("US", _) => "metros are not CBP states; curated only".into(),
+                (_, false) if mapped > 0 => format!("{mapped} mapped to NUTS-2; the rest curated only"),
+                _ => "no official regional statistics by industry in the raw files; curated only".into(),
+            };
+            (country, n, k, why)
+        })
+        .collect()
 }
 
 /// Rebuilds every derived file from the raw files (see the module docs for the layout).
@@ -500,6 +556,59 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         &eurostat_profile,
         &catalog,
     ));
+
+    // Eurostat SBS (NUTS-2 by NACE division) and UK BRES (Great Britain by SIC class).
+    let nuts_regions = load_nuts2_regions(
+        &params.data_dir.join(CODES_DIR).join("nuts2_regions.csv"),
+        &catalog,
+    )?;
+    let great_britain = |r: &NutsRegion| r.nuts2.iter().all(|c| c.starts_with("UK") && !c.starts_with("UKN"));
+    let sbs_data = sbs::read(
+        &raw(raw_dir, "eurostat_sbs/sbs_r_nuts06_r2.tsv.gz")?,
+        &nuts_regions,
+        &catalog,
+        &|r| {
+            if great_britain(r) {
+                Err("Great Britain is measured by UK BRES 2018 (4-digit SIC classes)".into())
+            } else {
+                Ok(())
+            }
+        },
+    )?;
+    let sbs_profile = profile::compute(&sbs_data, &catalog.sectors, &concordance, profile_params);
+    writer.write(
+        &strengths_file(&sbs_profile),
+        &profile::strengths_csv(&sbs_profile, &catalog, &|_| None),
+    )?;
+    datasets.push(DatasetCoverage::new(&sbs_data, &sbs_profile, &catalog));
+    let uk_regions: Vec<NutsRegion> = nuts_regions
+        .iter()
+        .filter(|r| r.nuts2[0].starts_with("UK"))
+        .cloned()
+        .collect();
+    let bres_data = bres::read(
+        &raw(raw_dir, "uk_bres/nomis_BRES_2018_TYPE450.csv")?,
+        &uk_regions,
+        &catalog,
+        &|r| {
+            if great_britain(r) {
+                Ok(())
+            } else {
+                Err("Northern Ireland is not in BRES (Eurostat SBS measures it)".into())
+            }
+        },
+    )?;
+    let bres_profile = profile::compute(&bres_data, &catalog.sectors, &concordance, profile_params);
+    writer.write(
+        &strengths_file(&bres_profile),
+        &profile::strengths_csv(&bres_profile, &catalog, &|_| None),
+    )?;
+    datasets.push(DatasetCoverage::new(&bres_data, &bres_profile, &catalog));
+    let measured: BTreeSet<usize> = [&cbp_profile, &sbs_profile, &bres_profile]
+        .iter()
+        .flat_map(|p| p.catalog_regions())
+        .collect();
+    let countries = country_coverage(&catalog, &measured, &nuts_regions);
 
     // Relatedness coverage.
     let cluster_of = |s: usize| catalog.sectors.get(s).uscmp_cluster.clone();
@@ -594,6 +703,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         clusters,
         geo,
         twins: twin_report,
+        countries,
         files: Vec::new(),
     };
     writer.write("coverage.txt", &report.render())?;
@@ -634,10 +744,18 @@ pub fn import_long(params: &LongParams) -> Result<(DatasetCoverage, OutputFile)>
         .join(CODES_DIR)
         .join("naics2012_to_naics2007.csv");
     // The concordance matters only for naics2007 files; a catalog without it imports the rest.
-    let concordance = if concordance_path.is_file() {
-        NaicsConcordance::load(&concordance_path)?
-    } else {
-        NaicsConcordance::default()
+    let nace_path = params.data_dir.join(CODES_DIR).join("sector_nace.csv");
+    let concordance = CodeLists {
+        naics: if concordance_path.is_file() {
+            NaicsConcordance::load(&concordance_path)?
+        } else {
+            NaicsConcordance::default()
+        },
+        nace: if nace_path.is_file() {
+            NaceLists::load(&nace_path)?
+        } else {
+            NaceLists::default()
+        },
     };
     let dataset = super::long::read(&params.file, &catalog, &params.dataset, params.year)?;
     let profile = profile::compute(&dataset, &catalog.sectors, &concordance, profile_params);

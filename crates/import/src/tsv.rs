@@ -1,6 +1,7 @@
 //! Tab-separated raw files (GeoNames, Wikidata dumps, Eurostat bulk downloads) read with the
 //! `csv` crate: no quoting (a `"` is an ordinary character in these files), any number of
-//! fields per row, blank lines skipped, and optionally `#` comment lines.
+//! fields per row, blank lines skipped, and optionally `#` comment lines. A file whose name
+//! ends in `.gz` is decompressed first (Eurostat ships its bulk files gzipped).
 
 use std::path::Path;
 use tieup_core::error::{Error, Result};
@@ -46,7 +47,13 @@ impl TsvRow {
 /// assert_eq!((rows[1].line, rows[1].get(1)), (4, "Barcelona"));
 /// ```
 pub fn read(path: &Path, comments: bool) -> Result<Vec<TsvRow>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut plain = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes.as_slice()), &mut plain)
+            .map_err(|e| Error::io(path, e))?;
+        bytes = plain;
+    }
     // The csv crate's own line count skips blank lines, so lines come from byte offsets.
     let line_starts: Vec<u64> = std::iter::once(0)
         .chain(
