@@ -7,6 +7,7 @@
 //! are skipped).
 
 mod bench;
+mod checks;
 mod cli;
 mod import;
 mod loader;

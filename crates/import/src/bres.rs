@@ -93,7 +93,8 @@ pub fn read(
             peers.len(),
             super::thousands(total),
             {
-                let mut classes: Vec<&String> = peers.values().flat_map(|r| r.cells.keys()).collect();
+                let mut classes: Vec<&String> =
+                    peers.values().flat_map(|r| r.cells.keys()).collect();
                 classes.sort();
                 classes.dedup();
                 classes.len()
@@ -118,7 +119,9 @@ mod tests {
              2,2018,nuts 2013 level 2,\"Surrey, East and West Sussex\",UKJ2,2120,50,x\n",
         )
         .unwrap();
-        let catalog = Catalog::load_curated(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")).unwrap();
+        let catalog =
+            Catalog::load_curated(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"))
+                .unwrap();
         let data = read(&path, &[], &catalog, &|_| Ok(())).unwrap();
         assert_eq!(data.regions.len(), 2);
         assert_eq!(data.regions[0].total.point, 600.0);
@@ -128,7 +131,12 @@ mod tests {
             ",year,geo_type,geo_nm,geo_cd,SIC4,value,cluster_name\n0,2018,n,E,UKH1,2120,many,x\n",
         )
         .unwrap();
-        let e = read(&path, &[], &catalog, &|_| Ok(())).unwrap_err().to_string();
-        assert!(e.contains(":2:") && e.contains("not an employment count"), "{e}");
+        let e = read(&path, &[], &catalog, &|_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(":2:") && e.contains("not an employment count"),
+            "{e}"
+        );
     }
 }

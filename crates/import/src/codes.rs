@@ -172,6 +172,7 @@ pub struct CodeLists {
 #[derive(Debug, Clone, Default)]
 pub struct NaceLists {
     entries: BTreeMap<String, (Vec<String>, String)>,
+    partial: std::collections::BTreeSet<String>,
 }
 
 impl NaceLists {
@@ -179,6 +180,7 @@ impl NaceLists {
     pub fn load(path: &Path) -> Result<Self> {
         let file = CsvFile::open(path, &["sector", "nace2", "note"])?;
         let mut entries = BTreeMap::new();
+        let mut partial = std::collections::BTreeSet::new();
         for row in file.rows() {
             let sector = row.required("sector")?.to_string();
             let codes = row.list("nace2");
@@ -193,6 +195,19 @@ impl NaceLists {
                 ));
             }
             let note = row.text("note").to_string();
+            match row.text("measures") {
+                "part" => {
+                    partial.insert(sector.clone());
+                }
+                "all" | "none" | "" => {}
+                other => {
+                    return Err(row.cell_error(
+                        "measures",
+                        format!("'{other}' is not all, part or none"),
+                        "say whether the codes measure all of the sector, part of it, or none",
+                    ));
+                }
+            }
             if entries.insert(sector.clone(), (codes, note)).is_some() {
                 return Err(row.error(
                     format!("sector '{sector}' is listed twice"),
@@ -200,15 +215,24 @@ impl NaceLists {
                 ));
             }
         }
-        Ok(NaceLists { entries })
+        Ok(NaceLists { entries, partial })
     }
 
     /// Adds one sector's codes (for tests and programmatic use).
     pub fn insert(&mut self, sector: &str, codes: &[&str], note: &str) {
         self.entries.insert(
             sector.to_string(),
-            (codes.iter().map(|c| c.to_string()).collect(), note.to_string()),
+            (
+                codes.iter().map(|c| c.to_string()).collect(),
+                note.to_string(),
+            ),
         );
+    }
+
+    /// True when no industry code isolates the sector (`measures` = `part`): a statistic then
+    /// measures only part of it and is combined with curated evidence (the higher is kept).
+    pub fn is_partial(&self, sector: &str) -> bool {
+        self.partial.contains(sector)
     }
 
     /// A sector's NACE prefixes, or why it has none.
@@ -293,7 +317,11 @@ pub fn load_nuts2_regions(path: &Path, catalog: &Catalog) -> Result<Vec<NutsRegi
         if relation != NutsRelation::Sum && nuts2.len() != 1 {
             return Err(row.cell_error(
                 "nuts2",
-                format!("{} codes for relation '{}'", nuts2.len(), row.text("relation")),
+                format!(
+                    "{} codes for relation '{}'",
+                    nuts2.len(),
+                    row.text("relation")
+                ),
                 "only a 'sum' region lists several NUTS-2 codes",
             ));
         }

@@ -85,6 +85,114 @@ pub fn strength_from_lq(lq: f64) -> f64 {
     (STRENGTH_AT_LQ_ONE + STRENGTH_PER_DOUBLING * lq.log2()).clamp(0.0, 1.0)
 }
 
+/// The one scale of statistics-based strengths, from specialisation *and* size:
+/// [`strength_from_lq`] of `max(LQ', √(LQ' · S'))`, where `LQ'` is the shrunk LQ and `S'`
+/// the shrunk size quotient: the region's share of the sector's employment in the
+/// comparison area, divided by an equal share (1 / number of peer regions), shrunk like the
+/// LQ. A specialised region keeps its LQ reading; a big hub whose share of the sector is
+/// larger than its specialisation reads as the geometric mean of the two, so a region with
+/// a moderate LQ but a large part of the sector reads high.
+///
+/// ```
+/// use tieup_import::lq::{strength, strength_from_lq};
+/// // Specialised and small: the LQ decides.
+/// assert_eq!(strength(4.0, 0.5), strength_from_lq(4.0));
+/// // LQ 0.8 but eight times an equal share of the sector: √6.4 ≈ 2.5 → 0.57.
+/// assert!((strength(0.8, 8.0) - 0.568).abs() < 0.001);
+/// ```
+pub fn strength(lq_shrunk: f64, size_shrunk: f64) -> f64 {
+    strength_from_lq(lq_shrunk.max((lq_shrunk * size_shrunk).sqrt()))
+}
+
+/// The curated ladder as positions in the distribution of measured regions: a region at
+/// the `p`-th position (fraction of peer regions below it) of its sector reads `value`,
+/// linearly between the points. The median region reads 0.3 ("notable activity"), the top
+/// quarter 0.5, the top tenth 0.7 and the top 3 % 0.9 ("one of the leading locations"); the
+/// bottom quarter reads 0.1 ("weak") or less.
+pub const LADDER: [(f64, f64); 7] = [
+    (0.0, 0.0),
+    (0.25, 0.1),
+    (0.5, 0.3),
+    (0.75, 0.5),
+    (0.9, 0.7),
+    (0.97, 0.9),
+    (1.0, 1.0),
+];
+
+/// The ladder value of a position `p` in [0, 1] ([`LADDER`]).
+///
+/// ```
+/// use tieup_import::lq::ladder;
+/// assert_eq!(ladder(0.5), 0.3);
+/// assert!((ladder(0.95) - 0.843).abs() < 0.001);
+/// assert_eq!(ladder(1.0), 1.0);
+/// ```
+pub fn ladder(p: f64) -> f64 {
+    ladder_with(&LADDER, p)
+}
+
+/// The value of position `p` on a ladder given as increasing (position, value) points
+/// from (0, _) to (1, _), linear between them.
+pub fn ladder_with(points: &[(f64, f64)], p: f64) -> f64 {
+    let p = p.clamp(0.0, 1.0);
+    for pair in points.windows(2) {
+        let ((p0, v0), (p1, v1)) = (pair[0], pair[1]);
+        if p <= p1 {
+            return v0 + (v1 - v0) * (p - p0) / (p1 - p0);
+        }
+    }
+    1.0
+}
+
+/// The ladder that gives measured regions the same distribution as the curated values of
+/// the sector (`curated`: one value per catalog region, 0 where none is given): a fraction
+/// `f` of the curated values reach level `L` (0.1, 0.3, 0.5, 0.7, 0.9), so the point
+/// `(1 - f, L)` makes the same fraction of measured regions reach it. Levels no curated
+/// value reaches are left out; the top measured region reads the highest level reached.
+///
+/// ```
+/// use tieup_import::lq::calibrated_ladder;
+/// let curated = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.1, 0.3, 0.5, 0.9];
+/// let points = calibrated_ladder(&curated);
+/// assert_eq!(points.first(), Some(&(0.0, 0.0)));
+/// assert!((points[1].0 - 0.6).abs() < 1e-9 && points[1].1 == 0.1);
+/// assert_eq!(points.last(), Some(&(1.0, 0.9)));
+/// ```
+pub fn calibrated_ladder(curated: &[f64]) -> Vec<(f64, f64)> {
+    let n = curated.len().max(1) as f64;
+    let mut points = vec![(0.0, 0.0)];
+    let mut top = 0.0;
+    for level in [0.1, 0.3, 0.5, 0.7, 0.9] {
+        let reach = curated.iter().filter(|&&v| v >= level - 1e-9).count() as f64 / n;
+        if reach > 0.0 {
+            let at = 1.0 - reach;
+            if at > points.last().expect("non-empty").0 {
+                points.push((at, level));
+            }
+            top = level;
+        }
+    }
+    points.push((1.0, top));
+    points
+}
+
+/// The position of `value` among `sorted` peer values (ascending): the fraction below it,
+/// ties counted half.
+///
+/// ```
+/// use tieup_import::lq::position;
+/// assert_eq!(position(&[1.0, 2.0, 3.0, 4.0], 3.0), 0.625);
+/// assert_eq!(position(&[1.0, 2.0], 9.0), 1.0);
+/// ```
+pub fn position(sorted: &[f64], value: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.5;
+    }
+    let below = sorted.partition_point(|&v| v < value);
+    let through = sorted.partition_point(|&v| v <= value);
+    (below as f64 + 0.5 * (through - below) as f64) / sorted.len() as f64
+}
+
 /// The q-th quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics
 /// (Hyndman & Fan type 7, the default of R and NumPy). `None` for no values.
 ///

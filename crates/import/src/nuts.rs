@@ -54,7 +54,10 @@ pub fn catalog_regions(
                 match part.cells.get(code) {
                     Some(other) => {
                         sum.employment += other.employment;
-                        sum.establishments = sum.establishments.zip(other.establishments).map(|(a, b)| a + b);
+                        sum.establishments = sum
+                            .establishments
+                            .zip(other.establishments)
+                            .map(|(a, b)| a + b);
                     }
                     None => complete = false,
                 }
@@ -107,7 +110,11 @@ mod tests {
         let mut peers = BTreeMap::new();
         peers.insert(
             "DE11".to_string(),
-            peer("DE11", 100.0, &[("29", Estimate::exact(30.0)), ("21", Estimate::exact(1.0))]),
+            peer(
+                "DE11",
+                100.0,
+                &[("29", Estimate::exact(30.0)), ("21", Estimate::exact(1.0))],
+            ),
         );
         peers.insert(
             "DE12".to_string(),
@@ -151,8 +158,17 @@ mod tests {
         assert_eq!(out.len(), 2);
         let bw = &out[0];
         assert_eq!(bw.total.point, 150.0);
-        assert_eq!((bw.cells["29"].employment.low, bw.cells["29"].employment.high), (30.0, 40.0));
-        assert!(!bw.cells.contains_key("21"), "DE12 has no figure: unknown, not zero");
+        assert_eq!(
+            (
+                bw.cells["29"].employment.low,
+                bw.cells["29"].employment.high
+            ),
+            (30.0, 40.0)
+        );
+        assert!(
+            !bw.cells.contains_key("21"),
+            "DE12 has no figure: unknown, not zero"
+        );
         assert_eq!(out[1].note.as_deref(), Some("Stuttgart on DE11"));
         assert!(!out[1].peer);
         assert_eq!(skipped.total(), 2);

@@ -9,7 +9,8 @@
 //!   keeps its curated values. Partial sums are never passed off as the sector.
 //! - Employment under a prefix is the exact cell, or the outermost cells below it.
 //! - The reference economy is the source's national row, or the sum over its peer regions.
-//! - Strength = [`lq::strength_from_lq`] of the LQ shrunk with [`lq::PSEUDO_EMPLOYEES`];
+//! - Strength = [`lq::strength`] of the LQ and the size quotient, both shrunk with
+//!   [`lq::PSEUDO_EMPLOYEES`];
 //!   withheld counts give a bounded LQ and strength interval.
 
 use super::lq::{self, StrongClusterThresholds};
@@ -83,8 +84,20 @@ pub struct SectorRow {
     pub lq_high: f64,
     /// Shrunk LQ ([`lq::shrunk_lq`]).
     pub lq_shrunk: f64,
-    /// Strength from the shrunk LQ.
+    /// Shrunk size quotient (the region's share of the sector over an equal share).
+    pub size_shrunk: f64,
+    /// Strength on the one scale: the ladder value of [`SectorRow::position`].
     pub strength: f64,
+    /// Strength from the shrunk LQ and size before the ladder ([`lq::strength`]).
+    pub raw_strength: f64,
+    /// Raw strength at the lower and upper bounds.
+    pub raw_low: f64,
+    /// See `raw_low`.
+    pub raw_high: f64,
+    /// Fraction of the sector's peer regions with a lower raw strength (ties half).
+    pub position: f64,
+    /// True when the region is one of the dataset's peers.
+    pub peer: bool,
     /// Strength at the lower bounds.
     pub strength_low: f64,
     /// Strength at the upper bounds.
@@ -267,6 +280,13 @@ pub fn compute(
             let lq_shrunk = shrunk(employment.point, reference_amount.point);
             let shrunk_low = shrunk(employment.low, reference_amount.high);
             let shrunk_high = shrunk(employment.high, reference_amount.low.max(f64::MIN_POSITIVE));
+            // Size quotient: the region's share of the sector over an equal share.
+            let n_peers = peers.len().max(1) as f64;
+            let size =
+                |observed: f64, reference: f64| lq::shrunk_lq(observed, reference / n_peers, m);
+            let size_shrunk = size(employment.point, reference_amount.point);
+            let size_low = size(employment.low, reference_amount.high);
+            let size_high = size(employment.high, reference_amount.low);
             rows.push(SectorRow {
                 region: r,
                 catalog: region.catalog,
@@ -277,14 +297,40 @@ pub fn compute(
                 lq_low,
                 lq_high,
                 lq_shrunk,
-                strength: lq::strength_from_lq(lq_shrunk),
-                strength_low: lq::strength_from_lq(shrunk_low),
-                strength_high: lq::strength_from_lq(shrunk_high),
+                size_shrunk,
+                strength: lq::strength(lq_shrunk, size_shrunk),
+                raw_strength: 0.0,
+                raw_low: 0.0,
+                raw_high: 0.0,
+                position: 0.0,
+                peer: region.peer,
+                strength_low: lq::strength(shrunk_low, size_low),
+                strength_high: lq::strength(shrunk_high, size_high),
                 strong_cluster: None,
                 density: None,
                 year: region.year,
                 region_note: region.note.clone(),
             });
+        }
+    }
+
+    // One scale: each raw strength becomes the ladder value of its position among the
+    // sector's peer regions.
+    for (sector, _) in &covered {
+        let mut peer_raw: Vec<f64> = rows
+            .iter()
+            .filter(|row| row.sector == *sector && dataset.regions[row.region].peer)
+            .map(|row| row.strength)
+            .collect();
+        peer_raw.sort_by(f64::total_cmp);
+        for row in rows.iter_mut().filter(|row| row.sector == *sector) {
+            row.raw_strength = row.strength;
+            row.raw_low = row.strength_low;
+            row.raw_high = row.strength_high;
+            row.position = lq::position(&peer_raw, row.strength);
+            row.strength = lq::ladder(row.position);
+            row.strength_low = lq::ladder(lq::position(&peer_raw, row.raw_low));
+            row.strength_high = lq::ladder(lq::position(&peer_raw, row.raw_high));
         }
     }
 
@@ -399,12 +445,16 @@ pub fn strengths_csv(
         let region = &catalog.regions[row.catalog.expect("filtered")];
         let sector = catalog.sectors.get(row.sector);
         let mut note = format!(
-            "LQ {:.2} (shrunk {:.2}) on {} employees in {} {}",
+            "LQ {:.2} (shrunk {:.2}), size {:.2} on {} employees in {} {}; raw {:.2}, above {:.0} % of {} peer regions",
             row.lq,
             row.lq_shrunk,
+            row.size_shrunk,
             super::thousands(row.employment.point),
             profile.classification.label(),
-            codes_of(row.sector)
+            codes_of(row.sector),
+            row.raw_strength,
+            100.0 * row.position,
+            profile.n_peers
         );
         if !row.employment.is_exact() {
             let _ = write!(
@@ -571,7 +621,12 @@ mod tests {
             pseudo_employees: 0.0,
             min_ubiquity: 1,
         };
-        let profile = compute(&data, &sectors(), &crate::codes::CodeLists::default(), params);
+        let profile = compute(
+            &data,
+            &sectors(),
+            &crate::codes::CodeLists::default(),
+            params,
+        );
         let casting: Vec<&SectorRow> = profile.rows.iter().filter(|r| r.sector == 2).collect();
         // Region a: 10% of its jobs against 200/4000 = 5% overall: LQ 2, strength 0.5.
         assert!((casting[0].lq - 2.0).abs() < 1e-12);

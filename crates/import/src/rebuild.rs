@@ -11,13 +11,13 @@
 //! countryInfo.txt}`, `sister_cities/{names,relations}.tsv`.
 
 use super::codes::{CodeLists, NaceLists, NaicsConcordance, RegionCodes};
+use super::codes::{NutsRegion, load_nuts2_regions};
 use super::geonames::{self, Gazetteer, GeoReport};
 use super::profile::{self, Profile, ProfileParams};
 use super::twins::{self, TwinReport};
-use super::codes::{NutsRegion, load_nuts2_regions};
-use super::{Dataset, SkipReport, bres, cbp, eurostat, japan, sbs, uscmp};
-use std::collections::BTreeSet;
+use super::{Dataset, SkipReport, bres, cbp, eurostat, japan, lq, sbs, uscmp};
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use tieup_core::catalog::{Catalog, DERIVED_DIR};
@@ -223,6 +223,8 @@ pub struct RebuildReport {
     /// Overseas regions with statistics-based strengths, per country:
     /// (country, regions, with statistics, why the rest have none).
     pub countries: Vec<(String, usize, usize, String)>,
+    /// The curated ladder calibrated per source and sector, one line each.
+    pub calibration: Vec<String>,
     /// Files written or checked, in write order.
     pub files: Vec<OutputFile>,
 }
@@ -232,7 +234,7 @@ impl RebuildReport {
     pub fn render(&self) -> String {
         let mut out = String::from("Coverage of the derived catalog files\n\n");
         out.push_str(
-            "Sector strengths (LQ -> strength: 0.3 + 0.2 log2 LQ', LQ' = (x + 100)/(E + 100)):\n",
+            "Sector strengths (strength = 0.3 + 0.2 log2 max(LQ', sqrt(LQ' S')), LQ' = (x + 100)/(E + 100), S' = (x + 100)/(X/n + 100), n peer regions):\n",
         );
         for d in &self.datasets {
             d.render(&mut out);
@@ -250,8 +252,19 @@ impl RebuildReport {
             let _ = writeln!(
                 out,
                 "  {country}: {k} of {n}{}",
-                if why.is_empty() { String::new() } else { format!(" ({why})") }
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({why})")
+                }
             );
+        }
+        let _ = writeln!(
+            out,
+            "\nCalibration (one scale): a measured region's position among its source's peer regions is read on the curated ladder of the sector (the share of catalog regions the curated values put at each level); 'L from p %' = regions above p % of the peers read L or more:"
+        );
+        for line in &self.calibration {
+            let _ = writeln!(out, "  {line}");
         }
         let r = &self.relatedness;
         let _ = writeln!(
@@ -422,6 +435,69 @@ fn strengths_file(profile: &Profile) -> String {
     }
 }
 
+/// Puts a profile's strengths on the curated scale, sector by sector: each row's position
+/// among the sector's measured peer regions is read on [`lq::calibrated_ladder`] of the
+/// curated values the same measured catalog regions have in the sector (0 where none is
+/// given), so measured and curated values of the same regions share one distribution.
+/// Returns the
+/// ladders (sector position → points) for the coverage report.
+fn calibrate(profile: &mut Profile, catalog: &Catalog) -> BTreeMap<usize, Vec<(f64, f64)>> {
+    let mut ladders = BTreeMap::new();
+    for (sector, _) in &profile.covered {
+        let measured: BTreeSet<usize> = profile
+            .rows
+            .iter()
+            .filter(|row| row.sector == *sector)
+            .filter_map(|row| row.catalog)
+            .collect();
+        let curated: Vec<f64> = measured
+            .iter()
+            .map(|&r| catalog.strength(r, *sector))
+            .collect();
+        let points = lq::calibrated_ladder(&curated);
+        let mut peer_raw: Vec<f64> = profile
+            .rows
+            .iter()
+            .filter(|row| row.sector == *sector && row.peer)
+            .map(|row| row.raw_strength)
+            .collect();
+        peer_raw.sort_by(f64::total_cmp);
+        for row in profile.rows.iter_mut().filter(|row| row.sector == *sector) {
+            row.strength = lq::ladder_with(&points, row.position);
+            row.strength_low = lq::ladder_with(&points, lq::position(&peer_raw, row.raw_low));
+            row.strength_high = lq::ladder_with(&points, lq::position(&peer_raw, row.raw_high));
+        }
+        ladders.insert(*sector, points);
+    }
+    ladders
+}
+
+/// Combines a statistic that measures only part of its sector (`measures` = `part` in
+/// `sector_nace.csv`) with curated evidence: where the curated value is higher, the
+/// statistic is not written and the curated value stays (counted in the coverage).
+fn combine_partial(profile: &Profile, catalog: &Catalog, lists: &CodeLists) -> Profile {
+    let mut out = profile.clone();
+    out.rows.retain(|row| {
+        let Some(region) = row.catalog else {
+            return true;
+        };
+        let sector = catalog.sectors.get(row.sector);
+        if !lists.nace.is_partial(&sector.id) {
+            return true;
+        }
+        let curated = catalog.strength_source(region, row.sector).map(|(v, _)| v);
+        let keep = curated.is_none_or(|c| row.strength >= c);
+        if !keep {
+            out.skipped.add(
+                "statistic measures only part of the sector and the curated value is higher: curated kept",
+                format!("{} {}", catalog.regions[region].id, sector.id),
+            );
+        }
+        keep
+    });
+    out
+}
+
 /// Proximity pairs (value by sector ids) of a profile with enough support.
 fn proximity_pairs(profile: &Profile, min: usize) -> BTreeMap<(usize, usize), f64> {
     let mut out = BTreeMap::new();
@@ -457,10 +533,15 @@ fn country_coverage(
         .map(|(country, (n, k, mapped))| {
             let why = match (country.as_str(), k == n) {
                 (_, true) => String::new(),
-                ("CH" | "IS", _) => "not in Eurostat SBS (no Switzerland or Iceland); curated only".into(),
+                ("CH" | "IS", _) => {
+                    "not in Eurostat SBS (no Switzerland or Iceland); curated only".into()
+                }
                 ("US", _) => "metros are not CBP states; curated only".into(),
-                (_, false) if mapped > 0 => format!("{mapped} mapped to NUTS-2; the rest curated only"),
-                _ => "no official regional statistics by industry in the raw files; curated only".into(),
+                (_, false) if mapped > 0 => {
+                    format!("{mapped} mapped to NUTS-2; the rest curated only")
+                }
+                _ => "no official regional statistics by industry in the raw files; curated only"
+                    .into(),
             };
             (country, n, k, why)
         })
@@ -486,7 +567,14 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
 
     // US: CBP, clusters, relatedness.
     let cbp_data = cbp::read(&raw(raw_dir, "us_cbp/cbp_state_2011.csv")?, &region_codes)?;
-    let cbp_profile = profile::compute(&cbp_data, &catalog.sectors, &concordance, profile_params);
+    let mut cbp_profile =
+        profile::compute(&cbp_data, &catalog.sectors, &concordance, profile_params);
+    let mut calibration = Vec::new();
+    calibration.push((
+        cbp_profile.provenance.to_string(),
+        calibrate(&mut cbp_profile, &catalog),
+    ));
+    let cbp_written = combine_partial(&cbp_profile, &catalog, &concordance);
     let crosswalk = uscmp::read_crosswalk(&raw(
         raw_dir,
         "us_cluster_mapping/naics2012_to_uscmp_cluster.csv",
@@ -498,7 +586,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         .iter()
         .map(|r| ((r.region, r.cluster.as_str()), r.strong))
         .collect();
-    let cbp_strengths = profile::strengths_csv(&cbp_profile, &catalog, &|row| {
+    let cbp_strengths = profile::strengths_csv(&cbp_written, &catalog, &|row| {
         let cluster = catalog.sectors.get(row.sector).uscmp_cluster.as_deref()?;
         strong_clusters
             .get(&(row.region, cluster))
@@ -506,7 +594,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
             .map(|_| format!("US Cluster Mapping: strong {cluster} cluster"))
     });
     writer.write(&strengths_file(&cbp_profile), &cbp_strengths)?;
-    datasets.push(DatasetCoverage::new(&cbp_data, &cbp_profile, &catalog));
+    datasets.push(DatasetCoverage::new(&cbp_data, &cbp_written, &catalog));
     writer.write(
         &format!("us_clusters_{}.csv", cbp_data.year),
         &uscmp::clusters_csv(&cbp_data, &cluster_rows, &catalog),
@@ -521,13 +609,18 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         &raw(raw_dir, "japan_pref_industry/AreaID.csv")?,
         &region_codes,
     )?;
-    let japan_profile =
+    let mut japan_profile =
         profile::compute(&japan_data, &catalog.sectors, &concordance, profile_params);
+    calibration.push((
+        japan_profile.provenance.to_string(),
+        calibrate(&mut japan_profile, &catalog),
+    ));
+    let japan_written = combine_partial(&japan_profile, &catalog, &concordance);
     writer.write(
         &strengths_file(&japan_profile),
-        &profile::strengths_csv(&japan_profile, &catalog, &|_| None),
+        &profile::strengths_csv(&japan_written, &catalog, &|_| None),
     )?;
-    datasets.push(DatasetCoverage::new(&japan_data, &japan_profile, &catalog));
+    datasets.push(DatasetCoverage::new(&japan_data, &japan_written, &catalog));
     let japan_pairs = proximity_pairs(&japan_profile, profile_params.min_ubiquity);
 
     // Eurostat.
@@ -562,7 +655,11 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         &params.data_dir.join(CODES_DIR).join("nuts2_regions.csv"),
         &catalog,
     )?;
-    let great_britain = |r: &NutsRegion| r.nuts2.iter().all(|c| c.starts_with("UK") && !c.starts_with("UKN"));
+    let great_britain = |r: &NutsRegion| {
+        r.nuts2
+            .iter()
+            .all(|c| c.starts_with("UK") && !c.starts_with("UKN"))
+    };
     let sbs_data = sbs::read(
         &raw(raw_dir, "eurostat_sbs/sbs_r_nuts06_r2.tsv.gz")?,
         &nuts_regions,
@@ -575,7 +672,13 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
             }
         },
     )?;
-    let sbs_profile = profile::compute(&sbs_data, &catalog.sectors, &concordance, profile_params);
+    let mut sbs_profile =
+        profile::compute(&sbs_data, &catalog.sectors, &concordance, profile_params);
+    calibration.push((
+        sbs_profile.provenance.to_string(),
+        calibrate(&mut sbs_profile, &catalog),
+    ));
+    let sbs_profile = combine_partial(&sbs_profile, &catalog, &concordance);
     writer.write(
         &strengths_file(&sbs_profile),
         &profile::strengths_csv(&sbs_profile, &catalog, &|_| None),
@@ -598,13 +701,19 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
             }
         },
     )?;
-    let bres_profile = profile::compute(&bres_data, &catalog.sectors, &concordance, profile_params);
+    let mut bres_profile =
+        profile::compute(&bres_data, &catalog.sectors, &concordance, profile_params);
+    calibration.push((
+        bres_profile.provenance.to_string(),
+        calibrate(&mut bres_profile, &catalog),
+    ));
+    let bres_profile = combine_partial(&bres_profile, &catalog, &concordance);
     writer.write(
         &strengths_file(&bres_profile),
         &profile::strengths_csv(&bres_profile, &catalog, &|_| None),
     )?;
     datasets.push(DatasetCoverage::new(&bres_data, &bres_profile, &catalog));
-    let measured: BTreeSet<usize> = [&cbp_profile, &sbs_profile, &bres_profile]
+    let measured: BTreeSet<usize> = [&cbp_written, &sbs_profile, &bres_profile]
         .iter()
         .flat_map(|p| p.catalog_regions())
         .collect();
@@ -704,6 +813,25 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         geo,
         twins: twin_report,
         countries,
+        calibration: calibration
+            .into_iter()
+            .flat_map(|(provenance, ladders)| {
+                ladders
+                    .into_iter()
+                    .map(|(sector, points)| {
+                        let steps: Vec<String> = points[1..]
+                            .iter()
+                            .map(|(p, v)| format!("{v:.1} from {:.0} %", 100.0 * p))
+                            .collect();
+                        format!(
+                            "{provenance} {}: {}",
+                            catalog.sectors.get(sector).id,
+                            steps.join(", ")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
         files: Vec::new(),
     };
     writer.write("coverage.txt", &report.render())?;

@@ -70,14 +70,21 @@ fn read_table(path: &Path) -> Result<(Vec<u16>, Table)> {
     if !header.get(0).starts_with("nace_r2,indic_sb,geo") {
         return Err(error(
             1,
-            format!("the header starts with '{}', not 'nace_r2,indic_sb,geo\\time'", header.get(0)),
+            format!(
+                "the header starts with '{}', not 'nace_r2,indic_sb,geo\\time'",
+                header.get(0)
+            ),
             "give the bulk-download TSV of sbs_r_nuts06_r2",
         ));
     }
     let years: Vec<u16> = (1..header.len())
         .map(|i| {
             header.get(i).trim().parse::<u16>().map_err(|_| {
-                error(1, format!("column {} is not a year", i + 1), "year columns are headed 2015 ... 2008")
+                error(
+                    1,
+                    format!("column {} is not a year", i + 1),
+                    "year columns are headed 2015 ... 2008",
+                )
             })
         })
         .collect::<Result<_>>()?;
@@ -85,7 +92,11 @@ fn read_table(path: &Path) -> Result<(Vec<u16>, Table)> {
     for row in lines {
         let keys: Vec<&str> = row.get(0).split(',').collect();
         let [code, indicator, geo] = keys.as_slice() else {
-            return Err(error(row.line, format!("'{}' is not nace_r2,indic_sb,geo", row.get(0)), "the first field joins three keys"));
+            return Err(error(
+                row.line,
+                format!("'{}' is not nace_r2,indic_sb,geo", row.get(0)),
+                "the first field joins three keys",
+            ));
         };
         if *indicator != INDICATOR {
             continue;
@@ -148,8 +159,17 @@ fn country_years(years: &[u16], table: &Table) -> BTreeMap<String, usize> {
 
 /// The bound of a confidential NUTS-2 value: what its NUTS-1 parent (or else the country)
 /// leaves after the published values of its other NUTS-2 regions.
-fn confidential_bound(table: &Table, geo: &str, code: &str, column: usize, nuts2: &[&String]) -> Option<f64> {
-    let exact = |g: &str| match table.get(&(g.to_string(), code.to_string())).and_then(|v| v[column]) {
+fn confidential_bound(
+    table: &Table,
+    geo: &str,
+    code: &str,
+    column: usize,
+    nuts2: &[&String],
+) -> Option<f64> {
+    let exact = |g: &str| match table
+        .get(&(g.to_string(), code.to_string()))
+        .and_then(|v| v[column])
+    {
         Some(Value::Exact(x)) => Some(x),
         _ => None,
     };
@@ -178,7 +198,11 @@ pub fn read(
     let columns = country_years(&years, &table);
     let mut skipped = SkipReport::default();
     let nuts2: Vec<&String> = {
-        let set: BTreeSet<&String> = table.keys().map(|(g, _)| g).filter(|g| is_nuts2(g)).collect();
+        let set: BTreeSet<&String> = table
+            .keys()
+            .map(|(g, _)| g)
+            .filter(|g| is_nuts2(g))
+            .collect();
         set.into_iter().collect()
     };
     let mut peers: BTreeMap<String, RegionData> = BTreeMap::new();
@@ -191,7 +215,10 @@ pub fn read(
         let year = years[column];
         region.year = (year != PREFERRED_YEAR).then_some(year);
         let mut cell_of = |code: &str| -> Option<Estimate> {
-            match table.get(&(geo.to_string(), code.to_string())).and_then(|v| v[column]) {
+            match table
+                .get(&(geo.to_string(), code.to_string()))
+                .and_then(|v| v[column])
+            {
                 Some(Value::Exact(x)) => Some(Estimate::exact(x)),
                 Some(Value::Confidential) => {
                     let bound = confidential_bound(&table, geo, code, column, &nuts2)?;
@@ -221,13 +248,25 @@ pub fn read(
         for code in codes {
             let Some(d) = division(code) else { continue };
             if let Some(employment) = cell_of(code) {
-                region.cells.insert(d, Cell { employment, establishments: None });
+                region.cells.insert(
+                    d,
+                    Cell {
+                        employment,
+                        establishments: None,
+                    },
+                );
             }
         }
         peers.insert(geo.to_string(), region);
     }
     let mut regions: Vec<RegionData> = peers.values().cloned().collect();
-    regions.extend(crate::nuts::catalog_regions(&peers, mapping, catalog, accept, &mut skipped));
+    regions.extend(crate::nuts::catalog_regions(
+        &peers,
+        mapping,
+        catalog,
+        accept,
+        &mut skipped,
+    ));
     let mut by_year: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
     for (country, column) in &columns {
         by_year.entry(years[*column]).or_default().push(country);
@@ -265,10 +304,20 @@ mod tests {
     fn rows(geo: &str, total: [&str; 3], c29: [&str; 3]) -> String {
         let mut out = String::new();
         for section in TOTAL_SECTIONS {
-            let v = if section == "C" { total } else { ["1 ", "1 ", "1 "] };
-            out.push_str(&format!("{section},V16110,{geo}\t{}\t{}\t{}\n", v[0], v[1], v[2]));
+            let v = if section == "C" {
+                total
+            } else {
+                ["1 ", "1 ", "1 "]
+            };
+            out.push_str(&format!(
+                "{section},V16110,{geo}\t{}\t{}\t{}\n",
+                v[0], v[1], v[2]
+            ));
         }
-        out.push_str(&format!("C29,V16110,{geo}\t{}\t{}\t{}\n", c29[0], c29[1], c29[2]));
+        out.push_str(&format!(
+            "C29,V16110,{geo}\t{}\t{}\t{}\n",
+            c29[0], c29[1], c29[2]
+        ));
         out
     }
 
@@ -284,7 +333,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.tsv");
         std::fs::write(&path, text).unwrap();
-        let catalog = Catalog::load_curated(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")).unwrap();
+        let catalog =
+            Catalog::load_curated(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"))
+                .unwrap();
         let data = read(&path, &[], &catalog, &|_| Ok(())).unwrap();
         let by_key = |k: &str| data.regions.iter().find(|r| r.key == k).unwrap();
         let de11 = by_key("DE11");
@@ -293,7 +344,11 @@ mod tests {
         assert_eq!(de11.cells["29"].employment.point, 30.0);
         let de12 = by_key("DE12");
         let c = de12.cells["29"].employment;
-        assert_eq!((c.low, c.high), (0.0, 10.0), "confidential: bounded by DE1 minus DE11");
+        assert_eq!(
+            (c.low, c.high),
+            (0.0, 10.0),
+            "confidential: bounded by DE1 minus DE11"
+        );
         let ie = by_key("IE01");
         assert_eq!(ie.year, Some(2013), "the latest year the country has");
         assert_eq!(ie.cells["29"].employment.point, 4.0);

@@ -50,8 +50,11 @@ pub fn read(path: &Path, comments: bool) -> Result<Vec<TsvRow>> {
     let mut bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     if path.extension().is_some_and(|e| e == "gz") {
         let mut plain = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes.as_slice()), &mut plain)
-            .map_err(|e| Error::io(path, e))?;
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(bytes.as_slice()),
+            &mut plain,
+        )
+        .map_err(|e| Error::io(path, e))?;
         bytes = plain;
     }
     // The csv crate's own line count skips blank lines, so lines come from byte offsets.
