@@ -886,7 +886,9 @@ pub fn import_long(params: &LongParams) -> Result<(DatasetCoverage, OutputFile)>
         },
     };
     let dataset = super::long::read(&params.file, &catalog, &params.dataset, params.year)?;
-    let profile = profile::compute(&dataset, &catalog.sectors, &concordance, profile_params);
+    let mut profile = profile::compute(&dataset, &catalog.sectors, &concordance, profile_params);
+    calibrate(&mut profile, &catalog);
+    let profile = combine_partial(&profile, &catalog, &concordance);
     let path = match &params.out {
         Some(p) => p.clone(),
         None => params
