@@ -35,7 +35,7 @@ pub fn read(
     for row in file.rows() {
         let year = row.required("year")?;
         if year != YEAR.to_string() {
-            skipped.add("year other than 2018", format!("{year}"));
+            skipped.add("year other than 2018", year.to_string());
             continue;
         }
         let geo = row.required("geo_cd")?;
