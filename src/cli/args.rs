@@ -1,5 +1,9 @@
 //! Command-line arguments (clap derive). Help text and exit codes are documented here.
 
+// The doc comments below are clap's help text (`<dataset>`, `[,establishments]` are meant
+// literally), not rustdoc markup.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
