@@ -4,7 +4,8 @@
 //!
 //! Rules (documented in `data/README.md`):
 //! - **Year:** one year per country, [`PREFERRED_YEAR`] where the country's NUTS-2 regions
-//!   have it, otherwise the latest year they have; every value's provenance names its year.
+//!   publish every business-economy section that year, otherwise the latest year they do;
+//!   every value's provenance names its year.
 //! - **Peers** are the NUTS-2 regions with figures in their country's year; the comparison
 //!   area of the LQ is all of them together (the profile sums the peers).
 //! - **Total** of a region is its business economy as SBS covers it: sections B to N
@@ -130,16 +131,28 @@ fn is_nuts2(geo: &str) -> bool {
     geo.len() == 4 && !geo.ends_with('Z') && geo.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
-/// Per country, the column of its year (the preferred year where any NUTS-2 region has a
-/// published total section there, else the latest such year).
+/// Per country, the column of its year: the preferred year where any of its NUTS-2 regions
+/// publishes every business-economy section there (a value or a confidential cell), else the
+/// latest year where one does.
 fn country_years(years: &[u16], table: &Table) -> BTreeMap<String, usize> {
     let mut available: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-    for ((geo, code), values) in table {
-        if is_nuts2(geo) && code == "C" {
-            for (i, v) in values.iter().enumerate() {
-                if matches!(v, Some(Value::Exact(_))) {
-                    available.entry(geo[..2].to_string()).or_default().insert(i);
-                }
+    let geos: BTreeSet<&String> = table
+        .keys()
+        .map(|(g, _)| g)
+        .filter(|g| is_nuts2(g))
+        .collect();
+    for geo in geos {
+        for column in 0..years.len() {
+            let complete = TOTAL_SECTIONS.iter().all(|section| {
+                table
+                    .get(&(geo.to_string(), section.to_string()))
+                    .is_some_and(|v| v[column].is_some())
+            });
+            if complete {
+                available
+                    .entry(geo[..2].to_string())
+                    .or_default()
+                    .insert(column);
             }
         }
     }
