@@ -1,0 +1,339 @@
+//! The region catalog: Japanese and overseas regions, their sector strengths, partner
+//! traits, past partnerships and sector relatedness, loaded and validated from `data/`.
+//!
+//! Regions of both kinds share one index space (Japanese first, then overseas), so that the
+//! strength matrix has one row per region. Missing values have a documented reading
+//! (see [`Catalog::strength`]); nothing is silently zero without that rule.
+//!
+//! Files under `data/derived/` (written by `tieup catalog rebuild` and `tieup catalog import`)
+//! are overlays read after the curated files: `strengths_*.csv` (a statistics value replaces
+//! the curated one for the same region and sector), `sector_relatedness.csv` (statistics
+//! replace curated relatedness pair by pair), `region_geo.csv` (better coordinates for
+//! administrative regions) and `twin_ties.csv` (twin-city links). [`Catalog::load_curated`]
+//! reads the curated files alone.
+
+mod load;
+mod partnerships;
+mod regions;
+mod stats;
+
+pub use stats::CatalogStats;
+
+use crate::error::{Error, Result};
+use crate::lookup::NameIndex;
+use crate::provenance::Provenance;
+use crate::sector::SectorTable;
+use ndarray::{Array2, ArrayView1};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Japanese or overseas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegionKind {
+    /// A Japanese prefecture or sub-prefectural area.
+    Japan,
+    /// A candidate partner region outside Japan.
+    Overseas,
+}
+
+/// One region of either kind.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Stable id, unique across both kinds.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Other names it is looked up by.
+    pub aliases: Vec<String>,
+    /// Japanese or overseas.
+    pub kind: RegionKind,
+    /// ISO 3166-1 alpha-2 country code (`JP` for Japanese regions).
+    pub country: String,
+    /// Position of the enclosing region (a Japanese area's prefecture; an overseas parent).
+    pub parent: Option<usize>,
+    /// `prefecture` or `area` in Japan; `country`, `state`, `nuts1`, `nuts2`, `metro`, `city` overseas.
+    pub level: String,
+    /// METI regional bureau of a Japanese region.
+    pub bureau: Option<String>,
+    /// Latitude of the seat, decimal degrees.
+    pub lat: f64,
+    /// Longitude of the seat, decimal degrees.
+    pub lon: f64,
+    /// Standard-time UTC offset in hours.
+    pub utc_offset: f64,
+    /// ISO 639-1 business languages, main first.
+    pub languages: Vec<String>,
+    /// Where the coordinates came from.
+    pub geo_provenance: String,
+}
+
+/// The five partner traits of an overseas region, in schema order.
+pub const TRAITS: [&str; 5] = [
+    "advanced_technology",
+    "design_ability",
+    "brand_image",
+    "materials",
+    "japan_tech_demand",
+];
+
+/// What a partnership led to, as reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Results during the project.
+    During,
+    /// Results after the project.
+    After,
+    /// No results yet.
+    NotYet,
+    /// Named a successful case; timing not given.
+    ReportedSuccess,
+    /// Not reported.
+    Unknown,
+}
+
+impl Outcome {
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "during" => Outcome::During,
+            "after" => Outcome::After,
+            "not_yet" => Outcome::NotYet,
+            "reported_success" => Outcome::ReportedSuccess,
+            "unknown" => Outcome::Unknown,
+            _ => return None,
+        })
+    }
+}
+
+/// A past partnership between a Japanese region and one or more overseas regions.
+#[derive(Debug, Clone)]
+pub struct Partnership {
+    /// Stable id.
+    pub id: String,
+    /// Position of the Japanese region.
+    pub japan_region: usize,
+    /// Positions of the overseas partner regions.
+    pub overseas_regions: Vec<usize>,
+    /// Position of the sector.
+    pub sector: usize,
+    /// First fiscal year.
+    pub start_fy: u16,
+    /// Last fiscal year.
+    pub end_fy: u16,
+    /// Reported outcome.
+    pub outcome: Outcome,
+    /// Research trips, missions, invitations (where reported).
+    pub activities: [Option<u32>; 3],
+    /// Features the Japanese side wanted most (optional `wanted` column).
+    pub wanted: Vec<usize>,
+}
+
+/// Where one strength or trait value came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueSource {
+    /// Statistic or curated.
+    pub provenance: Provenance,
+    /// Reason or detail.
+    pub note: String,
+}
+
+/// Twin-city links between a Japanese and an overseas region (from `derived/twin_ties.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TwinTie {
+    /// Position of the Japanese region.
+    pub japan_region: usize,
+    /// Position of the overseas region.
+    pub overseas_region: usize,
+    /// Number of twin-city links between places in them.
+    pub links: u32,
+    /// Some of the linked places, for explanations.
+    pub examples: String,
+    /// Where the links come from (`wikidata:p190:2016`).
+    pub source: String,
+}
+
+/// The directory of derived overlay files inside a catalog directory.
+pub const DERIVED_DIR: &str = "derived";
+
+/// Everything tieup knows about regions and sectors.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The sector taxonomy.
+    pub sectors: SectorTable,
+    /// All regions: Japanese first, then overseas.
+    pub regions: Vec<Region>,
+    /// Number of Japanese regions (they occupy positions `0..n_japan`).
+    pub n_japan: usize,
+    /// Past partnerships, in file order.
+    pub partnerships: Vec<Partnership>,
+    /// Explicit strengths: regions × sectors, NaN where the file has no row.
+    explicit: Array2<f64>,
+    /// Effective strengths after the missing-value rule: regions × sectors.
+    strength: Array2<f64>,
+    /// Traits: regions × [`TRAITS`]; zero for Japanese regions.
+    traits: Array2<f64>,
+    /// Sector relatedness: sectors × sectors, symmetric, diagonal 1.
+    relatedness: Array2<f64>,
+    strength_sources: BTreeMap<(usize, usize), ValueSource>,
+    /// Curated strengths replaced by statistics: (region, sector) → (value, source).
+    overridden: BTreeMap<(usize, usize), (f64, ValueSource)>,
+    trait_sources: BTreeMap<(usize, usize), ValueSource>,
+    /// Provenance of explicit relatedness pairs (both orders).
+    relatedness_sources: BTreeMap<(usize, usize), Provenance>,
+    /// Twin-city ties, in file order.
+    pub twin_ties: Vec<TwinTie>,
+    twin_index: BTreeMap<(usize, usize), usize>,
+    /// Positions of each region's child regions.
+    children: Vec<Vec<usize>>,
+    geo_overrides: usize,
+    index: NameIndex,
+    /// The directory the catalog was loaded from.
+    pub dir: PathBuf,
+}
+
+/// Columns of `strengths.csv` and of the derived `strengths_*.csv` files.
+const STRENGTH_COLUMNS: [&str; 5] = ["region_id", "sector", "value", "provenance", "note"];
+
+/// Relatedness of two finer sectors under the same survey sector, unless a row says otherwise.
+pub const SIBLING_RELATEDNESS: f64 = 0.5;
+/// Share of a survey-sector strength that a finer sector without its own row inherits.
+pub const INHERITED_SHARE: f64 = 0.5;
+
+/// The bureau names the survey tables use, plus Okinawa.
+pub const BUREAUS: [&str; 9] = [
+    "Hokkaido", "Tohoku", "Kanto", "Chubu", "Kinki", "Chugoku", "Shikoku", "Kyushu", "Okinawa",
+];
+
+impl Catalog {
+    /// Positions of the Japanese regions.
+    pub fn japan(&self) -> std::ops::Range<usize> {
+        0..self.n_japan
+    }
+
+    /// Positions of the overseas regions (the candidates).
+    pub fn overseas(&self) -> std::ops::Range<usize> {
+        self.n_japan..self.regions.len()
+    }
+
+    /// Finds a region of either kind by id, name or alias.
+    pub fn find_region(&self, query: &str) -> Result<usize> {
+        self.index.find("region", query)
+    }
+
+    /// Finds a Japanese region; an overseas match is an error that says so.
+    pub fn find_japan_region(&self, query: &str) -> Result<usize> {
+        let position = self.find_region(query)?;
+        if self.regions[position].kind == RegionKind::Japan {
+            Ok(position)
+        } else {
+            let suggestions = self
+                .index
+                .suggest(query, 20)
+                .into_iter()
+                .filter(|id| {
+                    self.find_region(id)
+                        .is_ok_and(|p| self.regions[p].kind == RegionKind::Japan)
+                })
+                .take(5)
+                .collect();
+            Err(Error::UnknownName {
+                kind: "Japanese region",
+                query: format!(
+                    "{query}' (that is an overseas region: {}",
+                    self.regions[position].id
+                ),
+                suggestions,
+            })
+        }
+    }
+
+    /// True when `query` is a substring of the region's id, name or an alias (normalised).
+    pub fn region_matches(&self, position: usize, query: &str) -> bool {
+        self.index.matches_text(position, query)
+    }
+
+    /// Effective strength of a region in a sector, in [0, 1].
+    ///
+    /// The rule for missing rows: a survey sector without its own row takes the maximum of
+    /// its finer sectors; a finer sector without its own row takes [`INHERITED_SHARE`] of its
+    /// survey sector's own row; otherwise 0 (no notable cluster).
+    pub fn strength(&self, region: usize, sector: usize) -> f64 {
+        self.strength[[region, sector]]
+    }
+
+    /// The effective strength row of a region (one value per sector).
+    pub fn strength_row(&self, region: usize) -> ArrayView1<'_, f64> {
+        self.strength.row(region)
+    }
+
+    /// The explicit strength value and its source, if the file has a row.
+    pub fn strength_source(&self, region: usize, sector: usize) -> Option<(f64, &ValueSource)> {
+        self.strength_sources
+            .get(&(region, sector))
+            .map(|s| (self.explicit[[region, sector]], s))
+    }
+
+    /// All explicit strengths of a region, by sector position.
+    pub fn explicit_strengths(&self, region: usize) -> Vec<(usize, f64)> {
+        self.explicit
+            .row(region)
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_nan())
+            .map(|(s, &v)| (s, v))
+            .collect()
+    }
+
+    /// A trait value of an overseas region (position in [`TRAITS`]).
+    pub fn trait_value(&self, region: usize, trait_index: usize) -> f64 {
+        self.traits[[region, trait_index]]
+    }
+
+    /// The source of a trait value.
+    pub fn trait_source(&self, region: usize, trait_index: usize) -> Option<&ValueSource> {
+        self.trait_sources.get(&(region, trait_index))
+    }
+
+    /// Relatedness of two sectors, in [0, 1].
+    pub fn relatedness(&self, a: usize, b: usize) -> f64 {
+        self.relatedness[[a, b]]
+    }
+
+    /// The provenance of an explicit relatedness pair (curated or statistics); `None` for
+    /// the sibling default, a survey sector's derived value or unrelated sectors.
+    pub fn relatedness_source(&self, a: usize, b: usize) -> Option<&Provenance> {
+        self.relatedness_sources.get(&(a, b))
+    }
+
+    /// The curated strength a statistics value replaced, if any.
+    pub fn overridden_strength(&self, region: usize, sector: usize) -> Option<&(f64, ValueSource)> {
+        self.overridden.get(&(region, sector))
+    }
+
+    /// The twin-city tie between a Japanese and an overseas region or their parent or child
+    /// regions: the one with most links (ties broken by file order).
+    pub fn twin_tie(&self, japan: usize, overseas: usize) -> Option<&TwinTie> {
+        if self.twin_ties.is_empty() {
+            return None;
+        }
+        let family = |r: usize| {
+            std::iter::once(r)
+                .chain(self.regions[r].parent)
+                .chain(self.children[r].iter().copied())
+        };
+        let mut best: Option<&TwinTie> = None;
+        for j in family(japan) {
+            for o in family(overseas) {
+                if let Some(&t) = self.twin_index.get(&(j, o)) {
+                    let tie = &self.twin_ties[t];
+                    if best.is_none_or(|b| tie.links > b.links) {
+                        best = Some(tie);
+                    }
+                }
+            }
+        }
+        best
+    }
+}
