@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::io::Read;
 use tieup_core::application::{Application, ApplicationReader, Reject};
 use tieup_core::error::Result;
-use tieup_core::features::{FEATURES, N_FEATURES, Query, idx};
+use tieup_core::features::{FEATURES, Feature, N_FEATURES, Query};
 use tieup_core::kernel::FeatureTables;
 use tieup_core::model::LinearModel;
 use tieup_learn::success::{SuccessModel, SuccessProbabilities, partner_fit};
@@ -253,7 +253,7 @@ pub fn checklist(
     let top3: Vec<f64> = hits
         .iter()
         .take(3)
-        .map(|h| tables.features(query, h.region)[idx::COMMUNICATION])
+        .map(|h| tables.features(query, h.region)[Feature::CommunicationCost.index()])
         .collect();
     let cost = if top3.is_empty() {
         0.0

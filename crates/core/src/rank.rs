@@ -3,9 +3,9 @@
 //! Ranking sorts by score (descending), then by region id, so ties break on a stable key and
 //! the same inputs give the same order.
 
-use crate::catalog::{Catalog, TRAITS};
+use crate::catalog::Catalog;
 use crate::error::Result;
-use crate::features::{Encoder, FEATURES, N_FEATURES, Query, idx};
+use crate::features::{Encoder, Feature, N_FEATURES, Query};
 use crate::geo;
 use crate::model::LinearModel;
 use std::cmp::Ordering;
@@ -104,8 +104,8 @@ pub fn shortlist(
 /// Why one feature moved a candidate's score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
-    /// Feature position.
-    pub feature: usize,
+    /// The feature.
+    pub feature: Feature,
     /// Its contribution to the score.
     pub contribution: f64,
     /// A sentence a committee can read.
@@ -115,11 +115,12 @@ pub struct Reason {
 /// Explains a candidate: one reason per feature with a non-zero contribution, largest
 /// absolute contribution first (ties by schema order).
 pub fn explain(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate) -> Vec<Reason> {
-    let mut reasons: Vec<Reason> = (0..N_FEATURES)
-        .filter(|&f| candidate.contributions[f] != 0.0)
+    let mut reasons: Vec<Reason> = Feature::ALL
+        .into_iter()
+        .filter(|f| candidate.contributions[f.index()] != 0.0)
         .map(|f| Reason {
             feature: f,
-            contribution: candidate.contributions[f],
+            contribution: candidate.contributions[f.index()],
             detail: detail(encoder, query, candidate, f),
         })
         .collect();
@@ -178,94 +179,36 @@ fn strength_text(catalog: &Catalog, region: usize, sector: usize) -> String {
     format!("{value:.2} in {} (no notable cluster)", info.name)
 }
 
-fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: usize) -> String {
+/// The sentence for one feature of a candidate; each arm reads the encoder function that
+/// computed the value.
+fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: Feature) -> String {
     let catalog = encoder.catalog();
     let c = candidate.region;
-    let japan = &catalog.regions[query.japan_region];
-    let x = candidate.features[f];
+    let x = candidate.features[f.index()];
     match f {
-        idx::SAME_AREA => format!("strength {}", strength_text(catalog, c, query.sector)),
-        idx::SIMILARITY => {
-            let mut shared: Vec<(f64, usize)> = catalog
-                .sectors
-                .leaves()
-                .into_iter()
-                .map(|s| {
-                    (
-                        catalog
-                            .strength(c, s)
-                            .min(catalog.strength(query.japan_region, s)),
-                        s,
-                    )
-                })
-                .filter(|(v, _)| *v > 0.0)
-                .collect();
-            shared.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let names: Vec<&str> = shared
-                .iter()
-                .take(3)
-                .map(|(_, s)| catalog.sectors.get(*s).name.as_str())
-                .collect();
+        Feature::SameAreaCluster => format!("strength {}", strength_text(catalog, c, query.sector)),
+        Feature::ClusterSimilarity => similarity_text(catalog, query, c, x),
+        Feature::SupplementalCluster => supplemental_text(encoder, query, c),
+        Feature::AdvancedTechnology
+        | Feature::DesignAbility
+        | Feature::BrandImage
+        | Feature::Materials => format!(
+            "{} {x:.2}{}",
+            f.name().replace('_', " "),
+            source_text(f.catalog_trait().and_then(|t| catalog.trait_source(c, t)))
+        ),
+        Feature::JapanTechDemand => {
+            let (demand, strength) = encoder.demand_parts(query, c);
             format!(
-                "sector profile similarity {x:.2} with {}; shared strengths: {}",
-                japan.name,
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
+                "demand for Japanese technology {demand:.2}{} × {}'s strength {strength:.2} in {}",
+                source_text(f.catalog_trait().and_then(|t| catalog.trait_source(c, t))),
+                catalog.regions[query.japan_region].name,
+                catalog.sectors.get(query.sector).name
             )
         }
-        idx::SUPPLEMENTAL => match encoder.supplemental(query, c) {
-            Some((v, q)) => format!(
-                "complementary strength {v:.2}: {} {:.2}, related to {} at {:.2}{}, where {} is {:.2}",
-                catalog.sectors.get(q).name,
-                catalog.strength(c, q),
-                catalog.sectors.get(query.sector).name,
-                catalog.relatedness(query.sector, q),
-                relatedness_source(catalog, query.sector, q),
-                japan.name,
-                catalog.strength(query.japan_region, q)
-            ),
-            None => "no complementary sector".into(),
-        },
-        idx::DEMAND => format!(
-            "demand for Japanese technology {:.2}{} × {}'s strength {:.2} in {}",
-            catalog.trait_value(c, idx::DEMAND - idx::FIRST_TRAIT),
-            source_text(catalog.trait_source(c, idx::DEMAND - idx::FIRST_TRAIT)),
-            japan.name,
-            catalog.strength(query.japan_region, query.sector),
-            catalog.sectors.get(query.sector).name
-        ),
-        idx::EXCHANGE => match encoder.exchange(query, c) {
-            Some((v, _))
-                if v < crate::features::TWIN_TIE && encoder.twin_tie(query, c).is_some() =>
-            {
-                twin_text(catalog, encoder.twin_tie(query, c).expect("checked"))
-            }
-            None if encoder.twin_tie(query, c).is_some() => {
-                twin_text(catalog, encoder.twin_tie(query, c).expect("checked"))
-            }
-            Some((v, p)) => {
-                let p = &catalog.partnerships[p];
-                let partners: Vec<&str> = p
-                    .overseas_regions
-                    .iter()
-                    .map(|&o| catalog.regions[o].name.as_str())
-                    .collect();
-                format!(
-                    "tie {v:.2} through past partnership {} ({} with {}, FY{}-{}, {})",
-                    p.id,
-                    catalog.regions[p.japan_region].name,
-                    partners.join(" and "),
-                    p.start_fy,
-                    p.end_fy,
-                    catalog.sectors.get(p.sector).name
-                )
-            }
-            None => "no past exchange".into(),
-        },
-        idx::COMMUNICATION => {
+        Feature::ExistingExchange => exchange_text(encoder, query, c),
+        Feature::CommunicationCost => {
+            let japan = &catalog.regions[query.japan_region];
             let cost = geo::communication_cost(japan, &catalog.regions[c]);
             format!(
                 "communication cost {:.2}: {:.0} km, {} h time difference, languages {}",
@@ -275,14 +218,82 @@ fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: 
                 catalog.regions[c].languages.join("/")
             )
         }
-        _ => {
-            let t = f - idx::FIRST_TRAIT;
+    }
+}
+
+fn similarity_text(catalog: &Catalog, query: &Query, c: usize, x: f64) -> String {
+    let mut shared: Vec<(f64, usize)> = catalog
+        .sectors
+        .leaves()
+        .into_iter()
+        .map(|s| {
+            (
+                catalog
+                    .strength(c, s)
+                    .min(catalog.strength(query.japan_region, s)),
+                s,
+            )
+        })
+        .filter(|(v, _)| *v > 0.0)
+        .collect();
+    shared.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let names: Vec<&str> = shared
+        .iter()
+        .take(3)
+        .map(|(_, s)| catalog.sectors.get(*s).name.as_str())
+        .collect();
+    format!(
+        "sector profile similarity {x:.2} with {}; shared strengths: {}",
+        catalog.regions[query.japan_region].name,
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    )
+}
+
+fn supplemental_text(encoder: &Encoder<'_>, query: &Query, c: usize) -> String {
+    let catalog = encoder.catalog();
+    match encoder.supplemental(query, c) {
+        Some((v, q)) => format!(
+            "complementary strength {v:.2}: {} {:.2}, related to {} at {:.2}{}, where {} is {:.2}",
+            catalog.sectors.get(q).name,
+            catalog.strength(c, q),
+            catalog.sectors.get(query.sector).name,
+            catalog.relatedness(query.sector, q),
+            relatedness_source(catalog, query.sector, q),
+            catalog.regions[query.japan_region].name,
+            catalog.strength(query.japan_region, q)
+        ),
+        None => "no complementary sector".into(),
+    }
+}
+
+fn exchange_text(encoder: &Encoder<'_>, query: &Query, c: usize) -> String {
+    let catalog = encoder.catalog();
+    let twin = encoder.twin_tie(query, c);
+    match (encoder.exchange(query, c), twin) {
+        (Some((v, _)), Some(tie)) if v < crate::features::TWIN_TIE => twin_text(catalog, tie),
+        (None, Some(tie)) => twin_text(catalog, tie),
+        (Some((v, p)), _) => {
+            let p = &catalog.partnerships[p];
+            let partners: Vec<&str> = p
+                .overseas_regions
+                .iter()
+                .map(|&o| catalog.regions[o].name.as_str())
+                .collect();
             format!(
-                "{} {x:.2}{}",
-                TRAITS[t].replace('_', " "),
-                source_text(catalog.trait_source(c, t))
+                "tie {v:.2} through past partnership {} ({} with {}, FY{}-{}, {})",
+                p.id,
+                catalog.regions[p.japan_region].name,
+                partners.join(" and "),
+                p.start_fy,
+                p.end_fy,
+                catalog.sectors.get(p.sector).name
             )
         }
+        (None, None) => "no past exchange".into(),
     }
 }
 
@@ -321,19 +332,16 @@ fn twin_text(catalog: &Catalog, tie: &crate::catalog::TwinTie) -> String {
 
 /// Short labels of the top `n` positive reasons, for one-line tables.
 pub fn top_labels(candidate: &RankedCandidate, n: usize) -> Vec<&'static str> {
-    let mut order: Vec<usize> = (0..N_FEATURES)
-        .filter(|&f| candidate.contributions[f] > 0.0)
+    let mut order: Vec<Feature> = Feature::ALL
+        .into_iter()
+        .filter(|f| candidate.contributions[f.index()] > 0.0)
         .collect();
     order.sort_by(|&a, &b| {
-        candidate.contributions[b]
-            .total_cmp(&candidate.contributions[a])
+        candidate.contributions[b.index()]
+            .total_cmp(&candidate.contributions[a.index()])
             .then(a.cmp(&b))
     });
-    order
-        .into_iter()
-        .take(n)
-        .map(|f| FEATURES[f].label)
-        .collect()
+    order.into_iter().take(n).map(Feature::label).collect()
 }
 
 #[cfg(test)]
@@ -402,13 +410,13 @@ mod tests {
         let catalog = fixture();
         let w = [0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.3];
         let mut query = Query::new(0, 0);
-        query.wanted = vec![idx::FIRST_TRAIT + 1, idx::COMMUNICATION];
+        query.wanted = vec![Feature::DesignAbility, Feature::CommunicationCost];
         let boosted = model(w).weights_for(&catalog.sectors, &query);
-        assert!((boosted[idx::FIRST_TRAIT + 1] - 0.5).abs() < 1e-12);
+        assert!((boosted[Feature::DesignAbility.index()] - 0.5).abs() < 1e-12);
         assert!(
-            (boosted[idx::COMMUNICATION] + 0.7).abs() < 1e-12,
+            (boosted[Feature::CommunicationCost.index()] + 0.7).abs() < 1e-12,
             "a wanted cost gets more negative"
         );
-        assert_eq!(boosted[idx::SAME_AREA], 0.4);
+        assert_eq!(boosted[Feature::SameAreaCluster.index()], 0.4);
     }
 }

@@ -139,7 +139,7 @@ impl ShortlistReport {
                     reasons: explain(encoder, query, c)
                         .into_iter()
                         .map(|r| ReasonReport {
-                            feature: FEATURES[r.feature].name,
+                            feature: r.feature.name(),
                             contribution: r.contribution,
                             detail: r.detail,
                         })
@@ -159,11 +159,7 @@ impl ShortlistReport {
                     .get(catalog.sectors.survey_root(query.sector))
                     .id
                     .clone(),
-                wanted: query
-                    .wanted
-                    .iter()
-                    .map(|&f| FEATURES[f].name.to_string())
-                    .collect(),
+                wanted: query.wanted.iter().map(|f| f.name().to_string()).collect(),
                 before_year: query.before_year,
                 top,
             },

@@ -720,7 +720,7 @@ mod tests {
         // Existing exchange is encoded as of the start year: the partnership does not explain itself.
         assert!(q.iter().all(|t| {
             t.rows
-                .column(tieup_core::features::idx::EXCHANGE)
+                .column(tieup_core::features::Feature::ExistingExchange.index())
                 .iter()
                 .all(|&v| v == 0.0)
         }));

@@ -49,7 +49,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tieup_core::catalog::{Catalog, Partnership};
 use tieup_core::error::{Error, Result};
-use tieup_core::features::{Encoder, N_FEATURES, Query, idx};
+use tieup_core::features::{Encoder, Feature, N_FEATURES, Query};
 use tieup_core::model::LinearModel;
 use tieup_learn::generic::RowsQuery;
 use tieup_learn::{LearnerKind, TrainParams};
@@ -620,7 +620,7 @@ impl Benchmark<'_> {
             Ranker::SameSector => Some(
                 features
                     .iter()
-                    .map(|x| x.column(idx::SAME_AREA).to_vec())
+                    .map(|x| x.column(Feature::SameAreaCluster.index()).to_vec())
                     .collect(),
             ),
             Ranker::Prior => Some(linear(&self.prior)),

@@ -392,7 +392,7 @@ impl Generator<'_> {
         let query = Query {
             japan_region: case.japan_region,
             sector: case.sector,
-            wanted: case.attributes.wanted.clone(),
+            wanted: features_at(&case.attributes.wanted),
             before_year: Some(case.year),
         };
         let candidates: Vec<usize> = catalog.overseas().collect();
@@ -444,7 +444,7 @@ fn as_partnerships(cases: &[Case]) -> Vec<Partnership> {
             end_fy: c.end_fy,
             outcome: c.attributes.outcome,
             activities: c.activities.map(Some),
-            wanted: c.attributes.wanted.clone(),
+            wanted: features_at(&c.attributes.wanted),
         })
         .collect()
 }
@@ -549,7 +549,7 @@ fn application_extras<R: Rng>(wanted: &[usize], rng: &mut R) -> ApplicationExtra
     let objectives = tieup_core::application::OBJECTIVES
         .iter()
         .enumerate()
-        .filter(|(_, (_, features))| features.iter().all(|f| wanted.contains(f)))
+        .filter(|(_, (_, features))| features.iter().all(|f| wanted.contains(&f.index())))
         .map(|(i, _)| i)
         .collect();
     let n_tools = tieup_core::application::SUPPORT_TOOLS.len();
@@ -1032,3 +1032,11 @@ pub fn write_dir(
 
 #[cfg(test)]
 mod tests;
+
+/// The features at schema positions.
+fn features_at(positions: &[usize]) -> Vec<tieup_core::features::Feature> {
+    positions
+        .iter()
+        .filter_map(|&f| tieup_core::features::Feature::from_index(f))
+        .collect()
+}

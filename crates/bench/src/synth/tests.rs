@@ -202,7 +202,10 @@ fn shipped_small_history_is_deterministic_consistent_and_readable() {
     std::fs::write(&path, a.partnerships_csv(&catalog)).unwrap();
     let read = catalog.read_partnerships(&path).unwrap();
     assert_eq!(read.len(), 30);
-    assert_eq!(read[0].wanted, a.themes[0].attributes.wanted);
+    assert_eq!(
+        read[0].wanted,
+        super::features_at(&a.themes[0].attributes.wanted)
+    );
     let apps = dir.path().join("applications.csv");
     std::fs::write(&apps, a.applications_csv(&catalog)).unwrap();
     let reader = tieup_core::application::ApplicationReader::open(&catalog, &apps).unwrap();
@@ -210,7 +213,8 @@ fn shipped_small_history_is_deterministic_consistent_and_readable() {
     assert_eq!(parsed.len(), a.applications.len());
     for (p, case) in parsed.iter().zip(&a.applications) {
         assert_eq!(
-            p.wanted, case.attributes.wanted,
+            p.wanted,
+            super::features_at(&case.attributes.wanted),
             "objectives add nothing that is not wanted"
         );
         assert_eq!(p.japan_region, case.japan_region);

@@ -127,7 +127,7 @@ pub struct Partnership {
     /// Research trips, missions, invitations (where reported).
     pub activities: [Option<u32>; 3],
     /// Features the Japanese side wanted most (optional `wanted` column).
-    pub wanted: Vec<usize>,
+    pub wanted: Vec<crate::features::Feature>,
 }
 
 /// Where one strength or trait value came from.
