@@ -39,8 +39,8 @@ impl Default for BatchConfig {
 pub struct BatchCandidate {
     /// 1-based rank.
     pub rank: usize,
-    /// Catalog position of the overseas region.
-    pub region: usize,
+    /// The overseas region.
+    pub region: tieup_core::catalog::RegionId,
     /// Score (sum of contributions).
     pub score: f64,
     /// Contribution of each feature, schema order.
@@ -193,7 +193,7 @@ fn score_one(
     scratch: &mut Vec<f64>,
 ) -> ScoredApplication {
     let catalog = tables.catalog();
-    let weights = model.weights_for(&catalog.sectors, query);
+    let weights = model.weights_for(catalog.sectors(), query);
     let hits = tables.top_k(query, &weights, top_k, scratch);
     let candidates: Vec<BatchCandidate> = hits
         .iter()
@@ -238,7 +238,7 @@ pub fn checklist(
             .any(|&b| tieup_learn::success::BODY_KINDS[b] == kind)
     };
     let strength = catalog.strength(app.japan_region, app.sector);
-    let sector = &catalog.sectors.get(app.sector).name;
+    let sector = &catalog.sectors().get(app.sector).name;
     let item = |point, name, status, reason: String| CheckItem {
         point,
         name,

@@ -12,6 +12,7 @@
 //! (empty, not CSV/JSONL, no header) is an error.
 
 use crate::catalog::{Catalog, RegionKind};
+use crate::catalog::{RegionId, SectorId};
 use crate::error::{Error, Result};
 use crate::features::{Feature, find_feature};
 use serde::{Deserialize, Serialize};
@@ -95,10 +96,10 @@ pub struct Application {
     pub id: String,
     /// 1-based line of the row in its file.
     pub line: u64,
-    /// Position of the Japanese region.
-    pub japan_region: usize,
-    /// Position of the sector.
-    pub sector: usize,
+    /// The Japanese region.
+    pub japan_region: RegionId,
+    /// The sector.
+    pub sector: SectorId,
     /// Fiscal year of the application.
     pub fiscal_year: Option<u16>,
     /// Positions in [`OBJECTIVES`].
@@ -409,9 +410,9 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         let japan_region = catalog
             .find_japan_region(required(1)?)
             .map_err(|e| format!("japan_region: {e}"))?;
-        debug_assert_eq!(catalog.regions[japan_region].kind, RegionKind::Japan);
+        debug_assert_eq!(catalog.region(japan_region).kind, RegionKind::Japan);
         let sector = catalog
-            .sectors
+            .sectors()
             .find(required(2)?)
             .map_err(|e| format!("sector: {e}"))?;
         let fiscal_year = match f[3].as_deref() {

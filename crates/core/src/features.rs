@@ -5,7 +5,7 @@
 //! its fingerprint is stored in every model file so that a model built for another schema
 //! is refused instead of silently mis-scoring.
 
-use crate::catalog::{Catalog, RegionKind};
+use crate::catalog::{Catalog, Partnership, RegionId, RegionKind, SectorId};
 use crate::error::{Error, Result};
 use crate::geo;
 use ndarray::Array2;
@@ -290,10 +290,10 @@ pub fn find_feature(name: &str) -> Result<Feature> {
 /// What a coordinator asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
-    /// Position of the Japanese region.
-    pub japan_region: usize,
-    /// Position of the sector.
-    pub sector: usize,
+    /// The Japanese region.
+    pub japan_region: RegionId,
+    /// The sector.
+    pub sector: SectorId,
     /// Features the coordinator wants most.
     pub wanted: Vec<Feature>,
     /// Only partnerships that started before this fiscal year count as existing exchange.
@@ -302,7 +302,7 @@ pub struct Query {
 
 impl Query {
     /// A query with no wanted traits and no year limit.
-    pub fn new(japan_region: usize, sector: usize) -> Self {
+    pub fn new(japan_region: RegionId, sector: SectorId) -> Self {
         Query {
             japan_region,
             sector,
@@ -317,7 +317,7 @@ impl Query {
 /// Query-independent work (normalised sector profiles) is done once in [`Encoder::new`].
 pub struct Encoder<'a> {
     catalog: &'a Catalog,
-    leaves: Vec<usize>,
+    leaves: Vec<SectorId>,
     /// Unit-length strength profiles over leaf sectors, one row per region.
     profiles: Array2<f64>,
 }
@@ -325,18 +325,18 @@ pub struct Encoder<'a> {
 impl<'a> Encoder<'a> {
     /// Prepares an encoder for a catalog.
     pub fn new(catalog: &'a Catalog) -> Self {
-        let leaves = catalog.sectors.leaves();
-        let mut profiles = Array2::zeros((catalog.regions.len(), leaves.len()));
-        for region in 0..catalog.regions.len() {
+        let leaves = catalog.sectors().leaves();
+        let mut profiles = Array2::zeros((catalog.n_regions(), leaves.len()));
+        for (region, _) in catalog.regions() {
             let mut norm = 0.0;
             for (j, &s) in leaves.iter().enumerate() {
                 let v = catalog.strength(region, s);
-                profiles[[region, j]] = v;
+                profiles[[region.index(), j]] = v;
                 norm += v * v;
             }
             if norm > 0.0 {
                 let norm = norm.sqrt();
-                profiles.row_mut(region).mapv_inplace(|v| v / norm);
+                profiles.row_mut(region.index()).mapv_inplace(|v| v / norm);
             }
         }
         Encoder {
@@ -353,9 +353,9 @@ impl<'a> Encoder<'a> {
 
     /// Checks a query against the catalog (a Japanese region, a known sector and features).
     pub fn check(&self, query: &Query) -> Result<()> {
-        let ok = query.japan_region < self.catalog.regions.len()
-            && self.catalog.regions[query.japan_region].kind == RegionKind::Japan
-            && query.sector < self.catalog.sectors.len();
+        let ok = query.japan_region.index() < self.catalog.n_regions()
+            && self.catalog.region(query.japan_region).kind == RegionKind::Japan
+            && query.sector.index() < self.catalog.sectors().len();
         if ok {
             Ok(())
         } else {
@@ -369,7 +369,7 @@ impl<'a> Encoder<'a> {
 
     /// Feature rows for every overseas candidate, in catalog order: candidates × features.
     pub fn encode(&self, query: &Query) -> Array2<f64> {
-        let candidates = self.catalog.overseas();
+        let candidates = self.catalog.candidate_ids();
         let mut out = Array2::zeros((candidates.len(), N_FEATURES));
         for (row, candidate) in candidates.enumerate() {
             let values = self.encode_one(query, candidate);
@@ -379,13 +379,13 @@ impl<'a> Encoder<'a> {
     }
 
     /// The feature values of one candidate (each from [`Encoder::value`]).
-    pub fn encode_one(&self, query: &Query, candidate: usize) -> [f64; N_FEATURES] {
+    pub fn encode_one(&self, query: &Query, candidate: RegionId) -> [f64; N_FEATURES] {
         Feature::ALL.map(|feature| self.value(feature, query, candidate))
     }
 
     /// The value of one feature for one candidate: the single definition of every feature,
     /// which the encoder's rows, the kernel's columns and the explanations all go through.
-    pub fn value(&self, feature: Feature, query: &Query, candidate: usize) -> f64 {
+    pub fn value(&self, feature: Feature, query: &Query, candidate: RegionId) -> f64 {
         match feature {
             Feature::SameAreaCluster => self.catalog.strength(candidate, query.sector),
             Feature::ClusterSimilarity => self.similarity(query.japan_region, candidate),
@@ -409,7 +409,7 @@ impl<'a> Encoder<'a> {
     /// per candidate, with the query-dependent part of the supplemental feature
     /// ([`SupplementalTerms`]) worked out once for the column.
     pub fn column(&self, feature: Feature, query: &Query) -> Vec<f64> {
-        let candidates = self.catalog.overseas();
+        let candidates = self.catalog.candidate_ids();
         match feature {
             Feature::SupplementalCluster => {
                 let terms = self.supplemental_terms(query);
@@ -433,7 +433,7 @@ impl<'a> Encoder<'a> {
 
     /// A trait feature's value: the candidate's trait ([`Feature::catalog_trait`]), 0 for a
     /// feature that reads no trait.
-    fn trait_feature(&self, feature: Feature, candidate: usize) -> f64 {
+    fn trait_feature(&self, feature: Feature, candidate: RegionId) -> f64 {
         feature
             .catalog_trait()
             .map_or(0.0, |t| self.catalog.trait_value(candidate, t))
@@ -441,7 +441,7 @@ impl<'a> Encoder<'a> {
 
     /// The two factors of the reciprocal-demand feature: the candidate's demand for Japanese
     /// technology and the Japanese region's strength in the query sector.
-    pub fn demand_parts(&self, query: &Query, candidate: usize) -> (f64, f64) {
+    pub fn demand_parts(&self, query: &Query, candidate: RegionId) -> (f64, f64) {
         let demand = Feature::JapanTechDemand
             .catalog_trait()
             .map_or(0.0, |t| self.catalog.trait_value(candidate, t));
@@ -453,28 +453,27 @@ impl<'a> Encoder<'a> {
 
     /// The existing-exchange feature: the strongest past-partnership tie, or [`TWIN_TIE`]
     /// for a twin-city link, whichever is larger.
-    pub fn exchange_feature(&self, query: &Query, candidate: usize) -> f64 {
+    pub fn exchange_feature(&self, query: &Query, candidate: RegionId) -> f64 {
         self.exchange(query, candidate)
             .map_or(0.0, |(v, _)| v)
             .max(self.twin_tie(query, candidate).map_or(0.0, |_| TWIN_TIE))
     }
 
     /// Cosine similarity of two regions' leaf-sector profiles, in [0, 1].
-    pub fn similarity(&self, japan: usize, candidate: usize) -> f64 {
+    pub fn similarity(&self, japan: RegionId, candidate: RegionId) -> f64 {
         self.profiles
-            .row(japan)
-            .dot(&self.profiles.row(candidate))
+            .row(japan.index())
+            .dot(&self.profiles.row(candidate.index()))
             .clamp(0.0, 1.0)
     }
 
     /// Communication cost between a Japanese region and a candidate, in [0, 1].
-    pub fn communication(&self, japan: usize, candidate: usize) -> f64 {
-        let regions = &self.catalog.regions;
-        geo::communication_cost(&regions[japan], &regions[candidate]).total
+    pub fn communication(&self, japan: RegionId, candidate: RegionId) -> f64 {
+        geo::communication_cost(self.catalog.region(japan), self.catalog.region(candidate)).total
     }
 
-    /// Best complementary sector: (value, sector position).
-    pub fn supplemental(&self, query: &Query, candidate: usize) -> Option<(f64, usize)> {
+    /// Best complementary sector: (value, sector).
+    pub fn supplemental(&self, query: &Query, candidate: RegionId) -> Option<(f64, SectorId)> {
         self.supplemental_terms(query).best(self.catalog, candidate)
     }
 
@@ -482,7 +481,7 @@ impl<'a> Encoder<'a> {
     /// the query sector, relatedness(s,q) and the Japanese region's gap 1 − strength(j,q).
     pub fn supplemental_terms(&self, query: &Query) -> SupplementalTerms {
         let catalog = self.catalog;
-        let own = &catalog.sectors.get(query.sector).children;
+        let own = &catalog.sectors().get(query.sector).children;
         let terms = self
             .leaves
             .iter()
@@ -498,11 +497,11 @@ impl<'a> Encoder<'a> {
         SupplementalTerms { terms }
     }
 
-    /// Strongest past tie: (value, partnership position).
-    pub fn exchange(&self, query: &Query, candidate: usize) -> Option<(f64, usize)> {
+    /// Strongest past tie: (value, the partnership).
+    pub fn exchange(&self, query: &Query, candidate: RegionId) -> Option<(f64, &'a Partnership)> {
         let catalog = self.catalog;
-        let mut best: Option<(f64, usize)> = None;
-        for (p, partnership) in catalog.partnerships.iter().enumerate() {
+        let mut best: Option<(f64, &'a Partnership)> = None;
+        for partnership in catalog.partnerships() {
             if query.before_year.is_some_and(|y| partnership.start_fy >= y) {
                 continue;
             }
@@ -517,7 +516,7 @@ impl<'a> Encoder<'a> {
                 .fold(0.0, f64::max);
             let value = japan_tie * overseas_tie;
             if value > 0.0 && best.is_none_or(|(b, _)| value > b) {
-                best = Some((value, p));
+                best = Some((value, partnership));
             }
         }
         best
@@ -527,7 +526,7 @@ impl<'a> Encoder<'a> {
 impl Encoder<'_> {
     /// The twin-city tie that gives the candidate [`TWIN_TIE`], if any (see
     /// [`Catalog::twin_tie`]).
-    pub fn twin_tie(&self, query: &Query, candidate: usize) -> Option<&crate::catalog::TwinTie> {
+    pub fn twin_tie(&self, query: &Query, candidate: RegionId) -> Option<&crate::catalog::TwinTie> {
         self.catalog.twin_tie(query.japan_region, candidate)
     }
 }
@@ -536,14 +535,14 @@ impl Encoder<'_> {
 #[derive(Debug, Clone)]
 pub struct SupplementalTerms {
     /// (leaf sector q, relatedness(s,q), 1 − strength(japan,q)), in leaf order.
-    terms: Vec<(usize, f64, f64)>,
+    terms: Vec<(SectorId, f64, f64)>,
 }
 
 impl SupplementalTerms {
     /// The candidate's best complementary sector: max over q of relatedness(s,q) ×
     /// strength(candidate,q) × (1 − strength(japan,q)), if positive: (value, sector).
-    pub fn best(&self, catalog: &Catalog, candidate: usize) -> Option<(f64, usize)> {
-        let mut best: Option<(f64, usize)> = None;
+    pub fn best(&self, catalog: &Catalog, candidate: RegionId) -> Option<(f64, SectorId)> {
+        let mut best: Option<(f64, SectorId)> = None;
         for &(q, relatedness, gap) in &self.terms {
             let value = relatedness * catalog.strength(candidate, q) * gap;
             if value > 0.0 && best.is_none_or(|(b, _)| value > b) {
@@ -555,12 +554,12 @@ impl SupplementalTerms {
 }
 
 /// How close two Japanese regions are: 1 same, 0.6 same prefecture family, 0.3 same bureau.
-pub fn japan_tie(catalog: &Catalog, a: usize, b: usize) -> f64 {
+pub fn japan_tie(catalog: &Catalog, a: RegionId, b: RegionId) -> f64 {
     if a == b {
         return 1.0;
     }
-    let (ra, rb) = (&catalog.regions[a], &catalog.regions[b]);
-    let prefecture = |p: usize, r: &crate::catalog::Region| r.parent.unwrap_or(p);
+    let (ra, rb) = (catalog.region(a), catalog.region(b));
+    let prefecture = |p: RegionId, r: &crate::catalog::Region| r.parent.unwrap_or(p);
     if prefecture(a, ra) == prefecture(b, rb) {
         0.6
     } else if ra.bureau == rb.bureau {
@@ -571,11 +570,11 @@ pub fn japan_tie(catalog: &Catalog, a: usize, b: usize) -> f64 {
 }
 
 /// How close two overseas regions are: 1 same, 0.6 parent, child or sibling, 0.3 same country.
-pub fn overseas_tie(catalog: &Catalog, a: usize, b: usize) -> f64 {
+pub fn overseas_tie(catalog: &Catalog, a: RegionId, b: RegionId) -> f64 {
     if a == b {
         return 1.0;
     }
-    let (ra, rb) = (&catalog.regions[a], &catalog.regions[b]);
+    let (ra, rb) = (catalog.region(a), catalog.region(b));
     if ra.parent == Some(b)
         || rb.parent == Some(a)
         || (ra.parent.is_some() && ra.parent == rb.parent)
@@ -605,7 +604,7 @@ mod tests {
         let encoder = Encoder::new(catalog);
         let mut query = Query::new(
             catalog.find_japan_region(japan).unwrap(),
-            catalog.sectors.find(sector).unwrap(),
+            catalog.sectors().find(sector).unwrap(),
         );
         query.before_year = before;
         encoder.encode_one(&query, catalog.find_region(candidate).unwrap())
@@ -754,7 +753,7 @@ mod tests {
         );
         let texas = cost("texas");
         assert!(texas > 0.0 && texas <= 1.0);
-        let values = Encoder::new(&c).encode(&Query::new(0, 0));
+        let values = Encoder::new(&c).encode(&crate::testutil::first_query(&c));
         assert!(
             values.iter().all(|v| (0.0..=1.0).contains(v)),
             "features stay in [0, 1]"

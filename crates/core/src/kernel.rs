@@ -7,7 +7,7 @@
 //! [`crate::rank::score_row`], so the kernel's scores equal the reference path's to the bit.
 //! A test checks this over the fixture catalog.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, RegionId, SectorId};
 use crate::features::{Dependence, Encoder, Feature, N_FEATURES, Query};
 use std::collections::{BTreeSet, HashMap};
 
@@ -16,8 +16,8 @@ use std::collections::{BTreeSet, HashMap};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct ColumnKey {
     feature: Feature,
-    japan_region: Option<usize>,
-    sector: Option<usize>,
+    japan_region: Option<RegionId>,
+    sector: Option<SectorId>,
     before_year: Option<u16>,
 }
 
@@ -42,15 +42,13 @@ impl ColumnKey {
     }
 
     /// A query with the key's parts; the parts the feature does not read are the first
-    /// Japanese region and the first sector.
-    fn query(&self, catalog: &Catalog) -> Query {
-        let first_japan = || catalog.japan().next().unwrap_or(0);
-        let mut query = Query::new(
-            self.japan_region.unwrap_or_else(first_japan),
-            self.sector.unwrap_or(0),
-        );
+    /// Japanese region and the first sector (`None` for a catalog without either).
+    fn query(&self, catalog: &Catalog) -> Option<Query> {
+        let japan_region = self.japan_region.or_else(|| catalog.japan_ids().next())?;
+        let sector = self.sector.or_else(|| catalog.sectors().ids().next())?;
+        let mut query = Query::new(japan_region, sector);
         query.before_year = self.before_year;
-        query
+        Some(query)
     }
 }
 
@@ -58,7 +56,7 @@ impl ColumnKey {
 pub struct FeatureTables<'a> {
     encoder: &'a Encoder<'a>,
     /// The candidates, in catalog order (a column's positions).
-    candidates: Vec<usize>,
+    candidates: Vec<RegionId>,
     /// Rank of each candidate's id in sorted order (ties break on it).
     id_rank: Vec<u32>,
     /// Every computed column: [`Encoder::column`] of the key's query.
@@ -70,8 +68,8 @@ pub struct FeatureTables<'a> {
 pub struct Hit {
     /// Score (Σ weight × feature, schema order).
     pub score: f64,
-    /// Catalog position of the overseas region.
-    pub region: usize,
+    /// The overseas region.
+    pub region: RegionId,
 }
 
 impl<'a> FeatureTables<'a> {
@@ -79,12 +77,13 @@ impl<'a> FeatureTables<'a> {
     /// Japanese region.
     pub fn new(encoder: &'a Encoder<'a>) -> Self {
         let catalog = encoder.catalog();
-        let candidates: Vec<usize> = catalog.overseas().collect();
+        let candidates: Vec<RegionId> = catalog.candidate_ids().collect();
         let mut order: Vec<usize> = (0..candidates.len()).collect();
         order.sort_by(|&a, &b| {
-            catalog.regions[candidates[a]]
+            catalog
+                .region(candidates[a])
                 .id
-                .cmp(&catalog.regions[candidates[b]].id)
+                .cmp(&catalog.region(candidates[b]).id)
         });
         let mut id_rank = vec![0u32; candidates.len()];
         for (rank, &i) in order.iter().enumerate() {
@@ -98,15 +97,24 @@ impl<'a> FeatureTables<'a> {
         };
         let mut keys = BTreeSet::new();
         for feature in Feature::ALL {
-            let queries: Vec<Query> = match feature.depends_on() {
-                Dependence::Candidate => vec![Query::new(catalog.japan().next().unwrap_or(0), 0)],
-                Dependence::Sector => (0..catalog.sectors.len())
-                    .map(|s| Query::new(catalog.japan().next().unwrap_or(0), s))
-                    .collect(),
-                Dependence::JapanRegion => catalog.japan().map(|j| Query::new(j, 0)).collect(),
-                Dependence::JapanRegionAndSector | Dependence::JapanRegionAndYear => Vec::new(),
+            let key = |japan_region, sector| ColumnKey {
+                feature,
+                japan_region,
+                sector,
+                before_year: None,
             };
-            keys.extend(queries.iter().map(|q| ColumnKey::of(feature, q)));
+            match feature.depends_on() {
+                Dependence::Candidate => {
+                    keys.insert(key(None, None));
+                }
+                Dependence::Sector => {
+                    keys.extend(catalog.sectors().ids().map(|s| key(None, Some(s))));
+                }
+                Dependence::JapanRegion => {
+                    keys.extend(catalog.japan_ids().map(|j| key(Some(j), None)));
+                }
+                Dependence::JapanRegionAndSector | Dependence::JapanRegionAndYear => {}
+            }
         }
         tables.compute(keys);
         tables
@@ -130,7 +138,7 @@ impl<'a> FeatureTables<'a> {
     ///
     /// # Panics
     /// If `region` is not a candidate or the query was not prepared.
-    pub fn features(&self, query: &Query, region: usize) -> [f64; N_FEATURES] {
+    pub fn features(&self, query: &Query, region: RegionId) -> [f64; N_FEATURES] {
         let c = self
             .candidates
             .binary_search(&region)
@@ -166,9 +174,9 @@ impl<'a> FeatureTables<'a> {
         let keys: Vec<ColumnKey> = keys.into_iter().collect();
         let columns: Vec<(ColumnKey, Vec<f64>)> = keys
             .into_par_iter()
-            .map(|key| {
-                let column = encoder.column(key.feature, &key.query(encoder.catalog()));
-                (key, column)
+            .filter_map(|key| {
+                let query = key.query(encoder.catalog())?;
+                Some((key, encoder.column(key.feature, &query)))
             })
             .collect();
         self.columns.extend(columns);
@@ -265,12 +273,12 @@ mod tests {
             training: TrainingInfo::default(),
         };
         let mut queries = Vec::new();
-        for j in catalog.japan() {
-            for s in 0..catalog.sectors.len() {
+        for j in catalog.japan_ids() {
+            for s in catalog.sectors().ids() {
                 for year in [None, Some(2005)] {
                     let mut q = Query::new(j, s);
                     q.before_year = year;
-                    q.wanted = vec![Feature::ALL[(j + s) % N_FEATURES]];
+                    q.wanted = vec![Feature::ALL[(j.index() + s.index()) % N_FEATURES]];
                     queries.push(q);
                 }
             }
@@ -281,13 +289,13 @@ mod tests {
             let reference = shortlist(&encoder, &model, q, 100).unwrap();
             let hits = tables.top_k(
                 q,
-                &model.weights_for(&catalog.sectors, q),
+                &model.weights_for(catalog.sectors(), q),
                 100,
                 &mut scratch,
             );
-            let kernel: Vec<(u64, usize)> =
+            let kernel: Vec<(u64, RegionId)> =
                 hits.iter().map(|h| (h.score.to_bits(), h.region)).collect();
-            let expected: Vec<(u64, usize)> = reference
+            let expected: Vec<(u64, RegionId)> = reference
                 .candidates
                 .iter()
                 .map(|c| (c.score.to_bits(), c.region))

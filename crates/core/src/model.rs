@@ -11,6 +11,7 @@
 
 use crate::error::{Error, Result};
 use crate::features::{Feature, FeatureSchema, N_FEATURES, Query};
+use crate::sector::SectorId;
 use crate::sector::SectorTable;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -104,7 +105,7 @@ impl LinearModel {
     }
 
     /// The sector's weights in raw feature units, before any wanted-feature boost.
-    pub fn raw_weights(&self, sectors: &SectorTable, sector: usize) -> [f64; N_FEATURES] {
+    pub fn raw_weights(&self, sectors: &SectorTable, sector: SectorId) -> [f64; N_FEATURES] {
         let root = &sectors.get(sectors.survey_root(sector)).id;
         let mut w = *self
             .sector_weights

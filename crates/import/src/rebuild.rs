@@ -18,7 +18,7 @@ use super::{Dataset, SkipReport, cbp, eurostat, japan, uscmp};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use tieup_core::catalog::{Catalog, DERIVED_DIR};
+use tieup_core::catalog::{Catalog, DERIVED_DIR, SectorId};
 use tieup_core::error::{Error, Result};
 
 /// Where the curated code lists live inside a catalog directory.
@@ -98,12 +98,12 @@ impl DatasetCoverage {
             covered: profile
                 .covered
                 .iter()
-                .map(|(s, _)| catalog.sectors.get(*s).id.clone())
+                .map(|(s, _)| catalog.sectors().get(*s).id.clone())
                 .collect(),
             unresolved: profile
                 .unresolved
                 .iter()
-                .map(|(s, why)| (catalog.sectors.get(*s).id.clone(), why.clone()))
+                .map(|(s, why)| (catalog.sectors().get(*s).id.clone(), why.clone()))
                 .collect(),
             skipped,
             notes: dataset.notes.clone(),
@@ -399,7 +399,7 @@ fn strengths_file(profile: &Profile) -> String {
 }
 
 /// Proximity pairs (value by sector ids) of a profile with enough support.
-fn proximity_pairs(profile: &Profile, min: usize) -> BTreeMap<(usize, usize), f64> {
+fn proximity_pairs(profile: &Profile, min: usize) -> BTreeMap<(SectorId, SectorId), f64> {
     let mut out = BTreeMap::new();
     for (a, &sa) in profile.leaves.iter().enumerate() {
         for (b, &sb) in profile.leaves.iter().enumerate().skip(a + 1) {
@@ -430,7 +430,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
 
     // US: CBP, clusters, relatedness.
     let cbp_data = cbp::read(&raw(raw_dir, "us_cbp/cbp_state_2011.csv")?, &region_codes)?;
-    let cbp_profile = profile::compute(&cbp_data, &catalog.sectors, &concordance, profile_params);
+    let cbp_profile = profile::compute(&cbp_data, catalog.sectors(), &concordance, profile_params);
     let crosswalk = uscmp::read_crosswalk(&raw(
         raw_dir,
         "us_cluster_mapping/naics2012_to_uscmp_cluster.csv",
@@ -443,7 +443,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         .map(|r| ((r.region, r.cluster.as_str()), r.strong))
         .collect();
     let cbp_strengths = profile::strengths_csv(&cbp_profile, &catalog, &|row| {
-        let cluster = catalog.sectors.get(row.sector).uscmp_cluster.as_deref()?;
+        let cluster = catalog.sectors().get(row.sector).uscmp_cluster.as_deref()?;
         strong_clusters
             .get(&(row.region, cluster))
             .filter(|strong| **strong)
@@ -455,7 +455,8 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         &format!("us_clusters_{}.csv", cbp_data.year),
         &uscmp::clusters_csv(&cbp_data, &cluster_rows, &catalog),
     )?;
-    let relatedness_text = profile::relatedness_csv(&cbp_profile, &catalog.sectors, profile_params);
+    let relatedness_text =
+        profile::relatedness_csv(&cbp_profile, catalog.sectors(), profile_params);
     writer.write("sector_relatedness.csv", &relatedness_text)?;
     let us_pairs = proximity_pairs(&cbp_profile, profile_params.min_ubiquity);
 
@@ -466,7 +467,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         &region_codes,
     )?;
     let japan_profile =
-        profile::compute(&japan_data, &catalog.sectors, &concordance, profile_params);
+        profile::compute(&japan_data, catalog.sectors(), &concordance, profile_params);
     writer.write(
         &strengths_file(&japan_profile),
         &profile::strengths_csv(&japan_profile, &catalog, &|_| None),
@@ -481,7 +482,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
     )?;
     let eurostat_profile = profile::compute(
         &eurostat_data,
-        &catalog.sectors,
+        catalog.sectors(),
         &concordance,
         profile_params,
     );
@@ -502,7 +503,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
     ));
 
     // Relatedness coverage.
-    let cluster_of = |s: usize| catalog.sectors.get(s).uscmp_cluster.clone();
+    let cluster_of = |s: SectorId| catalog.sectors().get(s).uscmp_cluster.clone();
     let versus_clusters: Vec<(f64, f64)> = us_pairs
         .iter()
         .filter_map(|(&(a, b), &phi)| {
@@ -540,7 +541,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         versus_japan: uscmp::spearman(&versus_japan).map(|r| (r, versus_japan.len())),
     };
     let mut unknown_sector_clusters: Vec<String> = catalog
-        .sectors
+        .sectors()
         .all()
         .iter()
         .filter_map(|s| s.uscmp_cluster.clone())
@@ -640,10 +641,13 @@ pub fn import_long(params: &LongParams) -> Result<(DatasetCoverage, OutputFile)>
         NaicsConcordance::default()
     };
     let dataset = super::long::read(&params.file, &catalog, &params.dataset, params.year)?;
-    let profile = profile::compute(&dataset, &catalog.sectors, &concordance, profile_params);
+    let profile = profile::compute(&dataset, catalog.sectors(), &concordance, profile_params);
     let path = match &params.out {
         Some(p) => p.clone(),
-        None => params.data_dir.join(DERIVED_DIR).join(strengths_file(&profile)),
+        None => params
+            .data_dir
+            .join(DERIVED_DIR)
+            .join(strengths_file(&profile)),
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;

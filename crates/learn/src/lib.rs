@@ -28,7 +28,7 @@ use linfa::ParamGuard;
 use ndarray::{Array1, Array2};
 use rand::SeedableRng;
 use std::collections::BTreeMap;
-use tieup_core::catalog::{Outcome, Partnership};
+use tieup_core::catalog::{Outcome, Partnership, RegionId};
 use tieup_core::error::{Error, Result};
 use tieup_core::features::{Encoder, FEATURES, N_FEATURES, Query};
 use tieup_core::model::{LinearModel, Scaling, TrainingInfo};
@@ -60,8 +60,8 @@ pub struct TrainingQuery {
     pub query: Query,
     /// Survey-sector id (which prior weights apply).
     pub survey_sector: String,
-    /// Candidate positions, in the order of `rows`.
-    pub candidates: Vec<usize>,
+    /// Candidate regions, in the order of `rows`.
+    pub candidates: Vec<RegionId>,
     /// Raw feature rows: candidates × features.
     pub rows: Array2<f64>,
     /// Labels, one per row.
@@ -84,15 +84,15 @@ pub fn training_set(
             let mut query = Query::new(p.japan_region, p.sector);
             query.wanted = p.wanted.clone();
             query.before_year = Some(p.start_fy);
-            let positives: Vec<usize> = p.overseas_regions.clone();
-            let others: Vec<usize> = catalog
-                .overseas()
+            let positives: Vec<RegionId> = p.overseas_regions.clone();
+            let others: Vec<RegionId> = catalog
+                .candidate_ids()
                 .filter(|c| !positives.contains(c))
                 .collect();
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
                 seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
             );
-            let mut picked: Vec<usize> = if negatives >= others.len() {
+            let mut picked: Vec<RegionId> = if negatives >= others.len() {
                 others
             } else {
                 rand::seq::index::sample(&mut rng, others.len(), negatives)
@@ -101,7 +101,7 @@ pub fn training_set(
                     .collect()
             };
             picked.sort_unstable();
-            let candidates: Vec<usize> = positives.iter().copied().chain(picked).collect();
+            let candidates: Vec<RegionId> = positives.iter().copied().chain(picked).collect();
             let mut rows = Array2::zeros((candidates.len(), N_FEATURES));
             for (r, &c) in candidates.iter().enumerate() {
                 let x = encoder.encode_one(&query, c);
@@ -120,8 +120,8 @@ pub fn training_set(
             TrainingQuery {
                 id: p.id.clone(),
                 survey_sector: catalog
-                    .sectors
-                    .get(catalog.sectors.survey_root(p.sector))
+                    .sectors()
+                    .get(catalog.sectors().survey_root(p.sector))
                     .id
                     .clone(),
                 query,
@@ -520,9 +520,12 @@ mod tests {
                     .unwrap();
                 TrainingQuery {
                     id: format!("q{i}"),
-                    query: Query::new(0, 0),
+                    query: Query::new(
+                        RegionId::from_index(0),
+                        tieup_core::catalog::SectorId::from_index(0),
+                    ),
                     survey_sector: "it".into(),
-                    candidates: (0..n_candidates).collect(),
+                    candidates: (0..n_candidates).map(RegionId::from_index).collect(),
                     labels: (0..n_candidates).map(|c| u8::from(c == best)).collect(),
                     rows,
                 }
@@ -699,7 +702,7 @@ mod tests {
         let catalog = tieup_core::catalog::Catalog::load(&dir).unwrap();
         let encoder = Encoder::new(&catalog);
         let train = |seed| {
-            let q = training_set(&encoder, &catalog.partnerships, 3, seed);
+            let q = training_set(&encoder, catalog.partnerships(), 3, seed);
             TrainParams::new(LearnerKind::Pairwise)
                 .seed(seed)
                 .check()
@@ -709,7 +712,7 @@ mod tests {
                 .to_json()
         };
         assert_eq!(train(5), train(5));
-        let q = training_set(&encoder, &catalog.partnerships, 3, 5);
+        let q = training_set(&encoder, catalog.partnerships(), 3, 5);
         assert_eq!(q.len(), 2);
         assert_eq!(
             q[0].labels.iter().filter(|&&l| l == 3).count(),

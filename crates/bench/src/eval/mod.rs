@@ -47,7 +47,7 @@ use serde::Serialize;
 use significance::Interval;
 use std::collections::BTreeMap;
 use std::path::Path;
-use tieup_core::catalog::{Catalog, Partnership};
+use tieup_core::catalog::{Catalog, Partnership, RegionId, SectorId};
 use tieup_core::error::{Error, Result};
 use tieup_core::features::{Encoder, Feature, N_FEATURES, Query};
 use tieup_core::model::LinearModel;
@@ -251,7 +251,7 @@ pub struct EvalQuery {
     /// Survey-sector id.
     pub survey_sector: String,
     /// Judged candidates (positions) and their labels.
-    pub judgements: BTreeMap<usize, u8>,
+    pub judgements: BTreeMap<RegionId, u8>,
 }
 
 /// What a benchmark directory holds, loaded.
@@ -286,10 +286,10 @@ pub fn partnership_query(catalog: &Catalog, p: &Partnership) -> EvalQuery {
     }
 }
 
-fn survey_id(catalog: &Catalog, sector: usize) -> String {
+fn survey_id(catalog: &Catalog, sector: SectorId) -> String {
     catalog
-        .sectors
-        .get(catalog.sectors.survey_root(sector))
+        .sectors()
+        .get(catalog.sectors().survey_root(sector))
         .id
         .clone()
 }
@@ -305,14 +305,14 @@ impl<'a> Benchmark<'a> {
     /// Loads the history, and the held-out applications and oracle when the catalog's directory
     /// has them; `external` are runs to evaluate beside tieup's rankers.
     pub fn load(catalog: &'a Catalog, external: Vec<(String, trec::RunScores)>) -> Result<Self> {
-        let dir = catalog.dir.clone();
+        let dir = catalog.dir().to_path_buf();
         let prior = tieup_learn::prior::derive_from_dir(
             &tieup_learn::prior::PriorParams::new().check()?,
             &dir,
-            &catalog.sectors,
+            catalog.sectors(),
         )?;
         let history = catalog
-            .partnerships
+            .partnerships()
             .iter()
             .map(|p| partnership_query(catalog, p))
             .collect();
@@ -367,7 +367,9 @@ fn load_applications(catalog: &Catalog, apps: &Path, qrels_path: &Path) -> Resul
             let position = catalog
                 .find_region(docno)
                 .ok()
-                .filter(|&p| catalog.regions[p].id == *docno && catalog.overseas().contains(&p))
+                .filter(|&p| {
+                    catalog.region(p).id == *docno && catalog.candidate_position(p).is_some()
+                })
                 .ok_or_else(|| Error::InvalidParam {
                     name: "qrels",
                     value: format!("{} in {}", docno, qrels_path.display()),
@@ -550,8 +552,8 @@ fn run_scores(run: &trec::RunScores, queries: &[EvalQuery], ids: &[&str]) -> Sco
 impl Benchmark<'_> {
     fn candidate_ids(&self) -> Vec<&str> {
         self.catalog
-            .overseas()
-            .map(|c| self.catalog.regions[c].id.as_str())
+            .candidate_ids()
+            .map(|c| self.catalog.region(c).id.as_str())
             .collect()
     }
 
@@ -585,13 +587,13 @@ impl Benchmark<'_> {
         params: &EvalValidParams,
     ) -> Result<Scores> {
         let catalog = self.catalog;
-        let n = catalog.overseas().len();
+        let n = catalog.candidate_ids().len();
         let ids = self.candidate_ids();
         let linear = |model: &LinearModel| -> Vec<Vec<f64>> {
             test.iter()
                 .zip(features)
                 .map(|(q, x)| {
-                    let w = model.weights_for(&catalog.sectors, &q.query);
+                    let w = model.weights_for(catalog.sectors(), &q.query);
                     x.outer_iter()
                         .map(|row| {
                             let row: [f64; N_FEATURES] = std::array::from_fn(|f| row[f]);
@@ -609,10 +611,11 @@ impl Benchmark<'_> {
             ),
             Ranker::Popularity => {
                 let mut counts = vec![0.0; n];
-                let first = catalog.n_japan;
                 for &t in train {
-                    for &o in &catalog.partnerships[t].overseas_regions {
-                        counts[o - first] += 1.0;
+                    for &o in &catalog.partnerships()[t].overseas_regions {
+                        if let Some(c) = catalog.candidate_position(o) {
+                            counts[c] += 1.0;
+                        }
                     }
                 }
                 Some(test.iter().map(|_| counts.clone()).collect())
@@ -627,7 +630,7 @@ impl Benchmark<'_> {
             Ranker::Learner(kind) => {
                 let partnerships: Vec<Partnership> = train
                     .iter()
-                    .map(|&t| catalog.partnerships[t].clone())
+                    .map(|&t| catalog.partnerships()[t].clone())
                     .collect();
                 let queries = tieup_learn::training_set(
                     &self.encoder,
@@ -699,7 +702,7 @@ impl Benchmark<'_> {
                 labels: q
                     .judgements
                     .iter()
-                    .map(|(&c, &l)| (ids[c - self.catalog.n_japan].to_string(), l))
+                    .map(|(&c, &l)| (self.catalog.region(c).id.clone(), l))
                     .collect(),
             })
             .collect();
@@ -757,7 +760,7 @@ impl Benchmark<'_> {
     ) -> Result<Option<SplitReport>> {
         let years: Vec<u16> = self
             .catalog
-            .partnerships
+            .partnerships()
             .iter()
             .map(|p| p.start_fy)
             .collect();
@@ -794,9 +797,9 @@ impl Benchmark<'_> {
     ) -> Result<Option<SplitReport>> {
         let groups: Vec<&str> = self
             .catalog
-            .partnerships
+            .partnerships()
             .iter()
-            .map(|p| self.catalog.regions[p.japan_region].id.as_str())
+            .map(|p| self.catalog.region(p.japan_region).id.as_str())
             .collect();
         let distinct: std::collections::BTreeSet<&str> = groups.iter().copied().collect();
         if distinct.len() < 2 {
@@ -836,7 +839,7 @@ impl Benchmark<'_> {
         }
         let years: Vec<u16> = self
             .catalog
-            .partnerships
+            .partnerships()
             .iter()
             .map(|p| p.start_fy)
             .collect();
@@ -851,9 +854,9 @@ impl Benchmark<'_> {
         }
         let groups: Vec<&str> = self
             .catalog
-            .partnerships
+            .partnerships()
             .iter()
-            .map(|p| self.catalog.regions[p.japan_region].id.as_str())
+            .map(|p| self.catalog.region(p.japan_region).id.as_str())
             .collect();
         if groups
             .iter()
@@ -883,7 +886,7 @@ impl Benchmark<'_> {
             .map(|q| {
                 let labels = self
                     .catalog
-                    .overseas()
+                    .candidate_ids()
                     .map(|c| q.judgements.get(&c).copied().unwrap_or(0))
                     .collect();
                 (
@@ -1158,7 +1161,7 @@ pub fn evaluate_catalog(
     if splits.is_empty() {
         return Err(Error::InvalidParam {
             name: "data",
-            value: catalog.dir.display().to_string(),
+            value: catalog.dir().display().to_string(),
             reason: "no split applies: the history needs partnerships of at least two Japanese regions, or the directory held-out applications".into(),
         });
     }
@@ -1168,7 +1171,7 @@ pub fn evaluate_catalog(
         .and_then(|s| goal(s, &params.metric));
     let mut notes = vec![format!(
         "{} overseas candidates ranked per query; {} past partnerships{}",
-        catalog.overseas().len(),
+        catalog.candidate_ids().len(),
         bench.history.len(),
         bench.heldout.as_ref().map_or(String::new(), |h| format!(
             "; {} held-out applications",
@@ -1179,7 +1182,7 @@ pub fn evaluate_catalog(
         notes.push("oracle: the generator's noise-free utility (oracle_run.txt)".into());
     }
     Ok(Evaluation {
-        data: catalog.dir.display().to_string(),
+        data: catalog.dir().display().to_string(),
         params: params.clone(),
         notes,
         splits,

@@ -52,7 +52,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use tieup_core::catalog::{Catalog, Outcome, Partnership};
+use tieup_core::catalog::{Catalog, Outcome, Partnership, RegionId, SectorId};
 use tieup_core::error::{Error, Result};
 use tieup_core::features::{Encoder, FEATURES, Query};
 use tieup_core::sector::SectorTable;
@@ -215,10 +215,10 @@ pub struct Case {
     pub id: String,
     /// METI bureau of the Japanese region.
     pub bureau: String,
-    /// Position of the Japanese region.
-    pub japan_region: usize,
-    /// Position of the (fine) sector.
-    pub sector: usize,
+    /// The Japanese region.
+    pub japan_region: RegionId,
+    /// The (fine) sector.
+    pub sector: SectorId,
     /// Survey-sector id.
     pub survey_sector: String,
     /// Start (or application) fiscal year.
@@ -229,8 +229,8 @@ pub struct Case {
     pub attributes: Attributes,
     /// Research trips, missions, invitations.
     pub activities: [u32; 3],
-    /// Chosen partner regions (positions), the best first.
-    pub partners: Vec<usize>,
+    /// Chosen partner regions, the best first.
+    pub partners: Vec<RegionId>,
     /// Noise-free utility of every overseas candidate, in catalog order.
     pub utilities: Vec<f64>,
     /// For an application, its extra fields.
@@ -304,12 +304,12 @@ struct Generator<'a> {
 }
 
 impl Generator<'_> {
-    fn sector_position(&self, id: &str) -> Result<usize> {
-        let sectors: &SectorTable = &self.catalog.sectors;
+    fn sector_position(&self, id: &str) -> Result<SectorId> {
+        let sectors: &SectorTable = self.catalog.sectors();
         sectors
-            .all()
             .iter()
-            .position(|s| s.id == id && s.parent.is_none())
+            .find(|(_, s)| s.id == id && s.parent.is_none())
+            .map(|(p, _)| p)
             .ok_or_else(|| Error::InvalidParam {
                 name: "themes table",
                 value: id.to_string(),
@@ -317,11 +317,11 @@ impl Generator<'_> {
             })
     }
 
-    fn bureau_regions(&self, bureau: &str) -> Result<Vec<usize>> {
-        let regions: Vec<usize> = self
+    fn bureau_regions(&self, bureau: &str) -> Result<Vec<RegionId>> {
+        let regions: Vec<RegionId> = self
             .catalog
-            .japan()
-            .filter(|&r| self.catalog.regions[r].bureau.as_deref() == Some(bureau))
+            .japan_ids()
+            .filter(|&r| self.catalog.region(r).bureau.as_deref() == Some(bureau))
             .collect();
         if regions.is_empty() {
             return Err(Error::InvalidParam {
@@ -334,11 +334,16 @@ impl Generator<'_> {
     }
 
     /// Draws the fine sector and the Japanese region of a case in a bureau × survey sector.
-    fn place<R: Rng>(&self, bureau: &str, survey: &str, rng: &mut R) -> Result<(usize, usize)> {
+    fn place<R: Rng>(
+        &self,
+        bureau: &str,
+        survey: &str,
+        rng: &mut R,
+    ) -> Result<(SectorId, RegionId)> {
         let catalog = self.catalog;
         let s = self.sector_position(survey)?;
         let regions = self.bureau_regions(bureau)?;
-        let children = &catalog.sectors.get(s).children;
+        let children = &catalog.sectors().get(s).children;
         let fine = if children.is_empty() {
             s
         } else {
@@ -395,7 +400,7 @@ impl Generator<'_> {
             wanted: features_at(&case.attributes.wanted),
             before_year: Some(case.year),
         };
-        let candidates: Vec<usize> = catalog.overseas().collect();
+        let candidates: Vec<RegionId> = catalog.candidate_ids().collect();
         case.utilities = candidates
             .iter()
             .map(|&c| {
@@ -421,9 +426,9 @@ impl Generator<'_> {
         let best = argmax(&|_| true).expect("the catalog has overseas candidates");
         case.partners = vec![candidates[best]];
         if rng.r#gen::<f64>() < self.params.second_partner_share {
-            let country = &catalog.regions[candidates[best]].country;
+            let country = &catalog.region(candidates[best]).country;
             if let Some(second) =
-                argmax(&|i| i != best && &catalog.regions[candidates[i]].country == country)
+                argmax(&|i| i != best && &catalog.region(candidates[i]).country == country)
             {
                 case.partners.push(candidates[second]);
             }
@@ -469,7 +474,7 @@ impl SynthValidParams {
         let truth = Truth::from_tables(
             &tables.traits,
             &tables.obstacles,
-            &catalog.sectors,
+            catalog.sectors(),
             self.truth.clone(),
         )?;
         let generator = Generator {
@@ -508,8 +513,7 @@ impl SynthValidParams {
                     .iter()
                     .take_while(|c| c.year == year)
                     .count();
-            let mut history = catalog.clone();
-            history.partnerships = as_partnerships(&themes[..start]);
+            let history = catalog.with_partnerships(as_partnerships(&themes[..start]));
             let encoder = Encoder::new(&history);
             for case in &mut themes[start..end] {
                 generator.choose(&encoder, case, &mut rng);
@@ -517,8 +521,7 @@ impl SynthValidParams {
             start = end;
         }
         // Applications, against the whole history.
-        let mut history = catalog.clone();
-        history.partnerships = as_partnerships(&themes);
+        let history = catalog.with_partnerships(as_partnerships(&themes));
         let encoder = Encoder::new(&history);
         let per_year = self.applications_per_year();
         let mut applications = Vec::new();
@@ -816,13 +819,13 @@ impl Synthetic {
                 let a = &c.attributes;
                 vec![
                     c.id.clone(),
-                    catalog.regions[c.japan_region].id.clone(),
+                    catalog.region(c.japan_region).id.clone(),
                     c.partners
                         .iter()
-                        .map(|&p| catalog.regions[p].id.as_str())
+                        .map(|&p| catalog.region(p).id.as_str())
                         .collect::<Vec<_>>()
                         .join(";"),
-                    catalog.sectors.get(c.sector).id.clone(),
+                    catalog.sectors().get(c.sector).id.clone(),
                     c.year.to_string(),
                     c.end_fy.to_string(),
                     c.activities[0].to_string(),
@@ -858,8 +861,8 @@ impl Synthetic {
                 let x = c.application.as_ref().expect("applications have extras");
                 vec![
                     c.id.clone(),
-                    catalog.regions[c.japan_region].id.clone(),
-                    catalog.sectors.get(c.sector).id.clone(),
+                    catalog.region(c.japan_region).id.clone(),
+                    catalog.sectors().get(c.sector).id.clone(),
                     c.year.to_string(),
                     x.objectives
                         .iter()
@@ -895,7 +898,7 @@ impl Synthetic {
             let mut partners: Vec<&str> = c
                 .partners
                 .iter()
-                .map(|&p| catalog.regions[p].id.as_str())
+                .map(|&p| catalog.region(p).id.as_str())
                 .collect();
             partners.sort_unstable();
             for p in partners {
@@ -913,8 +916,8 @@ impl Synthetic {
     /// The oracle's noise-free utilities as a TREC run (every candidate of every case).
     pub fn oracle_run(&self, catalog: &Catalog) -> String {
         let ids: Vec<&str> = catalog
-            .overseas()
-            .map(|c| catalog.regions[c].id.as_str())
+            .candidate_ids()
+            .map(|c| catalog.region(c).id.as_str())
             .collect();
         let mut out = String::new();
         for c in self.cases() {

@@ -45,7 +45,7 @@ impl Catalog {
         let mut children = vec![Vec::new(); n_regions];
         for (position, region) in regions.iter().enumerate() {
             if let Some(parent) = region.parent {
-                children[parent].push(position);
+                children[parent.index()].push(RegionId::from_index(position));
             }
         }
         let mut catalog = Catalog {
@@ -97,11 +97,10 @@ impl Catalog {
         row: &crate::csvin::Row<'_>,
         column: &str,
         kind: Option<RegionKind>,
-    ) -> Result<usize> {
+    ) -> Result<RegionId> {
         let id = row.required(column)?;
-        let position = self.regions.iter().position(|r| r.id == id);
-        match position {
-            Some(p) if kind.is_none_or(|k| self.regions[p].kind == k) => Ok(p),
+        match self.region_by_id(id) {
+            Some(p) if kind.is_none_or(|k| self.region(p).kind == k) => Ok(p),
             Some(_) => Err(row.cell_error(
                 column,
                 format!("'{id}' is a region of the wrong kind here"),
@@ -118,22 +117,22 @@ impl Catalog {
         }
     }
 
-    pub(super) fn sector_in_row(&self, row: &crate::csvin::Row<'_>, column: &str) -> Result<usize> {
+    pub(super) fn sector_in_row(
+        &self,
+        row: &crate::csvin::Row<'_>,
+        column: &str,
+    ) -> Result<SectorId> {
         let id = row.required(column)?;
-        self.sectors
-            .all()
-            .iter()
-            .position(|s| s.id == id)
-            .ok_or_else(|| {
-                row.cell_error(
-                    column,
-                    format!(
-                        "unknown sector '{id}'{}",
-                        suggestion_suffix(&self.sectors_suggest(id))
-                    ),
-                    "use a sector id from sectors.csv",
-                )
-            })
+        self.sectors.by_id(id).ok_or_else(|| {
+            row.cell_error(
+                column,
+                format!(
+                    "unknown sector '{id}'{}",
+                    suggestion_suffix(&self.sectors_suggest(id))
+                ),
+                "use a sector id from sectors.csv",
+            )
+        })
     }
 
     fn sectors_suggest(&self, id: &str) -> Vec<String> {
@@ -148,7 +147,7 @@ impl Catalog {
     fn parse_strength_row(
         &self,
         row: &crate::csvin::Row<'_>,
-    ) -> Result<(usize, usize, f64, ValueSource)> {
+    ) -> Result<(RegionId, SectorId, f64, ValueSource)> {
         Ok((
             self.region_in_row(row, "region_id", None)?,
             self.sector_in_row(row, "sector")?,
@@ -165,13 +164,13 @@ impl Catalog {
                 return Err(row.error(
                     format!(
                         "duplicate strength for region '{}' and sector '{}'",
-                        self.regions[region].id,
+                        self.region(region).id,
                         self.sectors.get(sector).id
                     ),
                     "keep one row per region and sector",
                 ));
             }
-            self.explicit[[region, sector]] = value;
+            self.explicit[[region.index(), sector.index()]] = value;
             self.strength_sources.insert((region, sector), source);
         }
         Ok(())
@@ -190,7 +189,7 @@ impl Catalog {
             })
             .collect();
         files.sort();
-        let mut seen: BTreeMap<(usize, usize), PathBuf> = BTreeMap::new();
+        let mut seen: BTreeMap<(RegionId, SectorId), PathBuf> = BTreeMap::new();
         for path in files {
             let file = CsvFile::open(&path, &STRENGTH_COLUMNS)?;
             for row in file.rows() {
@@ -206,7 +205,7 @@ impl Catalog {
                     return Err(row.error(
                         format!(
                             "a second statistics value for region '{}' and sector '{}' (also in {})",
-                            self.regions[region].id,
+                            self.region(region).id,
                             self.sectors.get(sector).id,
                             other.display()
                         ),
@@ -214,10 +213,12 @@ impl Catalog {
                     ));
                 }
                 if let Some(curated) = self.strength_sources.remove(&(region, sector)) {
-                    self.overridden
-                        .insert((region, sector), (self.explicit[[region, sector]], curated));
+                    self.overridden.insert(
+                        (region, sector),
+                        (self.explicit[[region.index(), sector.index()]], curated),
+                    );
                 }
-                self.explicit[[region, sector]] = value;
+                self.explicit[[region.index(), sector.index()]] = value;
                 self.strength_sources.insert((region, sector), source);
             }
         }
@@ -279,21 +280,21 @@ impl Catalog {
                 return Err(row.error(
                     format!(
                         "duplicate trait '{name}' for region '{}'",
-                        self.regions[region].id
+                        self.region(region).id
                     ),
                     "keep one row per region and trait",
                 ));
             }
-            self.traits[[region, trait_index]] = value;
+            self.traits[[region.index(), trait_index]] = value;
             self.trait_sources.insert((region, trait_index), source);
         }
-        for region in self.overseas() {
+        for region in self.candidate_ids() {
             for (trait_index, name) in TRAITS.iter().enumerate() {
                 if !self.trait_sources.contains_key(&(region, trait_index)) {
                     return Err(file.file_error(
                         format!(
                             "overseas region '{}' has no '{name}' row",
-                            self.regions[region].id
+                            self.region(region).id
                         ),
                         "every overseas region needs all five traits",
                     ));
@@ -304,13 +305,12 @@ impl Catalog {
     }
 
     fn load_relatedness(&mut self, path: &Path, derived: Option<&Path>) -> Result<()> {
-        let n = self.sectors.len();
-        for a in 0..n {
-            self.relatedness[[a, a]] = 1.0;
-            for b in 0..n {
+        for a in self.sectors.ids() {
+            self.relatedness[[a.index(), a.index()]] = 1.0;
+            for b in self.sectors.ids() {
                 let (pa, pb) = (self.sectors.get(a).parent, self.sectors.get(b).parent);
                 if a != b && pa.is_some() && pa == pb {
-                    self.relatedness[[a, b]] = SIBLING_RELATEDNESS;
+                    self.relatedness[[a.index(), b.index()]] = SIBLING_RELATEDNESS;
                 }
             }
         }
@@ -339,50 +339,50 @@ impl Catalog {
                         "remove this row",
                     ));
                 }
-                self.relatedness[[a, b]] = value;
-                self.relatedness[[b, a]] = value;
+                self.relatedness[[a.index(), b.index()]] = value;
+                self.relatedness[[b.index(), a.index()]] = value;
                 self.relatedness_sources
                     .insert((a, b), source.provenance.clone());
                 self.relatedness_sources.insert((b, a), source.provenance);
             }
         }
         // A survey sector is as related to a sector as the most related of its finer sectors.
-        for s in 0..n {
+        for s in self.sectors.ids() {
             let children = self.sectors.get(s).children.clone();
             if children.is_empty() {
                 continue;
             }
-            for q in 0..n {
+            for q in self.sectors.ids() {
                 if q == s {
                     continue;
                 }
                 let best = children
                     .iter()
-                    .map(|&c| self.relatedness[[c, q]])
+                    .map(|&c| self.relatedness[[c.index(), q.index()]])
                     .fold(0.0, f64::max);
-                self.relatedness[[s, q]] = self.relatedness[[s, q]].max(best);
-                self.relatedness[[q, s]] = self.relatedness[[s, q]];
+                self.relatedness[[s.index(), q.index()]] =
+                    self.relatedness[[s.index(), q.index()]].max(best);
+                self.relatedness[[q.index(), s.index()]] = self.relatedness[[s.index(), q.index()]];
             }
         }
         Ok(())
     }
 
     fn derive_strengths(&mut self) {
-        let n_sectors = self.sectors.len();
-        for region in 0..self.regions.len() {
-            for sector in 0..n_sectors {
-                let own = self.explicit[[region, sector]];
+        for region in (0..self.regions.len()).map(RegionId::from_index) {
+            for sector in self.sectors.ids() {
+                let own = self.explicit[[region.index(), sector.index()]];
                 let info = self.sectors.get(sector);
                 let value = if !own.is_nan() {
                     own
                 } else if !info.children.is_empty() {
                     info.children
                         .iter()
-                        .map(|&c| self.explicit[[region, c]])
+                        .map(|&c| self.explicit[[region.index(), c.index()]])
                         .filter(|v| !v.is_nan())
                         .fold(0.0, f64::max)
                 } else if let Some(parent) = info.parent {
-                    let parent_value = self.explicit[[region, parent]];
+                    let parent_value = self.explicit[[region.index(), parent.index()]];
                     if parent_value.is_nan() {
                         0.0
                     } else {
@@ -391,7 +391,7 @@ impl Catalog {
                 } else {
                     0.0
                 };
-                self.strength[[region, sector]] = value;
+                self.strength[[region.index(), sector.index()]] = value;
             }
         }
     }

@@ -22,11 +22,13 @@ pub use stats::CatalogStats;
 use crate::error::{Error, Result};
 use crate::lookup::NameIndex;
 use crate::provenance::Provenance;
-use crate::sector::SectorTable;
+use crate::sector::{Sector, SectorTable};
 use ndarray::{Array2, ArrayView1};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+pub use crate::ids::{RegionId, SectorId};
 
 /// Japanese or overseas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -51,8 +53,8 @@ pub struct Region {
     pub kind: RegionKind,
     /// ISO 3166-1 alpha-2 country code (`JP` for Japanese regions).
     pub country: String,
-    /// Position of the enclosing region (a Japanese area's prefecture; an overseas parent).
-    pub parent: Option<usize>,
+    /// The enclosing region (a Japanese area's prefecture; an overseas parent).
+    pub parent: Option<RegionId>,
     /// `prefecture` or `area` in Japan; `country`, `state`, `nuts1`, `nuts2`, `metro`, `city` overseas.
     pub level: String,
     /// METI regional bureau of a Japanese region.
@@ -112,12 +114,12 @@ impl Outcome {
 pub struct Partnership {
     /// Stable id.
     pub id: String,
-    /// Position of the Japanese region.
-    pub japan_region: usize,
-    /// Positions of the overseas partner regions.
-    pub overseas_regions: Vec<usize>,
-    /// Position of the sector.
-    pub sector: usize,
+    /// The Japanese region.
+    pub japan_region: RegionId,
+    /// The overseas partner regions.
+    pub overseas_regions: Vec<RegionId>,
+    /// The sector.
+    pub sector: SectorId,
     /// First fiscal year.
     pub start_fy: u16,
     /// Last fiscal year.
@@ -142,10 +144,10 @@ pub struct ValueSource {
 /// Twin-city links between a Japanese and an overseas region (from `derived/twin_ties.csv`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TwinTie {
-    /// Position of the Japanese region.
-    pub japan_region: usize,
-    /// Position of the overseas region.
-    pub overseas_region: usize,
+    /// The Japanese region.
+    pub japan_region: RegionId,
+    /// The overseas region.
+    pub overseas_region: RegionId,
     /// Number of twin-city links between places in them.
     pub links: u32,
     /// Some of the linked places, for explanations.
@@ -161,13 +163,13 @@ pub const DERIVED_DIR: &str = "derived";
 #[derive(Debug, Clone)]
 pub struct Catalog {
     /// The sector taxonomy.
-    pub sectors: SectorTable,
+    sectors: SectorTable,
     /// All regions: Japanese first, then overseas.
-    pub regions: Vec<Region>,
-    /// Number of Japanese regions (they occupy positions `0..n_japan`).
-    pub n_japan: usize,
+    regions: Vec<Region>,
+    /// Number of Japanese regions (they come first).
+    n_japan: usize,
     /// Past partnerships, in file order.
-    pub partnerships: Vec<Partnership>,
+    partnerships: Vec<Partnership>,
     /// Explicit strengths: regions × sectors, NaN where the file has no row.
     explicit: Array2<f64>,
     /// Effective strengths after the missing-value rule: regions × sectors.
@@ -176,21 +178,21 @@ pub struct Catalog {
     traits: Array2<f64>,
     /// Sector relatedness: sectors × sectors, symmetric, diagonal 1.
     relatedness: Array2<f64>,
-    strength_sources: BTreeMap<(usize, usize), ValueSource>,
+    strength_sources: BTreeMap<(RegionId, SectorId), ValueSource>,
     /// Curated strengths replaced by statistics: (region, sector) → (value, source).
-    overridden: BTreeMap<(usize, usize), (f64, ValueSource)>,
-    trait_sources: BTreeMap<(usize, usize), ValueSource>,
+    overridden: BTreeMap<(RegionId, SectorId), (f64, ValueSource)>,
+    trait_sources: BTreeMap<(RegionId, usize), ValueSource>,
     /// Provenance of explicit relatedness pairs (both orders).
-    relatedness_sources: BTreeMap<(usize, usize), Provenance>,
+    relatedness_sources: BTreeMap<(SectorId, SectorId), Provenance>,
     /// Twin-city ties, in file order.
-    pub twin_ties: Vec<TwinTie>,
-    twin_index: BTreeMap<(usize, usize), usize>,
-    /// Positions of each region's child regions.
-    children: Vec<Vec<usize>>,
+    twin_ties: Vec<TwinTie>,
+    twin_index: BTreeMap<(RegionId, RegionId), usize>,
+    /// Each region's child regions.
+    children: Vec<Vec<RegionId>>,
     geo_overrides: usize,
     index: NameIndex,
     /// The directory the catalog was loaded from.
-    pub dir: PathBuf,
+    dir: PathBuf,
 }
 
 /// Columns of `strengths.csv` and of the derived `strengths_*.csv` files.
@@ -207,26 +209,109 @@ pub const BUREAUS: [&str; 9] = [
 ];
 
 impl Catalog {
-    /// Positions of the Japanese regions.
-    pub fn japan(&self) -> std::ops::Range<usize> {
-        0..self.n_japan
+    /// The sector taxonomy.
+    pub fn sectors(&self) -> &SectorTable {
+        &self.sectors
     }
 
-    /// Positions of the overseas regions (the candidates).
-    pub fn overseas(&self) -> std::ops::Range<usize> {
-        self.n_japan..self.regions.len()
+    /// The sector with this id.
+    pub fn sector(&self, id: SectorId) -> &Sector {
+        self.sectors.get(id)
+    }
+
+    /// The region with this id.
+    pub fn region(&self, id: RegionId) -> &Region {
+        &self.regions[id.index()]
+    }
+
+    /// Number of regions of both kinds.
+    pub fn n_regions(&self) -> usize {
+        self.regions.len()
+    }
+
+    /// Every region with its id: Japanese first, then overseas, each in file order.
+    pub fn regions(&self) -> impl ExactSizeIterator<Item = (RegionId, &Region)> + Clone {
+        self.regions
+            .iter()
+            .enumerate()
+            .map(|(p, r)| (RegionId::from_index(p), r))
+    }
+
+    /// The Japanese regions with their ids, in file order.
+    pub fn japan_regions(&self) -> impl ExactSizeIterator<Item = (RegionId, &Region)> + Clone {
+        self.regions().take(self.n_japan)
+    }
+
+    /// The overseas regions (the candidates) with their ids, in file order.
+    pub fn candidates(&self) -> impl ExactSizeIterator<Item = (RegionId, &Region)> + Clone {
+        self.regions().skip(self.n_japan)
+    }
+
+    /// The ids of the Japanese regions, in file order.
+    pub fn japan_ids(&self) -> impl ExactSizeIterator<Item = RegionId> + Clone + use<> {
+        (0..self.n_japan).map(RegionId::from_index)
+    }
+
+    /// The ids of the overseas regions (the candidates), in file order.
+    pub fn candidate_ids(&self) -> impl ExactSizeIterator<Item = RegionId> + Clone + use<> {
+        (self.n_japan..self.regions.len()).map(RegionId::from_index)
+    }
+
+    /// Number of overseas regions (the candidates).
+    pub fn n_candidates(&self) -> usize {
+        self.regions.len() - self.n_japan
+    }
+
+    /// The position of an overseas region among the candidates (the row of tables laid out
+    /// in [`Catalog::candidates`] order); `None` for a Japanese region.
+    pub fn candidate_position(&self, id: RegionId) -> Option<usize> {
+        id.index()
+            .checked_sub(self.n_japan)
+            .filter(|&p| p < self.n_candidates())
+    }
+
+    /// The region whose id is exactly `id` (no name or alias lookup).
+    pub fn region_by_id(&self, id: &str) -> Option<RegionId> {
+        self.regions
+            .iter()
+            .position(|r| r.id == id)
+            .map(RegionId::from_index)
+    }
+
+    /// Past partnerships, in file order.
+    pub fn partnerships(&self) -> &[Partnership] {
+        &self.partnerships
+    }
+
+    /// The same catalog with another partnership history (a training file, or the history
+    /// up to some year).
+    pub fn with_partnerships(&self, partnerships: Vec<Partnership>) -> Catalog {
+        Catalog {
+            partnerships,
+            ..self.clone()
+        }
+    }
+
+    /// Twin-city ties, in file order.
+    pub fn twin_ties(&self) -> &[TwinTie] {
+        &self.twin_ties
+    }
+
+    /// The directory the catalog was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Finds a region of either kind by id, name or alias.
-    pub fn find_region(&self, query: &str) -> Result<usize> {
-        self.index.find("region", query)
+    pub fn find_region(&self, query: &str) -> Result<RegionId> {
+        self.index.find("region", query).map(RegionId::from_index)
     }
 
     /// Finds a Japanese region; an overseas match is an error that says so.
-    pub fn find_japan_region(&self, query: &str) -> Result<usize> {
-        let position = self.find_region(query)?;
-        if self.regions[position].kind == RegionKind::Japan {
-            Ok(position)
+    pub fn find_japan_region(&self, query: &str) -> Result<RegionId> {
+        let found = self.find_region(query)?;
+        if self.region(found).kind == RegionKind::Japan {
+            Ok(found)
         } else {
             let suggestions = self
                 .index
@@ -234,7 +319,7 @@ impl Catalog {
                 .into_iter()
                 .filter(|id| {
                     self.find_region(id)
-                        .is_ok_and(|p| self.regions[p].kind == RegionKind::Japan)
+                        .is_ok_and(|p| self.region(p).kind == RegionKind::Japan)
                 })
                 .take(5)
                 .collect();
@@ -242,7 +327,7 @@ impl Catalog {
                 kind: "Japanese region",
                 query: format!(
                     "{query}' (that is an overseas region: {}",
-                    self.regions[position].id
+                    self.region(found).id
                 ),
                 suggestions,
             })
@@ -250,8 +335,8 @@ impl Catalog {
     }
 
     /// True when `query` is a substring of the region's id, name or an alias (normalised).
-    pub fn region_matches(&self, position: usize, query: &str) -> bool {
-        self.index.matches_text(position, query)
+    pub fn region_matches(&self, region: RegionId, query: &str) -> bool {
+        self.index.matches_text(region.index(), query)
     }
 
     /// Effective strength of a region in a sector, in [0, 1].
@@ -259,69 +344,77 @@ impl Catalog {
     /// The rule for missing rows: a survey sector without its own row takes the maximum of
     /// its finer sectors; a finer sector without its own row takes [`INHERITED_SHARE`] of its
     /// survey sector's own row; otherwise 0 (no notable cluster).
-    pub fn strength(&self, region: usize, sector: usize) -> f64 {
-        self.strength[[region, sector]]
+    pub fn strength(&self, region: RegionId, sector: SectorId) -> f64 {
+        self.strength[[region.index(), sector.index()]]
     }
 
     /// The effective strength row of a region (one value per sector).
-    pub fn strength_row(&self, region: usize) -> ArrayView1<'_, f64> {
-        self.strength.row(region)
+    pub fn strength_row(&self, region: RegionId) -> ArrayView1<'_, f64> {
+        self.strength.row(region.index())
     }
 
     /// The explicit strength value and its source, if the file has a row.
-    pub fn strength_source(&self, region: usize, sector: usize) -> Option<(f64, &ValueSource)> {
+    pub fn strength_source(
+        &self,
+        region: RegionId,
+        sector: SectorId,
+    ) -> Option<(f64, &ValueSource)> {
         self.strength_sources
             .get(&(region, sector))
-            .map(|s| (self.explicit[[region, sector]], s))
+            .map(|s| (self.explicit[[region.index(), sector.index()]], s))
     }
 
-    /// All explicit strengths of a region, by sector position.
-    pub fn explicit_strengths(&self, region: usize) -> Vec<(usize, f64)> {
+    /// All explicit strengths of a region, in sector order.
+    pub fn explicit_strengths(&self, region: RegionId) -> Vec<(SectorId, f64)> {
         self.explicit
-            .row(region)
+            .row(region.index())
             .iter()
             .enumerate()
             .filter(|(_, v)| !v.is_nan())
-            .map(|(s, &v)| (s, v))
+            .map(|(s, &v)| (SectorId::from_index(s), v))
             .collect()
     }
 
     /// A trait value of an overseas region (position in [`TRAITS`]).
-    pub fn trait_value(&self, region: usize, trait_index: usize) -> f64 {
-        self.traits[[region, trait_index]]
+    pub fn trait_value(&self, region: RegionId, trait_index: usize) -> f64 {
+        self.traits[[region.index(), trait_index]]
     }
 
     /// The source of a trait value.
-    pub fn trait_source(&self, region: usize, trait_index: usize) -> Option<&ValueSource> {
+    pub fn trait_source(&self, region: RegionId, trait_index: usize) -> Option<&ValueSource> {
         self.trait_sources.get(&(region, trait_index))
     }
 
     /// Relatedness of two sectors, in [0, 1].
-    pub fn relatedness(&self, a: usize, b: usize) -> f64 {
-        self.relatedness[[a, b]]
+    pub fn relatedness(&self, a: SectorId, b: SectorId) -> f64 {
+        self.relatedness[[a.index(), b.index()]]
     }
 
     /// The provenance of an explicit relatedness pair (curated or statistics); `None` for
     /// the sibling default, a survey sector's derived value or unrelated sectors.
-    pub fn relatedness_source(&self, a: usize, b: usize) -> Option<&Provenance> {
+    pub fn relatedness_source(&self, a: SectorId, b: SectorId) -> Option<&Provenance> {
         self.relatedness_sources.get(&(a, b))
     }
 
     /// The curated strength a statistics value replaced, if any.
-    pub fn overridden_strength(&self, region: usize, sector: usize) -> Option<&(f64, ValueSource)> {
+    pub fn overridden_strength(
+        &self,
+        region: RegionId,
+        sector: SectorId,
+    ) -> Option<&(f64, ValueSource)> {
         self.overridden.get(&(region, sector))
     }
 
     /// The twin-city tie between a Japanese and an overseas region or their parent or child
     /// regions: the one with most links (ties broken by file order).
-    pub fn twin_tie(&self, japan: usize, overseas: usize) -> Option<&TwinTie> {
+    pub fn twin_tie(&self, japan: RegionId, overseas: RegionId) -> Option<&TwinTie> {
         if self.twin_ties.is_empty() {
             return None;
         }
-        let family = |r: usize| {
+        let family = |r: RegionId| {
             std::iter::once(r)
-                .chain(self.regions[r].parent)
-                .chain(self.children[r].iter().copied())
+                .chain(self.region(r).parent)
+                .chain(self.children[r.index()].iter().copied())
         };
         let mut best: Option<&TwinTie> = None;
         for j in family(japan) {

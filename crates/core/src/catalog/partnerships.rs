@@ -43,8 +43,8 @@ impl Catalog {
         let japan_region = self.region_in_row(row, "japan_region", Some(RegionKind::Japan))?;
         let mut overseas_regions = Vec::new();
         for name in row.list("overseas_region") {
-            match self.regions.iter().position(|r| r.id == name) {
-                Some(p) if self.regions[p].kind == RegionKind::Overseas => overseas_regions.push(p),
+            match self.region_by_id(&name) {
+                Some(p) if self.region(p).kind == RegionKind::Overseas => overseas_regions.push(p),
                 _ => {
                     return Err(row.cell_error(
                         "overseas_region",

@@ -1,7 +1,7 @@
 //! Reading the region files (`japan_regions.csv`, `overseas_regions.csv`), the derived
 //! coordinates (`derived/region_geo.csv`) and the parent links between regions.
 
-use super::{BUREAUS, Region, RegionKind};
+use super::{BUREAUS, Region, RegionId, RegionKind};
 use crate::csvin::CsvFile;
 use crate::error::{DataError, Result};
 use crate::lookup::NameIndex;
@@ -220,7 +220,7 @@ fn resolve_parents(
             }
             .into());
         };
-        regions[child].parent = Some(parent_position);
+        regions[child].parent = Some(RegionId::from_index(parent_position));
     }
     // A parent chain must end: walking up from any region never returns to it.
     for start in 0..regions.len() {
@@ -228,7 +228,7 @@ fn resolve_parents(
         let mut steps = 0;
         while let Some(p) = at {
             steps += 1;
-            if p == start || steps > regions.len() {
+            if p.index() == start || steps > regions.len() {
                 return Err(DataError {
                     file: path.to_path_buf(),
                     line: None,
@@ -238,7 +238,7 @@ fn resolve_parents(
                 }
                 .into());
             }
-            at = regions[p].parent;
+            at = regions[p.index()].parent;
         }
     }
     Ok(())

@@ -53,21 +53,19 @@ impl Catalog {
                 .iter()
                 .filter(|s| s.parent.is_some())
                 .count(),
-            overseas_regions: self.overseas().len(),
+            overseas_regions: self.candidates().len(),
             partnerships: self.partnerships.len(),
             ..CatalogStats::default()
         };
-        for region in &self.regions[self.japan()] {
+        for (_, region) in self.japan_regions() {
             if region.level == "prefecture" {
                 stats.japan_prefectures += 1;
             } else {
                 stats.japan_areas += 1;
             }
         }
-        let countries: std::collections::BTreeSet<&str> = self.regions[self.overseas()]
-            .iter()
-            .map(|r| r.country.as_str())
-            .collect();
+        let countries: std::collections::BTreeSet<&str> =
+            self.candidates().map(|(_, r)| r.country.as_str()).collect();
         stats.overseas_countries = countries.len();
         for source in self.strength_sources.values() {
             *stats
@@ -81,7 +79,7 @@ impl Catalog {
                 .entry(source.provenance.to_string())
                 .or_default() += 1;
         }
-        let mut with_statistics: BTreeMap<String, std::collections::BTreeSet<usize>> =
+        let mut with_statistics: BTreeMap<String, std::collections::BTreeSet<super::RegionId>> =
             BTreeMap::new();
         for ((region, _), source) in &self.strength_sources {
             if source.provenance.is_statistic() {
