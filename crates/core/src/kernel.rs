@@ -140,8 +140,8 @@ impl<'a> FeatureTables<'a> {
     /// If `region` is not a candidate or the query was not prepared.
     pub fn features(&self, query: &Query, region: RegionId) -> [f64; N_FEATURES] {
         let c = self
-            .candidates
-            .binary_search(&region)
+            .catalog()
+            .candidate_position(region)
             .expect("an overseas candidate");
         Feature::ALL.map(|f| self.column(f, query)[c])
     }
