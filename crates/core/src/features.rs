@@ -166,7 +166,7 @@ impl Feature {
         self.spec().direction
     }
 
-    /// The partner trait (position in [`TRAITS`]) the feature reads, if any.
+    /// The partner trait (position in [`crate::catalog::TRAITS`]) the feature reads, if any.
     pub const fn catalog_trait(self) -> Option<usize> {
         match self {
             Feature::AdvancedTechnology => Some(0),
