@@ -19,11 +19,13 @@ use tieup_learn::success::SuccessModel;
 
 fn queries(catalog: &Catalog, n: usize) -> Vec<Query> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
+    let japan_ids: Vec<_> = catalog.japan_ids().collect();
+    let sector_ids: Vec<_> = catalog.sectors().ids().collect();
     (0..n)
         .map(|_| {
             let mut q = Query::new(
-                rng.gen_range(catalog.japan()),
-                rng.gen_range(0..catalog.sectors.len()),
+                japan_ids[rng.gen_range(0..japan_ids.len())],
+                sector_ids[rng.gen_range(0..sector_ids.len())],
             );
             q.before_year = Some(rng.gen_range(2007..2011));
             q
@@ -37,11 +39,14 @@ fn applications_csv(catalog: &Catalog, n: usize) -> Vec<u8> {
         "application_id,japan_region,sector,fiscal_year,objectives,desired_traits,implementation_bodies,commitment,preparation,continuation_years,mediator,core_company,support_tools\n",
     );
     let commitments = ["sufficient", "partial", "unknown"];
+    let japan_ids: Vec<_> = catalog.japan_ids().collect();
+    let sector_ids: Vec<_> = catalog.sectors().ids().collect();
     for i in 0..n {
-        let j = &catalog.regions[rng.gen_range(catalog.japan())].id;
+        let j = &catalog
+            .region(japan_ids[rng.gen_range(0..japan_ids.len())])
+            .id;
         let s = &catalog
-            .sectors
-            .get(rng.gen_range(0..catalog.sectors.len()))
+            .sector(sector_ids[rng.gen_range(0..sector_ids.len())])
             .id;
         text.push_str(&format!(
             "app{i},{j},{s},{},joint_development,design,company;university;prefecture,{},true,{},{},true,workshop;business_mission\n",
@@ -60,7 +65,7 @@ fn bench(c: &mut Criterion) {
     let model = LinearModel::load(&root.join("models/default.json")).expect("model");
     let success = SuccessModel::load(&root.join("models/success.json")).expect("success model");
     let encoder = Encoder::new(&catalog);
-    let n_candidates = catalog.overseas().len();
+    let n_candidates = catalog.candidate_ids().len();
 
     let mut group = c.benchmark_group("kernel");
     let qs = queries(&catalog, 2000);
@@ -68,7 +73,7 @@ fn bench(c: &mut Criterion) {
     tables.prepare(&qs);
     let weights: Vec<_> = qs
         .iter()
-        .map(|q| model.weights_for(&catalog.sectors, q))
+        .map(|q| model.weights_for(catalog.sectors(), q))
         .collect();
     group.throughput(Throughput::Elements((qs.len() * n_candidates) as u64));
     group.bench_function(

@@ -21,14 +21,16 @@ fn partnerships(
     n: usize,
 ) -> Vec<Partnership> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    let japan_ids: Vec<_> = catalog.japan_ids().collect();
+    let sector_ids: Vec<_> = catalog.sectors().ids().collect();
     (0..n)
         .map(|i| {
-            let japan = rng.gen_range(catalog.japan());
-            let sector = rng.gen_range(0..catalog.sectors.len());
+            let japan = japan_ids[rng.gen_range(0..japan_ids.len())];
+            let sector = sector_ids[rng.gen_range(0..sector_ids.len())];
             let query = Query::new(japan, sector);
-            let w = prior.weights_for(&catalog.sectors, &query);
+            let w = prior.weights_for(catalog.sectors(), &query);
             let best = catalog
-                .overseas()
+                .candidate_ids()
                 .map(|c| {
                     let x = encoder.encode_one(&query, c);
                     let u: f64 = rng.r#gen::<f64>().max(1e-300);

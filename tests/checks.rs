@@ -5,7 +5,7 @@
 //! never cite a partnership the model trains on.
 
 use std::path::Path;
-use tieup_core::catalog::{Catalog, RegionKind};
+use tieup_core::catalog::{Catalog, RegionId, RegionKind};
 
 fn catalog() -> Catalog {
     Catalog::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap()
@@ -13,8 +13,8 @@ fn catalog() -> Catalog {
 
 /// Regions of one kind are compared with each other: Japanese prefectures, Japanese areas,
 /// overseas regional units (country, state, NUTS-1/2) and overseas cities and metros.
-fn kind(catalog: &Catalog, region: usize) -> (bool, bool) {
-    let r = &catalog.regions[region];
+fn kind(catalog: &Catalog, region: RegionId) -> (bool, bool) {
+    let r = catalog.region(region);
     let local = matches!(r.level.as_str(), "area" | "metro" | "city");
     (r.kind == RegionKind::Japan, local)
 }
@@ -32,9 +32,11 @@ pub fn known_strengths(catalog: &Catalog) -> (usize, Vec<String>) {
         let record = record.unwrap();
         let (region_id, sector_id, expect) = (&record[0], &record[1], &record[2]);
         let region = catalog.find_region(region_id).unwrap();
-        let sector = catalog.sectors.find(sector_id).unwrap();
+        let sector = catalog.sectors().find(sector_id).unwrap();
         let value = catalog.strength(region, sector);
-        let mut peers: Vec<f64> = (0..catalog.regions.len())
+        let mut peers: Vec<f64> = catalog
+            .regions()
+            .map(|(r, _)| r)
             .filter(|&r| kind(catalog, r) == kind(catalog, region))
             .map(|r| catalog.strength(r, sector))
             .collect();
@@ -93,7 +95,7 @@ fn no_curated_reason_cites_a_training_partnership() {
             continue;
         };
         for p in &partnerships {
-            let partners: Vec<usize> = if p.japan_region == region {
+            let partners: Vec<RegionId> = if p.japan_region == region {
                 p.overseas_regions.clone()
             } else if p.overseas_regions.contains(&region) {
                 vec![p.japan_region]
@@ -101,7 +103,7 @@ fn no_curated_reason_cites_a_training_partnership() {
                 continue;
             };
             for partner in partners {
-                let r = &catalog.regions[partner];
+                let r = catalog.region(partner);
                 let names = std::iter::once(r.name.to_lowercase())
                     .chain(std::iter::once(r.id.replace('_', " ")))
                     .chain(r.aliases.iter().map(|a| a.to_lowercase()));
@@ -120,8 +122,8 @@ fn no_curated_reason_cites_a_training_partnership() {
 /// replaced a curated value: (pairs, mean statistic, mean curated).
 pub fn scale_gap(catalog: &Catalog) -> (usize, f64, f64) {
     let (mut n, mut statistic, mut curated) = (0usize, 0.0, 0.0);
-    for region in 0..catalog.regions.len() {
-        for sector in 0..catalog.sectors.len() {
+    for (region, _) in catalog.regions() {
+        for sector in catalog.sectors().ids() {
             if let Some((value, _)) = catalog.overridden_strength(region, sector) {
                 n += 1;
                 curated += value;

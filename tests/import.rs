@@ -54,7 +54,7 @@ fn long_import_writes_statistics_that_override_curated_values() {
     assert!(text.contains("texas,medical_devices,0.0500"), "{text}");
     let catalog = Catalog::load(dir.path()).unwrap();
     let skane = catalog.find_region("skane").unwrap();
-    let devices = catalog.sectors.find("medical_devices").unwrap();
+    let devices = catalog.sectors().find("medical_devices").unwrap();
     let (value, source) = catalog.strength_source(skane, devices).unwrap();
     assert!(source.provenance.is_statistic());
     assert!((0.45..0.55).contains(&value), "{value}");
@@ -189,8 +189,8 @@ fn derived_relatedness_and_geography_are_applied_with_provenance() {
     );
     let catalog = Catalog::load(dir.path()).unwrap();
     let (a, b) = (
-        catalog.sectors.find("medical_devices").unwrap(),
-        catalog.sectors.find("precision_machinery").unwrap(),
+        catalog.sectors().find("medical_devices").unwrap(),
+        catalog.sectors().find("precision_machinery").unwrap(),
     );
     assert_eq!(catalog.relatedness(a, b), 0.25);
     assert_eq!(
@@ -198,7 +198,7 @@ fn derived_relatedness_and_geography_are_applied_with_provenance() {
         "statistics:us_cbp:2011"
     );
     let texas = catalog.find_region("texas").unwrap();
-    assert_eq!(catalog.regions[texas].lat, 31.0);
+    assert_eq!(catalog.region(texas).lat, 31.0);
     assert_eq!(catalog.stats().geo_overrides, 1);
 }
 

@@ -35,9 +35,9 @@ fn check(e: &DataError, line: u64, column: Option<(&str, usize)>, words: &str) {
 #[test]
 fn fixture_loads() {
     let catalog = Catalog::load(&crate::util::fixture_dir()).unwrap();
-    assert_eq!(catalog.japan().len(), 4);
-    assert_eq!(catalog.overseas().len(), 7);
-    assert_eq!(catalog.partnerships.len(), 2);
+    assert_eq!(catalog.japan_ids().len(), 4);
+    assert_eq!(catalog.candidate_ids().len(), 7);
+    assert_eq!(catalog.partnerships().len(), 2);
 }
 
 #[test]

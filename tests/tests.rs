@@ -2,6 +2,7 @@
 //!
 //! `loader` and `model` use the small fixture catalog in `tests/fixtures/mini`; `cli` runs the
 //! real binary, on the fixture and, where the test's point is the shipped catalog, on `data/`.
+//! `kernel` checks the batch kernel against the reference ranking as a property;
 //! `relatedness` checks RCA, proximity and density against reference figures; `import` runs
 //! the importers; `bench` runs `synth` and `eval` (tests that need `../shared` say when they
 //! are skipped).
@@ -10,6 +11,7 @@ mod bench;
 mod checks;
 mod cli;
 mod import;
+mod kernel;
 mod loader;
 mod model;
 mod outputs;

@@ -26,7 +26,7 @@ impl ShortlistRequest {
         }
         let mut query = Query::new(
             catalog.find_japan_region(&a.region)?,
-            catalog.sectors.find(&a.sector)?,
+            catalog.sectors().find(&a.sector)?,
         );
         for want in &a.want {
             for item in want.split([',', ';']).filter(|s| !s.trim().is_empty()) {
@@ -71,9 +71,9 @@ pub(super) fn shortlist(cli: &Cli, a: &ShortlistArgs, out: &mut dyn Write) -> Re
 /// `tieup regions`.
 pub(super) fn regions(cli: &Cli, a: &RegionsArgs, out: &mut dyn Write) -> Result<()> {
     let catalog = load_catalog(cli)?;
-    let entries: Vec<RegionEntry> = (0..catalog.regions.len())
-        .filter(|&p| {
-            let r = &catalog.regions[p];
+    let entries: Vec<RegionEntry> = catalog
+        .regions()
+        .filter(|&(p, r)| {
             let kind_ok = match a.kind {
                 None => true,
                 Some(KindArg::Japan) => r.kind == RegionKind::Japan,
@@ -87,7 +87,7 @@ pub(super) fn regions(cli: &Cli, a: &RegionsArgs, out: &mut dyn Write) -> Result
                     .as_deref()
                     .is_none_or(|s| catalog.region_matches(p, s))
         })
-        .map(|p| RegionEntry::new(&catalog, p))
+        .map(|(p, _)| RegionEntry::new(&catalog, p))
         .collect();
     match a.format {
         Format::Json => render::json(out, &entries),
@@ -99,7 +99,9 @@ pub(super) fn regions(cli: &Cli, a: &RegionsArgs, out: &mut dyn Write) -> Result
 /// `tieup sectors`.
 pub(super) fn sectors(cli: &Cli, a: &FormatArgs, out: &mut dyn Write) -> Result<()> {
     let catalog = load_catalog(cli)?;
-    let entries: Vec<SectorEntry> = (0..catalog.sectors.len())
+    let entries: Vec<SectorEntry> = catalog
+        .sectors()
+        .ids()
         .map(|p| SectorEntry::new(&catalog, p))
         .collect();
     match a.format {

@@ -132,8 +132,8 @@ impl<O: std::io::Write, J: std::io::Write> crate::score::BatchSink for BatchWrit
     fn accept(&mut self, s: &crate::score::ScoredApplication) -> tieup_core::Result<()> {
         let catalog = self.catalog;
         let app = &s.application;
-        let japan = &catalog.regions[app.japan_region].id;
-        let sector = &catalog.sectors.get(app.sector).id;
+        let japan = &catalog.region(app.japan_region).id;
+        let sector = &catalog.sectors().get(app.sector).id;
         match &mut self.out {
             BatchOut::Csv(out) => {
                 let points = |status| {
@@ -160,7 +160,7 @@ impl<O: std::io::Write, J: std::io::Write> crate::score::BatchSink for BatchWrit
                     format!("{:.4}", s.success.not_yet),
                 ];
                 for c in &s.candidates {
-                    let region = &catalog.regions[c.region];
+                    let region = catalog.region(c.region);
                     let rank = c.rank.to_string();
                     let score = format!("{:.6}", c.score);
                     let reasons = crate::score::top_reasons(&c.contributions, 3).join("; ");
@@ -198,7 +198,7 @@ impl<O: std::io::Write, J: std::io::Write> crate::score::BatchSink for BatchWrit
                         .candidates
                         .iter()
                         .map(|c| {
-                            let region = &catalog.regions[c.region];
+                            let region = catalog.region(c.region);
                             JsonCandidate {
                                 rank: c.rank,
                                 region_id: &region.id,

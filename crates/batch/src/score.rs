@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::io::Read;
 use tieup_core::application::{Application, ApplicationReader, Reject};
 use tieup_core::error::Result;
-use tieup_core::features::{FEATURES, N_FEATURES, Query, idx};
+use tieup_core::features::{FEATURES, Feature, N_FEATURES, Query};
 use tieup_core::kernel::FeatureTables;
 use tieup_core::model::LinearModel;
 use tieup_learn::success::{SuccessModel, SuccessProbabilities, partner_fit};
@@ -39,8 +39,8 @@ impl Default for BatchConfig {
 pub struct BatchCandidate {
     /// 1-based rank.
     pub rank: usize,
-    /// Catalog position of the overseas region.
-    pub region: usize,
+    /// The overseas region.
+    pub region: tieup_core::catalog::RegionId,
     /// Score (sum of contributions).
     pub score: f64,
     /// Contribution of each feature, schema order.
@@ -193,7 +193,7 @@ fn score_one(
     scratch: &mut Vec<f64>,
 ) -> ScoredApplication {
     let catalog = tables.catalog();
-    let weights = model.weights_for(&catalog.sectors, query);
+    let weights = model.weights_for(catalog.sectors(), query);
     let hits = tables.top_k(query, &weights, top_k, scratch);
     let candidates: Vec<BatchCandidate> = hits
         .iter()
@@ -238,7 +238,7 @@ pub fn checklist(
             .any(|&b| tieup_learn::success::BODY_KINDS[b] == kind)
     };
     let strength = catalog.strength(app.japan_region, app.sector);
-    let sector = &catalog.sectors.get(app.sector).name;
+    let sector = &catalog.sectors().get(app.sector).name;
     let item = |point, name, status, reason: String| CheckItem {
         point,
         name,
@@ -253,7 +253,7 @@ pub fn checklist(
     let top3: Vec<f64> = hits
         .iter()
         .take(3)
-        .map(|h| tables.features(query, h.region)[idx::COMMUNICATION])
+        .map(|h| tables.features(query, h.region)[Feature::CommunicationCost.index()])
         .collect();
     let cost = if top3.is_empty() {
         0.0

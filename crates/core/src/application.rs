@@ -12,8 +12,9 @@
 //! (empty, not CSV/JSONL, no header) is an error.
 
 use crate::catalog::{Catalog, RegionKind};
+use crate::catalog::{RegionId, SectorId};
 use crate::error::{Error, Result};
-use crate::features::{find_feature, idx};
+use crate::features::{Feature, find_feature};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
@@ -51,18 +52,24 @@ pub const SUPPORT_TOOLS: [&str; 7] = [
 ];
 
 /// Objectives an application may name, and the features each one wants most.
-pub const OBJECTIVES: [(&str, &[usize]); 7] = [
-    ("joint_development", &[idx::SAME_AREA, idx::FIRST_TRAIT]),
-    ("technology_import", &[idx::FIRST_TRAIT]),
-    ("market_development", &[idx::FIRST_TRAIT + 2, idx::DEMAND]),
-    ("technology_export", &[idx::DEMAND]),
-    ("design", &[idx::FIRST_TRAIT + 1]),
-    ("procurement", &[idx::FIRST_TRAIT + 3]),
-    ("complementary_cluster", &[idx::SUPPLEMENTAL]),
+pub const OBJECTIVES: [(&str, &[Feature]); 7] = [
+    (
+        "joint_development",
+        &[Feature::SameAreaCluster, Feature::AdvancedTechnology],
+    ),
+    ("technology_import", &[Feature::AdvancedTechnology]),
+    (
+        "market_development",
+        &[Feature::BrandImage, Feature::JapanTechDemand],
+    ),
+    ("technology_export", &[Feature::JapanTechDemand]),
+    ("design", &[Feature::DesignAbility]),
+    ("procurement", &[Feature::Materials]),
+    ("complementary_cluster", &[Feature::SupplementalCluster]),
 ];
 
 /// The features an objective wants most; unknown objectives list the known ones.
-pub fn objective_features(name: &str) -> Result<&'static [usize]> {
+pub fn objective_features(name: &str) -> Result<&'static [Feature]> {
     let key = crate::lookup::normalize(name).replace(' ', "_");
     OBJECTIVES
         .iter()
@@ -89,16 +96,16 @@ pub struct Application {
     pub id: String,
     /// 1-based line of the row in its file.
     pub line: u64,
-    /// Position of the Japanese region.
-    pub japan_region: usize,
-    /// Position of the sector.
-    pub sector: usize,
+    /// The Japanese region.
+    pub japan_region: RegionId,
+    /// The sector.
+    pub sector: SectorId,
     /// Fiscal year of the application.
     pub fiscal_year: Option<u16>,
     /// Positions in [`OBJECTIVES`].
     pub objectives: Vec<usize>,
     /// Features wanted, from `desired_traits` and the objectives, sorted and unique.
-    pub wanted: Vec<usize>,
+    pub wanted: Vec<Feature>,
     /// What the success model needs.
     pub success: SuccessInputs,
     /// Positions in [`SUPPORT_TOOLS`].
@@ -403,9 +410,9 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         let japan_region = catalog
             .find_japan_region(required(1)?)
             .map_err(|e| format!("japan_region: {e}"))?;
-        debug_assert_eq!(catalog.regions[japan_region].kind, RegionKind::Japan);
+        debug_assert_eq!(catalog.region(japan_region).kind, RegionKind::Japan);
         let sector = catalog
-            .sectors
+            .sectors()
             .find(required(2)?)
             .map_err(|e| format!("sector: {e}"))?;
         let fiscal_year = match f[3].as_deref() {
@@ -438,7 +445,7 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                 })?;
             objectives.push(position);
         }
-        let mut wanted: Vec<usize> = Vec::new();
+        let mut wanted: Vec<Feature> = Vec::new();
         for name in list(5) {
             wanted.push(find_feature(&name).map_err(|e| format!("desired_traits: {e}"))?);
         }

@@ -5,7 +5,7 @@
 //! its fingerprint is stored in every model file so that a model built for another schema
 //! is refused instead of silently mis-scoring.
 
-use crate::catalog::{Catalog, RegionKind, TRAITS};
+use crate::catalog::{Catalog, Partnership, RegionId, RegionKind, SectorId};
 use crate::error::{Error, Result};
 use crate::geo;
 use ndarray::Array2;
@@ -91,22 +91,128 @@ pub const FEATURES: [FeatureSpec; 10] = [
     },
 ];
 
-/// Positions of features in [`FEATURES`].
-pub mod idx {
-    /// same_area_cluster
-    pub const SAME_AREA: usize = 0;
-    /// cluster_similarity
-    pub const SIMILARITY: usize = 1;
-    /// supplemental_cluster
-    pub const SUPPLEMENTAL: usize = 2;
-    /// advanced_technology (first of the five traits, in [`crate::catalog::TRAITS`] order)
-    pub const FIRST_TRAIT: usize = 3;
-    /// japan_tech_demand
-    pub const DEMAND: usize = 7;
-    /// existing_exchange
-    pub const EXCHANGE: usize = 8;
-    /// communication_cost
-    pub const COMMUNICATION: usize = 9;
+/// One feature of the schema; the variants are in schema order, so `feature as usize` is
+/// the position in [`FEATURES`] and in every feature row and weight vector.
+///
+/// Code that treats features differently matches on this enum exhaustively (no catch-all
+/// arm): adding a variant does not compile until the encoder, the kernel and the
+/// explanations handle it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Feature {
+    /// `same_area_cluster`
+    SameAreaCluster,
+    /// `cluster_similarity`
+    ClusterSimilarity,
+    /// `supplemental_cluster`
+    SupplementalCluster,
+    /// `advanced_technology`
+    AdvancedTechnology,
+    /// `design_ability`
+    DesignAbility,
+    /// `brand_image`
+    BrandImage,
+    /// `materials`
+    Materials,
+    /// `japan_tech_demand`
+    JapanTechDemand,
+    /// `existing_exchange`
+    ExistingExchange,
+    /// `communication_cost`
+    CommunicationCost,
+}
+
+impl Feature {
+    /// Every feature, in schema order.
+    pub const ALL: [Feature; N_FEATURES] = [
+        Feature::SameAreaCluster,
+        Feature::ClusterSimilarity,
+        Feature::SupplementalCluster,
+        Feature::AdvancedTechnology,
+        Feature::DesignAbility,
+        Feature::BrandImage,
+        Feature::Materials,
+        Feature::JapanTechDemand,
+        Feature::ExistingExchange,
+        Feature::CommunicationCost,
+    ];
+
+    /// Position in the schema (in [`FEATURES`], feature rows and weight vectors).
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The feature at a schema position.
+    pub fn from_index(index: usize) -> Option<Feature> {
+        Feature::ALL.get(index).copied()
+    }
+
+    /// Name, label, direction and description.
+    pub const fn spec(self) -> &'static FeatureSpec {
+        &FEATURES[self.index()]
+    }
+
+    /// Stable name used in model files and outputs.
+    pub const fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// Short label for tables.
+    pub const fn label(self) -> &'static str {
+        self.spec().label
+    }
+
+    /// +1 when more is better for a partnership, −1 for a cost.
+    pub const fn direction(self) -> i8 {
+        self.spec().direction
+    }
+
+    /// The partner trait (position in [`crate::catalog::TRAITS`]) the feature reads, if any.
+    pub const fn catalog_trait(self) -> Option<usize> {
+        match self {
+            Feature::AdvancedTechnology => Some(0),
+            Feature::DesignAbility => Some(1),
+            Feature::BrandImage => Some(2),
+            Feature::Materials => Some(3),
+            Feature::JapanTechDemand => Some(4),
+            Feature::SameAreaCluster
+            | Feature::ClusterSimilarity
+            | Feature::SupplementalCluster
+            | Feature::ExistingExchange
+            | Feature::CommunicationCost => None,
+        }
+    }
+
+    /// What, besides the candidate, the feature's value depends on (how the kernel keys
+    /// its precomputed columns).
+    pub const fn depends_on(self) -> Dependence {
+        match self {
+            Feature::SameAreaCluster => Dependence::Sector,
+            Feature::ClusterSimilarity | Feature::CommunicationCost => Dependence::JapanRegion,
+            Feature::SupplementalCluster | Feature::JapanTechDemand => {
+                Dependence::JapanRegionAndSector
+            }
+            Feature::AdvancedTechnology
+            | Feature::DesignAbility
+            | Feature::BrandImage
+            | Feature::Materials => Dependence::Candidate,
+            Feature::ExistingExchange => Dependence::JapanRegionAndYear,
+        }
+    }
+}
+
+/// What part of a [`Query`] a feature's value depends on, besides the candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dependence {
+    /// The candidate alone.
+    Candidate,
+    /// The query sector.
+    Sector,
+    /// The Japanese region.
+    JapanRegion,
+    /// The Japanese region and the query sector.
+    JapanRegionAndSector,
+    /// The Japanese region and the year limit.
+    JapanRegionAndYear,
 }
 
 /// Number of features.
@@ -149,7 +255,7 @@ impl FeatureSchema {
 }
 
 /// Finds a feature by name or by a short word (`design`, `brand`, `technology`, ...).
-pub fn find_feature(name: &str) -> Result<usize> {
+pub fn find_feature(name: &str) -> Result<Feature> {
     let key = crate::lookup::normalize(name).replace(' ', "_");
     let alias = match key.as_str() {
         "design" => "design_ability",
@@ -164,9 +270,9 @@ pub fn find_feature(name: &str) -> Result<usize> {
         "communication" | "low_communication_cost" | "easy_communication" => "communication_cost",
         other => other,
     };
-    FEATURES
-        .iter()
-        .position(|f| f.name == alias)
+    Feature::ALL
+        .into_iter()
+        .find(|f| f.name() == alias)
         .ok_or_else(|| {
             let mut scored: Vec<(f64, &str)> = FEATURES
                 .iter()
@@ -184,19 +290,19 @@ pub fn find_feature(name: &str) -> Result<usize> {
 /// What a coordinator asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
-    /// Position of the Japanese region.
-    pub japan_region: usize,
-    /// Position of the sector.
-    pub sector: usize,
-    /// Features the coordinator wants most (positions in [`FEATURES`]).
-    pub wanted: Vec<usize>,
+    /// The Japanese region.
+    pub japan_region: RegionId,
+    /// The sector.
+    pub sector: SectorId,
+    /// Features the coordinator wants most.
+    pub wanted: Vec<Feature>,
     /// Only partnerships that started before this fiscal year count as existing exchange.
     pub before_year: Option<u16>,
 }
 
 impl Query {
     /// A query with no wanted traits and no year limit.
-    pub fn new(japan_region: usize, sector: usize) -> Self {
+    pub fn new(japan_region: RegionId, sector: SectorId) -> Self {
         Query {
             japan_region,
             sector,
@@ -211,7 +317,7 @@ impl Query {
 /// Query-independent work (normalised sector profiles) is done once in [`Encoder::new`].
 pub struct Encoder<'a> {
     catalog: &'a Catalog,
-    leaves: Vec<usize>,
+    leaves: Vec<SectorId>,
     /// Unit-length strength profiles over leaf sectors, one row per region.
     profiles: Array2<f64>,
 }
@@ -219,18 +325,18 @@ pub struct Encoder<'a> {
 impl<'a> Encoder<'a> {
     /// Prepares an encoder for a catalog.
     pub fn new(catalog: &'a Catalog) -> Self {
-        let leaves = catalog.sectors.leaves();
-        let mut profiles = Array2::zeros((catalog.regions.len(), leaves.len()));
-        for region in 0..catalog.regions.len() {
+        let leaves = catalog.sectors().leaves();
+        let mut profiles = Array2::zeros((catalog.n_regions(), leaves.len()));
+        for (region, _) in catalog.regions() {
             let mut norm = 0.0;
             for (j, &s) in leaves.iter().enumerate() {
                 let v = catalog.strength(region, s);
-                profiles[[region, j]] = v;
+                profiles[[region.index(), j]] = v;
                 norm += v * v;
             }
             if norm > 0.0 {
                 let norm = norm.sqrt();
-                profiles.row_mut(region).mapv_inplace(|v| v / norm);
+                profiles.row_mut(region.index()).mapv_inplace(|v| v / norm);
             }
         }
         Encoder {
@@ -247,10 +353,9 @@ impl<'a> Encoder<'a> {
 
     /// Checks a query against the catalog (a Japanese region, a known sector and features).
     pub fn check(&self, query: &Query) -> Result<()> {
-        let ok = query.japan_region < self.catalog.regions.len()
-            && self.catalog.regions[query.japan_region].kind == RegionKind::Japan
-            && query.sector < self.catalog.sectors.len()
-            && query.wanted.iter().all(|&f| f < N_FEATURES);
+        let ok = query.japan_region.index() < self.catalog.n_regions()
+            && self.catalog.region(query.japan_region).kind == RegionKind::Japan
+            && query.sector.index() < self.catalog.sectors().len();
         if ok {
             Ok(())
         } else {
@@ -264,7 +369,7 @@ impl<'a> Encoder<'a> {
 
     /// Feature rows for every overseas candidate, in catalog order: candidates × features.
     pub fn encode(&self, query: &Query) -> Array2<f64> {
-        let candidates = self.catalog.overseas();
+        let candidates = self.catalog.candidate_ids();
         let mut out = Array2::zeros((candidates.len(), N_FEATURES));
         for (row, candidate) in candidates.enumerate() {
             let values = self.encode_one(query, candidate);
@@ -273,73 +378,130 @@ impl<'a> Encoder<'a> {
         out
     }
 
-    /// The feature values of one candidate.
-    pub fn encode_one(&self, query: &Query, candidate: usize) -> [f64; N_FEATURES] {
-        let catalog = self.catalog;
-        let japan = query.japan_region;
-        let sector = query.sector;
-        let mut x = [0.0; N_FEATURES];
-        x[idx::SAME_AREA] = catalog.strength(candidate, sector);
-        x[idx::SIMILARITY] = self.similarity(japan, candidate);
-        x[idx::SUPPLEMENTAL] = self.supplemental(query, candidate).map_or(0.0, |(v, _)| v);
-        for t in 0..TRAITS.len() {
-            x[idx::FIRST_TRAIT + t] = catalog.trait_value(candidate, t);
+    /// The feature values of one candidate (each from [`Encoder::value`]).
+    pub fn encode_one(&self, query: &Query, candidate: RegionId) -> [f64; N_FEATURES] {
+        Feature::ALL.map(|feature| self.value(feature, query, candidate))
+    }
+
+    /// The value of one feature for one candidate: the single definition of every feature,
+    /// which the encoder's rows, the kernel's columns and the explanations all go through.
+    pub fn value(&self, feature: Feature, query: &Query, candidate: RegionId) -> f64 {
+        match feature {
+            Feature::SameAreaCluster => self.catalog.strength(candidate, query.sector),
+            Feature::ClusterSimilarity => self.similarity(query.japan_region, candidate),
+            Feature::SupplementalCluster => self
+                .supplemental(query, candidate)
+                .map_or(0.0, |(value, _)| value),
+            Feature::AdvancedTechnology
+            | Feature::DesignAbility
+            | Feature::BrandImage
+            | Feature::Materials => self.trait_feature(feature, candidate),
+            Feature::JapanTechDemand => {
+                let (demand, strength) = self.demand_parts(query, candidate);
+                demand * strength
+            }
+            Feature::ExistingExchange => self.exchange_feature(query, candidate),
+            Feature::CommunicationCost => self.communication(query.japan_region, candidate),
         }
-        x[idx::DEMAND] = catalog.trait_value(candidate, idx::DEMAND - idx::FIRST_TRAIT)
-            * catalog.strength(japan, sector);
-        x[idx::EXCHANGE] = self.exchange_feature(query, candidate);
-        x[idx::COMMUNICATION] = self.communication(japan, candidate);
-        x
+    }
+
+    /// One feature's values over every candidate, in catalog order: [`Encoder::value`]
+    /// per candidate, with the query-dependent part of the supplemental feature
+    /// ([`SupplementalTerms`]) worked out once for the column.
+    pub fn column(&self, feature: Feature, query: &Query) -> Vec<f64> {
+        let candidates = self.catalog.candidate_ids();
+        match feature {
+            Feature::SupplementalCluster => {
+                let terms = self.supplemental_terms(query);
+                candidates
+                    .map(|c| terms.best(self.catalog, c).map_or(0.0, |(value, _)| value))
+                    .collect()
+            }
+            Feature::SameAreaCluster
+            | Feature::ClusterSimilarity
+            | Feature::AdvancedTechnology
+            | Feature::DesignAbility
+            | Feature::BrandImage
+            | Feature::Materials
+            | Feature::JapanTechDemand
+            | Feature::ExistingExchange
+            | Feature::CommunicationCost => {
+                candidates.map(|c| self.value(feature, query, c)).collect()
+            }
+        }
+    }
+
+    /// A trait feature's value: the candidate's trait ([`Feature::catalog_trait`]), 0 for a
+    /// feature that reads no trait.
+    fn trait_feature(&self, feature: Feature, candidate: RegionId) -> f64 {
+        feature
+            .catalog_trait()
+            .map_or(0.0, |t| self.catalog.trait_value(candidate, t))
+    }
+
+    /// The two factors of the reciprocal-demand feature: the candidate's demand for Japanese
+    /// technology and the Japanese region's strength in the query sector.
+    pub fn demand_parts(&self, query: &Query, candidate: RegionId) -> (f64, f64) {
+        let demand = Feature::JapanTechDemand
+            .catalog_trait()
+            .map_or(0.0, |t| self.catalog.trait_value(candidate, t));
+        (
+            demand,
+            self.catalog.strength(query.japan_region, query.sector),
+        )
     }
 
     /// The existing-exchange feature: the strongest past-partnership tie, or [`TWIN_TIE`]
     /// for a twin-city link, whichever is larger.
-    pub fn exchange_feature(&self, query: &Query, candidate: usize) -> f64 {
+    pub fn exchange_feature(&self, query: &Query, candidate: RegionId) -> f64 {
         self.exchange(query, candidate)
             .map_or(0.0, |(v, _)| v)
             .max(self.twin_tie(query, candidate).map_or(0.0, |_| TWIN_TIE))
     }
 
     /// Cosine similarity of two regions' leaf-sector profiles, in [0, 1].
-    pub fn similarity(&self, japan: usize, candidate: usize) -> f64 {
+    pub fn similarity(&self, japan: RegionId, candidate: RegionId) -> f64 {
         self.profiles
-            .row(japan)
-            .dot(&self.profiles.row(candidate))
+            .row(japan.index())
+            .dot(&self.profiles.row(candidate.index()))
             .clamp(0.0, 1.0)
     }
 
     /// Communication cost between a Japanese region and a candidate, in [0, 1].
-    pub fn communication(&self, japan: usize, candidate: usize) -> f64 {
-        let regions = &self.catalog.regions;
-        geo::communication_cost(&regions[japan], &regions[candidate]).total
+    pub fn communication(&self, japan: RegionId, candidate: RegionId) -> f64 {
+        geo::communication_cost(self.catalog.region(japan), self.catalog.region(candidate)).total
     }
 
-    /// Best complementary sector: (value, sector position).
-    pub fn supplemental(&self, query: &Query, candidate: usize) -> Option<(f64, usize)> {
+    /// Best complementary sector: (value, sector).
+    pub fn supplemental(&self, query: &Query, candidate: RegionId) -> Option<(f64, SectorId)> {
+        self.supplemental_terms(query).best(self.catalog, candidate)
+    }
+
+    /// The query-dependent part of the supplemental feature: for each leaf sector q outside
+    /// the query sector, relatedness(s,q) and the Japanese region's gap 1 − strength(j,q).
+    pub fn supplemental_terms(&self, query: &Query) -> SupplementalTerms {
         let catalog = self.catalog;
-        let own: Vec<usize> = std::iter::once(query.sector)
-            .chain(catalog.sectors.get(query.sector).children.iter().copied())
+        let own = &catalog.sectors().get(query.sector).children;
+        let terms = self
+            .leaves
+            .iter()
+            .filter(|&&q| q != query.sector && !own.contains(&q))
+            .map(|&q| {
+                (
+                    q,
+                    catalog.relatedness(query.sector, q),
+                    1.0 - catalog.strength(query.japan_region, q),
+                )
+            })
             .collect();
-        let mut best: Option<(f64, usize)> = None;
-        for &q in &self.leaves {
-            if own.contains(&q) {
-                continue;
-            }
-            let value = catalog.relatedness(query.sector, q)
-                * catalog.strength(candidate, q)
-                * (1.0 - catalog.strength(query.japan_region, q));
-            if value > 0.0 && best.is_none_or(|(b, _)| value > b) {
-                best = Some((value, q));
-            }
-        }
-        best
+        SupplementalTerms { terms }
     }
 
-    /// Strongest past tie: (value, partnership position).
-    pub fn exchange(&self, query: &Query, candidate: usize) -> Option<(f64, usize)> {
+    /// Strongest past tie: (value, the partnership).
+    pub fn exchange(&self, query: &Query, candidate: RegionId) -> Option<(f64, &'a Partnership)> {
         let catalog = self.catalog;
-        let mut best: Option<(f64, usize)> = None;
-        for (p, partnership) in catalog.partnerships.iter().enumerate() {
+        let mut best: Option<(f64, &'a Partnership)> = None;
+        for partnership in catalog.partnerships() {
             if query.before_year.is_some_and(|y| partnership.start_fy >= y) {
                 continue;
             }
@@ -354,7 +516,7 @@ impl<'a> Encoder<'a> {
                 .fold(0.0, f64::max);
             let value = japan_tie * overseas_tie;
             if value > 0.0 && best.is_none_or(|(b, _)| value > b) {
-                best = Some((value, p));
+                best = Some((value, partnership));
             }
         }
         best
@@ -364,18 +526,40 @@ impl<'a> Encoder<'a> {
 impl Encoder<'_> {
     /// The twin-city tie that gives the candidate [`TWIN_TIE`], if any (see
     /// [`Catalog::twin_tie`]).
-    pub fn twin_tie(&self, query: &Query, candidate: usize) -> Option<&crate::catalog::TwinTie> {
+    pub fn twin_tie(&self, query: &Query, candidate: RegionId) -> Option<&crate::catalog::TwinTie> {
         self.catalog.twin_tie(query.japan_region, candidate)
     }
 }
 
+/// The query-dependent factors of the supplemental feature ([`Encoder::supplemental_terms`]).
+#[derive(Debug, Clone)]
+pub struct SupplementalTerms {
+    /// (leaf sector q, relatedness(s,q), 1 − strength(japan,q)), in leaf order.
+    terms: Vec<(SectorId, f64, f64)>,
+}
+
+impl SupplementalTerms {
+    /// The candidate's best complementary sector: max over q of relatedness(s,q) ×
+    /// strength(candidate,q) × (1 − strength(japan,q)), if positive: (value, sector).
+    pub fn best(&self, catalog: &Catalog, candidate: RegionId) -> Option<(f64, SectorId)> {
+        let mut best: Option<(f64, SectorId)> = None;
+        for &(q, relatedness, gap) in &self.terms {
+            let value = relatedness * catalog.strength(candidate, q) * gap;
+            if value > 0.0 && best.is_none_or(|(b, _)| value > b) {
+                best = Some((value, q));
+            }
+        }
+        best
+    }
+}
+
 /// How close two Japanese regions are: 1 same, 0.6 same prefecture family, 0.3 same bureau.
-pub fn japan_tie(catalog: &Catalog, a: usize, b: usize) -> f64 {
+pub fn japan_tie(catalog: &Catalog, a: RegionId, b: RegionId) -> f64 {
     if a == b {
         return 1.0;
     }
-    let (ra, rb) = (&catalog.regions[a], &catalog.regions[b]);
-    let prefecture = |p: usize, r: &crate::catalog::Region| r.parent.unwrap_or(p);
+    let (ra, rb) = (catalog.region(a), catalog.region(b));
+    let prefecture = |p: RegionId, r: &crate::catalog::Region| r.parent.unwrap_or(p);
     if prefecture(a, ra) == prefecture(b, rb) {
         0.6
     } else if ra.bureau == rb.bureau {
@@ -386,11 +570,11 @@ pub fn japan_tie(catalog: &Catalog, a: usize, b: usize) -> f64 {
 }
 
 /// How close two overseas regions are: 1 same, 0.6 parent, child or sibling, 0.3 same country.
-pub fn overseas_tie(catalog: &Catalog, a: usize, b: usize) -> f64 {
+pub fn overseas_tie(catalog: &Catalog, a: RegionId, b: RegionId) -> f64 {
     if a == b {
         return 1.0;
     }
-    let (ra, rb) = (&catalog.regions[a], &catalog.regions[b]);
+    let (ra, rb) = (catalog.region(a), catalog.region(b));
     if ra.parent == Some(b)
         || rb.parent == Some(a)
         || (ra.parent.is_some() && ra.parent == rb.parent)
@@ -420,7 +604,7 @@ mod tests {
         let encoder = Encoder::new(catalog);
         let mut query = Query::new(
             catalog.find_japan_region(japan).unwrap(),
-            catalog.sectors.find(sector).unwrap(),
+            catalog.sectors().find(sector).unwrap(),
         );
         query.before_year = before;
         encoder.encode_one(&query, catalog.find_region(candidate).unwrap())
@@ -430,19 +614,22 @@ mod tests {
     fn same_area_reads_explicit_max_of_children_and_inherited_half() {
         let c = fixture();
         assert_eq!(
-            features(&c, "fukushima", "medical_devices", "skane", None)[idx::SAME_AREA],
+            features(&c, "fukushima", "medical_devices", "skane", None)
+                [Feature::SameAreaCluster.index()],
             0.9
         );
         assert_eq!(
-            features(&c, "fukushima", "medical_welfare", "skane", None)[idx::SAME_AREA],
+            features(&c, "fukushima", "medical_welfare", "skane", None)
+                [Feature::SameAreaCluster.index()],
             0.9
         );
         assert_eq!(
-            features(&c, "fukushima", "medical_devices", "milan", None)[idx::SAME_AREA],
+            features(&c, "fukushima", "medical_devices", "milan", None)
+                [Feature::SameAreaCluster.index()],
             0.0
         );
         assert_eq!(
-            features(&c, "suwa", "dies_moulds", "liaoning", None)[idx::SAME_AREA],
+            features(&c, "suwa", "dies_moulds", "liaoning", None)[Feature::SameAreaCluster.index()],
             0.25
         );
     }
@@ -451,19 +638,21 @@ mod tests {
     fn similarity_is_cosine_of_leaf_profiles() {
         let c = fixture();
         assert_eq!(
-            features(&c, "fukushima", "medical_devices", "milan", None)[idx::SIMILARITY],
+            features(&c, "fukushima", "medical_devices", "milan", None)
+                [Feature::ClusterSimilarity.index()],
             0.0
         );
         // Fukushima has only medical devices; Skåne has only medical devices: identical profiles.
         assert_abs_diff_eq!(
-            features(&c, "fukushima", "medical_devices", "skane", None)[idx::SIMILARITY],
+            features(&c, "fukushima", "medical_devices", "skane", None)
+                [Feature::ClusterSimilarity.index()],
             1.0,
             epsilon = 1e-12
         );
         // Suwa (precision 0.9, dies 0.5) and Dalian (dies 0.7, software 0.5): 0.35 / (|s| |d|).
         let expected = 0.5 * 0.7 / ((0.81f64 + 0.25).sqrt() * (0.49f64 + 0.25).sqrt());
         assert_abs_diff_eq!(
-            features(&c, "suwa", "dies_moulds", "dalian", None)[idx::SIMILARITY],
+            features(&c, "suwa", "dies_moulds", "dalian", None)[Feature::ClusterSimilarity.index()],
             expected,
             epsilon = 1e-12
         );
@@ -474,19 +663,22 @@ mod tests {
         let c = fixture();
         // Texas precision machinery 0.5, related to medical devices at 0.7, Fukushima has none.
         assert_abs_diff_eq!(
-            features(&c, "fukushima", "medical_devices", "texas", None)[idx::SUPPLEMENTAL],
+            features(&c, "fukushima", "medical_devices", "texas", None)
+                [Feature::SupplementalCluster.index()],
             0.35,
             epsilon = 1e-12
         );
         // For Suwa, Texas precision machinery is a sibling (0.5) that Suwa already has at 0.9.
         assert_abs_diff_eq!(
-            features(&c, "suwa", "dies_moulds", "texas", None)[idx::SUPPLEMENTAL],
+            features(&c, "suwa", "dies_moulds", "texas", None)
+                [Feature::SupplementalCluster.index()],
             0.5 * 0.5 * 0.1,
             epsilon = 1e-12
         );
         // The query sector itself never counts as supplemental.
         assert_eq!(
-            features(&c, "fukushima", "medical_devices", "skane", None)[idx::SUPPLEMENTAL],
+            features(&c, "fukushima", "medical_devices", "skane", None)
+                [Feature::SupplementalCluster.index()],
             0.0
         );
     }
@@ -495,12 +687,13 @@ mod tests {
     fn demand_is_reciprocal() {
         let c = fixture();
         assert_abs_diff_eq!(
-            features(&c, "suwa", "dies_moulds", "dalian", None)[idx::DEMAND],
+            features(&c, "suwa", "dies_moulds", "dalian", None)[Feature::JapanTechDemand.index()],
             0.9 * 0.5,
             epsilon = 1e-12
         );
         assert_eq!(
-            features(&c, "ishikawa", "dies_moulds", "dalian", None)[idx::DEMAND],
+            features(&c, "ishikawa", "dies_moulds", "dalian", None)
+                [Feature::JapanTechDemand.index()],
             0.0
         );
     }
@@ -508,7 +701,9 @@ mod tests {
     #[test]
     fn exchange_follows_region_hierarchy_and_year() {
         let c = fixture();
-        let ex = |j, cand, before| features(&c, j, "dies_moulds", cand, before)[idx::EXCHANGE];
+        let ex = |j, cand, before| {
+            features(&c, j, "dies_moulds", cand, before)[Feature::ExistingExchange.index()]
+        };
         assert_eq!(ex("suwa", "dalian", None), 1.0);
         assert_eq!(ex("suwa", "liaoning", None), 0.6);
         assert_eq!(ex("nagano", "dalian", None), 0.6);
@@ -522,7 +717,8 @@ mod tests {
     #[test]
     fn twin_city_links_add_a_weaker_tie_through_the_region_family() {
         let (_dir, c) = crate::testutil::fixture_with_twins();
-        let ex = |j, cand| features(&c, j, "dies_moulds", cand, None)[idx::EXCHANGE];
+        let ex =
+            |j, cand| features(&c, j, "dies_moulds", cand, None)[Feature::ExistingExchange.index()];
         assert_eq!(ex("ishikawa", "milan"), TWIN_TIE);
         assert_eq!(
             ex("ishikawa", "lombardy"),
@@ -547,15 +743,17 @@ mod tests {
     #[test]
     fn communication_cost_rises_with_distance_time_and_language() {
         let c = fixture();
-        let cost =
-            |cand| features(&c, "fukushima", "medical_devices", cand, None)[idx::COMMUNICATION];
+        let cost = |cand| {
+            features(&c, "fukushima", "medical_devices", cand, None)
+                [Feature::CommunicationCost.index()]
+        };
         assert!(
             cost("dalian") < cost("skane"),
             "Dalian is nearer than Skåne"
         );
         let texas = cost("texas");
         assert!(texas > 0.0 && texas <= 1.0);
-        let values = Encoder::new(&c).encode(&Query::new(0, 0));
+        let values = Encoder::new(&c).encode(&crate::testutil::first_query(&c));
         assert!(
             values.iter().all(|v| (0.0..=1.0).contains(v)),
             "features stay in [0, 1]"
@@ -564,12 +762,15 @@ mod tests {
 
     #[test]
     fn find_feature_takes_names_and_short_words() {
-        assert_eq!(find_feature("design").unwrap(), idx::FIRST_TRAIT + 1);
+        assert_eq!(find_feature("design").unwrap(), Feature::DesignAbility);
         assert_eq!(
             find_feature("Design Ability").unwrap(),
-            idx::FIRST_TRAIT + 1
+            Feature::DesignAbility
         );
-        assert_eq!(find_feature("existing_exchange").unwrap(), idx::EXCHANGE);
+        assert_eq!(
+            find_feature("existing_exchange").unwrap(),
+            Feature::ExistingExchange
+        );
         match find_feature("desing_abilty") {
             Err(Error::UnknownName { suggestions, .. }) => {
                 assert_eq!(suggestions[0], "design_ability")

@@ -7,36 +7,60 @@
 //! [`crate::rank::score_row`], so the kernel's scores equal the reference path's to the bit.
 //! A test checks this over the fixture catalog.
 
-use crate::features::{Encoder, N_FEATURES, Query, idx};
-use std::collections::HashMap;
-use std::sync::Arc;
+use crate::catalog::{Catalog, RegionId, SectorId};
+use crate::features::{Dependence, Encoder, Feature, N_FEATURES, Query};
+use std::collections::{BTreeSet, HashMap};
 
-/// Key of the (region, year) exchange column: region and the `before_year` limit.
-type ExchangeKey = (usize, Option<u16>);
-/// A computed column and its key.
-type Keyed<K> = (K, Arc<Vec<f64>>);
+/// What a precomputed column is keyed by: the feature and the parts of the query its value
+/// depends on ([`Feature::depends_on`]); the other parts are `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct ColumnKey {
+    feature: Feature,
+    japan_region: Option<RegionId>,
+    sector: Option<SectorId>,
+    before_year: Option<u16>,
+}
+
+impl ColumnKey {
+    /// The column of `feature` that `query` reads.
+    fn of(feature: Feature, query: &Query) -> Self {
+        let (japan_region, sector, before_year) = match feature.depends_on() {
+            Dependence::Candidate => (None, None, None),
+            Dependence::Sector => (None, Some(query.sector), None),
+            Dependence::JapanRegion => (Some(query.japan_region), None, None),
+            Dependence::JapanRegionAndSector => {
+                (Some(query.japan_region), Some(query.sector), None)
+            }
+            Dependence::JapanRegionAndYear => (Some(query.japan_region), None, query.before_year),
+        };
+        ColumnKey {
+            feature,
+            japan_region,
+            sector,
+            before_year,
+        }
+    }
+
+    /// A query with the key's parts; the parts the feature does not read are the first
+    /// Japanese region and the first sector (`None` for a catalog without either).
+    fn query(&self, catalog: &Catalog) -> Option<Query> {
+        let japan_region = self.japan_region.or_else(|| catalog.japan_ids().next())?;
+        let sector = self.sector.or_else(|| catalog.sectors().ids().next())?;
+        let mut query = Query::new(japan_region, sector);
+        query.before_year = self.before_year;
+        Some(query)
+    }
+}
 
 /// Precomputed feature columns over the overseas candidates of one catalog.
 pub struct FeatureTables<'a> {
     encoder: &'a Encoder<'a>,
-    first_candidate: usize,
-    n_candidates: usize,
+    /// The candidates, in catalog order (a column's positions).
+    candidates: Vec<RegionId>,
     /// Rank of each candidate's id in sorted order (ties break on it).
     id_rank: Vec<u32>,
-    /// [sector][candidate]
-    same_area: Vec<Vec<f64>>,
-    /// [trait][candidate], in catalog::TRAITS order.
-    traits: Vec<Vec<f64>>,
-    /// [japan region][candidate]
-    similarity: Vec<Vec<f64>>,
-    /// [japan region][candidate]
-    communication: Vec<Vec<f64>>,
-    /// Leaf sectors, in the encoder's order.
-    leaves: Vec<usize>,
-    /// Candidates × leaves strengths, candidate-major (for the supplemental column).
-    leaf_strength: Vec<f64>,
-    supplemental: HashMap<(usize, usize), Arc<Vec<f64>>>,
-    exchange: HashMap<ExchangeKey, Arc<Vec<f64>>>,
+    /// Every computed column: [`Encoder::column`] of the key's query.
+    columns: HashMap<ColumnKey, Vec<f64>>,
 }
 
 /// One selected candidate: score and catalog position.
@@ -44,183 +68,118 @@ pub struct FeatureTables<'a> {
 pub struct Hit {
     /// Score (Σ weight × feature, schema order).
     pub score: f64,
-    /// Catalog position of the overseas region.
-    pub region: usize,
+    /// The overseas region.
+    pub region: RegionId,
 }
 
 impl<'a> FeatureTables<'a> {
-    /// Precomputes the sector, trait and Japanese-region columns.
+    /// Precomputes the columns that depend on the candidate alone, on the sector or on the
+    /// Japanese region.
     pub fn new(encoder: &'a Encoder<'a>) -> Self {
         let catalog = encoder.catalog();
-        let candidates: Vec<usize> = catalog.overseas().collect();
-        let first_candidate = candidates.first().copied().unwrap_or(0);
+        let candidates: Vec<RegionId> = catalog.candidate_ids().collect();
         let mut order: Vec<usize> = (0..candidates.len()).collect();
         order.sort_by(|&a, &b| {
-            catalog.regions[candidates[a]]
+            catalog
+                .region(candidates[a])
                 .id
-                .cmp(&catalog.regions[candidates[b]].id)
+                .cmp(&catalog.region(candidates[b]).id)
         });
         let mut id_rank = vec![0u32; candidates.len()];
         for (rank, &i) in order.iter().enumerate() {
             id_rank[i] = rank as u32;
         }
-        let same_area = (0..catalog.sectors.len())
-            .map(|s| candidates.iter().map(|&c| catalog.strength(c, s)).collect())
-            .collect();
-        let traits = (0..crate::catalog::TRAITS.len())
-            .map(|t| {
-                candidates
-                    .iter()
-                    .map(|&c| catalog.trait_value(c, t))
-                    .collect()
-            })
-            .collect();
-        let similarity = catalog
-            .japan()
-            .map(|j| {
-                candidates
-                    .iter()
-                    .map(|&c| encoder.similarity(j, c))
-                    .collect()
-            })
-            .collect();
-        let communication = catalog
-            .japan()
-            .map(|j| {
-                candidates
-                    .iter()
-                    .map(|&c| encoder.communication(j, c))
-                    .collect()
-            })
-            .collect();
-        let leaves = catalog.sectors.leaves();
-        let leaf_strength = candidates
-            .iter()
-            .flat_map(|&c| leaves.iter().map(move |&q| catalog.strength(c, q)))
-            .collect();
-        FeatureTables {
+        let mut tables = FeatureTables {
             encoder,
-            first_candidate,
-            n_candidates: candidates.len(),
-            leaves,
-            leaf_strength,
+            candidates,
             id_rank,
-            same_area,
-            traits,
-            similarity,
-            communication,
-            supplemental: HashMap::new(),
-            exchange: HashMap::new(),
+            columns: HashMap::new(),
+        };
+        let mut keys = BTreeSet::new();
+        for feature in Feature::ALL {
+            let key = |japan_region, sector| ColumnKey {
+                feature,
+                japan_region,
+                sector,
+                before_year: None,
+            };
+            match feature.depends_on() {
+                Dependence::Candidate => {
+                    keys.insert(key(None, None));
+                }
+                Dependence::Sector => {
+                    keys.extend(catalog.sectors().ids().map(|s| key(None, Some(s))));
+                }
+                Dependence::JapanRegion => {
+                    keys.extend(catalog.japan_ids().map(|j| key(Some(j), None)));
+                }
+                Dependence::JapanRegionAndSector | Dependence::JapanRegionAndYear => {}
+            }
         }
+        tables.compute(keys);
+        tables
     }
 
     /// The catalog the tables describe.
-    pub fn catalog(&self) -> &'a crate::catalog::Catalog {
+    pub fn catalog(&self) -> &'a Catalog {
         self.encoder.catalog()
+    }
+
+    /// The precomputed column of `feature` for `query`.
+    ///
+    /// # Panics
+    /// If [`FeatureTables::prepare`] was not called for this query.
+    fn column(&self, feature: Feature, query: &Query) -> &[f64] {
+        &self.columns[&ColumnKey::of(feature, query)]
     }
 
     /// The raw feature row of one candidate for a prepared query (equal to
     /// [`Encoder::encode_one`]).
-    pub fn features(&self, query: &Query, region: usize) -> [f64; N_FEATURES] {
-        let c = region - self.first_candidate;
-        let j = query.japan_region - self.encoder.catalog().japan().start;
-        let t = &self.traits;
-        [
-            self.same_area[query.sector][c],
-            self.similarity[j][c],
-            self.supplemental[&(query.japan_region, query.sector)][c],
-            t[0][c],
-            t[1][c],
-            t[2][c],
-            t[3][c],
-            t[4][c]
-                * self
-                    .encoder
-                    .catalog()
-                    .strength(query.japan_region, query.sector),
-            self.exchange[&(query.japan_region, query.before_year)][c],
-            self.communication[j][c],
-        ]
+    ///
+    /// # Panics
+    /// If `region` is not a candidate or the query was not prepared.
+    pub fn features(&self, query: &Query, region: RegionId) -> [f64; N_FEATURES] {
+        let c = self
+            .catalog()
+            .candidate_position(region)
+            .expect("an overseas candidate");
+        Feature::ALL.map(|f| self.column(f, query)[c])
     }
 
     /// Number of candidates scored per query.
     pub fn n_candidates(&self) -> usize {
-        self.n_candidates
+        self.candidates.len()
     }
 
     /// Computes the per-key columns `queries` need that are not cached yet (in parallel).
     /// Call before [`FeatureTables::top_k`]; the cache only grows with distinct keys
     /// (at most regions × sectors and regions × years), never with the number of queries.
     pub fn prepare<'q>(&mut self, queries: impl IntoIterator<Item = &'q Query>) {
-        use rayon::prelude::*;
-        let mut supplemental_keys = std::collections::BTreeSet::new();
-        let mut exchange_keys = std::collections::BTreeSet::new();
-        for q in queries {
-            let s_key = (q.japan_region, q.sector);
-            if !self.supplemental.contains_key(&s_key) {
-                supplemental_keys.insert(s_key);
-            }
-            let e_key = (q.japan_region, q.before_year);
-            if !self.exchange.contains_key(&e_key) {
-                exchange_keys.insert(e_key);
+        let mut keys = BTreeSet::new();
+        for query in queries {
+            for feature in Feature::ALL {
+                let key = ColumnKey::of(feature, query);
+                if !self.columns.contains_key(&key) {
+                    keys.insert(key);
+                }
             }
         }
-        let supplemental_keys: Vec<(usize, usize)> = supplemental_keys.into_iter().collect();
-        let exchange_keys: Vec<ExchangeKey> = exchange_keys.into_iter().collect();
-        let encoder = self.encoder;
-        let first = self.first_candidate;
-        let n = self.n_candidates;
-        let supplemental: Vec<Keyed<(usize, usize)>> = supplemental_keys
-            .into_par_iter()
-            .map(|(j, s)| ((j, s), Arc::new(self.supplemental_column(j, s))))
-            .collect();
-        self.supplemental.extend(supplemental);
-        let exchange: Vec<Keyed<ExchangeKey>> = exchange_keys
-            .into_par_iter()
-            .map(|(j, year)| {
-                let mut q = Query::new(j, 0);
-                q.before_year = year;
-                let column = (first..first + n)
-                    .map(|c| encoder.exchange_feature(&q, c))
-                    .collect();
-                ((j, year), Arc::new(column))
-            })
-            .collect();
-        self.exchange.extend(exchange);
+        self.compute(keys);
     }
 
-    /// The supplemental-cluster column of (Japanese region, sector): for each candidate
-    /// max over leaf sectors q outside the query sector of relatedness(s,q) × strength(c,q) ×
-    /// (1 − strength(j,q)), computed with the same operations in the same order as
-    /// [`Encoder::supplemental`], over contiguous per-key vectors.
-    fn supplemental_column(&self, japan: usize, sector: usize) -> Vec<f64> {
-        let catalog = self.encoder.catalog();
-        let own = &catalog.sectors.get(sector).children;
-        let mut positions = Vec::new();
-        let mut relatedness = Vec::new();
-        let mut gap = Vec::new();
-        for (k, &q) in self.leaves.iter().enumerate() {
-            if q == sector || own.contains(&q) {
-                continue;
-            }
-            positions.push(k);
-            relatedness.push(catalog.relatedness(sector, q));
-            gap.push(1.0 - catalog.strength(japan, q));
-        }
-        let n_leaves = self.leaves.len();
-        (0..self.n_candidates)
-            .map(|c| {
-                let row = &self.leaf_strength[c * n_leaves..(c + 1) * n_leaves];
-                let mut best = 0.0;
-                for ((&k, &r), &g) in positions.iter().zip(&relatedness).zip(&gap) {
-                    let value = r * row[k] * g;
-                    if value > best {
-                        best = value;
-                    }
-                }
-                best
+    /// Computes the columns of `keys` with [`Encoder::column`], in parallel.
+    fn compute(&mut self, keys: BTreeSet<ColumnKey>) {
+        use rayon::prelude::*;
+        let encoder = self.encoder;
+        let keys: Vec<ColumnKey> = keys.into_iter().collect();
+        let columns: Vec<(ColumnKey, Vec<f64>)> = keys
+            .into_par_iter()
+            .filter_map(|key| {
+                let query = key.query(encoder.catalog())?;
+                Some((key, encoder.column(key.feature, &query)))
             })
-            .collect()
+            .collect();
+        self.columns.extend(columns);
     }
 
     /// Scores every candidate for `query` under raw-unit `weights` and returns the best `k`,
@@ -235,40 +194,21 @@ impl<'a> FeatureTables<'a> {
         k: usize,
         scores: &mut Vec<f64>,
     ) -> Vec<Hit> {
-        let j = query.japan_region - self.encoder.catalog().japan().start;
-        let same = &self.same_area[query.sector];
-        let similarity = &self.similarity[j];
-        let supplemental = &self.supplemental[&(query.japan_region, query.sector)];
-        let exchange = &self.exchange[&(query.japan_region, query.before_year)];
-        let communication = &self.communication[j];
-        let t = &self.traits;
-        let japan_strength = self
-            .encoder
-            .catalog()
-            .strength(query.japan_region, query.sector);
-        let w = weights;
-        let n = self.n_candidates;
+        let columns: [&[f64]; N_FEATURES] = Feature::ALL.map(|f| self.column(f, query));
         scores.clear();
-        scores.extend((0..n).map(|c| {
+        scores.extend((0..self.candidates.len()).map(|c| {
             // Same terms, same order as rank::score_row over Encoder::encode_one.
             let mut s = 0.0;
-            s += w[idx::SAME_AREA] * same[c];
-            s += w[idx::SIMILARITY] * similarity[c];
-            s += w[idx::SUPPLEMENTAL] * supplemental[c];
-            s += w[idx::FIRST_TRAIT] * t[0][c];
-            s += w[idx::FIRST_TRAIT + 1] * t[1][c];
-            s += w[idx::FIRST_TRAIT + 2] * t[2][c];
-            s += w[idx::FIRST_TRAIT + 3] * t[3][c];
-            s += w[idx::DEMAND] * (t[4][c] * japan_strength);
-            s += w[idx::EXCHANGE] * exchange[c];
-            s += w[idx::COMMUNICATION] * communication[c];
+            for (w, column) in weights.iter().zip(&columns) {
+                s += w * column[c];
+            }
             s
         }));
         select_top(scores, &self.id_rank, k)
             .into_iter()
             .map(|c| Hit {
                 score: scores[c],
-                region: self.first_candidate + c,
+                region: self.candidates[c],
             })
             .collect()
     }
@@ -333,12 +273,12 @@ mod tests {
             training: TrainingInfo::default(),
         };
         let mut queries = Vec::new();
-        for j in catalog.japan() {
-            for s in 0..catalog.sectors.len() {
+        for j in catalog.japan_ids() {
+            for s in catalog.sectors().ids() {
                 for year in [None, Some(2005)] {
                     let mut q = Query::new(j, s);
                     q.before_year = year;
-                    q.wanted = vec![(j + s) % N_FEATURES];
+                    q.wanted = vec![Feature::ALL[(j.index() + s.index()) % N_FEATURES]];
                     queries.push(q);
                 }
             }
@@ -349,13 +289,13 @@ mod tests {
             let reference = shortlist(&encoder, &model, q, 100).unwrap();
             let hits = tables.top_k(
                 q,
-                &model.weights_for(&catalog.sectors, q),
+                &model.weights_for(catalog.sectors(), q),
                 100,
                 &mut scratch,
             );
-            let kernel: Vec<(u64, usize)> =
+            let kernel: Vec<(u64, RegionId)> =
                 hits.iter().map(|h| (h.score.to_bits(), h.region)).collect();
-            let expected: Vec<(u64, usize)> = reference
+            let expected: Vec<(u64, RegionId)> = reference
                 .candidates
                 .iter()
                 .map(|c| (c.score.to_bits(), c.region))

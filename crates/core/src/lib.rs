@@ -10,7 +10,7 @@
 //! let catalog = Catalog::load("data".as_ref())?;
 //! let model = LinearModel::load("models/prior.json".as_ref())?;
 //! let encoder = Encoder::new(&catalog);
-//! let query = Query::new(catalog.find_japan_region("fukushima")?, catalog.sectors.find("medical devices")?);
+//! let query = Query::new(catalog.find_japan_region("fukushima")?, catalog.sectors().find("medical devices")?);
 //! let list = rank::shortlist(&encoder, &model, &query, 10)?;
 //! assert_eq!(list.candidates.len(), 10);
 //! # Ok::<(), tieup_core::error::Error>(())
@@ -24,6 +24,7 @@ pub mod features;
 pub mod fsutil;
 pub mod geo;
 pub mod hash;
+pub mod ids;
 pub mod kernel;
 pub mod lookup;
 pub mod model;

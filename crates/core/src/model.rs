@@ -10,7 +10,8 @@
 //! the feature schema and its fingerprint, and a file for another schema is refused.
 
 use crate::error::{Error, Result};
-use crate::features::{FEATURES, FeatureSchema, N_FEATURES, Query};
+use crate::features::{Feature, FeatureSchema, N_FEATURES, Query};
+use crate::sector::SectorId;
 use crate::sector::SectorTable;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -104,7 +105,7 @@ impl LinearModel {
     }
 
     /// The sector's weights in raw feature units, before any wanted-feature boost.
-    pub fn raw_weights(&self, sectors: &SectorTable, sector: usize) -> [f64; N_FEATURES] {
+    pub fn raw_weights(&self, sectors: &SectorTable, sector: SectorId) -> [f64; N_FEATURES] {
         let root = &sectors.get(sectors.survey_root(sector)).id;
         let mut w = *self
             .sector_weights
@@ -250,7 +251,9 @@ impl LinearModel {
 /// will add at scoring time.
 ///
 /// ```
-/// let b = tieup_core::model::want_boost_for(&[0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.5], 1.0, &[4, 9]);
+/// use tieup_core::features::Feature;
+/// let w = [0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.5];
+/// let b = tieup_core::model::want_boost_for(&w, 1.0, &[Feature::DesignAbility, Feature::CommunicationCost]);
 /// assert_eq!(b[4], 0.5);
 /// assert_eq!(b[9], -0.5);
 /// assert_eq!(b[0], 0.0);
@@ -258,12 +261,12 @@ impl LinearModel {
 pub fn want_boost_for(
     raw_weights: &[f64; N_FEATURES],
     want_boost: f64,
-    wanted: &[usize],
+    wanted: &[Feature],
 ) -> [f64; N_FEATURES] {
     let largest = raw_weights.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
     let mut boost = [0.0; N_FEATURES];
     for &f in wanted {
-        boost[f] = f64::from(FEATURES[f].direction) * want_boost * largest;
+        boost[f.index()] = f64::from(f.direction()) * want_boost * largest;
     }
     boost
 }

@@ -3,9 +3,9 @@
 //! Ranking sorts by score (descending), then by region id, so ties break on a stable key and
 //! the same inputs give the same order.
 
-use crate::catalog::{Catalog, TRAITS};
+use crate::catalog::{Catalog, RegionId, SectorId};
 use crate::error::Result;
-use crate::features::{Encoder, FEATURES, N_FEATURES, Query, idx};
+use crate::features::{Encoder, Feature, N_FEATURES, Query};
 use crate::geo;
 use crate::model::LinearModel;
 use std::cmp::Ordering;
@@ -15,8 +15,8 @@ use std::cmp::Ordering;
 pub struct RankedCandidate {
     /// 1-based rank.
     pub rank: usize,
-    /// Position of the overseas region in the catalog.
-    pub region: usize,
+    /// The overseas region.
+    pub region: RegionId,
     /// Sum of the contributions.
     pub score: f64,
     /// Raw feature values, schema order.
@@ -54,9 +54,9 @@ pub fn score_row(
 }
 
 /// Orders candidates: higher score first, then smaller region id.
-pub fn compare(catalog: &Catalog, a: (f64, usize), b: (f64, usize)) -> Ordering {
+pub fn compare(catalog: &Catalog, a: (f64, RegionId), b: (f64, RegionId)) -> Ordering {
     b.0.total_cmp(&a.0)
-        .then_with(|| catalog.regions[a.1].id.cmp(&catalog.regions[b.1].id))
+        .then_with(|| catalog.region(a.1).id.cmp(&catalog.region(b.1).id))
 }
 
 /// Ranks every overseas candidate for `query` and keeps the best `top_k`.
@@ -68,9 +68,9 @@ pub fn shortlist(
 ) -> Result<Shortlist> {
     encoder.check(query)?;
     let catalog = encoder.catalog();
-    let weights = model.weights_for(&catalog.sectors, query);
-    let mut scored: Vec<(f64, usize, [f64; N_FEATURES], [f64; N_FEATURES])> = catalog
-        .overseas()
+    let weights = model.weights_for(catalog.sectors(), query);
+    let mut scored: Vec<(f64, RegionId, [f64; N_FEATURES], [f64; N_FEATURES])> = catalog
+        .candidate_ids()
         .map(|candidate| {
             let features = encoder.encode_one(query, candidate);
             let (score, contributions) = score_row(&weights, &features);
@@ -104,8 +104,8 @@ pub fn shortlist(
 /// Why one feature moved a candidate's score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
-    /// Feature position.
-    pub feature: usize,
+    /// The feature.
+    pub feature: Feature,
     /// Its contribution to the score.
     pub contribution: f64,
     /// A sentence a committee can read.
@@ -115,11 +115,12 @@ pub struct Reason {
 /// Explains a candidate: one reason per feature with a non-zero contribution, largest
 /// absolute contribution first (ties by schema order).
 pub fn explain(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate) -> Vec<Reason> {
-    let mut reasons: Vec<Reason> = (0..N_FEATURES)
-        .filter(|&f| candidate.contributions[f] != 0.0)
+    let mut reasons: Vec<Reason> = Feature::ALL
+        .into_iter()
+        .filter(|f| candidate.contributions[f.index()] != 0.0)
         .map(|f| Reason {
             feature: f,
-            contribution: candidate.contributions[f],
+            contribution: candidate.contributions[f.index()],
             detail: detail(encoder, query, candidate, f),
         })
         .collect();
@@ -140,9 +141,9 @@ fn source_text(source: Option<&crate::catalog::ValueSource>) -> String {
     }
 }
 
-fn strength_text(catalog: &Catalog, region: usize, sector: usize) -> String {
+fn strength_text(catalog: &Catalog, region: RegionId, sector: SectorId) -> String {
     let value = catalog.strength(region, sector);
-    let info = catalog.sectors.get(sector);
+    let info = catalog.sectors().get(sector);
     if let Some((_, source)) = catalog.strength_source(region, sector) {
         return format!("{value:.2} in {}{}", info.name, source_text(Some(source)));
     }
@@ -178,119 +179,128 @@ fn strength_text(catalog: &Catalog, region: usize, sector: usize) -> String {
     format!("{value:.2} in {} (no notable cluster)", info.name)
 }
 
-fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: usize) -> String {
+/// The sentence for one feature of a candidate; each arm reads the encoder function that
+/// computed the value.
+fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: Feature) -> String {
     let catalog = encoder.catalog();
     let c = candidate.region;
-    let japan = &catalog.regions[query.japan_region];
-    let x = candidate.features[f];
+    let x = candidate.features[f.index()];
     match f {
-        idx::SAME_AREA => format!("strength {}", strength_text(catalog, c, query.sector)),
-        idx::SIMILARITY => {
-            let mut shared: Vec<(f64, usize)> = catalog
-                .sectors
-                .leaves()
-                .into_iter()
-                .map(|s| {
-                    (
-                        catalog
-                            .strength(c, s)
-                            .min(catalog.strength(query.japan_region, s)),
-                        s,
-                    )
-                })
-                .filter(|(v, _)| *v > 0.0)
-                .collect();
-            shared.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let names: Vec<&str> = shared
-                .iter()
-                .take(3)
-                .map(|(_, s)| catalog.sectors.get(*s).name.as_str())
-                .collect();
+        Feature::SameAreaCluster => format!("strength {}", strength_text(catalog, c, query.sector)),
+        Feature::ClusterSimilarity => similarity_text(catalog, query, c, x),
+        Feature::SupplementalCluster => supplemental_text(encoder, query, c),
+        Feature::AdvancedTechnology
+        | Feature::DesignAbility
+        | Feature::BrandImage
+        | Feature::Materials => format!(
+            "{} {x:.2}{}",
+            f.name().replace('_', " "),
+            source_text(f.catalog_trait().and_then(|t| catalog.trait_source(c, t)))
+        ),
+        Feature::JapanTechDemand => {
+            let (demand, strength) = encoder.demand_parts(query, c);
             format!(
-                "sector profile similarity {x:.2} with {}; shared strengths: {}",
-                japan.name,
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
+                "demand for Japanese technology {demand:.2}{} × {}'s strength {strength:.2} in {}",
+                source_text(f.catalog_trait().and_then(|t| catalog.trait_source(c, t))),
+                catalog.region(query.japan_region).name,
+                catalog.sectors().get(query.sector).name
             )
         }
-        idx::SUPPLEMENTAL => match encoder.supplemental(query, c) {
-            Some((v, q)) => format!(
-                "complementary strength {v:.2}: {} {:.2}, related to {} at {:.2}{}, where {} is {:.2}",
-                catalog.sectors.get(q).name,
-                catalog.strength(c, q),
-                catalog.sectors.get(query.sector).name,
-                catalog.relatedness(query.sector, q),
-                relatedness_source(catalog, query.sector, q),
-                japan.name,
-                catalog.strength(query.japan_region, q)
-            ),
-            None => "no complementary sector".into(),
-        },
-        idx::DEMAND => format!(
-            "demand for Japanese technology {:.2}{} × {}'s strength {:.2} in {}",
-            catalog.trait_value(c, idx::DEMAND - idx::FIRST_TRAIT),
-            source_text(catalog.trait_source(c, idx::DEMAND - idx::FIRST_TRAIT)),
-            japan.name,
-            catalog.strength(query.japan_region, query.sector),
-            catalog.sectors.get(query.sector).name
-        ),
-        idx::EXCHANGE => match encoder.exchange(query, c) {
-            Some((v, _))
-                if v < crate::features::TWIN_TIE && encoder.twin_tie(query, c).is_some() =>
-            {
-                twin_text(catalog, encoder.twin_tie(query, c).expect("checked"))
-            }
-            None if encoder.twin_tie(query, c).is_some() => {
-                twin_text(catalog, encoder.twin_tie(query, c).expect("checked"))
-            }
-            Some((v, p)) => {
-                let p = &catalog.partnerships[p];
-                let partners: Vec<&str> = p
-                    .overseas_regions
-                    .iter()
-                    .map(|&o| catalog.regions[o].name.as_str())
-                    .collect();
-                format!(
-                    "tie {v:.2} through past partnership {} ({} with {}, FY{}-{}, {})",
-                    p.id,
-                    catalog.regions[p.japan_region].name,
-                    partners.join(" and "),
-                    p.start_fy,
-                    p.end_fy,
-                    catalog.sectors.get(p.sector).name
-                )
-            }
-            None => "no past exchange".into(),
-        },
-        idx::COMMUNICATION => {
-            let cost = geo::communication_cost(japan, &catalog.regions[c]);
+        Feature::ExistingExchange => exchange_text(encoder, query, c),
+        Feature::CommunicationCost => {
+            let japan = catalog.region(query.japan_region);
+            let cost = geo::communication_cost(japan, catalog.region(c));
             format!(
                 "communication cost {:.2}: {:.0} km, {} h time difference, languages {}",
                 cost.total,
                 cost.distance_km,
                 cost.time_gap_hours,
-                catalog.regions[c].languages.join("/")
-            )
-        }
-        _ => {
-            let t = f - idx::FIRST_TRAIT;
-            format!(
-                "{} {x:.2}{}",
-                TRAITS[t].replace('_', " "),
-                source_text(catalog.trait_source(c, t))
+                catalog.region(c).languages.join("/")
             )
         }
     }
 }
 
+fn similarity_text(catalog: &Catalog, query: &Query, c: RegionId, x: f64) -> String {
+    let mut shared: Vec<(f64, SectorId)> = catalog
+        .sectors()
+        .leaves()
+        .into_iter()
+        .map(|s| {
+            (
+                catalog
+                    .strength(c, s)
+                    .min(catalog.strength(query.japan_region, s)),
+                s,
+            )
+        })
+        .filter(|(v, _)| *v > 0.0)
+        .collect();
+    shared.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let names: Vec<&str> = shared
+        .iter()
+        .take(3)
+        .map(|(_, s)| catalog.sectors().get(*s).name.as_str())
+        .collect();
+    format!(
+        "sector profile similarity {x:.2} with {}; shared strengths: {}",
+        catalog.region(query.japan_region).name,
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    )
+}
+
+fn supplemental_text(encoder: &Encoder<'_>, query: &Query, c: RegionId) -> String {
+    let catalog = encoder.catalog();
+    match encoder.supplemental(query, c) {
+        Some((v, q)) => format!(
+            "complementary strength {v:.2}: {} {:.2}, related to {} at {:.2}{}, where {} is {:.2}",
+            catalog.sectors().get(q).name,
+            catalog.strength(c, q),
+            catalog.sectors().get(query.sector).name,
+            catalog.relatedness(query.sector, q),
+            relatedness_source(catalog, query.sector, q),
+            catalog.region(query.japan_region).name,
+            catalog.strength(query.japan_region, q)
+        ),
+        None => "no complementary sector".into(),
+    }
+}
+
+fn exchange_text(encoder: &Encoder<'_>, query: &Query, c: RegionId) -> String {
+    let catalog = encoder.catalog();
+    let twin = encoder.twin_tie(query, c);
+    match (encoder.exchange(query, c), twin) {
+        (Some((v, _)), Some(tie)) if v < crate::features::TWIN_TIE => twin_text(catalog, tie),
+        (None, Some(tie)) => twin_text(catalog, tie),
+        (Some((v, p)), _) => {
+            let partners: Vec<&str> = p
+                .overseas_regions
+                .iter()
+                .map(|&o| catalog.region(o).name.as_str())
+                .collect();
+            format!(
+                "tie {v:.2} through past partnership {} ({} with {}, FY{}-{}, {})",
+                p.id,
+                catalog.region(p.japan_region).name,
+                partners.join(" and "),
+                p.start_fy,
+                p.end_fy,
+                catalog.sectors().get(p.sector).name
+            )
+        }
+        (None, None) => "no past exchange".into(),
+    }
+}
+
 /// Where a relatedness value comes from: ` (statistics:...)`, ` (curated)`, or, for the
 /// sibling default or a survey sector's derived value, nothing.
-fn relatedness_source(catalog: &Catalog, a: usize, b: usize) -> String {
-    let sources = |s: usize| -> Vec<usize> {
-        let info = catalog.sectors.get(s);
+fn relatedness_source(catalog: &Catalog, a: SectorId, b: SectorId) -> String {
+    let sources = |s: SectorId| -> Vec<SectorId> {
+        let info = catalog.sectors().get(s);
         std::iter::once(s)
             .chain(info.children.iter().copied())
             .collect()
@@ -312,8 +322,8 @@ fn twin_text(catalog: &Catalog, tie: &crate::catalog::TwinTie) -> String {
         crate::features::TWIN_TIE,
         tie.links,
         if tie.links == 1 { "" } else { "s" },
-        catalog.regions[tie.japan_region].name,
-        catalog.regions[tie.overseas_region].name,
+        catalog.region(tie.japan_region).name,
+        catalog.region(tie.overseas_region).name,
         tie.source,
         tie.examples
     )
@@ -321,19 +331,16 @@ fn twin_text(catalog: &Catalog, tie: &crate::catalog::TwinTie) -> String {
 
 /// Short labels of the top `n` positive reasons, for one-line tables.
 pub fn top_labels(candidate: &RankedCandidate, n: usize) -> Vec<&'static str> {
-    let mut order: Vec<usize> = (0..N_FEATURES)
-        .filter(|&f| candidate.contributions[f] > 0.0)
+    let mut order: Vec<Feature> = Feature::ALL
+        .into_iter()
+        .filter(|f| candidate.contributions[f.index()] > 0.0)
         .collect();
     order.sort_by(|&a, &b| {
-        candidate.contributions[b]
-            .total_cmp(&candidate.contributions[a])
+        candidate.contributions[b.index()]
+            .total_cmp(&candidate.contributions[a.index()])
             .then(a.cmp(&b))
     });
-    order
-        .into_iter()
-        .take(n)
-        .map(|f| FEATURES[f].label)
-        .collect()
+    order.into_iter().take(n).map(Feature::label).collect()
 }
 
 #[cfg(test)]
@@ -361,12 +368,12 @@ mod tests {
     fn ties_break_on_region_id() {
         let catalog = fixture();
         let encoder = Encoder::new(&catalog);
-        let query = Query::new(0, 0);
+        let query = crate::testutil::first_query(&catalog);
         let list = shortlist(&encoder, &model([0.0; N_FEATURES]), &query, 100).unwrap();
         let ids: Vec<&str> = list
             .candidates
             .iter()
-            .map(|c| catalog.regions[c.region].id.as_str())
+            .map(|c| catalog.region(c.region).id.as_str())
             .collect();
         let mut sorted = ids.clone();
         sorted.sort();
@@ -380,12 +387,12 @@ mod tests {
         let encoder = Encoder::new(&catalog);
         let query = Query::new(
             catalog.find_japan_region("suwa").unwrap(),
-            catalog.sectors.find("dies").unwrap(),
+            catalog.sectors().find("dies").unwrap(),
         );
         let w = [0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.3];
         let list = shortlist(&encoder, &model(w), &query, 3).unwrap();
         assert_eq!(list.candidates.len(), 3);
-        assert_eq!(catalog.regions[list.candidates[0].region].id, "dalian");
+        assert_eq!(catalog.region(list.candidates[0].region).id, "dalian");
         for c in &list.candidates {
             assert_eq!(c.contributions.iter().sum::<f64>(), c.score);
             let reasons = explain(&encoder, &query, c);
@@ -401,14 +408,14 @@ mod tests {
     fn wanting_a_trait_raises_its_weight_by_the_largest_weight() {
         let catalog = fixture();
         let w = [0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.3];
-        let mut query = Query::new(0, 0);
-        query.wanted = vec![idx::FIRST_TRAIT + 1, idx::COMMUNICATION];
-        let boosted = model(w).weights_for(&catalog.sectors, &query);
-        assert!((boosted[idx::FIRST_TRAIT + 1] - 0.5).abs() < 1e-12);
+        let mut query = crate::testutil::first_query(&catalog);
+        query.wanted = vec![Feature::DesignAbility, Feature::CommunicationCost];
+        let boosted = model(w).weights_for(catalog.sectors(), &query);
+        assert!((boosted[Feature::DesignAbility.index()] - 0.5).abs() < 1e-12);
         assert!(
-            (boosted[idx::COMMUNICATION] + 0.7).abs() < 1e-12,
+            (boosted[Feature::CommunicationCost.index()] + 0.7).abs() < 1e-12,
             "a wanted cost gets more negative"
         );
-        assert_eq!(boosted[idx::SAME_AREA], 0.4);
+        assert_eq!(boosted[Feature::SameAreaCluster.index()], 0.4);
     }
 }

@@ -1,7 +1,7 @@
 //! The serialised forms of tieup's answers: the shortlist report (JSON and CSV) and the
 //! region and sector listings. Everything a user can parse is shaped here, in one place.
 
-use crate::catalog::{Catalog, Region, RegionKind};
+use crate::catalog::{Catalog, Region, RegionId, RegionKind, SectorId};
 use crate::features::{Encoder, FEATURES, N_FEATURES};
 use crate::model::LinearModel;
 use crate::rank::{Shortlist, explain};
@@ -120,26 +120,26 @@ impl ShortlistReport {
     ) -> Self {
         let catalog = encoder.catalog();
         let query = &shortlist.query;
-        let sector = catalog.sectors.get(query.sector);
-        let japan = &catalog.regions[query.japan_region];
+        let sector = catalog.sectors().get(query.sector);
+        let japan = catalog.region(query.japan_region);
         let candidates = shortlist
             .candidates
             .iter()
             .map(|c| {
-                let region = &catalog.regions[c.region];
+                let region = catalog.region(c.region);
                 CandidateReport {
                     rank: c.rank,
                     region_id: region.id.clone(),
                     name: region.name.clone(),
                     country: region.country.clone(),
-                    parent: region.parent.map(|p| catalog.regions[p].id.clone()),
+                    parent: region.parent.map(|p| catalog.region(p).id.clone()),
                     score: c.score,
                     contributions: Named(c.contributions),
                     features: Named(c.features),
                     reasons: explain(encoder, query, c)
                         .into_iter()
                         .map(|r| ReasonReport {
-                            feature: FEATURES[r.feature].name,
+                            feature: r.feature.name(),
                             contribution: r.contribution,
                             detail: r.detail,
                         })
@@ -155,15 +155,11 @@ impl ShortlistReport {
                 sector_id: sector.id.clone(),
                 sector_name: sector.name.clone(),
                 survey_sector: catalog
-                    .sectors
-                    .get(catalog.sectors.survey_root(query.sector))
+                    .sectors()
+                    .get(catalog.sectors().survey_root(query.sector))
                     .id
                     .clone(),
-                wanted: query
-                    .wanted
-                    .iter()
-                    .map(|&f| FEATURES[f].name.to_string())
-                    .collect(),
+                wanted: query.wanted.iter().map(|f| f.name().to_string()).collect(),
                 before_year: query.before_year,
                 top,
             },
@@ -210,24 +206,24 @@ pub struct RegionEntry {
 
 impl RegionEntry {
     /// The listing entry of a region.
-    pub fn new(catalog: &Catalog, position: usize) -> Self {
-        let r: &Region = &catalog.regions[position];
+    pub fn new(catalog: &Catalog, region: RegionId) -> Self {
+        let r: &Region = catalog.region(region);
         RegionEntry {
             id: r.id.clone(),
             name: r.name.clone(),
             aliases: r.aliases.clone(),
             kind: r.kind,
             country: r.country.clone(),
-            parent: r.parent.map(|p| catalog.regions[p].id.clone()),
+            parent: r.parent.map(|p| catalog.region(p).id.clone()),
             level: r.level.clone(),
             bureau: r.bureau.clone(),
             lat: r.lat,
             lon: r.lon,
             languages: r.languages.clone(),
             strengths: catalog
-                .explicit_strengths(position)
+                .explicit_strengths(region)
                 .into_iter()
-                .map(|(s, v)| (catalog.sectors.get(s).id.clone(), v))
+                .map(|(s, v)| (catalog.sectors().get(s).id.clone(), v))
                 .collect(),
         }
     }
@@ -254,12 +250,12 @@ pub struct SectorEntry {
 
 impl SectorEntry {
     /// The listing entry of a sector.
-    pub fn new(catalog: &Catalog, position: usize) -> Self {
-        let s = catalog.sectors.get(position);
+    pub fn new(catalog: &Catalog, sector: SectorId) -> Self {
+        let s = catalog.sector(sector);
         SectorEntry {
             id: s.id.clone(),
             name: s.name.clone(),
-            parent: s.parent.map(|p| catalog.sectors.get(p).id.clone()),
+            parent: s.parent.map(|p| catalog.sectors().get(p).id.clone()),
             aliases: s.aliases.clone(),
             isic4: s.isic4.clone(),
             naics2012: s.naics2012.clone(),

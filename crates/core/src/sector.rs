@@ -4,6 +4,7 @@
 
 use crate::csvin::CsvFile;
 use crate::error::Result;
+pub use crate::ids::SectorId;
 use crate::lookup::NameIndex;
 use serde::Serialize;
 use std::path::Path;
@@ -15,9 +16,9 @@ pub struct Sector {
     pub id: String,
     /// English name.
     pub name: String,
-    /// Position of the survey sector this one refines; `None` for a survey sector.
+    /// The survey sector this one refines; `None` for a survey sector.
     #[serde(skip)]
-    pub parent: Option<usize>,
+    pub parent: Option<SectorId>,
     /// Other names it is looked up by.
     pub aliases: Vec<String>,
     /// ISIC Rev.4 code prefixes.
@@ -29,9 +30,9 @@ pub struct Sector {
     pub jsic: Vec<String>,
     /// Best-fitting 2014 US Cluster Mapping traded cluster.
     pub uscmp_cluster: Option<String>,
-    /// Positions of the finer sectors under this one.
+    /// The finer sectors under this one.
     #[serde(skip)]
-    pub children: Vec<usize>,
+    pub children: Vec<SectorId>,
 }
 
 /// All sectors, with lookup by id, name or alias.
@@ -116,10 +117,10 @@ impl SectorTable {
                 }
                 .into());
             };
-            sectors[position].parent = Some(parent_position);
+            sectors[position].parent = Some(SectorId::from_index(parent_position));
         }
         for position in 0..sectors.len() {
-            if let Some(parent) = sectors[position].parent {
+            if let Some(parent) = sectors[position].parent.map(SectorId::index) {
                 if sectors[parent].parent.is_some() {
                     return Err(file.file_error(
                         format!(
@@ -129,7 +130,9 @@ impl SectorTable {
                         "a finer sector's parent must have an empty parent itself",
                     ));
                 }
-                sectors[parent].children.push(position);
+                sectors[parent]
+                    .children
+                    .push(SectorId::from_index(position));
             }
         }
         if sectors.is_empty() {
@@ -143,6 +146,19 @@ impl SectorTable {
         &self.sectors
     }
 
+    /// Every sector with its id, in file order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (SectorId, &Sector)> + Clone {
+        self.sectors
+            .iter()
+            .enumerate()
+            .map(|(p, s)| (SectorId::from_index(p), s))
+    }
+
+    /// Every sector id, in file order.
+    pub fn ids(&self) -> impl ExactSizeIterator<Item = SectorId> + Clone + use<> {
+        (0..self.sectors.len()).map(SectorId::from_index)
+    }
+
     /// Number of sectors.
     pub fn len(&self) -> usize {
         self.sectors.len()
@@ -153,25 +169,34 @@ impl SectorTable {
         self.sectors.is_empty()
     }
 
-    /// The sector at `position`.
-    pub fn get(&self, position: usize) -> &Sector {
-        &self.sectors[position]
+    /// The sector with this id.
+    pub fn get(&self, id: SectorId) -> &Sector {
+        &self.sectors[id.index()]
     }
 
     /// Finds a sector by id, name or alias; unknown names list the closest matches.
-    pub fn find(&self, query: &str) -> Result<usize> {
-        self.index.find("sector", query)
+    pub fn find(&self, query: &str) -> Result<SectorId> {
+        self.index.find("sector", query).map(SectorId::from_index)
+    }
+
+    /// The sector whose id is exactly `id`.
+    pub fn by_id(&self, id: &str) -> Option<SectorId> {
+        self.sectors
+            .iter()
+            .position(|s| s.id == id)
+            .map(SectorId::from_index)
     }
 
     /// The survey sector a sector belongs to (itself for a survey sector).
-    pub fn survey_root(&self, position: usize) -> usize {
-        self.sectors[position].parent.unwrap_or(position)
+    pub fn survey_root(&self, id: SectorId) -> SectorId {
+        self.get(id).parent.unwrap_or(id)
     }
 
     /// Sectors without finer sectors under them, in file order.
-    pub fn leaves(&self) -> Vec<usize> {
-        (0..self.sectors.len())
-            .filter(|&p| self.sectors[p].children.is_empty())
+    pub fn leaves(&self) -> Vec<SectorId> {
+        self.iter()
+            .filter(|(_, s)| s.children.is_empty())
+            .map(|(id, _)| id)
             .collect()
     }
 }

@@ -33,3 +33,11 @@ pub(crate) fn fixture_with_twins() -> (tempfile::TempDir, Catalog) {
     let catalog = Catalog::load(dir.path()).expect("fixture with twins loads");
     (dir, catalog)
 }
+
+/// A query for the catalog's first Japanese region and first sector.
+pub(crate) fn first_query(catalog: &Catalog) -> crate::features::Query {
+    crate::features::Query::new(
+        catalog.japan_ids().next().expect("a Japanese region"),
+        catalog.sectors().ids().next().expect("a sector"),
+    )
+}

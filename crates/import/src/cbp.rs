@@ -253,7 +253,7 @@ mod tests {
         let path = dir.path().join("cbp.csv");
         std::fs::write(&path, text).unwrap();
         let mut codes = RegionCodes::default();
-        codes.insert("fips", "06", 7);
+        codes.insert("fips", "06", tieup_core::catalog::RegionId::from_index(7));
         read(&path, &codes)
     }
 
@@ -269,7 +269,10 @@ mod tests {
         .unwrap();
         assert_eq!(data.regions.len(), 2);
         let ca = data.regions.iter().find(|r| r.key == "06").unwrap();
-        assert_eq!(ca.catalog, Some(7));
+        assert_eq!(
+            ca.catalog,
+            Some(tieup_core::catalog::RegionId::from_index(7))
+        );
         let cell = &ca.cells["33912"];
         // Class F is 500-999, but the parent 3391 (1,200) minus 33911 (1,000) leaves 200:
         // the bound becomes [500, 500].

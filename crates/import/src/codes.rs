@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use tieup_core::catalog::Catalog;
+use tieup_core::catalog::{Catalog, RegionId};
 use tieup_core::csvin::CsvFile;
 use tieup_core::error::Result;
 
@@ -17,7 +17,7 @@ pub const SCHEMES: [&str; 4] = ["fips", "jis", "nuts2013", "geonames_admin1"];
 /// Source region codes → catalog positions.
 #[derive(Debug, Clone, Default)]
 pub struct RegionCodes {
-    map: BTreeMap<(String, String), usize>,
+    map: BTreeMap<(String, String), RegionId>,
 }
 
 impl RegionCodes {
@@ -27,7 +27,7 @@ impl RegionCodes {
         let mut map = BTreeMap::new();
         for row in file.rows() {
             let id = row.required("region_id")?;
-            let Some(position) = catalog.regions.iter().position(|r| r.id == id) else {
+            let Some(position) = catalog.region_by_id(id) else {
                 return Err(row.cell_error(
                     "region_id",
                     format!("unknown region '{id}'"),
@@ -57,20 +57,20 @@ impl RegionCodes {
     }
 
     /// The catalog region of a source code.
-    pub fn lookup(&self, scheme: &str, code: &str) -> Option<usize> {
+    pub fn lookup(&self, scheme: &str, code: &str) -> Option<RegionId> {
         self.map
             .get(&(scheme.to_string(), code.to_string()))
             .copied()
     }
 
     /// Adds one mapping (for tests and programmatic use).
-    pub fn insert(&mut self, scheme: &str, code: &str, position: usize) {
+    pub fn insert(&mut self, scheme: &str, code: &str, position: RegionId) {
         self.map
             .insert((scheme.to_string(), code.to_string()), position);
     }
 
     /// The GeoNames admin-1 key (`CC.code`) given for a region, if any.
-    pub fn geonames_admin1(&self, position: usize) -> Option<String> {
+    pub fn geonames_admin1(&self, position: RegionId) -> Option<String> {
         self.map
             .iter()
             .find(|((scheme, _), p)| scheme == "geonames_admin1" && **p == position)
@@ -264,8 +264,8 @@ pub enum NutsRelation {
 /// One catalog region's NUTS-2 regions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NutsRegion {
-    /// Catalog position.
-    pub position: usize,
+    /// The catalog region.
+    pub position: RegionId,
     /// NUTS 2013 NUTS-2 codes.
     pub nuts2: Vec<String>,
     /// How the region relates to them.
@@ -281,7 +281,7 @@ pub fn load_nuts2_regions(path: &Path, catalog: &Catalog) -> Result<Vec<NutsRegi
     let mut out: Vec<NutsRegion> = Vec::new();
     for row in file.rows() {
         let id = row.required("region_id")?;
-        let Some(position) = catalog.regions.iter().position(|r| r.id == id) else {
+        let Some(position) = catalog.region_by_id(id) else {
             return Err(row.cell_error(
                 "region_id",
                 format!("unknown region '{id}'"),

@@ -12,7 +12,7 @@ use super::codes::RegionCodes;
 use super::{Cell, Classification, Dataset, Estimate, RegionData, SkipReport, lq};
 use std::collections::BTreeMap;
 use std::path::Path;
-use tieup_core::catalog::Catalog;
+use tieup_core::catalog::{Catalog, RegionId};
 use tieup_core::error::Result;
 
 /// Dataset key for provenance.
@@ -183,7 +183,7 @@ pub fn sections_csv(dataset: &Dataset, catalog: &Catalog) -> String {
     let Some(reference) = &dataset.reference else {
         return out.finish();
     };
-    let mut rows: Vec<(usize, &RegionData)> = dataset
+    let mut rows: Vec<(RegionId, &RegionData)> = dataset
         .regions
         .iter()
         .filter_map(|r| r.catalog.map(|c| (c, r)))
@@ -203,7 +203,7 @@ pub fn sections_csv(dataset: &Dataset, catalog: &Catalog) -> String {
                 continue;
             };
             out.row([
-                catalog.regions[position].id.clone(),
+                catalog.region(position).id.clone(),
                 region.key.clone(),
                 section.to_string(),
                 format!("{:.1}", cell.employment.point),
@@ -226,7 +226,7 @@ mod tests {
         let path = dir.path().join("e.tsv");
         std::fs::write(&path, text).unwrap();
         let mut codes = RegionCodes::default();
-        codes.insert("nuts2013", "DE11", 3);
+        codes.insert("nuts2013", "DE11", RegionId::from_index(3));
         read(&path, &codes)
     }
 
@@ -245,7 +245,7 @@ mod tests {
         assert_eq!(data.regions.len(), 1);
         let de11 = &data.regions[0];
         assert!(de11.peer);
-        assert_eq!(de11.catalog, Some(3));
+        assert_eq!(de11.catalog, Some(RegionId::from_index(3)));
         assert_eq!(de11.cells["J"].employment.point, 0.6);
         assert!(!de11.cells.contains_key("K"), "':' is missing, not zero");
         assert_eq!(data.skipped.total(), 1);

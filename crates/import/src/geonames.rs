@@ -23,7 +23,7 @@
 use super::codes::RegionCodes;
 use std::collections::BTreeMap;
 use std::path::Path;
-use tieup_core::catalog::{Catalog, RegionKind};
+use tieup_core::catalog::{Catalog, RegionId, RegionKind};
 use tieup_core::error::{Error, Result};
 
 /// Source tag of derived coordinates.
@@ -329,14 +329,14 @@ fn names_match_fully(region_keys: &[String], names: &(String, String)) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct UnitMatch {
     /// Region position → unit.
-    pub units: BTreeMap<usize, Unit>,
+    pub units: BTreeMap<RegionId, Unit>,
     /// Administrative regions without a unit, with the reason.
-    pub unmatched: Vec<(usize, String)>,
+    pub unmatched: Vec<(RegionId, String)>,
 }
 
 impl UnitMatch {
     /// The catalog region of an admin-1 unit or a country, if one was matched to it.
-    pub fn region_of(&self, unit: &Unit) -> Option<usize> {
+    pub fn region_of(&self, unit: &Unit) -> Option<RegionId> {
         self.units.iter().find(|(_, u)| *u == unit).map(|(&r, _)| r)
     }
 }
@@ -344,7 +344,7 @@ impl UnitMatch {
 /// Matches every administrative catalog region to a GeoNames unit (see the module docs).
 pub fn match_units(catalog: &Catalog, gazetteer: &Gazetteer, codes: &RegionCodes) -> UnitMatch {
     let mut result = UnitMatch::default();
-    for (position, region) in catalog.regions.iter().enumerate() {
+    for (position, region) in catalog.regions() {
         if !is_administrative(&region.level) {
             continue;
         }
@@ -443,8 +443,8 @@ pub fn seat_id(geo_provenance: &str) -> Option<u32> {
 /// Derived geography of one region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionGeo {
-    /// Region position.
-    pub region: usize,
+    /// The region.
+    pub region: RegionId,
     /// Its unit.
     pub unit: Unit,
     /// Cities in the unit (settlements only).
@@ -485,7 +485,10 @@ pub fn centroid(points: &[(f64, f64, f64)]) -> Option<(f64, f64)> {
 }
 
 /// Centroids and majority time zones of the matched units with enough cities.
-pub fn region_geography(gazetteer: &Gazetteer, units: &UnitMatch) -> (Vec<RegionGeo>, Vec<usize>) {
+pub fn region_geography(
+    gazetteer: &Gazetteer,
+    units: &UnitMatch,
+) -> (Vec<RegionGeo>, Vec<RegionId>) {
     let mut out = Vec::new();
     let mut too_few = Vec::new();
     for (&region, unit) in &units.units {
@@ -538,7 +541,7 @@ pub fn geo_csv(catalog: &Catalog, geography: &[RegionGeo]) -> String {
     rows.sort_by_key(|g| g.region);
     for g in rows {
         out.row([
-            catalog.regions[g.region].id.clone(),
+            catalog.region(g.region).id.clone(),
             format!("{:.5}", g.lat),
             format!("{:.5}", g.lon),
             format!(
@@ -589,7 +592,7 @@ pub fn report(
     gazetteer: &Gazetteer,
     units: &UnitMatch,
     geography: &[RegionGeo],
-    too_few: &[usize],
+    too_few: &[RegionId],
 ) -> GeoReport {
     let ids: BTreeMap<u32, usize> = gazetteer
         .cities
@@ -597,14 +600,14 @@ pub fn report(
         .enumerate()
         .map(|(i, c)| (c.id, i))
         .collect();
-    let seat_zone = |region: usize| -> Option<&str> {
-        let id = seat_id(&catalog.regions[region].geo_provenance)?;
+    let seat_zone = |region: RegionId| -> Option<&str> {
+        let id = seat_id(&catalog.region(region).geo_provenance)?;
         ids.get(&id).map(|&i| gazetteer.cities[i].timezone.as_str())
     };
     let mut moves: Vec<f64> = geography
         .iter()
         .map(|g| {
-            let r = &catalog.regions[g.region];
+            let r = catalog.region(g.region);
             tieup_core::geo::distance_km(r.lat, r.lon, g.lat, g.lon)
         })
         .collect();
@@ -616,7 +619,7 @@ pub fn report(
             (seat != g.timezone).then(|| {
                 format!(
                     "{} (seat {seat}, {:.0}% of city population in {})",
-                    catalog.regions[g.region].id,
+                    catalog.region(g.region).id,
                     100.0 * g.timezone_share,
                     g.timezone
                 )
@@ -624,7 +627,7 @@ pub fn report(
         })
         .collect();
     let mut by_zone: BTreeMap<&str, BTreeMap<String, Vec<&str>>> = BTreeMap::new();
-    for (position, region) in catalog.regions.iter().enumerate() {
+    for (position, region) in catalog.regions() {
         if let Some(zone) = seat_zone(position) {
             by_zone
                 .entry(zone)
@@ -647,7 +650,7 @@ pub fn report(
         .collect();
     let mut language_not_listed = Vec::new();
     let mut languages_checked = 0;
-    for region in &catalog.regions {
+    for (_, region) in catalog.regions() {
         if region.kind != RegionKind::Overseas {
             continue;
         }
@@ -668,7 +671,7 @@ pub fn report(
     let unmatched: Vec<String> = units
         .unmatched
         .iter()
-        .map(|(r, why)| format!("{}: {why}", catalog.regions[*r].id))
+        .map(|(r, why)| format!("{}: {why}", catalog.region(*r).id))
         .collect();
     GeoReport {
         administrative: units.units.len() + units.unmatched.len(),
@@ -676,7 +679,7 @@ pub fn report(
         centroids: geography.len(),
         too_few_cities: too_few
             .iter()
-            .map(|&r| catalog.regions[r].id.clone())
+            .map(|&r| catalog.region(r).id.clone())
             .collect(),
         n_unmatched: unmatched.len(),
         unmatched,
@@ -724,10 +727,14 @@ mod tests {
             ..Gazetteer::default()
         };
         let mut units = UnitMatch::default();
-        units.units.insert(0, Unit::Admin1("DE.01".into()));
-        units.units.insert(1, Unit::Admin1("DE.02".into()));
+        units
+            .units
+            .insert(RegionId::from_index(0), Unit::Admin1("DE.01".into()));
+        units
+            .units
+            .insert(RegionId::from_index(1), Unit::Admin1("DE.02".into()));
         let (geo, too_few) = region_geography(&gazetteer, &units);
-        assert_eq!(too_few, vec![1]);
+        assert_eq!(too_few, vec![RegionId::from_index(1)]);
         assert_eq!(geo.len(), 1);
         assert_eq!(geo[0].n_cities, 3);
         assert!((geo[0].lat - 48.6).abs() < 0.01, "{}", geo[0].lat);

@@ -218,7 +218,7 @@ mod tests {
         )
         .unwrap();
         let mut codes = RegionCodes::default();
-        codes.insert("jis", "07", 6);
+        codes.insert("jis", "07", tieup_core::catalog::RegionId::from_index(6));
         read(&d, &a, &codes)
     }
 
@@ -233,7 +233,10 @@ mod tests {
         .unwrap();
         let fukushima = &data.regions[0];
         assert_eq!(fukushima.key, "07");
-        assert_eq!(fukushima.catalog, Some(6));
+        assert_eq!(
+            fukushima.catalog,
+            Some(tieup_core::catalog::RegionId::from_index(6))
+        );
         assert!(fukushima.peer);
         assert!(fukushima.cells.contains_key("12A"));
         assert!(!fukushima.cells.contains_key("32A"));

@@ -32,6 +32,7 @@ pub mod uscmp;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::{Add, AddAssign};
+use tieup_core::catalog::RegionId;
 use tieup_core::sector::Sector;
 
 /// An industry classification that sectors carry code lists for.
@@ -374,7 +375,7 @@ pub struct RegionData {
     /// The source's region code (FIPS, JIS, NUTS, catalog id).
     pub key: String,
     /// The catalog region it is, if any.
-    pub catalog: Option<usize>,
+    pub catalog: Option<RegionId>,
     /// True for the dataset's main level (US states, prefectures, NUTS-2): percentiles and
     /// proximity are taken over peers only, so nested units are not counted twice.
     pub peer: bool,
@@ -392,7 +393,7 @@ pub struct RegionData {
 
 impl RegionData {
     /// A region with no industries yet.
-    pub fn new(key: &str, catalog: Option<usize>, peer: bool) -> Self {
+    pub fn new(key: &str, catalog: Option<RegionId>, peer: bool) -> Self {
         RegionData {
             key: key.to_string(),
             catalog,

@@ -18,7 +18,7 @@
 use super::{Cell, Classification, Dataset, Estimate, RegionData, SkipReport};
 use std::collections::BTreeMap;
 use std::path::Path;
-use tieup_core::catalog::Catalog;
+use tieup_core::catalog::{Catalog, RegionId};
 use tieup_core::csvin::CsvFile;
 use tieup_core::error::{DataError, Error, Result};
 
@@ -26,7 +26,7 @@ use tieup_core::error::{DataError, Error, Result};
 pub const COLUMNS: [&str; 4] = ["region_id", "classification", "industry_code", "employment"];
 
 /// One region while reading: catalog position, cells by code, TOTAL row.
-type RegionRows = (Option<usize>, BTreeMap<String, Cell>, Option<f64>);
+type RegionRows = (Option<RegionId>, BTreeMap<String, Cell>, Option<f64>);
 
 /// Reads a long file against a catalog; `name` and `year` become the provenance.
 pub fn read(path: &Path, catalog: &Catalog, name: &str, year: u16) -> Result<Dataset> {
@@ -101,7 +101,7 @@ pub fn read(path: &Path, catalog: &Catalog, name: &str, year: u16) -> Result<Dat
         let catalog_position = if region_id == "TOTAL" {
             None
         } else {
-            match catalog.regions.iter().position(|r| r.id == region_id) {
+            match catalog.region_by_id(region_id) {
                 Some(p) => Some(p),
                 None => {
                     skipped.add(
@@ -147,19 +147,19 @@ pub fn read(path: &Path, catalog: &Catalog, name: &str, year: u16) -> Result<Dat
     let Some((classification, _)) = classification else {
         return Err(file.file_error("no data rows".into(), "add rows below the header"));
     };
-    let present: Vec<usize> = regions.values().filter_map(|r| r.0).collect();
+    let present: Vec<RegionId> = regions.values().filter_map(|r| r.0).collect();
     let mut notes = Vec::new();
     let mut implicit_totals = 0usize;
     let mut reference = None;
     let mut data_regions = Vec::new();
     for (key, (position, cells, total)) in regions {
         let nested = position.is_some_and(|p| {
-            let mut parent = catalog.regions[p].parent;
+            let mut parent = catalog.region(p).parent;
             while let Some(q) = parent {
                 if present.contains(&q) {
                     return true;
                 }
-                parent = catalog.regions[q].parent;
+                parent = catalog.region(q).parent;
             }
             false
         });

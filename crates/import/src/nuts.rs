@@ -23,7 +23,7 @@ pub fn catalog_regions(
 ) -> Vec<RegionData> {
     let mut out = Vec::new();
     for entry in mapping {
-        let id = &catalog.regions[entry.position].id;
+        let id = &catalog.region(entry.position).id;
         if let Err(reason) = accept(entry) {
             skipped.add(&reason, id.clone());
             continue;
@@ -106,7 +106,7 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
         )
         .unwrap();
-        let pos = |id: &str| catalog.regions.iter().position(|r| r.id == id).unwrap();
+        let pos = |id: &str| catalog.region_by_id(id).unwrap();
         let mut peers = BTreeMap::new();
         peers.insert(
             "DE11".to_string(),

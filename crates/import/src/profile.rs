@@ -18,7 +18,7 @@ use super::relatedness;
 use super::{Classification, Dataset, Estimate, SkipReport, codes::CodeLists, nace};
 use ndarray::Array2;
 use std::fmt::Write as _;
-use tieup_core::catalog::Catalog;
+use tieup_core::catalog::{Catalog, RegionId, SectorId};
 use tieup_core::error::{Error, Result};
 use tieup_core::provenance::Provenance;
 use tieup_core::sector::SectorTable;
@@ -69,9 +69,9 @@ pub struct SectorRow {
     /// Position of the region in the dataset.
     pub region: usize,
     /// The catalog region, if mapped.
-    pub catalog: Option<usize>,
+    pub catalog: Option<RegionId>,
     /// Sector position.
-    pub sector: usize,
+    pub sector: SectorId,
     /// Employment in the sector (bounded where withheld).
     pub employment: Estimate,
     /// Establishments, where every cell has them.
@@ -120,13 +120,13 @@ pub struct Profile {
     /// The source's classification.
     pub classification: Classification,
     /// Measured sectors with the prefixes used.
-    pub covered: Vec<(usize, Vec<String>)>,
+    pub covered: Vec<(SectorId, Vec<String>)>,
     /// Sectors the source cannot measure, with the reason.
-    pub unresolved: Vec<(usize, String)>,
+    pub unresolved: Vec<(SectorId, String)>,
     /// Figures per region and measured sector, dataset region order then sector order.
     pub rows: Vec<SectorRow>,
     /// Measured finer sectors (the proximity's index), in sector-table order.
-    pub leaves: Vec<usize>,
+    pub leaves: Vec<SectorId>,
     /// Proximity between `leaves`.
     pub proximity: Array2<f64>,
     /// Ubiquity of each of `leaves` over the peer regions.
@@ -139,7 +139,7 @@ pub struct Profile {
 
 impl Profile {
     /// Catalog regions with at least one figure.
-    pub fn catalog_regions(&self) -> std::collections::BTreeSet<usize> {
+    pub fn catalog_regions(&self) -> std::collections::BTreeSet<RegionId> {
         self.rows.iter().filter_map(|r| r.catalog).collect()
     }
 }
@@ -163,7 +163,7 @@ pub fn compute(
     };
     let mut covered = Vec::new();
     let mut unresolved = Vec::new();
-    for (position, sector) in sectors.all().iter().enumerate() {
+    for (position, sector) in sectors.iter() {
         let prefixes = dataset
             .classification
             .sector_prefixes(sector, concordance)
@@ -354,7 +354,7 @@ pub fn compute(
     }
 
     // Proximity over the measured finer sectors and the peer regions; density for all.
-    let leaves: Vec<usize> = covered
+    let leaves: Vec<SectorId> = covered
         .iter()
         .map(|(s, _)| *s)
         .filter(|&s| sectors.get(s).children.is_empty())
@@ -433,7 +433,7 @@ pub fn strengths_csv(
         .collect();
     rows.sort_by_key(|r| (r.catalog, r.sector));
     let mut out = crate::csvout::CsvText::new(STRENGTHS_HEADER);
-    let codes_of = |sector: usize| -> String {
+    let codes_of = |sector: SectorId| -> String {
         profile
             .covered
             .iter()
@@ -442,8 +442,8 @@ pub fn strengths_csv(
             .unwrap_or_default()
     };
     for row in rows {
-        let region = &catalog.regions[row.catalog.expect("filtered")];
-        let sector = catalog.sectors.get(row.sector);
+        let region = &catalog.region(row.catalog.expect("filtered"));
+        let sector = catalog.sectors().get(row.sector);
         let mut note = format!(
             "LQ {:.2} (shrunk {:.2}), size {:.2} on {} employees in {} {}; raw {:.2}, above {:.0} % of {} peer regions",
             row.lq,
@@ -561,7 +561,7 @@ mod tests {
     }
 
     fn region(key: &str, total: f64, cells: &[(&str, f64)]) -> RegionData {
-        let mut r = RegionData::new(key, Some(0), true);
+        let mut r = RegionData::new(key, Some(RegionId::from_index(0)), true);
         r.total = Estimate::exact(total);
         for (code, v) in cells {
             r.cells.insert(
@@ -601,7 +601,7 @@ mod tests {
             &crate::codes::CodeLists::default(),
             ProfileParams::default(),
         );
-        let covered: Vec<usize> = profile.covered.iter().map(|(s, _)| *s).collect();
+        let covered: Vec<usize> = profile.covered.iter().map(|(s, _)| s.index()).collect();
         assert_eq!(covered, vec![0, 2]);
         assert_eq!(profile.unresolved.len(), 1);
         assert!(
@@ -627,13 +627,17 @@ mod tests {
             &crate::codes::CodeLists::default(),
             params,
         );
-        let casting: Vec<&SectorRow> = profile.rows.iter().filter(|r| r.sector == 2).collect();
+        let casting: Vec<&SectorRow> = profile
+            .rows
+            .iter()
+            .filter(|r| r.sector == SectorId::from_index(2))
+            .collect();
         // Region a: 10% of its jobs against 200/4000 = 5% overall: LQ 2, strength 0.5.
         assert!((casting[0].lq - 2.0).abs() < 1e-12);
         assert!((casting[0].strength - 0.5).abs() < 1e-12);
         assert!((casting[1].lq - 2.0 / 3.0).abs() < 1e-12);
         // Metal (prefix 24) is in neither region: not covered, no rows, nothing skipped.
-        assert!(profile.rows.iter().all(|r| r.sector != 0));
+        assert!(profile.rows.iter().all(|r| r.sector.index() != 0));
         assert_eq!(profile.covered.len(), 1);
         assert!(profile.skipped.is_empty());
     }

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use tieup_core::catalog::{Catalog, DERIVED_DIR};
+use tieup_core::catalog::{Catalog, DERIVED_DIR, RegionId, SectorId};
 use tieup_core::error::{Error, Result};
 
 /// Where the curated code lists live inside a catalog directory.
@@ -100,12 +100,12 @@ impl DatasetCoverage {
             covered: profile
                 .covered
                 .iter()
-                .map(|(s, _)| catalog.sectors.get(*s).id.clone())
+                .map(|(s, _)| catalog.sectors().get(*s).id.clone())
                 .collect(),
             unresolved: profile
                 .unresolved
                 .iter()
-                .map(|(s, why)| (catalog.sectors.get(*s).id.clone(), why.clone()))
+                .map(|(s, why)| (catalog.sectors().get(*s).id.clone(), why.clone()))
                 .collect(),
             skipped,
             notes: dataset.notes.clone(),
@@ -441,10 +441,10 @@ fn strengths_file(profile: &Profile) -> String {
 /// given), so measured and curated values of the same regions share one distribution.
 /// Returns the
 /// ladders (sector position → points) for the coverage report.
-fn calibrate(profile: &mut Profile, catalog: &Catalog) -> BTreeMap<usize, Vec<(f64, f64)>> {
+fn calibrate(profile: &mut Profile, catalog: &Catalog) -> BTreeMap<SectorId, Vec<(f64, f64)>> {
     let mut ladders = BTreeMap::new();
     for (sector, _) in &profile.covered {
-        let measured: BTreeSet<usize> = profile
+        let measured: BTreeSet<RegionId> = profile
             .rows
             .iter()
             .filter(|row| row.sector == *sector)
@@ -481,7 +481,7 @@ fn combine_partial(profile: &Profile, catalog: &Catalog, lists: &CodeLists) -> P
         let Some(region) = row.catalog else {
             return true;
         };
-        let sector = catalog.sectors.get(row.sector);
+        let sector = catalog.sectors().get(row.sector);
         if !lists.nace.is_partial(&sector.id) {
             return true;
         }
@@ -490,7 +490,7 @@ fn combine_partial(profile: &Profile, catalog: &Catalog, lists: &CodeLists) -> P
         if !keep {
             out.skipped.add(
                 "statistic measures only part of the sector and the curated value is higher: curated kept",
-                format!("{} {}", catalog.regions[region].id, sector.id),
+                format!("{} {}", catalog.region(region).id, sector.id),
             );
         }
         keep
@@ -499,7 +499,7 @@ fn combine_partial(profile: &Profile, catalog: &Catalog, lists: &CodeLists) -> P
 }
 
 /// Proximity pairs (value by sector ids) of a profile with enough support.
-fn proximity_pairs(profile: &Profile, min: usize) -> BTreeMap<(usize, usize), f64> {
+fn proximity_pairs(profile: &Profile, min: usize) -> BTreeMap<(SectorId, SectorId), f64> {
     let mut out = BTreeMap::new();
     for (a, &sa) in profile.leaves.iter().enumerate() {
         for (b, &sb) in profile.leaves.iter().enumerate().skip(a + 1) {
@@ -515,11 +515,11 @@ fn proximity_pairs(profile: &Profile, min: usize) -> BTreeMap<(usize, usize), f6
 /// country has none or only some.
 fn country_coverage(
     catalog: &Catalog,
-    measured: &BTreeSet<usize>,
+    measured: &BTreeSet<RegionId>,
     nuts: &[NutsRegion],
 ) -> Vec<(String, usize, usize, String)> {
     let mut by_country: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
-    for (position, region) in catalog.regions.iter().enumerate() {
+    for (position, region) in catalog.regions() {
         if region.country == "JP" {
             continue;
         }
@@ -568,7 +568,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
     // US: CBP, clusters, relatedness.
     let cbp_data = cbp::read(&raw(raw_dir, "us_cbp/cbp_state_2011.csv")?, &region_codes)?;
     let mut cbp_profile =
-        profile::compute(&cbp_data, &catalog.sectors, &concordance, profile_params);
+        profile::compute(&cbp_data, catalog.sectors(), &concordance, profile_params);
     let mut calibration = Vec::new();
     calibration.push((
         cbp_profile.provenance.to_string(),
@@ -587,7 +587,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         .map(|r| ((r.region, r.cluster.as_str()), r.strong))
         .collect();
     let cbp_strengths = profile::strengths_csv(&cbp_written, &catalog, &|row| {
-        let cluster = catalog.sectors.get(row.sector).uscmp_cluster.as_deref()?;
+        let cluster = catalog.sectors().get(row.sector).uscmp_cluster.as_deref()?;
         strong_clusters
             .get(&(row.region, cluster))
             .filter(|strong| **strong)
@@ -599,7 +599,8 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         &format!("us_clusters_{}.csv", cbp_data.year),
         &uscmp::clusters_csv(&cbp_data, &cluster_rows, &catalog),
     )?;
-    let relatedness_text = profile::relatedness_csv(&cbp_profile, &catalog.sectors, profile_params);
+    let relatedness_text =
+        profile::relatedness_csv(&cbp_profile, catalog.sectors(), profile_params);
     writer.write("sector_relatedness.csv", &relatedness_text)?;
     let us_pairs = proximity_pairs(&cbp_profile, profile_params.min_ubiquity);
 
@@ -610,7 +611,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         &region_codes,
     )?;
     let mut japan_profile =
-        profile::compute(&japan_data, &catalog.sectors, &concordance, profile_params);
+        profile::compute(&japan_data, catalog.sectors(), &concordance, profile_params);
     calibration.push((
         japan_profile.provenance.to_string(),
         calibrate(&mut japan_profile, &catalog),
@@ -630,7 +631,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
     )?;
     let eurostat_profile = profile::compute(
         &eurostat_data,
-        &catalog.sectors,
+        catalog.sectors(),
         &concordance,
         profile_params,
     );
@@ -673,7 +674,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         },
     )?;
     let mut sbs_profile =
-        profile::compute(&sbs_data, &catalog.sectors, &concordance, profile_params);
+        profile::compute(&sbs_data, catalog.sectors(), &concordance, profile_params);
     calibration.push((
         sbs_profile.provenance.to_string(),
         calibrate(&mut sbs_profile, &catalog),
@@ -702,7 +703,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         },
     )?;
     let mut bres_profile =
-        profile::compute(&bres_data, &catalog.sectors, &concordance, profile_params);
+        profile::compute(&bres_data, catalog.sectors(), &concordance, profile_params);
     calibration.push((
         bres_profile.provenance.to_string(),
         calibrate(&mut bres_profile, &catalog),
@@ -713,14 +714,14 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         &profile::strengths_csv(&bres_profile, &catalog, &|_| None),
     )?;
     datasets.push(DatasetCoverage::new(&bres_data, &bres_profile, &catalog));
-    let measured: BTreeSet<usize> = [&cbp_written, &sbs_profile, &bres_profile]
+    let measured: BTreeSet<RegionId> = [&cbp_written, &sbs_profile, &bres_profile]
         .iter()
         .flat_map(|p| p.catalog_regions())
         .collect();
     let countries = country_coverage(&catalog, &measured, &nuts_regions);
 
     // Relatedness coverage.
-    let cluster_of = |s: usize| catalog.sectors.get(s).uscmp_cluster.clone();
+    let cluster_of = |s: SectorId| catalog.sectors().get(s).uscmp_cluster.clone();
     let versus_clusters: Vec<(f64, f64)> = us_pairs
         .iter()
         .filter_map(|(&(a, b), &phi)| {
@@ -758,7 +759,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         versus_japan: uscmp::spearman(&versus_japan).map(|r| (r, versus_japan.len())),
     };
     let mut unknown_sector_clusters: Vec<String> = catalog
-        .sectors
+        .sectors()
         .all()
         .iter()
         .filter_map(|s| s.uscmp_cluster.clone())
@@ -825,7 +826,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
                             .collect();
                         format!(
                             "{provenance} {}: {}",
-                            catalog.sectors.get(sector).id,
+                            catalog.sectors().get(sector).id,
                             steps.join(", ")
                         )
                     })
@@ -886,7 +887,7 @@ pub fn import_long(params: &LongParams) -> Result<(DatasetCoverage, OutputFile)>
         },
     };
     let dataset = super::long::read(&params.file, &catalog, &params.dataset, params.year)?;
-    let mut profile = profile::compute(&dataset, &catalog.sectors, &concordance, profile_params);
+    let mut profile = profile::compute(&dataset, catalog.sectors(), &concordance, profile_params);
     calibrate(&mut profile, &catalog);
     let profile = combine_partial(&profile, &catalog, &concordance);
     let path = match &params.out {

@@ -23,7 +23,7 @@
 use super::geonames::{City, Gazetteer, Unit, UnitMatch, is_administrative};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
-use tieup_core::catalog::{Catalog, RegionKind};
+use tieup_core::catalog::{Catalog, RegionId, RegionKind};
 use tieup_core::error::Result;
 
 /// Source tag of the ties.
@@ -36,10 +36,10 @@ pub const DOMINANCE: f64 = 5.0;
 /// Twin-city links between one Japanese and one overseas catalog region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TwinTie {
-    /// Japanese region position.
-    pub japan: usize,
-    /// Overseas region position.
-    pub overseas: usize,
+    /// The Japanese region.
+    pub japan: RegionId,
+    /// The overseas region.
+    pub overseas: RegionId,
     /// The linked places, `Japanese – overseas`, sorted.
     pub links: Vec<String>,
 }
@@ -95,7 +95,7 @@ impl TwinReport {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Place {
     City(usize),
-    Region(usize),
+    Region(RegionId),
     AdminOutside,
     Ambiguous,
     NotFound,
@@ -167,9 +167,9 @@ struct Matcher<'a> {
     catalog: &'a Catalog,
     gazetteer: &'a Gazetteer,
     index: HashMap<String, Vec<usize>>,
-    unit_regions: BTreeMap<Unit, usize>,
-    seats: BTreeMap<u32, Vec<usize>>,
-    admin_keys: Vec<(usize, Vec<String>)>,
+    unit_regions: BTreeMap<Unit, RegionId>,
+    seats: BTreeMap<u32, Vec<RegionId>>,
+    admin_keys: Vec<(RegionId, Vec<String>)>,
 }
 
 impl<'a> Matcher<'a> {
@@ -202,16 +202,14 @@ impl<'a> Matcher<'a> {
         for (&region, unit) in &units.units {
             unit_regions.entry(unit.clone()).or_insert(region);
         }
-        let mut seats: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-        for (position, region) in catalog.regions.iter().enumerate() {
+        let mut seats: BTreeMap<u32, Vec<RegionId>> = BTreeMap::new();
+        for (position, region) in catalog.regions() {
             if let Some(id) = super::geonames::seat_id(&region.geo_provenance) {
                 seats.entry(id).or_default().push(position);
             }
         }
         let admin_keys = catalog
-            .regions
-            .iter()
-            .enumerate()
+            .regions()
             .filter(|(_, r)| is_administrative(&r.level))
             .map(|(p, r)| {
                 let mut keys = super::geonames::name_keys(&r.name);
@@ -289,7 +287,7 @@ impl<'a> Matcher<'a> {
     fn resolve(&self, label: &str) -> Place {
         if let Some(name) = admin_name(label) {
             let keys = super::geonames::name_keys(name.trim());
-            let found: Vec<usize> = self
+            let found: Vec<RegionId> = self
                 .admin_keys
                 .iter()
                 .filter(|(_, k)| k.iter().any(|x| keys.contains(x)))
@@ -311,14 +309,13 @@ impl<'a> Matcher<'a> {
     }
 
     /// The most specific catalog region a GeoNames place lies in.
-    fn locate(&self, city: &City) -> Option<usize> {
-        let regions = &self.catalog.regions;
+    fn locate(&self, city: &City) -> Option<RegionId> {
+        let catalog = self.catalog;
         let seated = self.seats.get(&city.id).cloned().unwrap_or_default();
         if city.country == "JP" {
-            if let Some(&area) = seated
-                .iter()
-                .find(|&&r| regions[r].kind == RegionKind::Japan && regions[r].level == "area")
-            {
+            if let Some(&area) = seated.iter().find(|&&r| {
+                catalog.region(r).kind == RegionKind::Japan && catalog.region(r).level == "area"
+            }) {
                 return Some(area);
             }
             return self
@@ -326,22 +323,24 @@ impl<'a> Matcher<'a> {
                 .get(&Unit::Admin1(city.admin1_key()))
                 .copied();
         }
-        let local = |r: usize| {
-            regions[r].kind == RegionKind::Overseas
-                && matches!(regions[r].level.as_str(), "metro" | "city")
+        let local = |r: RegionId| {
+            catalog.region(r).kind == RegionKind::Overseas
+                && matches!(catalog.region(r).level.as_str(), "metro" | "city")
         };
         if let Some(&r) = seated.iter().find(|&&r| local(r)) {
             return Some(r);
         }
-        let near = (0..regions.len())
-            .filter(|&r| local(r) && regions[r].country == city.country)
+        let near = catalog
+            .regions()
+            .map(|(r, _)| r)
+            .filter(|&r| local(r) && catalog.region(r).country == city.country)
             .map(|r| {
                 (
                     tieup_core::geo::distance_km(
                         city.lat,
                         city.lon,
-                        regions[r].lat,
-                        regions[r].lon,
+                        catalog.region(r).lat,
+                        catalog.region(r).lon,
                     ),
                     r,
                 )
@@ -356,7 +355,7 @@ impl<'a> Matcher<'a> {
         }
         if let Some(&r) = seated
             .iter()
-            .find(|&&r| regions[r].kind == RegionKind::Overseas)
+            .find(|&&r| catalog.region(r).kind == RegionKind::Overseas)
         {
             return Some(r);
         }
@@ -398,7 +397,7 @@ pub fn build(
 ) -> Result<(Vec<TwinTie>, TwinReport)> {
     let matcher = Matcher::new(catalog, gazetteer, units);
     let mut report = TwinReport::default();
-    let mut places: BTreeMap<String, (Place, Option<usize>, String)> = BTreeMap::new();
+    let mut places: BTreeMap<String, (Place, Option<RegionId>, String)> = BTreeMap::new();
     for (_, fields) in read_pairs(names_path, 2)? {
         let place = matcher.resolve(&fields[1]);
         let (region, label) = match place {
@@ -412,10 +411,10 @@ pub fn build(
             }
             Place::Region(r) => {
                 report.matched_admin += 1;
-                if catalog.regions[r].kind == RegionKind::Japan {
+                if catalog.region(r).kind == RegionKind::Japan {
                     report.japanese += 1;
                 }
-                (Some(r), catalog.regions[r].name.clone())
+                (Some(r), catalog.region(r).name.clone())
             }
             Place::AdminOutside => {
                 report.admin_outside_catalog += 1;
@@ -444,10 +443,10 @@ pub fn build(
     report.relations = pairs.len();
     let is_japanese = |place: &Place| match *place {
         Place::City(i) => gazetteer.cities[i].country == "JP",
-        Place::Region(r) => catalog.regions[r].kind == RegionKind::Japan,
+        Place::Region(r) => catalog.region(r).kind == RegionKind::Japan,
         _ => false,
     };
-    let mut ties: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+    let mut ties: BTreeMap<(RegionId, RegionId), Vec<String>> = BTreeMap::new();
     for (a, b) in &pairs {
         let (Some(pa), Some(pb)) = (places.get(a), places.get(b)) else {
             continue;
@@ -465,7 +464,7 @@ pub fn build(
         let (Some(j), Some(o)) = (japan.1, other.1) else {
             continue;
         };
-        if catalog.regions[o].kind != RegionKind::Overseas {
+        if catalog.region(o).kind != RegionKind::Overseas {
             continue;
         }
         report.japan_matched += 1;
@@ -504,8 +503,8 @@ pub fn twins_csv(catalog: &Catalog, ties: &[TwinTie]) -> String {
     for tie in ties {
         let examples: Vec<&str> = tie.links.iter().take(3).map(String::as_str).collect();
         out.row([
-            catalog.regions[tie.japan].id.as_str(),
-            catalog.regions[tie.overseas].id.as_str(),
+            catalog.region(tie.japan).id.as_str(),
+            catalog.region(tie.overseas).id.as_str(),
             &tie.links.len().to_string(),
             &examples.join("; "),
             SOURCE,
@@ -606,8 +605,8 @@ mod tests {
             .iter()
             .map(|t| {
                 (
-                    catalog.regions[t.japan].id.clone(),
-                    catalog.regions[t.overseas].id.clone(),
+                    catalog.region(t.japan).id.clone(),
+                    catalog.region(t.overseas).id.clone(),
                 )
             })
             .collect();

@@ -14,7 +14,7 @@ use super::lq::{self, StrongClusterThresholds};
 use super::{Classification, Dataset, Estimate};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use tieup_core::catalog::Catalog;
+use tieup_core::catalog::{Catalog, RegionId};
 use tieup_core::csvin::CsvFile;
 use tieup_core::error::{DataError, Error, Result};
 
@@ -207,14 +207,14 @@ pub fn clusters_csv(cbp: &Dataset, rows: &[ClusterRow], catalog: &Catalog) -> St
     let mut out = crate::csvout::CsvText::new(
         "region_id,cluster,employment,employment_low,employment_high,establishments,lq,strong_cluster,provenance",
     );
-    let mut sorted: Vec<(usize, &ClusterRow)> = rows
+    let mut sorted: Vec<(RegionId, &ClusterRow)> = rows
         .iter()
         .filter_map(|r| cbp.regions[r.region].catalog.map(|c| (c, r)))
         .collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cluster.cmp(&b.1.cluster)));
     for (position, row) in sorted {
         out.row([
-            catalog.regions[position].id.clone(),
+            catalog.region(position).id.clone(),
             row.cluster.clone(),
             format!("{:.1}", row.employment.point),
             format!("{:.1}", row.employment.low),

@@ -318,6 +318,7 @@ mod tests {
     use super::*;
     use ndarray::{Array1, Array2};
     use rand::{Rng, SeedableRng};
+    use tieup_core::catalog::RegionId;
     use tieup_core::features::{FEATURES, Query};
 
     /// Queries whose chosen candidate maximises `truth · x + Gumbel noise` (a conditional
@@ -345,9 +346,12 @@ mod tests {
                     .unwrap();
                 TrainingQuery {
                     id: format!("q{i}"),
-                    query: Query::new(0, 0),
+                    query: Query::new(
+                        RegionId::from_index(0),
+                        tieup_core::catalog::SectorId::from_index(0),
+                    ),
                     survey_sector: "it".into(),
-                    candidates: (0..n_candidates).collect(),
+                    candidates: (0..n_candidates).map(RegionId::from_index).collect(),
                     labels: (0..n_candidates).map(|c| u8::from(c == best)).collect(),
                     rows,
                 }
@@ -490,7 +494,7 @@ mod tests {
             .seed(7)
             .check()
             .unwrap();
-        let q = params.training_set(&encoder, &catalog.partnerships);
+        let q = params.training_set(&encoder, catalog.partnerships());
         assert!(
             q.iter()
                 .all(|t| t.labels.iter().filter(|&&l| l == 0).count() <= 2)
@@ -552,7 +556,7 @@ mod tests {
                 .seed(seed)
                 .check()
                 .unwrap();
-            let q = params.training_set(&encoder, &catalog.partnerships);
+            let q = params.training_set(&encoder, catalog.partnerships());
             params.fit(&q, &prior(), "fixture", "-").unwrap().to_json()
         };
         assert_eq!(train(5), train(5));
@@ -561,7 +565,7 @@ mod tests {
             .seed(5)
             .check()
             .unwrap()
-            .training_set(&encoder, &catalog.partnerships);
+            .training_set(&encoder, catalog.partnerships());
         assert_eq!(q.len(), 2);
         assert_eq!(
             q[0].labels.iter().filter(|&&l| l == 3).count(),
@@ -572,7 +576,7 @@ mod tests {
         // Existing exchange is encoded as of the start year: the partnership does not explain itself.
         assert!(q.iter().all(|t| {
             t.rows
-                .column(tieup_core::features::idx::EXCHANGE)
+                .column(tieup_core::features::Feature::ExistingExchange.index())
                 .iter()
                 .all(|&v| v == 0.0)
         }));

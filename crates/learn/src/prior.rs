@@ -34,7 +34,7 @@ use linfa::ParamGuard;
 use std::collections::BTreeMap;
 use std::path::Path;
 use tieup_core::error::{Error, Result};
-use tieup_core::features::{N_FEATURES, idx};
+use tieup_core::features::{Feature, N_FEATURES};
 use tieup_core::model::{LinearModel, TrainingInfo};
 use tieup_core::sector::SectorTable;
 use tieup_core::survey::CountTable;
@@ -131,14 +131,23 @@ impl ParamGuard for PriorParams {
 
 /// Survey item → feature position, for the one-to-one items.
 pub const ITEM_FEATURES: [(&str, usize); 8] = [
-    ("same_area_cluster", idx::SAME_AREA),
-    ("advanced_technology_cluster", idx::FIRST_TRAIT),
-    ("existing_exchange_achievements", idx::EXCHANGE),
-    ("supplemental_cluster", idx::SUPPLEMENTAL),
-    ("high_design_ability", idx::FIRST_TRAIT + 1),
-    ("excellent_brand_image", idx::FIRST_TRAIT + 2),
-    ("partner_needs_for_regional_technology", idx::DEMAND),
-    ("desirable_materials_to_procure", idx::FIRST_TRAIT + 3),
+    ("same_area_cluster", Feature::SameAreaCluster.index()),
+    (
+        "advanced_technology_cluster",
+        Feature::AdvancedTechnology.index(),
+    ),
+    (
+        "existing_exchange_achievements",
+        Feature::ExistingExchange.index(),
+    ),
+    ("supplemental_cluster", Feature::SupplementalCluster.index()),
+    ("high_design_ability", Feature::DesignAbility.index()),
+    ("excellent_brand_image", Feature::BrandImage.index()),
+    (
+        "partner_needs_for_regional_technology",
+        Feature::JapanTechDemand.index(),
+    ),
+    ("desirable_materials_to_procure", Feature::Materials.index()),
 ];
 
 /// The obstacle column that speaks for a survey sector, where it differs from the sector id
@@ -186,8 +195,9 @@ impl PriorValidParams {
         for (item, feature) in ITEM_FEATURES {
             w[feature] = self.share(traits, TRAITS_FILE, item, sector)?;
         }
-        w[idx::SIMILARITY] = self.similarity_share * w[idx::SAME_AREA];
-        w[idx::COMMUNICATION] = -self.share(
+        w[Feature::ClusterSimilarity.index()] =
+            self.similarity_share * w[Feature::SameAreaCluster.index()];
+        w[Feature::CommunicationCost.index()] = -self.share(
             obstacles,
             OBSTACLES_FILE,
             "communication_with_counterpart",
@@ -300,13 +310,17 @@ mod tests {
             .unwrap();
         // design: (12 + 5 * 20/131) / (20 + 5)
         assert_abs_diff_eq!(
-            w[idx::FIRST_TRAIT + 1],
+            w[Feature::DesignAbility.index()],
             (12.0 + 5.0 * 20.0 / 131.0) / 25.0,
             epsilon = 1e-12
         );
-        assert_abs_diff_eq!(w[idx::SIMILARITY], 0.5 * w[idx::SAME_AREA], epsilon = 1e-12);
         assert_abs_diff_eq!(
-            w[idx::COMMUNICATION],
+            w[Feature::ClusterSimilarity.index()],
+            0.5 * w[Feature::SameAreaCluster.index()],
+            epsilon = 1e-12
+        );
+        assert_abs_diff_eq!(
+            w[Feature::CommunicationCost.index()],
             -(7.0 + 5.0 * 44.0 / 131.0) / 25.0,
             epsilon = 1e-12
         );
@@ -325,13 +339,20 @@ mod tests {
         let all = p
             .sector_weights(&traits(), &obstacles(), "all_sectors")
             .unwrap();
-        assert!(craft[idx::FIRST_TRAIT + 1] > it[idx::FIRST_TRAIT + 1] * 10.0);
-        assert!(it[idx::EXCHANGE] > craft[idx::EXCHANGE]);
-        assert_eq!(tourism[idx::SAME_AREA], all[idx::SAME_AREA]);
-        assert_abs_diff_eq!(all[idx::SAME_AREA], 49.0 / 131.0, epsilon = 1e-15);
+        assert!(craft[Feature::DesignAbility.index()] > it[Feature::DesignAbility.index()] * 10.0);
+        assert!(it[Feature::ExistingExchange.index()] > craft[Feature::ExistingExchange.index()]);
+        assert_eq!(
+            tourism[Feature::SameAreaCluster.index()],
+            all[Feature::SameAreaCluster.index()]
+        );
+        assert_abs_diff_eq!(
+            all[Feature::SameAreaCluster.index()],
+            49.0 / 131.0,
+            epsilon = 1e-15
+        );
         // tourism reads the tourism_housing_design obstacle column.
         assert_abs_diff_eq!(
-            tourism[idx::COMMUNICATION],
+            tourism[Feature::CommunicationCost.index()],
             -(4.0 + 5.0 * 44.0 / 131.0) / 15.0,
             epsilon = 1e-12
         );
@@ -343,12 +364,20 @@ mod tests {
         let w = raw
             .sector_weights(&traits(), &obstacles(), "craft_products")
             .unwrap();
-        assert_abs_diff_eq!(w[idx::FIRST_TRAIT + 1], 12.0 / 20.0, epsilon = 1e-15);
+        assert_abs_diff_eq!(
+            w[Feature::DesignAbility.index()],
+            12.0 / 20.0,
+            epsilon = 1e-15
+        );
         let strong = PriorParams::new().pseudo_count(1e9).check().unwrap();
         let w = strong
             .sector_weights(&traits(), &obstacles(), "craft_products")
             .unwrap();
-        assert_abs_diff_eq!(w[idx::FIRST_TRAIT + 1], 20.0 / 131.0, epsilon = 1e-6);
+        assert_abs_diff_eq!(
+            w[Feature::DesignAbility.index()],
+            20.0 / 131.0,
+            epsilon = 1e-6
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::label;
 use ndarray::Array2;
 use rand::SeedableRng;
-use tieup_core::catalog::Partnership;
+use tieup_core::catalog::{Partnership, RegionId};
 use tieup_core::features::{Encoder, N_FEATURES, Query};
 
 /// One training query: the sampled candidates' feature rows and labels.
@@ -19,7 +19,7 @@ pub struct TrainingQuery {
     /// Survey-sector id (which prior weights apply).
     pub survey_sector: String,
     /// Candidate positions, in the order of `rows`.
-    pub candidates: Vec<usize>,
+    pub candidates: Vec<RegionId>,
     /// Raw feature rows: candidates × features.
     pub rows: Array2<f64>,
     /// Labels, one per row.
@@ -42,15 +42,15 @@ pub(crate) fn training_set(
             let mut query = Query::new(p.japan_region, p.sector);
             query.wanted = p.wanted.clone();
             query.before_year = Some(p.start_fy);
-            let positives: Vec<usize> = p.overseas_regions.clone();
-            let others: Vec<usize> = catalog
-                .overseas()
+            let positives: Vec<RegionId> = p.overseas_regions.clone();
+            let others: Vec<RegionId> = catalog
+                .candidate_ids()
                 .filter(|c| !positives.contains(c))
                 .collect();
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
                 seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
             );
-            let mut picked: Vec<usize> = if negatives >= others.len() {
+            let mut picked: Vec<RegionId> = if negatives >= others.len() {
                 others
             } else {
                 rand::seq::index::sample(&mut rng, others.len(), negatives)
@@ -59,7 +59,7 @@ pub(crate) fn training_set(
                     .collect()
             };
             picked.sort_unstable();
-            let candidates: Vec<usize> = positives.iter().copied().chain(picked).collect();
+            let candidates: Vec<RegionId> = positives.iter().copied().chain(picked).collect();
             let mut rows = Array2::zeros((candidates.len(), N_FEATURES));
             for (r, &c) in candidates.iter().enumerate() {
                 let x = encoder.encode_one(&query, c);
@@ -78,8 +78,8 @@ pub(crate) fn training_set(
             TrainingQuery {
                 id: p.id.clone(),
                 survey_sector: catalog
-                    .sectors
-                    .get(catalog.sectors.survey_root(p.sector))
+                    .sectors()
+                    .get(catalog.sectors().survey_root(p.sector))
                     .id
                     .clone(),
                 query,

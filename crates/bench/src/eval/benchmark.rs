@@ -6,7 +6,7 @@ use linfa::ParamGuard;
 use ndarray::Array2;
 use std::collections::BTreeMap;
 use std::path::Path;
-use tieup_core::catalog::{Catalog, Partnership};
+use tieup_core::catalog::{Catalog, Partnership, RegionId, SectorId};
 use tieup_core::error::{Error, Result};
 use tieup_core::features::{Encoder, Query};
 use tieup_core::model::LinearModel;
@@ -21,7 +21,7 @@ pub struct EvalQuery {
     /// Survey-sector id.
     pub survey_sector: String,
     /// Judged candidates (positions) and their labels.
-    pub judgements: BTreeMap<usize, u8>,
+    pub judgements: BTreeMap<RegionId, u8>,
 }
 
 /// What a benchmark directory holds, loaded.
@@ -56,10 +56,10 @@ pub fn partnership_query(catalog: &Catalog, p: &Partnership) -> EvalQuery {
     }
 }
 
-fn survey_id(catalog: &Catalog, sector: usize) -> String {
+fn survey_id(catalog: &Catalog, sector: SectorId) -> String {
     catalog
-        .sectors
-        .get(catalog.sectors.survey_root(sector))
+        .sectors()
+        .get(catalog.sectors().survey_root(sector))
         .id
         .clone()
 }
@@ -75,14 +75,14 @@ impl<'a> Benchmark<'a> {
     /// Loads the history, and the held-out applications and oracle when the catalog's directory
     /// has them; `external` are runs to evaluate beside tieup's rankers.
     pub fn load(catalog: &'a Catalog, external: Vec<(String, trec::RunScores)>) -> Result<Self> {
-        let dir = catalog.dir.clone();
+        let dir = catalog.dir().to_path_buf();
         let prior = tieup_learn::prior::derive_from_dir(
             &tieup_learn::prior::PriorParams::new().check()?,
             &dir,
-            &catalog.sectors,
+            catalog.sectors(),
         )?;
         let history = catalog
-            .partnerships
+            .partnerships()
             .iter()
             .map(|p| partnership_query(catalog, p))
             .collect();
@@ -145,8 +145,8 @@ impl<'a> Benchmark<'a> {
     /// Ids of the candidates (the catalog's overseas regions), in catalog order.
     pub fn candidate_ids(&self) -> Vec<&'a str> {
         self.catalog
-            .overseas()
-            .map(|c| self.catalog.regions[c].id.as_str())
+            .candidate_ids()
+            .map(|c| self.catalog.region(c).id.as_str())
             .collect()
     }
 
@@ -182,7 +182,9 @@ fn load_applications(catalog: &Catalog, apps: &Path, qrels_path: &Path) -> Resul
             let position = catalog
                 .find_region(docno)
                 .ok()
-                .filter(|&p| catalog.regions[p].id == *docno && catalog.overseas().contains(&p))
+                .filter(|&p| {
+                    catalog.region(p).id == *docno && catalog.candidate_position(p).is_some()
+                })
                 .ok_or_else(|| {
                     Error::data(
                         qrels_path,

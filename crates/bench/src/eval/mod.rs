@@ -99,7 +99,6 @@ impl Benchmark<'_> {
             }
             test_queries.extend(fold.test.iter().cloned());
         }
-        let n_japan = self.catalog().n_japan;
         let judged: Vec<Judged> = test_queries
             .iter()
             .map(|q| Judged {
@@ -108,7 +107,7 @@ impl Benchmark<'_> {
                 labels: q
                     .judgements
                     .iter()
-                    .map(|(&c, &l)| (ids[c - n_japan].to_string(), l))
+                    .map(|(&c, &l)| (self.catalog().region(c).id.clone(), l))
                     .collect(),
             })
             .collect();
@@ -137,7 +136,7 @@ impl Benchmark<'_> {
             .map(|q| {
                 let labels = self
                     .catalog()
-                    .overseas()
+                    .candidate_ids()
                     .map(|c| q.judgements.get(&c).copied().unwrap_or(0))
                     .collect();
                 (q.qid.clone(), ids.clone(), labels, self.encode(q))
@@ -172,7 +171,7 @@ pub fn evaluate_catalog(
     let plan = bench.plan(params)?;
     if plan.is_empty() {
         return Err(Error::data(
-            &catalog.dir,
+            catalog.dir(),
             None,
             "no split applies: the history has partnerships of fewer than two Japanese regions and the directory has no held-out applications",
             "add partnerships of at least two Japanese regions, or applications.csv with applications_qrels.txt",
@@ -189,7 +188,7 @@ pub fn evaluate_catalog(
         .and_then(|s| goal(s, &params.metric));
     let mut notes = vec![format!(
         "{} overseas candidates ranked per query; {} past partnerships{}",
-        catalog.overseas().len(),
+        catalog.candidate_ids().len(),
         bench.history.len(),
         bench.heldout.as_ref().map_or(String::new(), |h| format!(
             "; {} held-out applications",
@@ -200,7 +199,7 @@ pub fn evaluate_catalog(
         notes.push("oracle: the generator's noise-free utility (oracle_run.txt)".into());
     }
     Ok(Evaluation {
-        data: catalog.dir.display().to_string(),
+        data: catalog.dir().display().to_string(),
         params: params.clone(),
         notes,
         splits,

@@ -81,7 +81,7 @@ impl Benchmark<'_> {
     fn temporal_split(&self, params: &EvalValidParams) -> Option<PlannedSplit> {
         let years: Vec<u16> = self
             .catalog()
-            .partnerships
+            .partnerships()
             .iter()
             .map(|p| p.start_fy)
             .collect();
@@ -110,9 +110,9 @@ impl Benchmark<'_> {
     fn kfold_split(&self, params: &EvalValidParams) -> Result<Option<PlannedSplit>> {
         let catalog = self.catalog();
         let groups: Vec<&str> = catalog
-            .partnerships
+            .partnerships()
             .iter()
-            .map(|p| catalog.regions[p.japan_region].id.as_str())
+            .map(|p| catalog.region(p.japan_region).id.as_str())
             .collect();
         let distinct: BTreeSet<&str> = groups.iter().copied().collect();
         if distinct.len() < 2 {

@@ -8,7 +8,7 @@ use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use tieup_core::catalog::Partnership;
 use tieup_core::error::Result;
-use tieup_core::features::{N_FEATURES, idx};
+use tieup_core::features::{Feature, N_FEATURES};
 use tieup_core::model::LinearModel;
 use tieup_learn::{LearnerKind, TrainParams};
 
@@ -154,7 +154,7 @@ impl Benchmark<'_> {
         features: &[Array2<f64>],
         params: &EvalValidParams,
     ) -> Result<Scores> {
-        let n = self.catalog().overseas().len();
+        let n = self.catalog().candidate_ids().len();
         Ok(match ranker {
             Ranker::Random => Some(
                 test.iter()
@@ -168,7 +168,7 @@ impl Benchmark<'_> {
             Ranker::SameSector => Some(
                 features
                     .iter()
-                    .map(|x| x.column(idx::SAME_AREA).to_vec())
+                    .map(|x| x.column(Feature::SameAreaCluster.index()).to_vec())
                     .collect(),
             ),
             Ranker::Prior => Some(self.linear(&self.prior, test, features)),
@@ -188,11 +188,12 @@ impl Benchmark<'_> {
     /// Times each candidate was chosen by the training partnerships.
     fn popularity(&self, train: &[usize]) -> Vec<f64> {
         let catalog = self.catalog();
-        let mut counts = vec![0.0; catalog.overseas().len()];
-        let first = catalog.n_japan;
+        let mut counts = vec![0.0; catalog.candidate_ids().len()];
         for &t in train {
-            for &o in &catalog.partnerships[t].overseas_regions {
-                counts[o - first] += 1.0;
+            for &o in &catalog.partnerships()[t].overseas_regions {
+                if let Some(c) = catalog.candidate_position(o) {
+                    counts[c] += 1.0;
+                }
             }
         }
         counts
@@ -208,7 +209,7 @@ impl Benchmark<'_> {
         let catalog = self.catalog();
         let partnerships: Vec<Partnership> = train
             .iter()
-            .map(|&t| catalog.partnerships[t].clone())
+            .map(|&t| catalog.partnerships()[t].clone())
             .collect();
         let params = TrainParams::new(kind)
             .negatives(params.negatives)
@@ -226,7 +227,7 @@ impl Benchmark<'_> {
         test: &[EvalQuery],
         features: &[Array2<f64>],
     ) -> Vec<Vec<f64>> {
-        let sectors = &self.catalog().sectors;
+        let sectors = self.catalog().sectors();
         test.iter()
             .zip(features)
             .map(|(q, x)| {

@@ -158,7 +158,7 @@ fn shipped_letor_export_reads_back_and_random_order_agrees_across_paths() {
         train.queries[0].qid, "synth_r2r_0001",
         "the qid map applies"
     );
-    assert_eq!(train.queries[0].labels.len(), catalog.overseas().len());
+    assert_eq!(train.queries[0].labels.len(), catalog.candidate_ids().len());
     let eval = evaluate_letor(&train, &test, Vec::new(), &params, &mut NoProgress).unwrap();
     assert_eq!(eval.splits[0].rankers, ["random", "pointwise", "pairwise"]);
     let catalog_eval = evaluate_catalog(&catalog, Vec::new(), &params, &mut NoProgress).unwrap();
@@ -179,7 +179,7 @@ fn shipped_partnerships_are_evaluated_by_kfold_and_temporal_without_oracle() {
     assert_eq!(names, ["grouped-kfold", "temporal"]);
     assert!(eval.goal.is_none());
     assert!(!eval.splits[0].rankers.iter().any(|r| r == "oracle"));
-    assert_eq!(eval.splits[0].queries.len(), catalog.partnerships.len());
+    assert_eq!(eval.splits[0].queries.len(), catalog.partnerships().len());
 }
 
 #[test]

@@ -53,7 +53,7 @@ use draws::{Attributes, SurveyTables, draw_attributes, weighted_index};
 use linfa::ParamGuard;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use tieup_core::catalog::{Catalog, Partnership};
+use tieup_core::catalog::{Catalog, Partnership, RegionId, SectorId};
 use tieup_core::error::{Error, Result};
 use tieup_core::features::{Encoder, Query};
 use tieup_core::sector::SectorTable;
@@ -211,10 +211,10 @@ pub struct Case {
     pub id: String,
     /// METI bureau of the Japanese region.
     pub bureau: String,
-    /// Position of the Japanese region.
-    pub japan_region: usize,
-    /// Position of the (fine) sector.
-    pub sector: usize,
+    /// The Japanese region.
+    pub japan_region: RegionId,
+    /// The (fine) sector.
+    pub sector: SectorId,
     /// Survey-sector id.
     pub survey_sector: String,
     /// Start (or application) fiscal year.
@@ -225,8 +225,8 @@ pub struct Case {
     pub attributes: Attributes,
     /// Research trips, missions, invitations.
     pub activities: [u32; 3],
-    /// Chosen partner regions (positions), the best first.
-    pub partners: Vec<usize>,
+    /// Chosen partner regions, the best first.
+    pub partners: Vec<RegionId>,
     /// Noise-free utility of every overseas candidate, in catalog order.
     pub utilities: Vec<f64>,
     /// For an application, its extra fields.
@@ -300,15 +300,15 @@ struct Generator<'a> {
 }
 
 impl Generator<'_> {
-    fn sector_position(&self, id: &str) -> Result<usize> {
-        let sectors: &SectorTable = &self.catalog.sectors;
+    fn sector_position(&self, id: &str) -> Result<SectorId> {
+        let sectors: &SectorTable = self.catalog.sectors();
         sectors
-            .all()
             .iter()
-            .position(|s| s.id == id && s.parent.is_none())
+            .find(|(_, s)| s.id == id && s.parent.is_none())
+            .map(|(p, _)| p)
             .ok_or_else(|| {
                 Error::data(
-                    self.catalog.dir.join(draws::THEMES_FILE),
+                    self.catalog.dir().join(draws::THEMES_FILE),
                     None,
                     format!("column '{id}' is not a survey sector of sectors.csv"),
                     "name the columns after the survey sectors (top-level ids of sectors.csv)",
@@ -316,15 +316,15 @@ impl Generator<'_> {
             })
     }
 
-    fn bureau_regions(&self, bureau: &str) -> Result<Vec<usize>> {
-        let regions: Vec<usize> = self
+    fn bureau_regions(&self, bureau: &str) -> Result<Vec<RegionId>> {
+        let regions: Vec<RegionId> = self
             .catalog
-            .japan()
-            .filter(|&r| self.catalog.regions[r].bureau.as_deref() == Some(bureau))
+            .japan_ids()
+            .filter(|&r| self.catalog.region(r).bureau.as_deref() == Some(bureau))
             .collect();
         if regions.is_empty() {
             return Err(Error::data(
-                self.catalog.dir.join(draws::THEMES_FILE),
+                self.catalog.dir().join(draws::THEMES_FILE),
                 None,
                 format!("no Japanese region of the catalog is in bureau '{bureau}'"),
                 "name the rows after the bureaus of the catalog's Japanese regions",
@@ -334,11 +334,16 @@ impl Generator<'_> {
     }
 
     /// Draws the fine sector and the Japanese region of a case in a bureau × survey sector.
-    fn place<R: Rng>(&self, bureau: &str, survey: &str, rng: &mut R) -> Result<(usize, usize)> {
+    fn place<R: Rng>(
+        &self,
+        bureau: &str,
+        survey: &str,
+        rng: &mut R,
+    ) -> Result<(SectorId, RegionId)> {
         let catalog = self.catalog;
         let s = self.sector_position(survey)?;
         let regions = self.bureau_regions(bureau)?;
-        let children = &catalog.sectors.get(s).children;
+        let children = &catalog.sectors().get(s).children;
         let fine = if children.is_empty() {
             s
         } else {
@@ -392,10 +397,10 @@ impl Generator<'_> {
         let query = Query {
             japan_region: case.japan_region,
             sector: case.sector,
-            wanted: case.attributes.wanted.clone(),
+            wanted: features_at(&case.attributes.wanted),
             before_year: Some(case.year),
         };
-        let candidates: Vec<usize> = catalog.overseas().collect();
+        let candidates: Vec<RegionId> = catalog.candidate_ids().collect();
         case.utilities = candidates
             .iter()
             .map(|&c| {
@@ -421,9 +426,9 @@ impl Generator<'_> {
         let best = argmax(&|_| true).expect("the catalog has overseas candidates");
         case.partners = vec![candidates[best]];
         if rng.r#gen::<f64>() < self.params.second_partner_share {
-            let country = &catalog.regions[candidates[best]].country;
+            let country = &catalog.region(candidates[best]).country;
             if let Some(second) =
-                argmax(&|i| i != best && &catalog.regions[candidates[i]].country == country)
+                argmax(&|i| i != best && &catalog.region(candidates[i]).country == country)
             {
                 case.partners.push(candidates[second]);
             }
@@ -444,7 +449,7 @@ fn as_partnerships(cases: &[Case]) -> Vec<Partnership> {
             end_fy: c.end_fy,
             outcome: c.attributes.outcome,
             activities: c.activities.map(Some),
-            wanted: c.attributes.wanted.clone(),
+            wanted: features_at(&c.attributes.wanted),
         })
         .collect()
 }
@@ -469,7 +474,7 @@ impl SynthValidParams {
         let truth = Truth::from_tables(
             &tables.traits,
             &tables.obstacles,
-            &catalog.sectors,
+            catalog.sectors(),
             self.truth.clone(),
         )?;
         let generator = Generator {
@@ -508,8 +513,7 @@ impl SynthValidParams {
                     .iter()
                     .take_while(|c| c.year == year)
                     .count();
-            let mut history = catalog.clone();
-            history.partnerships = as_partnerships(&themes[..start]);
+            let history = catalog.with_partnerships(as_partnerships(&themes[..start]));
             let encoder = Encoder::new(&history);
             for case in &mut themes[start..end] {
                 generator.choose(&encoder, case, &mut rng);
@@ -517,8 +521,7 @@ impl SynthValidParams {
             start = end;
         }
         // Applications, against the whole history.
-        let mut history = catalog.clone();
-        history.partnerships = as_partnerships(&themes);
+        let history = catalog.with_partnerships(as_partnerships(&themes));
         let encoder = Encoder::new(&history);
         let per_year = self.applications_per_year();
         let mut applications = Vec::new();
@@ -549,7 +552,7 @@ fn application_extras<R: Rng>(wanted: &[usize], rng: &mut R) -> ApplicationExtra
     let objectives = tieup_core::application::OBJECTIVES
         .iter()
         .enumerate()
-        .filter(|(_, (_, features))| features.iter().all(|f| wanted.contains(f)))
+        .filter(|(_, (_, features))| features.iter().all(|f| wanted.contains(&f.index())))
         .map(|(i, _)| i)
         .collect();
     let n_tools = tieup_core::application::SUPPORT_TOOLS.len();
@@ -576,3 +579,11 @@ impl Synthetic {
 
 #[cfg(test)]
 mod tests;
+
+/// The features at schema positions.
+fn features_at(positions: &[usize]) -> Vec<tieup_core::features::Feature> {
+    positions
+        .iter()
+        .filter_map(|&f| tieup_core::features::Feature::from_index(f))
+        .collect()
+}

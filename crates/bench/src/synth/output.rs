@@ -59,13 +59,13 @@ impl Synthetic {
                 let a = &c.attributes;
                 vec![
                     c.id.clone(),
-                    catalog.regions[c.japan_region].id.clone(),
+                    catalog.region(c.japan_region).id.clone(),
                     c.partners
                         .iter()
-                        .map(|&p| catalog.regions[p].id.as_str())
+                        .map(|&p| catalog.region(p).id.as_str())
                         .collect::<Vec<_>>()
                         .join(";"),
-                    catalog.sectors.get(c.sector).id.clone(),
+                    catalog.sectors().get(c.sector).id.clone(),
                     c.year.to_string(),
                     c.end_fy.to_string(),
                     c.activities[0].to_string(),
@@ -101,8 +101,8 @@ impl Synthetic {
                 let x = c.application.as_ref().expect("applications have extras");
                 vec![
                     c.id.clone(),
-                    catalog.regions[c.japan_region].id.clone(),
-                    catalog.sectors.get(c.sector).id.clone(),
+                    catalog.region(c.japan_region).id.clone(),
+                    catalog.sectors().get(c.sector).id.clone(),
                     c.year.to_string(),
                     x.objectives
                         .iter()
@@ -138,7 +138,7 @@ impl Synthetic {
             let mut partners: Vec<&str> = c
                 .partners
                 .iter()
-                .map(|&p| catalog.regions[p].id.as_str())
+                .map(|&p| catalog.region(p).id.as_str())
                 .collect();
             partners.sort_unstable();
             for p in partners {
@@ -156,8 +156,8 @@ impl Synthetic {
     /// The oracle's noise-free utilities as a TREC run (every candidate of every case).
     pub fn oracle_run(&self, catalog: &Catalog) -> String {
         let ids: Vec<&str> = catalog
-            .overseas()
-            .map(|c| catalog.regions[c].id.as_str())
+            .candidate_ids()
+            .map(|c| catalog.region(c).id.as_str())
             .collect();
         let mut out = String::new();
         for c in self.cases() {

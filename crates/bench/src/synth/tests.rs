@@ -71,7 +71,12 @@ fn shipped_attributes_follow_the_survey_tables_by_sector_within_sampling_error()
     let (catalog, tables) = shipped();
     let n = 4_000;
     let mut rng = ChaCha8Rng::seed_from_u64(11);
-    for sector in catalog.sectors.all().iter().filter(|s| s.parent.is_none()) {
+    for sector in catalog
+        .sectors()
+        .all()
+        .iter()
+        .filter(|s| s.parent.is_none())
+    {
         let draws: Vec<Attributes> = (0..n)
             .map(|_| draw_attributes(&tables, &sector.id, &mut rng).unwrap())
             .collect();
@@ -176,15 +181,15 @@ fn shipped_small_history_is_deterministic_consistent_and_readable() {
     );
     assert!(a.themes.windows(2).all(|w| w[0].year <= w[1].year));
     for case in a.cases() {
-        assert_eq!(catalog.regions[case.japan_region].kind, RegionKind::Japan);
+        assert_eq!(catalog.region(case.japan_region).kind, RegionKind::Japan);
         assert_eq!(
-            catalog.regions[case.japan_region].bureau.as_deref(),
+            catalog.region(case.japan_region).bureau.as_deref(),
             Some(case.bureau.as_str())
         );
         assert_eq!(
             catalog
-                .sectors
-                .get(catalog.sectors.survey_root(case.sector))
+                .sectors()
+                .get(catalog.sectors().survey_root(case.sector))
                 .id,
             case.survey_sector
         );
@@ -192,9 +197,9 @@ fn shipped_small_history_is_deterministic_consistent_and_readable() {
         assert!(
             case.partners
                 .iter()
-                .all(|&p| catalog.regions[p].kind == RegionKind::Overseas)
+                .all(|&p| catalog.region(p).kind == RegionKind::Overseas)
         );
-        assert_eq!(case.utilities.len(), catalog.overseas().len());
+        assert_eq!(case.utilities.len(), catalog.candidate_ids().len());
         assert!(case.utilities.iter().all(|u| u.is_finite()));
     }
     for case in &a.applications {
@@ -206,7 +211,10 @@ fn shipped_small_history_is_deterministic_consistent_and_readable() {
     std::fs::write(&path, a.partnerships_csv(&catalog)).unwrap();
     let read = catalog.read_partnerships(&path).unwrap();
     assert_eq!(read.len(), 30);
-    assert_eq!(read[0].wanted, a.themes[0].attributes.wanted);
+    assert_eq!(
+        read[0].wanted,
+        super::features_at(&a.themes[0].attributes.wanted)
+    );
     let apps = dir.path().join("applications.csv");
     std::fs::write(&apps, a.applications_csv(&catalog)).unwrap();
     let reader = tieup_core::application::ApplicationReader::open(&catalog, &apps).unwrap();
@@ -214,7 +222,8 @@ fn shipped_small_history_is_deterministic_consistent_and_readable() {
     assert_eq!(parsed.len(), a.applications.len());
     for (p, case) in parsed.iter().zip(&a.applications) {
         assert_eq!(
-            p.wanted, case.attributes.wanted,
+            p.wanted,
+            super::features_at(&case.attributes.wanted),
             "objectives add nothing that is not wanted"
         );
         assert_eq!(p.japan_region, case.japan_region);

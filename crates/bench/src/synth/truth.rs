@@ -37,7 +37,7 @@ use super::draws::{self, SurveyTables};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tieup_core::error::Result;
-use tieup_core::features::{N_FEATURES, idx};
+use tieup_core::features::{Feature, N_FEATURES};
 use tieup_core::sector::SectorTable;
 use tieup_core::survey::CountTable;
 use tieup_learn::prior::{ITEM_FEATURES, obstacle_column};
@@ -203,21 +203,26 @@ impl Truth {
         let p = &self.params;
         let a = self.weights(survey_sector, wanted);
         let g = |f: usize| self.saturate(x[f]);
-        let technology = idx::FIRST_TRAIT;
-        let mut u = a[idx::SAME_AREA] * g(idx::SAME_AREA)
-            + p.similarity_share * a[idx::SAME_AREA] * x[idx::SIMILARITY]
-            + a[idx::SUPPLEMENTAL] * g(idx::SUPPLEMENTAL)
-            + a[idx::DEMAND] * x[idx::DEMAND]
-            + a[idx::EXCHANGE] * x[idx::EXCHANGE]
-            + p.interaction * g(idx::SAME_AREA) * g(technology);
+        let technology = Feature::AdvancedTechnology.index();
+        let mut u = a[Feature::SameAreaCluster.index()] * g(Feature::SameAreaCluster.index())
+            + p.similarity_share
+                * a[Feature::SameAreaCluster.index()]
+                * x[Feature::ClusterSimilarity.index()]
+            + a[Feature::SupplementalCluster.index()] * g(Feature::SupplementalCluster.index())
+            + a[Feature::JapanTechDemand.index()] * x[Feature::JapanTechDemand.index()]
+            + a[Feature::ExistingExchange.index()] * x[Feature::ExistingExchange.index()]
+            + p.interaction * g(Feature::SameAreaCluster.index()) * g(technology);
         for (t, weight) in a.iter().enumerate().skip(technology).take(4) {
             u += weight * g(t);
         }
         let step = 1.0
             / (1.0
-                + (-(x[idx::COMMUNICATION] - p.communication_threshold) / p.communication_width)
+                + (-(x[Feature::CommunicationCost.index()] - p.communication_threshold)
+                    / p.communication_width)
                     .exp());
-        u - self.sector(survey_sector).communication_penalty * (1.0 - x[idx::EXCHANGE]) * step
+        u - self.sector(survey_sector).communication_penalty
+            * (1.0 - x[Feature::ExistingExchange.index()])
+            * step
     }
 }
 
@@ -261,17 +266,17 @@ mod tests {
     #[test]
     fn mean_weights_follow_the_survey_shares() {
         let truth = truth();
-        let design = idx::FIRST_TRAIT + 1;
+        let design = Feature::DesignAbility.index();
         let none = truth.weights("craft_products", &[]);
         let wanted = truth.weights("craft_products", &[design]);
         // E[a] = (1-ω)·share + ω·share = share when W is drawn with the shares.
         let share = 12.0 / 20.0;
         let mean = share * wanted[design] + (1.0 - share) * none[design];
         assert!((mean - share).abs() < 1e-12);
-        assert_eq!(none[idx::COMMUNICATION], 0.0);
+        assert_eq!(none[Feature::CommunicationCost.index()], 0.0);
         // A sector without a column uses all_sectors.
         let other = truth.weights("no_such_sector", &[]);
-        assert!((other[idx::SAME_AREA] - 0.5 * 49.0 / 131.0).abs() < 1e-12);
+        assert!((other[Feature::SameAreaCluster.index()] - 0.5 * 49.0 / 131.0).abs() < 1e-12);
     }
 
     #[test]
@@ -281,16 +286,16 @@ mod tests {
         let u = |x: &[f64; N_FEATURES]| truth.utility("craft_products", &[], x);
         // Saturation: the step from 0 to 0.5 is worth more than from 0.5 to 1.
         let base = u(&x);
-        x[idx::SAME_AREA] = 0.5;
+        x[Feature::SameAreaCluster.index()] = 0.5;
         let half = u(&x);
-        x[idx::SAME_AREA] = 1.0;
+        x[Feature::SameAreaCluster.index()] = 1.0;
         let full = u(&x);
         assert!(half - base > full - half);
         // Interaction: technology is worth more next to a strong same-area cluster.
-        let t = idx::FIRST_TRAIT;
+        let t = Feature::AdvancedTechnology.index();
         let mut weak = [0.0; N_FEATURES];
         let mut strong = [0.0; N_FEATURES];
-        strong[idx::SAME_AREA] = 1.0;
+        strong[Feature::SameAreaCluster.index()] = 1.0;
         let gain_weak = {
             let before = u(&weak);
             weak[t] = 1.0;
@@ -305,10 +310,10 @@ mod tests {
         // Threshold: nearly free below τ, a step above it, bridged by an existing exchange.
         let at = |c: f64, e: f64| {
             let mut x = [0.0; N_FEATURES];
-            x[idx::COMMUNICATION] = c;
-            x[idx::EXCHANGE] = e;
+            x[Feature::CommunicationCost.index()] = c;
+            x[Feature::ExistingExchange.index()] = e;
             truth.utility("craft_products", &[], &x)
-                - e * truth.weights("craft_products", &[])[idx::EXCHANGE]
+                - e * truth.weights("craft_products", &[])[Feature::ExistingExchange.index()]
         };
         assert!(at(0.3, 0.0) - at(0.45, 0.0) < 0.01);
         let penalty = 2.0 * 7.0 / 20.0;

@@ -1,0 +1,420 @@
+//! Loading a catalog directory: the curated files, the derived overlays, and their
+//! validation (every id resolved, every value in range, every overseas region complete).
+
+use super::regions::{apply_geo, load_japan, load_overseas};
+use super::*;
+use crate::csvin::CsvFile;
+use crate::error::{Error, Result};
+use std::path::Path;
+
+impl Catalog {
+    /// Loads and validates every catalog file in `dir`, with the derived overlays of
+    /// `dir/derived/` where present.
+    pub fn load(dir: &Path) -> Result<Self> {
+        Self::load_with(dir, true)
+    }
+
+    /// Loads the curated files of `dir` only (what the importers build on).
+    pub fn load_curated(dir: &Path) -> Result<Self> {
+        Self::load_with(dir, false)
+    }
+
+    fn load_with(dir: &Path, with_derived: bool) -> Result<Self> {
+        if !dir.is_dir() {
+            return Err(Error::io(
+                dir,
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "data directory not found (give --data DIR or set TIEUP_DATA)",
+                ),
+            ));
+        }
+        let sectors = SectorTable::load(&dir.join("sectors.csv"))?;
+        let mut regions = Vec::new();
+        let mut index = NameIndex::default();
+        load_japan(&dir.join("japan_regions.csv"), &mut regions, &mut index)?;
+        let n_japan = regions.len();
+        load_overseas(&dir.join("overseas_regions.csv"), &mut regions, &mut index)?;
+        let derived = dir.join(DERIVED_DIR);
+        let derived = (with_derived && derived.is_dir()).then_some(derived);
+        let geo_overrides = match &derived {
+            Some(d) => apply_geo(&d.join("region_geo.csv"), &mut regions)?,
+            None => 0,
+        };
+        let n_regions = regions.len();
+        let mut children = vec![Vec::new(); n_regions];
+        for (position, region) in regions.iter().enumerate() {
+            if let Some(parent) = region.parent {
+                children[parent.index()].push(RegionId::from_index(position));
+            }
+        }
+        let mut catalog = Catalog {
+            explicit: Array2::from_elem((n_regions, sectors.len()), f64::NAN),
+            strength: Array2::zeros((n_regions, sectors.len())),
+            traits: Array2::zeros((n_regions, TRAITS.len())),
+            relatedness: Array2::zeros((sectors.len(), sectors.len())),
+            sectors,
+            regions,
+            n_japan,
+            partnerships: Vec::new(),
+            strength_sources: BTreeMap::new(),
+            overridden: BTreeMap::new(),
+            trait_sources: BTreeMap::new(),
+            relatedness_sources: BTreeMap::new(),
+            twin_ties: Vec::new(),
+            twin_index: BTreeMap::new(),
+            children,
+            geo_overrides,
+            index,
+            dir: dir.to_path_buf(),
+        };
+        catalog.load_strengths(&dir.join("strengths.csv"))?;
+        if let Some(d) = &derived {
+            catalog.load_derived_strengths(d)?;
+        }
+        catalog.load_traits(&dir.join("traits.csv"))?;
+        let derived_relatedness = derived
+            .as_ref()
+            .map(|d| d.join("sector_relatedness.csv"))
+            .filter(|p| p.is_file());
+        catalog.load_relatedness(
+            &dir.join("sector_relatedness.csv"),
+            derived_relatedness.as_deref(),
+        )?;
+        catalog.partnerships = catalog.read_partnerships(&dir.join("partnerships.csv"))?;
+        if let Some(d) = &derived {
+            let twins = d.join("twin_ties.csv");
+            if twins.is_file() {
+                catalog.load_twin_ties(&twins)?;
+            }
+        }
+        catalog.derive_strengths();
+        Ok(catalog)
+    }
+
+    pub(super) fn region_in_row(
+        &self,
+        row: &crate::csvin::Row<'_>,
+        column: &str,
+        kind: Option<RegionKind>,
+    ) -> Result<RegionId> {
+        let id = row.required(column)?;
+        match self.region_by_id(id) {
+            Some(p) if kind.is_none_or(|k| self.region(p).kind == k) => Ok(p),
+            Some(_) => Err(row.cell_error(
+                column,
+                format!("'{id}' is a region of the wrong kind here"),
+                "traits are for overseas regions only; name an overseas region id",
+            )),
+            None => Err(row.cell_error(
+                column,
+                format!(
+                    "unknown region '{id}'{}",
+                    suggestion_suffix(&self.index.suggest(id, 3))
+                ),
+                "use an id from japan_regions.csv or overseas_regions.csv",
+            )),
+        }
+    }
+
+    pub(super) fn sector_in_row(
+        &self,
+        row: &crate::csvin::Row<'_>,
+        column: &str,
+    ) -> Result<SectorId> {
+        let id = row.required(column)?;
+        self.sectors.by_id(id).ok_or_else(|| {
+            row.cell_error(
+                column,
+                format!(
+                    "unknown sector '{id}'{}",
+                    suggestion_suffix(&self.sectors_suggest(id))
+                ),
+                "use a sector id from sectors.csv",
+            )
+        })
+    }
+
+    fn sectors_suggest(&self, id: &str) -> Vec<String> {
+        match self.sectors.find(id) {
+            Err(Error::UnknownName { suggestions, .. }) => suggestions,
+            Ok(p) => vec![self.sectors.get(p).id.clone()],
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Region, sector, value and source of one row of a strengths file.
+    fn parse_strength_row(
+        &self,
+        row: &crate::csvin::Row<'_>,
+    ) -> Result<(RegionId, SectorId, f64, ValueSource)> {
+        Ok((
+            self.region_in_row(row, "region_id", None)?,
+            self.sector_in_row(row, "sector")?,
+            row.number_in("value", 0.0, 1.0)?,
+            value_source(row)?,
+        ))
+    }
+
+    fn load_strengths(&mut self, path: &Path) -> Result<()> {
+        let file = CsvFile::open(path, &STRENGTH_COLUMNS)?;
+        for row in file.rows() {
+            let (region, sector, value, source) = self.parse_strength_row(&row)?;
+            if self.strength_sources.contains_key(&(region, sector)) {
+                return Err(row.error(
+                    format!(
+                        "duplicate strength for region '{}' and sector '{}'",
+                        self.region(region).id,
+                        self.sectors.get(sector).id
+                    ),
+                    "keep one row per region and sector",
+                ));
+            }
+            self.explicit[[region.index(), sector.index()]] = value;
+            self.strength_sources.insert((region, sector), source);
+        }
+        Ok(())
+    }
+
+    /// Reads every `strengths_*.csv` of the derived directory (file-name order): statistics
+    /// values, which replace curated values for the same region and sector.
+    fn load_derived_strengths(&mut self, dir: &Path) -> Result<()> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("strengths_") && n.ends_with(".csv"))
+            })
+            .collect();
+        files.sort();
+        let mut seen: BTreeMap<(RegionId, SectorId), PathBuf> = BTreeMap::new();
+        for path in files {
+            let file = CsvFile::open(&path, &STRENGTH_COLUMNS)?;
+            for row in file.rows() {
+                let (region, sector, value, source) = self.parse_strength_row(&row)?;
+                if !source.provenance.is_statistic() {
+                    return Err(row.cell_error(
+                        "provenance",
+                        format!("'{}' in a derived file", source.provenance),
+                        "derived files carry statistics:<dataset>:<year> values; put curated values in strengths.csv",
+                    ));
+                }
+                if let Some(other) = seen.insert((region, sector), path.clone()) {
+                    return Err(row.error(
+                        format!(
+                            "a second statistics value for region '{}' and sector '{}' (also in {})",
+                            self.region(region).id,
+                            self.sectors.get(sector).id,
+                            other.display()
+                        ),
+                        "keep one derived file per region and sector (remove or rebuild the other)",
+                    ));
+                }
+                if let Some(curated) = self.strength_sources.remove(&(region, sector)) {
+                    self.overridden.insert(
+                        (region, sector),
+                        (self.explicit[[region.index(), sector.index()]], curated),
+                    );
+                }
+                self.explicit[[region.index(), sector.index()]] = value;
+                self.strength_sources.insert((region, sector), source);
+            }
+        }
+        Ok(())
+    }
+
+    fn load_twin_ties(&mut self, path: &Path) -> Result<()> {
+        let file = CsvFile::open(
+            path,
+            &[
+                "japan_region",
+                "overseas_region",
+                "links",
+                "examples",
+                "source",
+            ],
+        )?;
+        for row in file.rows() {
+            let japan_region = self.region_in_row(&row, "japan_region", Some(RegionKind::Japan))?;
+            let overseas_region =
+                self.region_in_row(&row, "overseas_region", Some(RegionKind::Overseas))?;
+            let links = row.number_in("links", 1.0, 1e6)? as u32;
+            if self
+                .twin_index
+                .insert((japan_region, overseas_region), self.twin_ties.len())
+                .is_some()
+            {
+                return Err(row.error(
+                    "the region pair is listed twice".into(),
+                    "keep one row per pair (rebuild the file)",
+                ));
+            }
+            self.twin_ties.push(TwinTie {
+                japan_region,
+                overseas_region,
+                links,
+                examples: row.text("examples").to_string(),
+                source: row.required("source")?.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn load_traits(&mut self, path: &Path) -> Result<()> {
+        let file = CsvFile::open(path, &["region_id", "trait", "value", "provenance", "note"])?;
+        for row in file.rows() {
+            let region = self.region_in_row(&row, "region_id", Some(RegionKind::Overseas))?;
+            let name = row.required("trait")?;
+            let Some(trait_index) = TRAITS.iter().position(|t| *t == name) else {
+                return Err(row.cell_error(
+                    "trait",
+                    format!("unknown trait '{name}'"),
+                    &format!("use one of: {}", TRAITS.join(", ")),
+                ));
+            };
+            let value = row.number_in("value", 0.0, 1.0)?;
+            let source = value_source(&row)?;
+            if self.trait_sources.contains_key(&(region, trait_index)) {
+                return Err(row.error(
+                    format!(
+                        "duplicate trait '{name}' for region '{}'",
+                        self.region(region).id
+                    ),
+                    "keep one row per region and trait",
+                ));
+            }
+            self.traits[[region.index(), trait_index]] = value;
+            self.trait_sources.insert((region, trait_index), source);
+        }
+        for region in self.candidate_ids() {
+            for (trait_index, name) in TRAITS.iter().enumerate() {
+                if !self.trait_sources.contains_key(&(region, trait_index)) {
+                    return Err(file.file_error(
+                        format!(
+                            "overseas region '{}' has no '{name}' row",
+                            self.region(region).id
+                        ),
+                        "every overseas region needs all five traits",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn load_relatedness(&mut self, path: &Path, derived: Option<&Path>) -> Result<()> {
+        for a in self.sectors.ids() {
+            self.relatedness[[a.index(), a.index()]] = 1.0;
+            for b in self.sectors.ids() {
+                let (pa, pb) = (self.sectors.get(a).parent, self.sectors.get(b).parent);
+                if a != b && pa.is_some() && pa == pb {
+                    self.relatedness[[a.index(), b.index()]] = SIBLING_RELATEDNESS;
+                }
+            }
+        }
+        for (path, statistics_only) in
+            std::iter::once((path, false)).chain(derived.map(|d| (d, true)))
+        {
+            let file = CsvFile::open(
+                path,
+                &["sector_a", "sector_b", "value", "provenance", "note"],
+            )?;
+            for row in file.rows() {
+                let a = self.sector_in_row(&row, "sector_a")?;
+                let b = self.sector_in_row(&row, "sector_b")?;
+                let value = row.number_in("value", 0.0, 1.0)?;
+                let source = value_source(&row)?;
+                if statistics_only && !source.provenance.is_statistic() {
+                    return Err(row.cell_error(
+                        "provenance",
+                        format!("'{}' in a derived file", source.provenance),
+                        "derived relatedness carries statistics:<dataset>:<year>; put curated pairs in sector_relatedness.csv",
+                    ));
+                }
+                if a == b {
+                    return Err(row.error(
+                        "a sector is always fully related to itself".into(),
+                        "remove this row",
+                    ));
+                }
+                self.relatedness[[a.index(), b.index()]] = value;
+                self.relatedness[[b.index(), a.index()]] = value;
+                self.relatedness_sources
+                    .insert((a, b), source.provenance.clone());
+                self.relatedness_sources.insert((b, a), source.provenance);
+            }
+        }
+        // A survey sector is as related to a sector as the most related of its finer sectors.
+        for s in self.sectors.ids() {
+            let children = self.sectors.get(s).children.clone();
+            if children.is_empty() {
+                continue;
+            }
+            for q in self.sectors.ids() {
+                if q == s {
+                    continue;
+                }
+                let best = children
+                    .iter()
+                    .map(|&c| self.relatedness[[c.index(), q.index()]])
+                    .fold(0.0, f64::max);
+                self.relatedness[[s.index(), q.index()]] =
+                    self.relatedness[[s.index(), q.index()]].max(best);
+                self.relatedness[[q.index(), s.index()]] = self.relatedness[[s.index(), q.index()]];
+            }
+        }
+        Ok(())
+    }
+
+    fn derive_strengths(&mut self) {
+        for region in (0..self.regions.len()).map(RegionId::from_index) {
+            for sector in self.sectors.ids() {
+                let own = self.explicit[[region.index(), sector.index()]];
+                let info = self.sectors.get(sector);
+                let value = if !own.is_nan() {
+                    own
+                } else if !info.children.is_empty() {
+                    info.children
+                        .iter()
+                        .map(|&c| self.explicit[[region.index(), c.index()]])
+                        .filter(|v| !v.is_nan())
+                        .fold(0.0, f64::max)
+                } else if let Some(parent) = info.parent {
+                    let parent_value = self.explicit[[region.index(), parent.index()]];
+                    if parent_value.is_nan() {
+                        0.0
+                    } else {
+                        INHERITED_SHARE * parent_value
+                    }
+                } else {
+                    0.0
+                };
+                self.strength[[region.index(), sector.index()]] = value;
+            }
+        }
+    }
+}
+
+pub(super) fn suggestion_suffix(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!(" (closest: {})", suggestions.join(", "))
+    }
+}
+
+fn value_source(row: &crate::csvin::Row<'_>) -> Result<ValueSource> {
+    let provenance = Provenance::parse(row.required("provenance")?)
+        .map_err(|m| row.cell_error("provenance", m, "see data/README.md"))?;
+    let note = row.text("note").to_string();
+    if provenance == Provenance::Curated && note.is_empty() {
+        return Err(row.cell_error(
+            "note",
+            "a curated value has no reason".into(),
+            "say in the note why the value was chosen",
+        ));
+    }
+    Ok(ValueSource { provenance, note })
+}
