@@ -1,6 +1,7 @@
 //! Batch output: scored applications as CSV or JSON Lines, and rejected rows as CSV. The
 //! layouts here are a contract (`BATCH_CSV_HEADER`, the JSON Lines objects).
 
+use crate::score::{PointStatus, ScoredApplication};
 use serde::Serialize;
 use tieup_core::catalog::Catalog;
 use tieup_core::report::Named;
@@ -128,96 +129,112 @@ fn csv_error(e: csv::Error) -> tieup_core::Error {
     tieup_core::Error::io("output", std::io::Error::other(e.to_string()))
 }
 
-impl<O: std::io::Write, J: std::io::Write> crate::score::BatchSink for BatchWriter<'_, O, J> {
-    fn accept(&mut self, s: &crate::score::ScoredApplication) -> tieup_core::Result<()> {
-        let catalog = self.catalog;
-        let app = &s.application;
-        let japan = &catalog.region(app.japan_region).id;
-        let sector = &catalog.sectors().get(app.sector).id;
-        match &mut self.out {
-            BatchOut::Csv(out) => {
-                let points = |status| {
-                    s.checklist
-                        .iter()
-                        .filter(|c| c.status == status)
-                        .map(|c| {
-                            if status == crate::score::PointStatus::AtRisk {
-                                format!("{}: {}", c.point, c.reason)
-                            } else {
-                                c.point.to_string()
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
-                let met = points(crate::score::PointStatus::Met);
-                let at_risk = points(crate::score::PointStatus::AtRisk);
-                let line = app.line.to_string();
-                let fit = format!("{:.4}", s.partner_fit);
-                let p = [
-                    format!("{:.4}", s.success.during),
-                    format!("{:.4}", s.success.after),
-                    format!("{:.4}", s.success.not_yet),
-                ];
-                for c in &s.candidates {
-                    let region = catalog.region(c.region);
-                    let rank = c.rank.to_string();
-                    let score = format!("{:.6}", c.score);
-                    let reasons = crate::score::top_reasons(&c.contributions, 3).join("; ");
-                    out.write_record([
-                        app.id.as_str(),
-                        &line,
-                        japan,
-                        sector,
-                        &rank,
-                        &region.id,
-                        &region.name,
-                        &region.country,
-                        &score,
-                        &reasons,
-                        &fit,
-                        &p[0],
-                        &p[1],
-                        &p[2],
-                        &met,
-                        &at_risk,
-                    ])
-                    .map_err(csv_error)?;
+/// The checklist points with `status`, as `1; 2` (at-risk points with their reasons).
+fn points(s: &ScoredApplication, status: PointStatus) -> String {
+    s.checklist
+        .iter()
+        .filter(|c| c.status == status)
+        .map(|c| {
+            if status == PointStatus::AtRisk {
+                format!("{}: {}", c.point, c.reason)
+            } else {
+                c.point.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One scored application as CSV rows, one per candidate.
+fn csv_rows<O: std::io::Write>(
+    out: &mut csv::Writer<O>,
+    catalog: &Catalog,
+    s: &ScoredApplication,
+) -> tieup_core::Result<()> {
+    let app = &s.application;
+    let japan = &catalog.region(app.japan_region).id;
+    let sector = &catalog.sectors().get(app.sector).id;
+    let met = points(s, PointStatus::Met);
+    let at_risk = points(s, PointStatus::AtRisk);
+    let line = app.line.to_string();
+    let fit = format!("{:.4}", s.partner_fit);
+    let p = [
+        format!("{:.4}", s.success.during),
+        format!("{:.4}", s.success.after),
+        format!("{:.4}", s.success.not_yet),
+    ];
+    for c in &s.candidates {
+        let region = catalog.region(c.region);
+        let rank = c.rank.to_string();
+        let score = format!("{:.6}", c.score);
+        let reasons = crate::score::top_reasons(&c.contributions, 3).join("; ");
+        out.write_record([
+            app.id.as_str(),
+            &line,
+            japan,
+            sector,
+            &rank,
+            &region.id,
+            &region.name,
+            &region.country,
+            &score,
+            &reasons,
+            &fit,
+            &p[0],
+            &p[1],
+            &p[2],
+            &met,
+            &at_risk,
+        ])
+        .map_err(csv_error)?;
+    }
+    Ok(())
+}
+
+/// One scored application as a JSON Lines object.
+fn json_line<O: std::io::Write>(
+    out: &mut O,
+    catalog: &Catalog,
+    s: &ScoredApplication,
+) -> tieup_core::Result<()> {
+    let app = &s.application;
+    let record = JsonApplication {
+        application_id: &app.id,
+        line: app.line,
+        japan_region: &catalog.region(app.japan_region).id,
+        sector: &catalog.sectors().get(app.sector).id,
+        partner_fit: s.partner_fit,
+        success: s.success,
+        checklist: &s.checklist,
+        candidates: s
+            .candidates
+            .iter()
+            .map(|c| {
+                let region = catalog.region(c.region);
+                JsonCandidate {
+                    rank: c.rank,
+                    region_id: &region.id,
+                    name: &region.name,
+                    country: &region.country,
+                    score: c.score,
+                    contributions: Named(c.contributions),
+                    top_reasons: crate::score::top_reasons(&c.contributions, 3),
                 }
-            }
-            BatchOut::Json(out) => {
-                let record = JsonApplication {
-                    application_id: &app.id,
-                    line: app.line,
-                    japan_region: japan,
-                    sector,
-                    partner_fit: s.partner_fit,
-                    success: s.success,
-                    checklist: &s.checklist,
-                    candidates: s
-                        .candidates
-                        .iter()
-                        .map(|c| {
-                            let region = catalog.region(c.region);
-                            JsonCandidate {
-                                rank: c.rank,
-                                region_id: &region.id,
-                                name: &region.name,
-                                country: &region.country,
-                                score: c.score,
-                                contributions: Named(c.contributions),
-                                top_reasons: crate::score::top_reasons(&c.contributions, 3),
-                            }
-                        })
-                        .collect(),
-                };
-                serde_json::to_writer(&mut *out, &record)
-                    .map_err(|e| tieup_core::Error::io("output", e.into()))?;
-                out.write_all(b"\n")
-                    .map_err(|e| tieup_core::Error::io("output", e))?;
-            }
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *out, &record)
+        .map_err(|e| tieup_core::Error::io("output", e.into()))?;
+    out.write_all(b"\n")
+        .map_err(|e| tieup_core::Error::io("output", e))
+}
+
+impl<O: std::io::Write, J: std::io::Write> crate::score::BatchSink for BatchWriter<'_, O, J> {
+    fn accept(&mut self, s: &ScoredApplication) -> tieup_core::Result<()> {
+        match &mut self.out {
+            BatchOut::Csv(out) => csv_rows(out, self.catalog, s),
+            BatchOut::Json(out) => json_line(out, self.catalog, s),
         }
-        Ok(())
     }
 
     fn reject(&mut self, r: &tieup_core::application::Reject) -> tieup_core::Result<()> {

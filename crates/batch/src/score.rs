@@ -222,6 +222,45 @@ fn score_one(
     }
 }
 
+/// What the eight-point checklist reads about one application and its shortlist.
+struct Facts<'a> {
+    app: &'a Application,
+    sector: &'a str,
+    strength: f64,
+    cost: f64,
+}
+
+impl Facts<'_> {
+    fn has(&self, kind: &str) -> bool {
+        self.app
+            .success
+            .bodies
+            .iter()
+            .any(|&b| tieup_learn::success::BODY_KINDS[b] == kind)
+    }
+
+    fn government(&self) -> bool {
+        self.has("prefecture") || self.has("city")
+    }
+}
+
+fn item(point: u8, name: &'static str, status: PointStatus, reason: String) -> CheckItem {
+    CheckItem {
+        point,
+        name,
+        status,
+        reason,
+    }
+}
+
+fn tri(v: Option<bool>) -> PointStatus {
+    match v {
+        Some(true) => PointStatus::Met,
+        Some(false) => PointStatus::AtRisk,
+        None => PointStatus::Unknown,
+    }
+}
+
 /// Checks the survey's eight success points against an application and its shortlist.
 pub fn checklist(
     app: &Application,
@@ -229,27 +268,7 @@ pub fn checklist(
     tables: &FeatureTables<'_>,
     hits: &[tieup_core::kernel::Hit],
 ) -> Vec<CheckItem> {
-    use PointStatus::*;
     let catalog = tables.catalog();
-    let s = &app.success;
-    let has = |kind: &str| {
-        s.bodies
-            .iter()
-            .any(|&b| tieup_learn::success::BODY_KINDS[b] == kind)
-    };
-    let strength = catalog.strength(app.japan_region, app.sector);
-    let sector = &catalog.sectors().get(app.sector).name;
-    let item = |point, name, status, reason: String| CheckItem {
-        point,
-        name,
-        status,
-        reason,
-    };
-    let tri = |v: Option<bool>| match v {
-        Some(true) => Met,
-        Some(false) => AtRisk,
-        None => Unknown,
-    };
     let top3: Vec<f64> = hits
         .iter()
         .take(3)
@@ -260,131 +279,188 @@ pub fn checklist(
     } else {
         top3.iter().sum::<f64>() / top3.len() as f64
     };
+    let facts = Facts {
+        app,
+        sector: &catalog.sectors().get(app.sector).name,
+        strength: catalog.strength(app.japan_region, app.sector),
+        cost,
+    };
     vec![
-        item(
-            1,
-            "regional technology that matters globally",
-            if strength >= 0.5 {
-                Met
-            } else if strength < 0.3 {
-                AtRisk
-            } else {
-                Unknown
-            },
+        technology(&facts),
+        policy(&facts),
+        vision(&facts),
+        companies(&facts),
+        network(&facts),
+        communication(&facts),
+        preparation(&facts),
+        continuation(&facts),
+    ]
+}
+
+fn technology(f: &Facts<'_>) -> CheckItem {
+    let (strength, sector) = (f.strength, f.sector);
+    item(
+        1,
+        "regional technology that matters globally",
+        if strength >= 0.5 {
+            PointStatus::Met
+        } else if strength < 0.3 {
+            PointStatus::AtRisk
+        } else {
+            PointStatus::Unknown
+        },
+        format!(
+            "the region's strength in {sector} is {strength:.2} (0.5 or more is a recognised cluster)"
+        ),
+    )
+}
+
+fn policy(f: &Facts<'_>) -> CheckItem {
+    let (status, reason) = if f.government() {
+        (
+            PointStatus::Met,
+            "a prefectural or city government body takes part",
+        )
+    } else {
+        (
+            PointStatus::AtRisk,
+            "no prefectural or city government body named",
+        )
+    };
+    item(
+        2,
+        "tied into the region's industrial policy",
+        status,
+        reason.into(),
+    )
+}
+
+fn vision(f: &Facts<'_>) -> CheckItem {
+    let n = f.app.objectives.len();
+    let status = match n {
+        0 => PointStatus::AtRisk,
+        1 => PointStatus::Unknown,
+        _ => PointStatus::Met,
+    };
+    item(
+        3,
+        "wide, assumption-free vision",
+        status,
+        format!("{n} objective(s) named"),
+    )
+}
+
+fn companies(f: &Facts<'_>) -> CheckItem {
+    let (core, company) = (f.app.success.core_company, f.has("company"));
+    let status = match (core, company) {
+        (Some(true), true) => PointStatus::Met,
+        (Some(false), _) | (_, false) => PointStatus::AtRisk,
+        (None, true) => PointStatus::Unknown,
+    };
+    let reason = match (core, company) {
+        (_, false) => "no company among the implementation bodies",
+        (Some(true), _) => "a motivated core company is named",
+        (Some(false), _) => "no core company",
+        (None, _) => "core company not stated",
+    };
+    item(
+        4,
+        "motivated participating companies",
+        status,
+        reason.into(),
+    )
+}
+
+fn network(f: &Facts<'_>) -> CheckItem {
+    let name = "government-industry-academia network";
+    if f.app.success.industry_academia_government() {
+        return item(
+            5,
+            name,
+            PointStatus::Met,
+            "companies, a university and government take part together".into(),
+        );
+    }
+    let missing: Vec<&str> = [
+        ("company", f.has("company")),
+        ("university", f.has("university")),
+        ("government", f.government() || f.has("national_government")),
+    ]
+    .iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(n, _)| *n)
+    .collect();
+    item(
+        5,
+        name,
+        PointStatus::AtRisk,
+        format!("missing: {}", missing.join(", ")),
+    )
+}
+
+fn communication(f: &Facts<'_>) -> CheckItem {
+    let cost = f.cost;
+    let high = cost >= HIGH_COMMUNICATION_COST;
+    let (status, reason) = match f.app.success.mediator {
+        Some(true) => (
+            PointStatus::Met,
+            format!("a mediator is named (communication cost to the best candidates {cost:.2})"),
+        ),
+        _ if high => (
+            PointStatus::AtRisk,
             format!(
-                "the region's strength in {sector} is {strength:.2} (0.5 or more is a recognised cluster)"
+                "high communication cost to the best candidates ({cost:.2}) and no mediator named"
             ),
         ),
-        item(
-            2,
-            "tied into the region's industrial policy",
-            if has("prefecture") || has("city") {
-                Met
+        mediator => (
+            if mediator.is_some() {
+                PointStatus::Met
             } else {
-                AtRisk
+                PointStatus::Unknown
             },
-            if has("prefecture") || has("city") {
-                "a prefectural or city government body takes part".into()
-            } else {
-                "no prefectural or city government body named".into()
-            },
+            format!("communication cost to the best candidates is moderate ({cost:.2})"),
         ),
-        item(
-            3,
-            "wide, assumption-free vision",
-            if app.objectives.len() >= 2 {
-                Met
-            } else if app.objectives.is_empty() {
-                AtRisk
-            } else {
-                Unknown
-            },
-            format!("{} objective(s) named", app.objectives.len()),
-        ),
-        item(
-            4,
-            "motivated participating companies",
-            match (s.core_company, has("company")) {
-                (Some(true), true) => Met,
-                (Some(false), _) | (_, false) => AtRisk,
-                (None, true) => Unknown,
-            },
-            match (s.core_company, has("company")) {
-                (_, false) => "no company among the implementation bodies".into(),
-                (Some(true), _) => "a motivated core company is named".into(),
-                (Some(false), _) => "no core company".into(),
-                (None, _) => "core company not stated".into(),
-            },
-        ),
-        item(
-            5,
-            "government-industry-academia network",
-            if s.industry_academia_government() {
-                Met
-            } else {
-                AtRisk
-            },
-            if s.industry_academia_government() {
-                "companies, a university and government take part together".into()
-            } else {
-                let missing: Vec<&str> = [
-                    ("company", has("company")),
-                    ("university", has("university")),
-                    (
-                        "government",
-                        has("prefecture") || has("city") || has("national_government"),
-                    ),
-                ]
-                .iter()
-                .filter(|(_, ok)| !ok)
-                .map(|(n, _)| *n)
-                .collect();
-                format!("missing: {}", missing.join(", "))
-            },
-        ),
-        item(
-            6,
-            "sufficient communication, with a mediator",
-            match s.mediator {
-                Some(true) => Met,
-                _ if cost >= HIGH_COMMUNICATION_COST => AtRisk,
-                Some(false) => Met,
-                None => Unknown,
-            },
-            match s.mediator {
-                Some(true) => format!(
-                    "a mediator is named (communication cost to the best candidates {cost:.2})"
-                ),
-                _ if cost >= HIGH_COMMUNICATION_COST => format!(
-                    "high communication cost to the best candidates ({cost:.2}) and no mediator named"
-                ),
-                _ => format!("communication cost to the best candidates is moderate ({cost:.2})"),
-            },
-        ),
-        item(
-            7,
-            "flexibility after failures (advance preparation)",
-            tri(s.preparation),
-            match s.preparation {
-                Some(true) => "advance preparation done".into(),
-                Some(false) => "no advance preparation".into(),
-                None => "preparation not stated".into(),
-            },
-        ),
-        item(
-            8,
-            "long-term view with the region's own budget",
-            match s.continuation_years {
-                Some(y) if y >= 1.0 => Met,
-                Some(_) => AtRisk,
-                None => Unknown,
-            },
-            match s.continuation_years {
-                Some(y) => format!("{y} year(s) of own funding after support ends"),
-                None => "continuation budget not stated".into(),
-            },
-        ),
-    ]
+    };
+    item(
+        6,
+        "sufficient communication, with a mediator",
+        status,
+        reason,
+    )
+}
+
+fn preparation(f: &Facts<'_>) -> CheckItem {
+    let preparation = f.app.success.preparation;
+    let reason = match preparation {
+        Some(true) => "advance preparation done",
+        Some(false) => "no advance preparation",
+        None => "preparation not stated",
+    };
+    item(
+        7,
+        "flexibility after failures (advance preparation)",
+        tri(preparation),
+        reason.into(),
+    )
+}
+
+fn continuation(f: &Facts<'_>) -> CheckItem {
+    let years = f.app.success.continuation_years;
+    let status = match years {
+        Some(y) if y >= 1.0 => PointStatus::Met,
+        Some(_) => PointStatus::AtRisk,
+        None => PointStatus::Unknown,
+    };
+    let reason = match years {
+        Some(y) => format!("{y} year(s) of own funding after support ends"),
+        None => "continuation budget not stated".into(),
+    };
+    item(
+        8,
+        "long-term view with the region's own budget",
+        status,
+        reason,
+    )
 }
 
 /// Short labels of a candidate's top positive reasons with their contributions.
