@@ -13,7 +13,7 @@ use super::codes::RegionCodes;
 use super::{Cell, Classification, Dataset, Estimate, RegionData, SkipReport};
 use std::collections::BTreeMap;
 use std::path::Path;
-use tieup_core::csvin::CsvFile;
+use tieup_core::csvin::{CsvFile, Row};
 use tieup_core::error::Result;
 
 /// Dataset key for provenance.
@@ -88,84 +88,24 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
             }
             _ => {}
         }
-        let fips_text = row.required("fipstate")?;
-        let fips: u8 = fips_text
-            .parse()
-            .ok()
-            .filter(|f| (1..=78).contains(f))
-            .ok_or_else(|| {
-                row.cell_error(
-                    "fipstate",
-                    format!("'{fips_text}' is not a state FIPS code"),
-                    "write the state's FIPS number, e.g. 6 for California",
-                )
-            })?;
-        let raw_code = row.required("naics")?;
-        let is_total = raw_code.chars().all(|c| c == '-' || c == '/');
-        let code = if is_total {
-            String::new()
-        } else {
-            match Classification::Naics2007.normalise(raw_code) {
-                Some(code) => code,
-                None => {
-                    skipped.add("unknown NAICS code", format!("{}: '{raw_code}'", where_()));
-                    continue;
-                }
-            }
-        };
-        let employment_value = row.number("emp")?;
-        if employment_value < 0.0 {
-            return Err(row.cell_error(
-                "emp",
-                format!("negative employment {employment_value}"),
-                "employment counts are 0 or more",
-            ));
-        }
-        let establishments = row.number("est")?;
-        if establishments < 0.0 {
-            return Err(row.cell_error(
-                "est",
-                format!("negative establishment count {establishments}"),
-                "establishment counts are 0 or more",
-            ));
-        }
-        let withheld = matches!(row.text("emp_nf"), "D" | "S");
-        let (employment, open) = if withheld {
-            match size_class(row.text("empflag")) {
-                Some((low, Some(high))) => (Estimate::range(low, high), false),
-                Some((low, None)) => (Estimate::range(low, low), true),
-                None => {
-                    skipped.add(
-                        "withheld employment without a size class (empflag)",
-                        format!("{}: {raw_code}", where_()),
-                    );
-                    continue;
-                }
-            }
-        } else {
-            (Estimate::exact(employment_value), false)
-        };
-        let state = states.entry(fips).or_default();
-        if is_total {
-            if withheld {
-                return Err(row.cell_error(
-                    "emp_nf",
-                    "the state total is withheld".into(),
-                    "the all-sector total must be published; check the file",
-                ));
-            }
-            state.0 = Some(employment);
+        let Some(parsed) = read_row(&row, path, &mut skipped)? else {
             continue;
-        }
-        let cell = Cell {
-            employment,
-            establishments: Some(establishments),
         };
-        if state.1.insert(code.clone(), (cell, open)).is_some() {
-            return Err(row.error(
-                format!("state {fips} has two rows for NAICS {raw_code}"),
-                "keep one row per state and code",
-            ));
+        let state = states.entry(parsed.fips).or_default();
+        match parsed.code {
+            None => state.0 = Some(parsed.cell.employment),
+            Some(code) => {
+                if state.1.insert(code, (parsed.cell, parsed.open)).is_some() {
+                    return Err(row.error(
+                        format!(
+                            "state {} has two rows for NAICS {}",
+                            parsed.fips,
+                            row.text("naics")
+                        ),
+                        "keep one row per state and code",
+                    ));
+                }
+            }
         }
     }
     let mut regions = Vec::new();
@@ -187,44 +127,7 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
         }
         let mut region = RegionData::new(&key, catalog, true);
         region.total = total;
-        let tightened: BTreeMap<String, Cell> = cells
-            .iter()
-            .map(|(code, (cell, open))| {
-                let mut cell = cell.clone();
-                if cell.employment.is_exact() && !open {
-                    return (code.clone(), cell);
-                }
-                withheld_cells += 1;
-                let parent_value = match parent(code) {
-                    None => Some(total.point),
-                    Some(p) => cells
-                        .get(&p)
-                        .filter(|(c, o)| c.employment.is_exact() && !o)
-                        .map(|(c, _)| c.employment.point),
-                };
-                let mut high = if *open {
-                    total.point
-                } else {
-                    cell.employment.high
-                };
-                if let Some(parent_value) = parent_value {
-                    let others: f64 = cells
-                        .iter()
-                        .filter(|(other, _)| {
-                            *other != code
-                                && other.len() == code.len()
-                                && parent(other) == parent(code)
-                        })
-                        .map(|(_, (c, _))| c.employment.low)
-                        .sum();
-                    high = high.min(parent_value - others);
-                }
-                let low = cell.employment.low;
-                cell.employment = Estimate::range(low, high.max(low));
-                (code.clone(), cell)
-            })
-            .collect();
-        region.cells = tightened;
+        region.cells = tighten(&cells, total, &mut withheld_cells);
         regions.push(region);
     }
     Ok(Dataset {
@@ -240,6 +143,137 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
             "{withheld_cells} state-industry cells have withheld employment: read as size-class ranges (upper bound tightened from the parent code), midpoint used"
         )],
     })
+}
+
+/// One usable CBP row: its state, its code (None for the all-sector total), its cell and
+/// whether a withheld cell's upper bound is open.
+struct CbpRow {
+    fips: u8,
+    code: Option<String>,
+    cell: Cell,
+    open: bool,
+}
+
+/// Reads one row; `None` for a row that is skipped (and counted in `skipped`).
+fn read_row(row: &Row<'_>, path: &Path, skipped: &mut SkipReport) -> Result<Option<CbpRow>> {
+    let where_ = || format!("{}:{}", path.display(), row.line());
+    let fips_text = row.required("fipstate")?;
+    let fips: u8 = fips_text
+        .parse()
+        .ok()
+        .filter(|f| (1..=78).contains(f))
+        .ok_or_else(|| {
+            row.cell_error(
+                "fipstate",
+                format!("'{fips_text}' is not a state FIPS code"),
+                "write the state's FIPS number, e.g. 6 for California",
+            )
+        })?;
+    let raw_code = row.required("naics")?;
+    let is_total = raw_code.chars().all(|c| c == '-' || c == '/');
+    let code = if is_total {
+        None
+    } else {
+        match Classification::Naics2007.normalise(raw_code) {
+            Some(code) => Some(code),
+            None => {
+                skipped.add("unknown NAICS code", format!("{}: '{raw_code}'", where_()));
+                return Ok(None);
+            }
+        }
+    };
+    let employment_value = row.number("emp")?;
+    if employment_value < 0.0 {
+        return Err(row.cell_error(
+            "emp",
+            format!("negative employment {employment_value}"),
+            "employment counts are 0 or more",
+        ));
+    }
+    let establishments = row.number("est")?;
+    if establishments < 0.0 {
+        return Err(row.cell_error(
+            "est",
+            format!("negative establishment count {establishments}"),
+            "establishment counts are 0 or more",
+        ));
+    }
+    let withheld = matches!(row.text("emp_nf"), "D" | "S");
+    let (employment, open) = if withheld {
+        match size_class(row.text("empflag")) {
+            Some((low, Some(high))) => (Estimate::range(low, high), false),
+            Some((low, None)) => (Estimate::range(low, low), true),
+            None => {
+                skipped.add(
+                    "withheld employment without a size class (empflag)",
+                    format!("{}: {raw_code}", where_()),
+                );
+                return Ok(None);
+            }
+        }
+    } else {
+        (Estimate::exact(employment_value), false)
+    };
+    if is_total && withheld {
+        return Err(row.cell_error(
+            "emp_nf",
+            "the state total is withheld".into(),
+            "the all-sector total must be published; check the file",
+        ));
+    }
+    Ok(Some(CbpRow {
+        fips,
+        code,
+        cell: Cell {
+            employment,
+            establishments: Some(establishments),
+        },
+        open,
+    }))
+}
+
+/// Withheld cells as ranges: the upper bound is what the parent code (or the state total)
+/// leaves after the published lower bounds of the sibling codes.
+fn tighten(
+    cells: &BTreeMap<String, (Cell, bool)>,
+    total: Estimate,
+    withheld_cells: &mut usize,
+) -> BTreeMap<String, Cell> {
+    cells
+        .iter()
+        .map(|(code, (cell, open))| {
+            let mut cell = cell.clone();
+            if cell.employment.is_exact() && !open {
+                return (code.clone(), cell);
+            }
+            *withheld_cells += 1;
+            let parent_value = match parent(code) {
+                None => Some(total.point),
+                Some(p) => cells
+                    .get(&p)
+                    .filter(|(c, o)| c.employment.is_exact() && !o)
+                    .map(|(c, _)| c.employment.point),
+            };
+            let mut high = if *open {
+                total.point
+            } else {
+                cell.employment.high
+            };
+            if let Some(parent_value) = parent_value {
+                let others: f64 = cells
+                    .iter()
+                    .filter(|(other, _)| {
+                        *other != code && other.len() == code.len() && parent(other) == parent(code)
+                    })
+                    .map(|(_, (c, _))| c.employment.low)
+                    .sum();
+                high = high.min(parent_value - others);
+            }
+            let low = cell.employment.low;
+            cell.employment = Estimate::range(low, high.max(low));
+            (code.clone(), cell)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -39,102 +39,11 @@ pub fn read(data_file: &Path, area_names: &Path, codes: &RegionCodes) -> Result<
         .map(|r| (r.text("AreaID").to_string(), r.text("AreaName").to_string()))
         .collect();
     let file = CsvFile::open(data_file, &["AreaID"])?;
-    let header = file.header().to_vec();
-    // Employment and establishment columns by code, in file order.
-    let mut employment_columns: Vec<(String, String)> = Vec::new();
-    let mut establishment_columns: BTreeMap<String, String> = BTreeMap::new();
-    for name in &header {
-        let lower = name.to_ascii_lowercase();
-        if let Some(code) = lower.strip_prefix("semp_") {
-            employment_columns.push((code.to_ascii_uppercase(), name.clone()));
-        } else if let Some(code) = lower.strip_prefix("sfirm_") {
-            establishment_columns.insert(code.to_ascii_uppercase(), name.clone());
-        }
-    }
-    if employment_columns.is_empty() {
-        return Err(file.file_error(
-            "no SEmp_<jsic> employment columns".into(),
-            "give the Economic Census file with SEmp_ and SFirm_ columns",
-        ));
-    }
+    let columns = census_columns(&file)?;
     let mut skipped = SkipReport::default();
     let mut notes = Vec::new();
-    // Read every cell first: code → (employment, establishments) per area.
-    let mut areas: Vec<AreaCells> = Vec::new();
-    for row in file.rows() {
-        let area = row.required("AreaID")?.to_string();
-        if area.len() != 5 || !is_digit_code(&area) {
-            return Err(row.cell_error(
-                "AreaID",
-                format!("'{area}' is not a 5-digit area code"),
-                "use JIS codes such as 07000 (prefecture) or 14130 (city)",
-            ));
-        }
-        let mut cells = BTreeMap::new();
-        for (code, column) in &employment_columns {
-            let employment = row.number(column)?;
-            if employment < 0.0 {
-                return Err(row.cell_error(
-                    column,
-                    format!("negative employment {employment}"),
-                    "employment counts are 0 or more",
-                ));
-            }
-            let establishments = match establishment_columns.get(code) {
-                None => None,
-                Some(column) => match row.text(column).parse::<f64>() {
-                    Ok(v) if v >= 0.0 => Some(v),
-                    Ok(v) => {
-                        return Err(row.cell_error(
-                            column,
-                            format!("negative establishment count {v}"),
-                            "establishment counts are 0 or more",
-                        ));
-                    }
-                    Err(_) => {
-                        skipped.add(
-                            "establishment count not a number (read as missing, not zero)",
-                            format!("{area} {column}='{}'", row.text(column)),
-                        );
-                        None
-                    }
-                },
-            };
-            cells.insert(code.clone(), (employment, establishments));
-        }
-        areas.push((area, cells));
-    }
-    // Letter codes: breakdowns of the digit code before them, or stand-ins.
-    let mut breakdowns: Vec<String> = Vec::new();
-    let mut stand_ins: Vec<String> = Vec::new();
-    let order: Vec<&String> = employment_columns.iter().map(|(c, _)| c).collect();
-    let mut i = 0;
-    while i < order.len() {
-        if is_digit_code(order[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < order.len() && !is_digit_code(order[i]) {
-            i += 1;
-        }
-        let run: Vec<&String> = order[start..i].to_vec();
-        let parent = order[..start]
-            .iter()
-            .rev()
-            .find(|c| is_digit_code(c) && c[..2] == run[0][..2]);
-        let is_breakdown = parent.is_some_and(|p| {
-            areas.iter().all(|(_, cells)| {
-                let sum: f64 = run.iter().map(|c| cells[*c].0).sum();
-                (sum - cells[*p].0).abs() < 0.5
-            })
-        });
-        if is_breakdown {
-            breakdowns.extend(run.iter().map(|c| c.to_string()));
-        } else {
-            stand_ins.extend(run.iter().map(|c| c.to_string()));
-        }
-    }
+    let areas = read_areas(&file, &columns, &mut skipped)?;
+    let (breakdowns, stand_ins) = letter_codes(&columns.employment, &areas);
     notes.push(format!(
         "{} letter columns are breakdowns of the code before them and were dropped; kept as combined codes: {}",
         breakdowns.len(),
@@ -202,6 +111,127 @@ pub fn read(data_file: &Path, area_names: &Path, codes: &RegionCodes) -> Result<
         skipped,
         notes,
     })
+}
+
+/// The census file's employment columns by code (in file order) and establishment columns.
+struct CensusColumns {
+    employment: Vec<(String, String)>,
+    establishments: BTreeMap<String, String>,
+}
+
+fn census_columns(file: &CsvFile) -> Result<CensusColumns> {
+    let mut employment: Vec<(String, String)> = Vec::new();
+    let mut establishments: BTreeMap<String, String> = BTreeMap::new();
+    for name in file.header() {
+        let lower = name.to_ascii_lowercase();
+        if let Some(code) = lower.strip_prefix("semp_") {
+            employment.push((code.to_ascii_uppercase(), name.clone()));
+        } else if let Some(code) = lower.strip_prefix("sfirm_") {
+            establishments.insert(code.to_ascii_uppercase(), name.clone());
+        }
+    }
+    if employment.is_empty() {
+        return Err(file.file_error(
+            "no SEmp_<jsic> employment columns".into(),
+            "give the Economic Census file with SEmp_ and SFirm_ columns",
+        ));
+    }
+    Ok(CensusColumns {
+        employment,
+        establishments,
+    })
+}
+
+/// Every area's cells: code → (employment, establishments).
+fn read_areas(
+    file: &CsvFile,
+    columns: &CensusColumns,
+    skipped: &mut SkipReport,
+) -> Result<Vec<AreaCells>> {
+    let mut areas: Vec<AreaCells> = Vec::new();
+    for row in file.rows() {
+        let area = row.required("AreaID")?.to_string();
+        if area.len() != 5 || !is_digit_code(&area) {
+            return Err(row.cell_error(
+                "AreaID",
+                format!("'{area}' is not a 5-digit area code"),
+                "use JIS codes such as 07000 (prefecture) or 14130 (city)",
+            ));
+        }
+        let mut cells = BTreeMap::new();
+        for (code, column) in &columns.employment {
+            let employment = row.number(column)?;
+            if employment < 0.0 {
+                return Err(row.cell_error(
+                    column,
+                    format!("negative employment {employment}"),
+                    "employment counts are 0 or more",
+                ));
+            }
+            let establishments = match columns.establishments.get(code) {
+                None => None,
+                Some(column) => match row.text(column).parse::<f64>() {
+                    Ok(v) if v >= 0.0 => Some(v),
+                    Ok(v) => {
+                        return Err(row.cell_error(
+                            column,
+                            format!("negative establishment count {v}"),
+                            "establishment counts are 0 or more",
+                        ));
+                    }
+                    Err(_) => {
+                        skipped.add(
+                            "establishment count not a number (read as missing, not zero)",
+                            format!("{area} {column}='{}'", row.text(column)),
+                        );
+                        None
+                    }
+                },
+            };
+            cells.insert(code.clone(), (employment, establishments));
+        }
+        areas.push((area, cells));
+    }
+    Ok(areas)
+}
+
+/// Letter codes: (breakdowns of the digit code before them, which are dropped; stand-ins,
+/// which are kept as combined codes).
+fn letter_codes(
+    employment_columns: &[(String, String)],
+    areas: &[AreaCells],
+) -> (Vec<String>, Vec<String>) {
+    let mut breakdowns: Vec<String> = Vec::new();
+    let mut stand_ins: Vec<String> = Vec::new();
+    let order: Vec<&String> = employment_columns.iter().map(|(c, _)| c).collect();
+    let mut i = 0;
+    while i < order.len() {
+        if is_digit_code(order[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < order.len() && !is_digit_code(order[i]) {
+            i += 1;
+        }
+        let run: Vec<&String> = order[start..i].to_vec();
+        let parent = order[..start]
+            .iter()
+            .rev()
+            .find(|c| is_digit_code(c) && c[..2] == run[0][..2]);
+        let is_breakdown = parent.is_some_and(|p| {
+            areas.iter().all(|(_, cells)| {
+                let sum: f64 = run.iter().map(|c| cells[*c].0).sum();
+                (sum - cells[*p].0).abs() < 0.5
+            })
+        });
+        if is_breakdown {
+            breakdowns.extend(run.iter().map(|c| c.to_string()));
+        } else {
+            stand_ins.extend(run.iter().map(|c| c.to_string()));
+        }
+    }
+    (breakdowns, stand_ins)
 }
 
 #[cfg(test)]
