@@ -151,6 +151,35 @@ pub fn compute(
     concordance: &CodeLists,
     params: ProfileParams,
 ) -> Profile {
+    let (covered, unresolved) = resolve_sectors(dataset, sectors, concordance);
+    let mut skipped = SkipReport::default();
+    let peers: Vec<usize> = (0..dataset.regions.len())
+        .filter(|&r| dataset.regions[r].peer)
+        .collect();
+    let mut rows = sector_rows(dataset, sectors, &covered, &peers, params, &mut skipped);
+    place_on_ladder(dataset, &covered, &mut rows);
+    flag_strong_clusters(dataset, &covered, &mut rows);
+    let (leaves, proximity, ubiquity) =
+        relatedness_and_density(dataset, sectors, &covered, &peers, &mut rows);
+    Profile {
+        provenance: dataset.provenance(),
+        classification: dataset.classification,
+        covered,
+        unresolved,
+        rows,
+        leaves,
+        proximity,
+        ubiquity,
+        n_peers: peers.len(),
+        skipped,
+    }
+}
+
+/// A measured sector with the codes used, or an unmeasured one with the reason.
+type Resolved = (Vec<(SectorId, Vec<String>)>, Vec<(SectorId, String)>);
+
+/// Which sectors the dataset measures, with the codes that make each up.
+fn resolve_sectors(dataset: &Dataset, sectors: &SectorTable, concordance: &CodeLists) -> Resolved {
     let published: Vec<String> = {
         let mut codes: Vec<String> = dataset
             .regions
@@ -209,33 +238,49 @@ pub fn compute(
         }
     }
 
-    let mut skipped = SkipReport::default();
-    let amount =
-        |region: &super::RegionData, prefixes: &[String]| -> Option<(Estimate, Option<f64>)> {
-            let mut employment = Estimate::default();
-            let mut establishments = Some(0.0);
-            for p in prefixes {
-                match region.under(p) {
-                    Some((e, n)) => {
-                        employment += e;
-                        establishments = establishments.zip(n).map(|(a, b)| a + b);
-                    }
-                    None if dataset.missing_is_zero => {}
-                    None => return None,
-                }
+    (covered, unresolved)
+}
+
+/// A region's employment and establishments in a sector's codes (None where a code has no
+/// figure and missing is not zero).
+fn amount(
+    dataset: &Dataset,
+    region: &super::RegionData,
+    prefixes: &[String],
+) -> Option<(Estimate, Option<f64>)> {
+    let mut employment = Estimate::default();
+    let mut establishments = Some(0.0);
+    for p in prefixes {
+        match region.under(p) {
+            Some((e, n)) => {
+                employment += e;
+                establishments = establishments.zip(n).map(|(a, b)| a + b);
             }
-            Some((employment, establishments))
-        };
-    let peers: Vec<usize> = (0..dataset.regions.len())
-        .filter(|&r| dataset.regions[r].peer)
-        .collect();
+            None if dataset.missing_is_zero => {}
+            None => return None,
+        }
+    }
+    Some((employment, establishments))
+}
+
+/// The figures of every region in every measured sector: LQ with bounds, shrinkage, size and
+/// the raw strength (placed on the ladder afterwards).
+fn sector_rows(
+    dataset: &Dataset,
+    sectors: &SectorTable,
+    covered: &[(SectorId, Vec<String>)],
+    peers: &[usize],
+    params: ProfileParams,
+    skipped: &mut SkipReport,
+) -> Vec<SectorRow> {
+    let amount =
+        |region: &super::RegionData, prefixes: &[String]| amount(dataset, region, prefixes);
     let grand_total = match &dataset.reference {
         Some(reference) => reference.total.point,
         None => peers.iter().map(|&r| dataset.regions[r].total.point).sum(),
     };
-
     let mut rows: Vec<SectorRow> = Vec::new();
-    for (sector, prefixes) in &covered {
+    for (sector, prefixes) in covered {
         let reference_amount: Estimate = match &dataset.reference {
             Some(reference) => amount(reference, prefixes).map_or(Estimate::default(), |a| a.0),
             None => peers
@@ -314,9 +359,13 @@ pub fn compute(
         }
     }
 
-    // One scale: each raw strength becomes the ladder value of its position among the
-    // sector's peer regions.
-    for (sector, _) in &covered {
+    rows
+}
+
+/// One scale: each raw strength becomes the ladder value of its position among the sector's
+/// peer regions.
+fn place_on_ladder(dataset: &Dataset, covered: &[(SectorId, Vec<String>)], rows: &mut [SectorRow]) {
+    for (sector, _) in covered {
         let mut peer_raw: Vec<f64> = rows
             .iter()
             .filter(|row| row.sector == *sector && dataset.regions[row.region].peer)
@@ -333,9 +382,15 @@ pub fn compute(
             row.strength_high = lq::ladder(lq::position(&peer_raw, row.raw_high));
         }
     }
+}
 
-    // The strong-cluster rule, thresholds over the peer regions.
-    for (sector, _) in &covered {
+/// The strong-cluster rule, thresholds over the peer regions.
+fn flag_strong_clusters(
+    dataset: &Dataset,
+    covered: &[(SectorId, Vec<String>)],
+    rows: &mut [SectorRow],
+) {
+    for (sector, _) in covered {
         let peer_rows: Vec<&SectorRow> = rows
             .iter()
             .filter(|row| row.sector == *sector && dataset.regions[row.region].peer)
@@ -352,8 +407,17 @@ pub fn compute(
             }
         }
     }
+}
 
-    // Proximity over the measured finer sectors and the peer regions; density for all.
+/// Proximity over the measured finer sectors and the peer regions (with the leaves and their
+/// ubiquity); sets every row's density.
+fn relatedness_and_density(
+    dataset: &Dataset,
+    sectors: &SectorTable,
+    covered: &[(SectorId, Vec<String>)],
+    peers: &[usize],
+    rows: &mut [SectorRow],
+) -> (Vec<SectorId>, Array2<f64>, Vec<usize>) {
     let leaves: Vec<SectorId> = covered
         .iter()
         .map(|(s, _)| *s)
@@ -385,25 +449,14 @@ pub fn compute(
             relatedness::density(&row, &proximity).row(0).to_vec()
         })
         .collect();
-    for row in &mut rows {
+    for row in rows.iter_mut() {
         if let Some(j) = leaves.iter().position(|&s| s == row.sector) {
             let d = densities[row.region][j];
             row.density = (!d.is_nan()).then_some(d);
         }
     }
 
-    Profile {
-        provenance: dataset.provenance(),
-        classification: dataset.classification,
-        covered,
-        unresolved,
-        rows,
-        leaves,
-        proximity,
-        ubiquity,
-        n_peers: peers.len(),
-        skipped,
-    }
+    (leaves, proximity, ubiquity)
 }
 
 /// Header of the derived strengths files; the first five columns are those of
