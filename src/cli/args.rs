@@ -87,6 +87,21 @@ pub enum Command {
     /// Build the derived catalog files (DATA/derived/) from official statistics.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Serve the shortlist page (and its JSON API) on a local web server.
+    #[command(after_help = AFTER_HELP)]
+    Serve(ServeArgs),
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; the default serves this machine only (give e.g. 0.0.0.0:8080
+    /// explicitly to serve the local network).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+    /// Model file (default: models/default.json); a changed file is picked up without restart.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 /// `tieup catalog ...`.

@@ -1,0 +1,99 @@
+//! The shared state of the server: the catalog, its encoder and the model, loaded once and
+//! shared by every request; the model is swapped in place when its file changes.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+use tieup_core::catalog::Catalog;
+use tieup_core::features::Encoder;
+use tieup_core::model::LinearModel;
+
+/// What every request reads.
+pub struct AppState {
+    catalog: &'static Catalog,
+    encoder: Encoder<'static>,
+    model: RwLock<Arc<LinearModel>>,
+    model_path: PathBuf,
+    model_modified: RwLock<Option<SystemTime>>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("regions", &self.catalog.regions.len())
+            .field("model_path", &self.model_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State over a catalog and a model read from `model_path` (shown in reports as given).
+    ///
+    /// The catalog lives as long as the process (it is leaked once, so that the encoder,
+    /// which borrows it, can be shared by every request without copying).
+    pub fn new(catalog: Catalog, model: LinearModel, model_path: PathBuf) -> Self {
+        let catalog: &'static Catalog = Box::leak(Box::new(catalog));
+        let modified = modified(&model_path);
+        AppState {
+            catalog,
+            encoder: Encoder::new(catalog),
+            model: RwLock::new(Arc::new(model)),
+            model_path,
+            model_modified: RwLock::new(modified),
+        }
+    }
+
+    /// Loads the catalog from `data_dir` and the model from `model_path`.
+    pub fn load(data_dir: &Path, model_path: &Path) -> tieup_core::Result<Self> {
+        let catalog = Catalog::load(data_dir)?;
+        let model = LinearModel::load(model_path)?;
+        Ok(AppState::new(catalog, model, model_path.to_path_buf()))
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &'static Catalog {
+        self.catalog
+    }
+
+    /// The encoder over the catalog.
+    pub fn encoder(&self) -> &Encoder<'static> {
+        &self.encoder
+    }
+
+    /// The current model.
+    pub fn model(&self) -> Arc<LinearModel> {
+        Arc::clone(&self.model.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The model file, as given.
+    pub fn model_path(&self) -> &Path {
+        &self.model_path
+    }
+
+    /// Reloads the model when its file's modification time changed. Returns `Ok(true)` when
+    /// a new model is in place; a file that does not load leaves the old model in place and
+    /// returns the error (and is tried again at the next change).
+    pub fn reload_model_if_changed(&self) -> tieup_core::Result<bool> {
+        let now = modified(&self.model_path);
+        {
+            let seen = self
+                .model_modified
+                .read()
+                .unwrap_or_else(|e| e.into_inner());
+            if *seen == now {
+                return Ok(false);
+            }
+        }
+        *self
+            .model_modified
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = now;
+        let model = LinearModel::load(&self.model_path)?;
+        *self.model.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(model);
+        Ok(true)
+    }
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
