@@ -101,6 +101,9 @@ fn bars_of(
         .collect()
 }
 
+/// A ranked candidate with its bars.
+pub type Explained = (RankedCandidate, Vec<Bar>);
+
 /// Where some regions rank for a query: each one's candidate (rank, score, features) and
 /// bars, explaining only those regions. Also returns the number of candidates scored.
 pub fn ranks_of(
@@ -108,7 +111,7 @@ pub fn ranks_of(
     query: &Query,
     regions: &[usize],
     lang: Lang,
-) -> Result<(usize, Vec<Option<(RankedCandidate, Vec<Bar>)>>), UserError> {
+) -> Result<(usize, Vec<Option<Explained>>), UserError> {
     let model = state.model();
     let encoder = state.encoder();
     let n = state.catalog().overseas().len();

@@ -23,6 +23,18 @@ fn level(value: f64, lang: Lang) -> &'static str {
     }
 }
 
+/// A name as it reads inside a sentence: "Medical devices" → "medical devices", but "IT"
+/// and Japanese stay as they are.
+fn mid_sentence(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_ascii_uppercase() && second.is_lowercase() => {
+            format!("{}{}", first.to_ascii_lowercase(), &name[1..])
+        }
+        _ => name.to_string(),
+    }
+}
+
 /// The label of one feature's contribution for one candidate.
 pub fn label(
     encoder: &Encoder<'_>,
@@ -33,7 +45,7 @@ pub fn label(
 ) -> String {
     let catalog = encoder.catalog();
     let x = candidate.features[feature];
-    let sector = sector_name(catalog.sectors.get(query.sector), lang);
+    let sector = mid_sentence(sector_name(catalog.sectors.get(query.sector), lang));
     let ja = lang == Lang::Ja;
     match feature {
         idx::SAME_AREA => {
@@ -54,7 +66,7 @@ pub fn label(
         }
         idx::SUPPLEMENTAL => match encoder.supplemental(query, candidate.region) {
             Some((_, q)) => {
-                let q = sector_name(catalog.sectors.get(q), lang);
+                let q = mid_sentence(sector_name(catalog.sectors.get(q), lang));
                 if ja {
                     format!("関連分野（{q}）で補完できる")
                 } else {
@@ -150,7 +162,7 @@ pub fn communication_label(cost: &geo::CommunicationCost, lang: Lang) -> String 
                 _ => "near",
             },
             match cost.language_gap {
-                g if g == 0.0 => "a shared language",
+                g if g <= 0.0 => "a shared language",
                 g if g <= 0.5 => "English",
                 _ => "needs an interpreter",
             },
@@ -162,7 +174,7 @@ pub fn communication_label(cost: &geo::CommunicationCost, lang: Lang) -> String 
                 _ => "近距離",
             },
             match cost.language_gap {
-                g if g == 0.0 => "共通言語あり",
+                g if g <= 0.0 => "共通言語あり",
                 g if g <= 0.5 => "英語",
                 _ => "通訳が必要",
             },
