@@ -154,8 +154,13 @@ pub fn bars(items: &[Bar], scale: f64) -> Markup {
     };
     html! {
         div.bars {
-            @for b in items {
-                @let cls = if b.contribution < 0.0 { "bar neg" } else { "bar pos" };
+            @for (i, b) in items.iter().enumerate() {
+                // The brief prints the four largest reasons and every cost ("minor" hides the rest).
+                @let cls = match (b.contribution < 0.0, i < 4) {
+                    (true, _) => "bar neg",
+                    (false, true) => "bar pos",
+                    (false, false) => "bar pos minor",
+                };
                 div class=(cls) title=(b.detail) data-feature=(FEATURES[b.feature].name) {
                     span.label { (b.label) }
                     span.track.left {
@@ -216,6 +221,15 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
             h1 {
                 (i18n::region_name(japan, lang)) " × " (i18n::sector_name(sector, lang))
             }
+            @let wanted = chosen(&WANT_CHOICES, &params.want, lang);
+            @let objectives = chosen(&OBJECTIVE_CHOICES, &params.objective, lang);
+            @if !wanted.is_empty() || !objectives.is_empty() || q.before_year.is_some() {
+                p.query-facts {
+                    @if !wanted.is_empty() { (t.wanted) ": " (wanted) " " }
+                    @if !objectives.is_empty() { " · " (t.objectives) ": " (objectives) " " }
+                    @if let Some(year) = q.before_year { " · " (t.before_year) ": FY" (year) }
+                }
+            }
             p {
                 (answer.report.n_candidates) " " (t.scored) " · " (t.model) ": "
                 (answer.report.model.kind) " (" (answer.report.model.path) ")"
@@ -264,6 +278,24 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
             }
         }
     }
+}
+
+/// The labels of the chosen items (unknown names as given), joined.
+fn chosen(
+    choices: &[(&'static str, &'static str, &'static str)],
+    given: &[String],
+    lang: Lang,
+) -> String {
+    given
+        .iter()
+        .map(|g| {
+            choices
+                .iter()
+                .find(|c| c.0 == g.as_str())
+                .map_or(g.as_str(), |c| i18n::choice_label(c, lang))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The start page or the shortlist page.

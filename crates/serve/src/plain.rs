@@ -35,6 +35,17 @@ fn mid_sentence(name: &str) -> String {
     }
 }
 
+/// How strong a trait is, as a Japanese predicate noun ("先端技術（高い）").
+fn level_ja_noun(value: f64) -> &'static str {
+    match value {
+        v if v >= 0.8 => "世界有数",
+        v if v >= 0.6 => "高い",
+        v if v >= 0.4 => "目立つ",
+        v if v > 0.0 => "一定",
+        _ => "なし",
+    }
+}
+
 /// The label of one feature's contribution for one candidate.
 pub fn label(
     encoder: &Encoder<'_>,
@@ -107,7 +118,7 @@ fn trait_label(t: usize, x: f64, lang: Lang) -> String {
     };
     match lang {
         Lang::En => format!("{} {en}", level(x, lang)),
-        Lang::Ja => format!("{}{ja}", level(x, lang)),
+        Lang::Ja => format!("{ja}（{}）", level_ja_noun(x)),
     }
 }
 
@@ -216,6 +227,6 @@ mod tests {
     #[test]
     fn levels() {
         assert_eq!(trait_label(1, 0.9, Lang::En), "world-class design ability");
-        assert_eq!(trait_label(0, 0.7, Lang::Ja), "強い先端技術");
+        assert_eq!(trait_label(0, 0.7, Lang::Ja), "先端技術（高い）");
     }
 }

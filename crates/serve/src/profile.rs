@@ -10,7 +10,7 @@ use crate::plain;
 use crate::state::AppState;
 use maud::{Markup, html};
 use tieup_core::catalog::{Catalog, RegionKind, TRAITS};
-use tieup_core::features::{FEATURES, Query};
+use tieup_core::features::Query;
 use tieup_core::geo;
 use tieup_core::rank::RankedCandidate;
 
@@ -264,7 +264,6 @@ pub fn compare(state: &AppState, params: &Params) -> Result<Markup, UserError> {
                 tr { th { (t.strengths) } @for &p in &positions { td { (top_strengths(catalog, lang, p)) } } }
             }
         }
-        p.note { (FEATURES.len()) " features; " (t.provenance_note) }
     };
     Ok(layout(
         lang,
