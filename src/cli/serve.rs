@@ -1,5 +1,5 @@
 //! `tieup serve`: loads the catalog and the model once, prints the URL and serves the
-//! shortlist page until Ctrl-C (requests in flight are finished first).
+//! shortlist page until Ctrl-C or SIGTERM (requests in flight are finished first).
 
 use super::args::{Cli, ServeArgs};
 use super::{data_dir, default_model};
@@ -42,13 +42,27 @@ pub fn run(cli: &Cli, args: &ServeArgs, out: &mut dyn Write) -> Result<()> {
             Ok(()) => eprintln!("tieup serve: reloaded the changed model file"),
             Err(e) => eprintln!("tieup serve: the changed model file was not loaded: {e}"),
         });
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
+        let shutdown = stop_signal();
         tieup_serve::serve(listener, tieup_serve::router(state), shutdown)
             .await
             .context("serving")?;
         writeln!(out, "tieup serve: stopped")?;
         Ok(())
     })
+}
+
+/// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
