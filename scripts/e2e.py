@@ -133,6 +133,8 @@ def steps(b):
     rows = b.find_all("tr.candidate")
     check(len(rows) == 8, f"8 candidates listed ({len(rows)})")
     check(b.find_all(".bar.neg"), "negative contributions are drawn")
+    check(len(b.find_all("svg#map g.top circle")) == 8, "the 8 candidates are on the map")
+    check(len(b.find_all("svg#map g.home rect")) == 1, "the Japanese region is marked on the map")
     first = b.text("tr.candidate td.name a")
     check(first != "", f"first candidate: {first}")
     b.click("tr.candidate details.reasons summary")

@@ -109,6 +109,7 @@ pub struct Text {
     pub compare_pick: &'static str,
     pub empty_start: &'static str,
     pub hours: &'static str,
+    pub map: &'static str,
 }
 
 /// English labels.
@@ -167,6 +168,7 @@ pub static EN: Text = Text {
     compare_pick: "Choose two or three regions to compare (c=ID, repeated).",
     empty_start: "Choose a Japanese region and a sector to see the shortlist.",
     hours: "h",
+    map: "Map of the shortlist",
 };
 
 /// Japanese labels.
@@ -225,6 +227,7 @@ pub static JA: Text = Text {
     compare_pick: "比較する地域を2〜3件選んでください（c=ID を繰り返し指定）。",
     empty_start: "日本の地域と産業分野を選ぶと候補一覧が表示されます。",
     hours: "時間",
+    map: "候補の地図",
 };
 
 /// True for hiragana, katakana and CJK ideographs.

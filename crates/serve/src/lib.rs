@@ -14,7 +14,7 @@
 //! | `GET /api/regions` | the region listing of `tieup regions --format json` |
 //! | `GET /api/sectors` | the sector listing of `tieup sectors --format json` |
 //! | `GET /api/profile/{id}` | the region's listing entry, traits, partnerships and rank |
-//! | `GET /static/style.css`, `GET /static/app.js`, `GET /healthz` | stylesheet, script; `ok` |
+//! | `GET /static/style.css`, `/static/app.js`, `/static/world.svg`, `GET /healthz` | assets; `ok` |
 //!
 //! Query parameters: `region`, `sector`, `want` and `objective` (repeatable), `before`
 //! (fiscal year), `top`, `lang` (`en` or `ja`). Unknown names answer 400 (404 for a
@@ -27,6 +27,7 @@ mod answer;
 mod api;
 mod export;
 mod i18n;
+mod map;
 mod pages;
 mod params;
 mod plain;
@@ -92,6 +93,7 @@ pub fn router_with_limits(state: Arc<AppState>, limits: Limits) -> Router {
         .route("/api/profile/{id}", get(api::profile))
         .route("/static/style.css", get(stylesheet))
         .route("/static/app.js", get(script))
+        .route("/static/world.svg", get(world_map))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
         .with_state(state)
@@ -270,6 +272,17 @@ async fn script() -> Response {
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
         include_str!("app.js"),
+    )
+        .into_response()
+}
+
+async fn world_map() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        map::WORLD_SVG,
     )
         .into_response()
 }

@@ -242,6 +242,7 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                 a #print href="#print" { (t.print) }
             }
         }
+        (crate::map::map(catalog, params, answer))
         form #compare-form method="get" action="/compare" {
             (hidden_query(params))
             p.hint { (t.compare_hint) " " button #compare type="submit" { (t.compare) } }

@@ -149,6 +149,11 @@ async fn shortlist_page_lists_candidates_with_bars_and_full_reasons() {
         "costs show as negative bars"
     );
     assert!(reply.body.contains("<details class=\"reasons\">"));
+    assert_eq!(reply.body.matches("<g class=\"top\"><a ").count(), 1);
+    assert!(
+        reply.body.contains(r#"<image href="/static/world.svg""#),
+        "the map"
+    );
     assert!(reply.body.contains("curated"), "provenance is shown");
     assert!(
         reply
@@ -391,6 +396,9 @@ async fn static_files_unknown_paths_and_limits() {
     let css = get("/static/style.css").await;
     assert_eq!(css.content_type, "text/css; charset=utf-8");
     assert!(css.body.contains("@media print"));
+    let svg = get("/static/world.svg").await;
+    assert_eq!(svg.content_type, "image/svg+xml");
+    assert!(svg.body.contains("Natural Earth"));
     let js = get("/static/app.js").await;
     assert_eq!(js.content_type, "text/javascript; charset=utf-8");
     assert_eq!(get("/healthz").await.body, "ok");
