@@ -6,6 +6,7 @@ use crate::params::{Params, UserError};
 use crate::plain;
 use crate::state::AppState;
 use tieup_core::features::{FEATURES, Query};
+use tieup_core::model::LinearModel;
 use tieup_core::rank::{self, RankedCandidate, Shortlist};
 use tieup_core::report::ShortlistReport;
 
@@ -47,8 +48,7 @@ pub fn answer(state: &AppState, params: &Params, top: Option<usize>) -> Result<A
     };
     let model = state.model();
     let encoder = state.encoder();
-    let list =
-        rank::shortlist(encoder, &model, &query, top).map_err(|e| UserError::from_core(e, 400))?;
+    let list = shortlist(state, &model, &query, top).map_err(|e| UserError::from_core(e, 400))?;
     let report = ShortlistReport::new(
         encoder,
         &model,
@@ -73,6 +73,47 @@ pub fn answer(state: &AppState, params: &Params, top: Option<usize>) -> Result<A
         report,
         bars,
         scale,
+    })
+}
+
+/// The ranking of [`rank::shortlist`], scored by the batch kernel when the query has no
+/// year limit (the kernel's scores equal the reference path's to the bit, so the order, the
+/// contributions and the report are the same bytes; a test checks it), by the reference path
+/// otherwise.
+pub fn shortlist(
+    state: &AppState,
+    model: &LinearModel,
+    query: &Query,
+    top: usize,
+) -> tieup_core::Result<Shortlist> {
+    if query.before_year.is_some() {
+        return rank::shortlist(state.encoder(), model, query, top);
+    }
+    let encoder = state.encoder();
+    encoder.check(query)?;
+    let catalog = state.catalog();
+    let weights = model.weights_for(&catalog.sectors, query);
+    let candidates = state
+        .top_k(query, &weights, top)
+        .into_iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            let features = encoder.encode_one(query, hit.region);
+            let (score, contributions) = rank::score_row(&weights, &features);
+            RankedCandidate {
+                rank: i + 1,
+                region: hit.region,
+                score,
+                features,
+                contributions,
+            }
+        })
+        .collect();
+    Ok(Shortlist {
+        query: query.clone(),
+        weights,
+        n_candidates: catalog.overseas().len(),
+        candidates,
     })
 }
 
@@ -115,8 +156,7 @@ pub fn ranks_of(
     let model = state.model();
     let encoder = state.encoder();
     let n = state.catalog().overseas().len();
-    let list =
-        rank::shortlist(encoder, &model, query, n).map_err(|e| UserError::from_core(e, 400))?;
+    let list = shortlist(state, &model, query, n).map_err(|e| UserError::from_core(e, 400))?;
     let found = regions
         .iter()
         .map(|&r| {
@@ -134,4 +174,47 @@ pub fn ranks_of(
         })
         .collect();
     Ok((list.n_candidates, found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn state(dir: &str) -> AppState {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        AppState::load(&root.join(dir), &root.join("models/default.json")).unwrap()
+    }
+
+    /// The kernel path gives the reference path's shortlist exactly (same order, scores,
+    /// features and contributions, so the same report bytes).
+    fn same_as_reference(state: &AppState, step: usize) {
+        let catalog = state.catalog();
+        let model = state.model();
+        let n = catalog.overseas().len();
+        let mut checked = 0;
+        for japan in catalog.japan().step_by(step) {
+            for sector in (0..catalog.sectors.len()).step_by(step.min(3)) {
+                for (wanted, top) in [(vec![], 10), (vec![4, 9], 3), (vec![0], n)] {
+                    let mut query = Query::new(japan, sector);
+                    query.wanted = wanted;
+                    let fast = shortlist(state, &model, &query, top).unwrap();
+                    let reference = rank::shortlist(state.encoder(), &model, &query, top).unwrap();
+                    assert_eq!(fast, reference, "{japan} {sector}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 30);
+    }
+
+    #[test]
+    fn kernel_path_equals_reference_on_the_fixture() {
+        same_as_reference(&state("tests/fixtures/mini"), 1);
+    }
+
+    #[test]
+    fn kernel_path_equals_reference_on_the_shipped_data() {
+        same_as_reference(&state("data"), 20);
+    }
 }

@@ -1,17 +1,24 @@
-//! The shared state of the server: the catalog, its encoder and the model, loaded once and
-//! shared by every request; the model is swapped in place when its file changes.
+//! The shared state of the server: the catalog, its encoder, the precomputed feature tables
+//! of the batch kernel and the model, loaded once and shared by every request; the model is
+//! swapped in place when its file changes.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 use tieup_core::catalog::Catalog;
-use tieup_core::features::Encoder;
+use tieup_core::features::{Encoder, N_FEATURES, Query};
+use tieup_core::kernel::{FeatureTables, Hit};
 use tieup_core::model::LinearModel;
 
 /// What every request reads.
 pub struct AppState {
     catalog: &'static Catalog,
-    encoder: Encoder<'static>,
+    encoder: &'static Encoder<'static>,
+    /// Kernel columns; the per-(region, sector) columns are computed on first use.
+    tables: RwLock<FeatureTables<'static>>,
+    /// The (Japanese region, sector) pairs whose columns are in `tables`.
+    prepared: RwLock<HashSet<(usize, usize)>>,
     model: RwLock<Arc<LinearModel>>,
     model_path: PathBuf,
     model_modified: RwLock<Option<SystemTime>>,
@@ -29,14 +36,18 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// State over a catalog and a model read from `model_path` (shown in reports as given).
     ///
-    /// The catalog lives as long as the process (it is leaked once, so that the encoder,
-    /// which borrows it, can be shared by every request without copying).
+    /// The catalog and its encoder live as long as the process (they are leaked once, so
+    /// that the encoder and the kernel tables, which borrow them, can be shared by every
+    /// request without copying).
     pub fn new(catalog: Catalog, model: LinearModel, model_path: PathBuf) -> Self {
         let catalog: &'static Catalog = Box::leak(Box::new(catalog));
+        let encoder: &'static Encoder<'static> = Box::leak(Box::new(Encoder::new(catalog)));
         let modified = modified(&model_path);
         AppState {
             catalog,
-            encoder: Encoder::new(catalog),
+            encoder,
+            tables: RwLock::new(FeatureTables::new(encoder)),
+            prepared: RwLock::new(HashSet::new()),
             model: RwLock::new(Arc::new(model)),
             model_path,
             model_modified: RwLock::new(modified),
@@ -56,8 +67,33 @@ impl AppState {
     }
 
     /// The encoder over the catalog.
-    pub fn encoder(&self) -> &Encoder<'static> {
-        &self.encoder
+    pub fn encoder(&self) -> &'static Encoder<'static> {
+        self.encoder
+    }
+
+    /// The best `k` candidates for a query without a year limit, by the batch kernel
+    /// (bit-identical to the reference ranking; columns computed once per region and sector).
+    pub fn top_k(&self, query: &Query, weights: &[f64; N_FEATURES], k: usize) -> Vec<Hit> {
+        debug_assert!(query.before_year.is_none(), "year columns are not cached");
+        let key = (query.japan_region, query.sector);
+        let ready = self
+            .prepared
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&key);
+        if !ready {
+            let mut tables = self.tables.write().unwrap_or_else(|e| e.into_inner());
+            tables.prepare(std::iter::once(query));
+            self.prepared
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key);
+        }
+        let mut scores = Vec::new();
+        self.tables
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .top_k(query, weights, k, &mut scores)
     }
 
     /// The current model.
