@@ -38,8 +38,14 @@ pub struct Answer {
     pub scale: f64,
 }
 
-/// Ranks the candidates for `params`, keeping `top` (or all when `None`).
-pub fn answer(state: &AppState, params: &Params, top: Option<usize>) -> Result<Answer, UserError> {
+/// Ranks the candidates for `params`, keeping `top` (or all when `None`); with `labels`
+/// false the bars are left empty (the JSON API needs only the report).
+pub fn answer(
+    state: &AppState,
+    params: &Params,
+    top: Option<usize>,
+    labels: bool,
+) -> Result<Answer, UserError> {
     let catalog = state.catalog();
     let query = params.query(catalog)?;
     let top = match top {
@@ -56,12 +62,15 @@ pub fn answer(state: &AppState, params: &Params, top: Option<usize>) -> Result<A
         &list,
         top,
     );
-    let bars: Vec<Vec<Bar>> = list
-        .candidates
-        .iter()
-        .zip(&report.candidates)
-        .map(|(c, r)| bars_of(state, &query, c, r, params.lang))
-        .collect();
+    let bars: Vec<Vec<Bar>> = if labels {
+        list.candidates
+            .iter()
+            .zip(&report.candidates)
+            .map(|(c, r)| bars_of(state, &query, c, r, params.lang))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let scale = bars
         .iter()
         .flatten()

@@ -48,7 +48,7 @@ pub async fn shortlist(State(state): State<Arc<AppState>>, RawQuery(raw): RawQue
     if !params.has_query() {
         return error_json(&UserError::bad("give region and sector"));
     }
-    match answer::answer(&state, &params, None) {
+    match answer::answer(&state, &params, None, false) {
         Ok(a) => json_response(StatusCode::OK, &a.report),
         Err(e) => error_json(&e),
     }

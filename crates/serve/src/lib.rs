@@ -195,7 +195,7 @@ async fn index(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> R
     if !params.has_query() {
         return html_response(200, pages::index(&state, &params, None));
     }
-    match answer::answer(&state, &params, None) {
+    match answer::answer(&state, &params, None, true) {
         Ok(a) => html_response(200, pages::index(&state, &params, Some(&a))),
         Err(e) => error_page(&state, &params, &e),
     }
@@ -225,7 +225,7 @@ async fn compare_page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuer
 
 async fn export_csv(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
     let params = Params::parse(raw.as_deref());
-    let answer = match answer::answer(&state, &params, None) {
+    let answer = match answer::answer(&state, &params, None, true) {
         Ok(a) => a,
         Err(e) => return api::error_json(&e),
     };

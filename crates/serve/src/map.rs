@@ -5,7 +5,8 @@
 use crate::answer::Answer;
 use crate::i18n::{self, Lang};
 use crate::params::Params;
-use maud::{Markup, html};
+use crate::state::AppState;
+use maud::{Markup, PreEscaped, html};
 use tieup_core::catalog::Catalog;
 
 /// The outline SVG, served at `/static/world.svg`.
@@ -24,7 +25,8 @@ pub fn project(lat: f64, lon: f64) -> (f64, f64) {
 }
 
 /// The map of a shortlist.
-pub fn map(catalog: &Catalog, params: &Params, answer: &Answer) -> Markup {
+pub fn map(state: &AppState, params: &Params, answer: &Answer) -> Markup {
+    let catalog = state.catalog();
     let lang = params.lang;
     let query_string = params.to_query_string(lang);
     let japan = &catalog.regions[answer.query.japan_region];
@@ -33,13 +35,7 @@ pub fn map(catalog: &Catalog, params: &Params, answer: &Answer) -> Markup {
         figure.map {
             svg #map viewBox=(format!("0 0 1000 {HEIGHT}")) role="img" aria-label=(lang.text().map) {
                 image href="/static/world.svg" x="0" y="0" width="1000" height=(HEIGHT) {}
-                g.all {
-                    @for p in catalog.overseas() {
-                        @let r = &catalog.regions[p];
-                        @let (x, y) = project(r.lat, r.lon);
-                        circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="1.6" {}
-                    }
-                }
+                g.all { (PreEscaped(state.cache.dots.get_or_init(|| dots(catalog).into_string()))) }
                 g.top {
                     @for c in answer.list.candidates.iter().rev() {
                         @let r = &catalog.regions[c.region];
@@ -61,6 +57,17 @@ pub fn map(catalog: &Catalog, params: &Params, answer: &Answer) -> Markup {
                 }
             }
             figcaption { (caption(lang)) }
+        }
+    }
+}
+
+/// Every candidate as a small dot (rendered once per catalog).
+fn dots(catalog: &Catalog) -> Markup {
+    html! {
+        @for p in catalog.overseas() {
+            @let r = &catalog.regions[p];
+            @let (x, y) = project(r.lat, r.lon);
+            circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="1.6" {}
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::answer::{Answer, Bar};
 use crate::i18n::{self, Lang, OBJECTIVE_CHOICES, WANT_CHOICES};
 use crate::params::{Params, UserError};
 use crate::state::AppState;
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use tieup_core::catalog::Catalog;
 use tieup_core::features::FEATURES;
 
@@ -62,7 +62,13 @@ fn lookup_value<'a>(name: &'a str, id: &'a str, finds: bool) -> &'a str {
     if finds { name } else { id }
 }
 
-fn datalists(catalog: &Catalog, lang: Lang) -> Markup {
+/// The type-ahead lists, rendered once per language.
+fn datalists(state: &AppState, lang: Lang) -> PreEscaped<&str> {
+    let slot = &state.cache.datalists[lang as usize];
+    PreEscaped(slot.get_or_init(|| render_datalists(state.catalog(), lang).into_string()))
+}
+
+fn render_datalists(catalog: &Catalog, lang: Lang) -> Markup {
     html! {
         datalist #japan-regions {
             @for p in catalog.japan() {
@@ -87,7 +93,7 @@ fn datalists(catalog: &Catalog, lang: Lang) -> Markup {
 }
 
 /// The query form (GET, so the URL holds the query).
-pub fn form(catalog: &Catalog, params: &Params) -> Markup {
+pub fn form(state: &AppState, params: &Params) -> Markup {
     let lang = params.lang;
     let t = lang.text();
     let wanted = |name: &str| params.want.iter().any(|w| w == name);
@@ -138,7 +144,7 @@ pub fn form(catalog: &Catalog, params: &Params) -> Markup {
                 }
                 button #submit type="submit" { (t.submit) }
             }
-            (datalists(catalog, lang))
+            (datalists(state, lang))
         }
     }
 }
@@ -242,7 +248,7 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                 a #print href="#print" { (t.print) }
             }
         }
-        (crate::map::map(catalog, params, answer))
+        (crate::map::map(state, params, answer))
         form #compare-form method="get" action="/compare" {
             (hidden_query(params))
             p.hint { (t.compare_hint) " " button #compare type="submit" { (t.compare) } }
@@ -304,7 +310,7 @@ pub fn index(state: &AppState, params: &Params, answer: Option<&Answer>) -> Mark
     let t = params.lang.text();
     let body = html! {
         p.subtitle { (t.subtitle) }
-        (form(state.catalog(), params))
+        (form(state, params))
         @match answer {
             Some(a) => (shortlist(state, params, a)),
             None => p.empty { (t.empty_start) },
@@ -347,7 +353,7 @@ pub fn error(state: &AppState, params: &Params, err: &UserError) -> Markup {
                 }
             }
         }
-        (form(state.catalog(), params))
+        (form(state, params))
     };
     layout(params.lang, heading, &switch_href("/", params), body)
 }

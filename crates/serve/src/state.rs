@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::SystemTime;
 use tieup_core::catalog::Catalog;
 use tieup_core::features::{Encoder, N_FEATURES, Query};
@@ -22,6 +22,15 @@ pub struct AppState {
     model: RwLock<Arc<LinearModel>>,
     model_path: PathBuf,
     model_modified: RwLock<Option<SystemTime>>,
+    /// Rendered once: the type-ahead lists (English, Japanese) and the map's candidate dots.
+    pub(crate) cache: RenderCache,
+}
+
+/// HTML fragments that depend only on the catalog, rendered on first use.
+#[derive(Default)]
+pub(crate) struct RenderCache {
+    pub(crate) datalists: [OnceLock<String>; 2],
+    pub(crate) dots: OnceLock<String>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -51,6 +60,7 @@ impl AppState {
             model: RwLock::new(Arc::new(model)),
             model_path,
             model_modified: RwLock::new(modified),
+            cache: RenderCache::default(),
         }
     }
 
