@@ -323,6 +323,73 @@ pub fn choice_label(
     }
 }
 
+/// Country names (ISO 3166-1 alpha-2, English, Japanese) of the catalog's countries.
+const COUNTRIES: [(&str, &str, &str); 52] = [
+    ("AR", "Argentina", "アルゼンチン"),
+    ("AT", "Austria", "オーストリア"),
+    ("AU", "Australia", "オーストラリア"),
+    ("BD", "Bangladesh", "バングラデシュ"),
+    ("BE", "Belgium", "ベルギー"),
+    ("BR", "Brazil", "ブラジル"),
+    ("CA", "Canada", "カナダ"),
+    ("CH", "Switzerland", "スイス"),
+    ("CL", "Chile", "チリ"),
+    ("CN", "China", "中国"),
+    ("CZ", "Czechia", "チェコ"),
+    ("DE", "Germany", "ドイツ"),
+    ("DK", "Denmark", "デンマーク"),
+    ("EE", "Estonia", "エストニア"),
+    ("ES", "Spain", "スペイン"),
+    ("FI", "Finland", "フィンランド"),
+    ("FR", "France", "フランス"),
+    ("GB", "United Kingdom", "英国"),
+    ("HK", "Hong Kong", "香港"),
+    ("HU", "Hungary", "ハンガリー"),
+    ("ID", "Indonesia", "インドネシア"),
+    ("IE", "Ireland", "アイルランド"),
+    ("IL", "Israel", "イスラエル"),
+    ("IN", "India", "インド"),
+    ("IS", "Iceland", "アイスランド"),
+    ("IT", "Italy", "イタリア"),
+    ("KH", "Cambodia", "カンボジア"),
+    ("KR", "South Korea", "韓国"),
+    ("LA", "Laos", "ラオス"),
+    ("LK", "Sri Lanka", "スリランカ"),
+    ("LT", "Lithuania", "リトアニア"),
+    ("LU", "Luxembourg", "ルクセンブルク"),
+    ("MM", "Myanmar", "ミャンマー"),
+    ("MN", "Mongolia", "モンゴル"),
+    ("MO", "Macao", "マカオ"),
+    ("MX", "Mexico", "メキシコ"),
+    ("MY", "Malaysia", "マレーシア"),
+    ("NL", "Netherlands", "オランダ"),
+    ("NO", "Norway", "ノルウェー"),
+    ("NZ", "New Zealand", "ニュージーランド"),
+    ("PH", "Philippines", "フィリピン"),
+    ("PK", "Pakistan", "パキスタン"),
+    ("PL", "Poland", "ポーランド"),
+    ("PT", "Portugal", "ポルトガル"),
+    ("SE", "Sweden", "スウェーデン"),
+    ("SG", "Singapore", "シンガポール"),
+    ("SI", "Slovenia", "スロベニア"),
+    ("SK", "Slovakia", "スロバキア"),
+    ("TH", "Thailand", "タイ"),
+    ("TW", "Taiwan", "台湾"),
+    ("US", "United States", "米国"),
+    ("VN", "Vietnam", "ベトナム"),
+];
+
+/// The name of a country in `lang`, or its code when the table does not have it.
+pub fn country_name(code: &str, lang: Lang) -> &str {
+    match COUNTRIES.binary_search_by(|c| c.0.cmp(code)) {
+        Ok(i) => match lang {
+            Lang::En => COUNTRIES[i].1,
+            Lang::Ja => COUNTRIES[i].2,
+        },
+        Err(_) => code,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,6 +400,14 @@ mod tests {
         assert_eq!(Lang::parse("JA"), Lang::Ja);
         assert_eq!(Lang::parse("fr"), Lang::En);
         assert_eq!(Lang::Ja.other(), Lang::En);
+    }
+
+    #[test]
+    fn country_names_are_sorted_and_found() {
+        assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(country_name("SE", Lang::Ja), "スウェーデン");
+        assert_eq!(country_name("US", Lang::En), "United States");
+        assert_eq!(country_name("XX", Lang::Ja), "XX");
     }
 
     #[test]

@@ -273,7 +273,7 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                                 a.profile href=(format!("/region/{}?{query_string}", c.region_id)) { (c.name) }
                                 @if let Some(ja) = i18n::region_name_ja(region) { br; span.ja { (ja) } }
                             }
-                            td.country { (c.country) }
+                            td.country { (i18n::country_name(&c.country, lang)) br; small { (c.country) } }
                             td.score { (format!("{:.3}", c.score)) }
                             td.why {
                                 (bars(&answer.bars[i], answer.scale))

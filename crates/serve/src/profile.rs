@@ -63,7 +63,7 @@ pub fn page(state: &AppState, params: &Params, position: usize) -> Result<Markup
             @if let Some(ja) = i18n::region_name_ja(region) { " " span.ja { (ja) } }
         }
         p.facts {
-            (t.country) ": " (region.country) " · " (t.level) ": " (region.level)
+            (t.country) ": " (i18n::country_name(&region.country, lang)) " (" (region.country) ") · " (t.level) ": " (region.level)
             @if let Some(parent) = region.parent {
                 " · " (t.parent) ": "
                 a href=(format!("/region/{}?{}", catalog.regions[parent].id, params.to_query_string(lang))) {
@@ -242,7 +242,7 @@ pub fn compare(state: &AppState, params: &Params) -> Result<Markup, UserError> {
                     th {}
                     @for &p in &positions {
                         th { a href=(format!("/region/{}?{}", catalog.regions[p].id, params.to_query_string(lang))) {
-                            (i18n::region_name(&catalog.regions[p], lang)) } br; small { (catalog.regions[p].country) } }
+                            (i18n::region_name(&catalog.regions[p], lang)) } br; small { (i18n::country_name(&catalog.regions[p].country, lang)) } }
                     }
                 }
             }
