@@ -319,6 +319,26 @@ pub fn index(state: &AppState, params: &Params, answer: Option<&Answer>) -> Mark
     layout(params.lang, t.title, &switch_href("/", params), body)
 }
 
+/// The error in the page's language when the library's (English) message needs it.
+fn localized(params: &Params, err: &UserError) -> Option<String> {
+    if params.lang != Lang::Ja {
+        return None;
+    }
+    Some(match err.field {
+        Some("region") => format!(
+            "日本の地域「{}」が見つかりません（または一つに決まりません）。",
+            params.region
+        ),
+        Some("sector") => format!(
+            "産業分野「{}」が見つかりません（または一つに決まりません）。",
+            params.sector
+        ),
+        Some("profile") => "この海外地域は見つかりません。".to_string(),
+        _ if err.status == 404 => "ページが見つかりません。".to_string(),
+        _ => "検索条件を確認してください（詳細は下記）。".to_string(),
+    })
+}
+
 /// A 4xx page: the message (the CLI's text), the closest names as links, and the form.
 pub fn error(state: &AppState, params: &Params, err: &UserError) -> Markup {
     let t = params.lang.text();
@@ -345,6 +365,7 @@ pub fn error(state: &AppState, params: &Params, err: &UserError) -> Markup {
     let body = html! {
         section.error role="alert" {
             h1 { (heading) }
+            @if let Some(text) = localized(params, err) { p.localized { (text) } }
             p.message { (err.message) }
             @if !err.suggestions.is_empty() {
                 p { (t.did_you_mean) }

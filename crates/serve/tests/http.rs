@@ -373,6 +373,13 @@ async fn japanese_labels_and_names() {
         reply.body.contains("hreflang=\"en\""),
         "the switch leads to English"
     );
+    let unknown = get("/?region=fukushma&sector=medical&lang=ja").await;
+    assert_html(&unknown, StatusCode::BAD_REQUEST);
+    assert!(
+        unknown
+            .body
+            .contains("日本の地域「fukushma」が見つかりません")
+    );
     let en = get("/?region=fukushima&sector=medical").await;
     assert!(en.body.contains("Show the shortlist"));
     assert!(en.body.contains("lang=ja"));
