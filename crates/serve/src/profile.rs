@@ -220,11 +220,16 @@ pub fn compare(state: &AppState, params: &Params) -> Result<Markup, UserError> {
     if !(2..=3).contains(&params.compare.len()) {
         return Err(UserError::bad(t.compare_pick));
     }
-    let positions = params
-        .compare
-        .iter()
-        .map(|c| find_overseas(catalog, c).map_err(|e| UserError { status: 400, ..e }))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut positions: Vec<usize> = Vec::new();
+    for c in &params.compare {
+        let p = find_overseas(catalog, c).map_err(|e| UserError { status: 400, ..e })?;
+        if !positions.contains(&p) {
+            positions.push(p);
+        }
+    }
+    if positions.len() < 2 {
+        return Err(UserError::bad(t.compare_pick));
+    }
     let ranked = rank_regions(state, params, &positions)?;
     let scale = ranked
         .iter()

@@ -266,6 +266,10 @@ async fn compare_two_or_three() {
     );
     assert_html(&get("/compare?c=skane").await, StatusCode::BAD_REQUEST);
     assert_html(
+        &get("/compare?c=skane&c=Skåne").await,
+        StatusCode::BAD_REQUEST,
+    );
+    assert_html(
         &get("/compare?c=skane&c=milan&c=texas&c=dalian").await,
         StatusCode::BAD_REQUEST,
     );
