@@ -50,6 +50,17 @@ class Browser:
     def url(self):
         return call("GET", self.s + "/url")
 
+    def wait_url(self, part, seconds=15):
+        """Waits until the address contains `part` (a click may return before the
+        navigation it starts) and the new page has loaded."""
+        import time
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if part in self.url() and self.js("return document.readyState") == "complete":
+                return self.url()
+            time.sleep(0.1)
+        raise AssertionError(f"no page with {part!r} in its address: {self.url()}")
+
     def find(self, css):
         e = call("POST", self.s + "/element", {"using": "css selector", "value": css})
         return e.get(ELEMENT) or next(iter(e.values()))
@@ -126,6 +137,7 @@ def steps(b):
     b.click("input[name=want][value=design_ability]")
     b.shot("01_query")
     b.click("#submit")
+    b.wait_url("region=Fukushima")
     check("region=Fukushima" in b.url() and "want=design_ability" in b.url(),
           "the URL holds the query (bookmarkable)")
 
@@ -145,6 +157,7 @@ def steps(b):
     print("step 3: open a profile")
     shortlist_url = b.url()
     b.click("tr.candidate td.name a.profile")
+    b.wait_url("/region/")
     check(b.text("#profile-name").startswith(first), "the profile is of the clicked region")
     check("rank 1 of" in b.text("#why"), "the profile says why it ranks first")
     check(b.find_all("#strengths tbody tr"), "strengths are listed with sources")
@@ -156,6 +169,7 @@ def steps(b):
     b.click_element(boxes[0])
     b.click_element(boxes[2])
     b.click("#compare")
+    b.wait_url("/compare?")
     check("/compare?" in b.url(), "the compare page opened")
     heads = b.find_all("table.compare thead th")
     check(len(heads) == 3, "two regions side by side")
@@ -178,11 +192,13 @@ def steps(b):
 
     print("step 6: switch to Japanese and search with Japanese words")
     b.click("a.lang-switch")
+    b.wait_url("lang=ja")
     check(b.js("return document.documentElement.lang") == "ja", "the page is Japanese")
     check("候補を表示" in b.text("#submit"), "labels are Japanese")
     b.type("#region", "福島県")
     b.type("#sector", "自動車")
     b.click("#submit")
+    b.wait_url("%E8%87%AA%E5%8B%95%E8%BB%8A")
     check("自動車" in b.text("section.summary h1"), "Japanese sector word found (自動車)")
     check(len(b.find_all("tr.candidate")) == 8, "the Japanese shortlist")
     b.shot("06_japanese")
