@@ -5,7 +5,8 @@ use crate::i18n::Lang;
 use crate::params::{Params, UserError};
 use crate::plain;
 use crate::state::AppState;
-use tieup_core::features::{FEATURES, Query};
+use tieup_core::features::{Feature, Query};
+use tieup_core::ids::RegionId;
 use tieup_core::model::LinearModel;
 use tieup_core::rank::{self, RankedCandidate, Shortlist};
 use tieup_core::report::ShortlistReport;
@@ -14,7 +15,7 @@ use tieup_core::report::ShortlistReport;
 #[derive(Debug, Clone)]
 pub struct Bar {
     /// Feature position.
-    pub feature: usize,
+    pub feature: Feature,
     /// Plain-language label.
     pub label: String,
     /// Contribution to the score.
@@ -101,7 +102,7 @@ pub fn shortlist(
     let encoder = state.encoder();
     encoder.check(query)?;
     let catalog = state.catalog();
-    let weights = model.weights_for(&catalog.sectors, query);
+    let weights = model.weights_for(catalog.sectors(), query);
     let candidates = state
         .top_k(query, &weights, top)
         .into_iter()
@@ -121,7 +122,7 @@ pub fn shortlist(
     Ok(Shortlist {
         query: query.clone(),
         weights,
-        n_candidates: catalog.overseas().len(),
+        n_candidates: catalog.n_candidates(),
         candidates,
     })
 }
@@ -137,10 +138,10 @@ fn bars_of(
         .reasons
         .iter()
         .map(|reason| {
-            let feature = FEATURES
-                .iter()
-                .position(|f| f.name == reason.feature)
-                .unwrap_or(0);
+            let feature = Feature::ALL
+                .into_iter()
+                .find(|f| f.name() == reason.feature)
+                .unwrap_or(Feature::SameAreaCluster);
             Bar {
                 feature,
                 label: plain::label(state.encoder(), query, candidate, feature, lang),
@@ -159,12 +160,12 @@ pub type Explained = (RankedCandidate, Vec<Bar>);
 pub fn ranks_of(
     state: &AppState,
     query: &Query,
-    regions: &[usize],
+    regions: &[RegionId],
     lang: Lang,
 ) -> Result<(usize, Vec<Option<Explained>>), UserError> {
     let model = state.model();
     let encoder = state.encoder();
-    let n = state.catalog().overseas().len();
+    let n = state.catalog().n_candidates();
     let list = shortlist(state, &model, query, n).map_err(|e| UserError::from_core(e, 400))?;
     let found = regions
         .iter()
@@ -200,16 +201,21 @@ mod tests {
     fn same_as_reference(state: &AppState, step: usize) {
         let catalog = state.catalog();
         let model = state.model();
-        let n = catalog.overseas().len();
+        let n = catalog.n_candidates();
         let mut checked = 0;
-        for japan in catalog.japan().step_by(step) {
-            for sector in (0..catalog.sectors.len()).step_by(step.min(3)) {
-                for (wanted, top) in [(vec![], 10), (vec![4, 9], 3), (vec![0], n)] {
+        for japan in catalog.japan_ids().step_by(step) {
+            for sector in catalog.sectors().ids().step_by(step.min(3)) {
+                let cases = [
+                    (vec![], 10),
+                    (vec![Feature::DesignAbility, Feature::CommunicationCost], 3),
+                    (vec![Feature::SameAreaCluster], n),
+                ];
+                for (wanted, top) in cases {
                     let mut query = Query::new(japan, sector);
                     query.wanted = wanted;
                     let fast = shortlist(state, &model, &query, top).unwrap();
                     let reference = rank::shortlist(state.encoder(), &model, &query, top).unwrap();
-                    assert_eq!(fast, reference, "{japan} {sector}");
+                    assert_eq!(fast, reference, "{japan:?} {sector:?}");
                     checked += 1;
                 }
             }

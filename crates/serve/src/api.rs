@@ -68,14 +68,14 @@ pub async fn regions(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery
         }
     };
     let catalog = state.catalog();
-    let entries: Vec<RegionEntry> = (0..catalog.regions.len())
-        .filter(|&p| {
-            let r = &catalog.regions[p];
+    let entries: Vec<RegionEntry> = catalog
+        .regions()
+        .filter(|&(p, r)| {
             kind.is_none_or(|k| r.kind == k)
                 && (params.country.is_empty() || r.country.eq_ignore_ascii_case(&params.country))
                 && (params.search.is_empty() || catalog.region_matches(p, &params.search))
         })
-        .map(|p| RegionEntry::new(catalog, p))
+        .map(|(p, _)| RegionEntry::new(catalog, p))
         .collect();
     json_response(StatusCode::OK, &entries)
 }
@@ -83,7 +83,9 @@ pub async fn regions(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery
 /// `GET /api/sectors`: `tieup sectors --format json`.
 pub async fn sectors(State(state): State<Arc<AppState>>) -> Response {
     let catalog = state.catalog();
-    let entries: Vec<SectorEntry> = (0..catalog.sectors.len())
+    let entries: Vec<SectorEntry> = catalog
+        .sectors()
+        .ids()
         .map(|p| SectorEntry::new(catalog, p))
         .collect();
     json_response(StatusCode::OK, &entries)
@@ -141,7 +143,7 @@ pub async fn profile(
                 reasons: bars
                     .into_iter()
                     .map(|b| ReasonReport {
-                        feature: tieup_core::features::FEATURES[b.feature].name,
+                        feature: b.feature.name(),
                         contribution: b.contribution,
                         detail: b.detail,
                     })
@@ -168,16 +170,16 @@ pub async fn profile(
             })
             .collect(),
         partnerships: catalog
-            .partnerships
+            .partnerships()
             .iter()
             .filter(|p| p.overseas_regions.contains(&position))
             .map(|p| p.id.clone())
             .collect(),
         twin_ties: catalog
-            .twin_ties
+            .twin_ties()
             .iter()
             .filter(|t| t.overseas_region == position)
-            .map(|t| catalog.regions[t.japan_region].id.clone())
+            .map(|t| catalog.region(t.japan_region).id.clone())
             .collect(),
         rank,
     };

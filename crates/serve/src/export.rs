@@ -4,7 +4,7 @@
 use crate::answer::Answer;
 use crate::i18n;
 use crate::state::AppState;
-use tieup_core::features::FEATURES;
+use tieup_core::features::Feature;
 
 /// The byte-order mark that makes Excel read the file as UTF-8.
 pub const BOM: &str = "\u{feff}";
@@ -19,12 +19,12 @@ pub fn shortlist_csv(state: &AppState, answer: &Answer) -> Result<String, csv::E
         .iter()
         .map(|s| s.to_string())
         .collect();
-    header.extend(FEATURES.iter().map(|f| f.name.to_string()));
+    header.extend(Feature::ALL.iter().map(|f| f.name().to_string()));
     header.push("summary".into());
     header.push("reasons".into());
     writer.write_record(&header)?;
     for (i, c) in answer.report.candidates.iter().enumerate() {
-        let region = &catalog.regions[answer.list.candidates[i].region];
+        let region = catalog.region(answer.list.candidates[i].region);
         let mut row = vec![
             c.rank.to_string(),
             c.region_id.clone(),

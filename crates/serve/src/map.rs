@@ -29,7 +29,7 @@ pub fn map(state: &AppState, params: &Params, answer: &Answer) -> Markup {
     let catalog = state.catalog();
     let lang = params.lang;
     let query_string = params.to_query_string(lang);
-    let japan = &catalog.regions[answer.query.japan_region];
+    let japan = catalog.region(answer.query.japan_region);
     let (jx, jy) = project(japan.lat, japan.lon);
     html! {
         figure.map {
@@ -38,7 +38,7 @@ pub fn map(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                 g.all { (PreEscaped(state.cache.dots.get_or_init(|| dots(catalog).into_string()))) }
                 g.top {
                     @for c in answer.list.candidates.iter().rev() {
-                        @let r = &catalog.regions[c.region];
+                        @let r = catalog.region(c.region);
                         @let (x, y) = project(r.lat, r.lon);
                         a href=(format!("/region/{}?{query_string}", r.id)) {
                             circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r=(if c.rank <= 3 { "6" } else { "4.5" }) {
@@ -64,8 +64,8 @@ pub fn map(state: &AppState, params: &Params, answer: &Answer) -> Markup {
 /// Every candidate as a small dot (rendered once per catalog).
 fn dots(catalog: &Catalog) -> Markup {
     html! {
-        @for p in catalog.overseas() {
-            @let r = &catalog.regions[p];
+        @for p in catalog.candidate_ids() {
+            @let r = catalog.region(p);
             @let (x, y) = project(r.lat, r.lon);
             circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="1.6" {}
         }

@@ -7,7 +7,6 @@ use crate::params::{Params, UserError};
 use crate::state::AppState;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use tieup_core::catalog::Catalog;
-use tieup_core::features::FEATURES;
 
 /// The page frame: head, language switch, body.
 pub fn layout(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Markup {
@@ -71,8 +70,8 @@ fn datalists(state: &AppState, lang: Lang) -> PreEscaped<&str> {
 fn render_datalists(catalog: &Catalog, lang: Lang) -> Markup {
     html! {
         datalist #japan-regions {
-            @for p in catalog.japan() {
-                @let r = &catalog.regions[p];
+            @for p in catalog.japan_ids() {
+                @let r = catalog.region(p);
                 @let name = i18n::region_name(r, lang);
                 @let finds = catalog.find_japan_region(name).is_ok_and(|x| x == p);
                 option value=(lookup_value(name, &r.id, finds)) {
@@ -81,9 +80,9 @@ fn render_datalists(catalog: &Catalog, lang: Lang) -> Markup {
             }
         }
         datalist #sectors {
-            @for s in catalog.sectors.all() {
+            @for s in catalog.sectors().all() {
                 @let name = i18n::sector_name(s, lang);
-                @let finds = catalog.sectors.find(name).is_ok_and(|x| catalog.sectors.get(x).id == s.id);
+                @let finds = catalog.sectors().find(name).is_ok_and(|x| catalog.sectors().get(x).id == s.id);
                 option value=(lookup_value(name, &s.id, finds)) {
                     (s.name) @if let Some(ja) = i18n::sector_name_ja(s) { " · " (ja) }
                 }
@@ -167,7 +166,7 @@ pub fn bars(items: &[Bar], scale: f64) -> Markup {
                     (false, true) => "bar pos",
                     (false, false) => "bar pos minor",
                 };
-                div class=(cls) title=(b.detail) data-feature=(FEATURES[b.feature].name) {
+                div class=(cls) title=(b.detail) data-feature=(b.feature.name()) {
                     span.label { (b.label) }
                     span.track.left {
                         @if b.contribution < 0.0 { span.fill style=(format!("width:{:.1}%", width(b.contribution))) {} }
@@ -191,7 +190,7 @@ pub fn reasons(items: &[Bar], lang: Lang) -> Markup {
                 @for b in items {
                     li {
                         b { (b.label) } " "
-                        code { (FEATURES[b.feature].name) " " (format!("{:+.4}", b.contribution)) }
+                        code { (b.feature.name()) " " (format!("{:+.4}", b.contribution)) }
                         br;
                         span.detail { (b.detail) }
                     }
@@ -219,8 +218,8 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
     let lang = params.lang;
     let t = lang.text();
     let q = &answer.query;
-    let japan = &catalog.regions[q.japan_region];
-    let sector = catalog.sectors.get(q.sector);
+    let japan = catalog.region(q.japan_region);
+    let sector = catalog.sectors().get(q.sector);
     let query_string = params.to_query_string(lang);
     html! {
         section.summary {
@@ -265,7 +264,7 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                 }
                 tbody {
                     @for (i, c) in answer.report.candidates.iter().enumerate() {
-                        @let region = &catalog.regions[answer.list.candidates[i].region];
+                        @let region = catalog.region(answer.list.candidates[i].region);
                         tr.candidate id=(format!("c-{}", c.region_id)) {
                             td.sel { input type="checkbox" name="c" value=(c.region_id) aria-label=(c.name); }
                             td.rank { (c.rank) }

@@ -120,7 +120,7 @@ impl Params {
             .find_japan_region(self.region.trim())
             .map_err(|e| UserError::from_core(e, 400).on("region"))?;
         let sector = catalog
-            .sectors
+            .sectors()
             .find(self.sector.trim())
             .map_err(|e| UserError::from_core(e, 400).on("sector"))?;
         let mut query = Query::new(region, sector);

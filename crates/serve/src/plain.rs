@@ -3,7 +3,7 @@
 //! their sources come from [`tieup_core::rank::explain`] unchanged.
 
 use crate::i18n::{Lang, region_name, sector_name};
-use tieup_core::features::{Encoder, Query, idx};
+use tieup_core::features::{Encoder, Feature, Query};
 use tieup_core::geo;
 use tieup_core::rank::RankedCandidate;
 
@@ -51,15 +51,15 @@ pub fn label(
     encoder: &Encoder<'_>,
     query: &Query,
     candidate: &RankedCandidate,
-    feature: usize,
+    feature: Feature,
     lang: Lang,
 ) -> String {
     let catalog = encoder.catalog();
-    let x = candidate.features[feature];
-    let sector = mid_sentence(sector_name(catalog.sectors.get(query.sector), lang));
+    let x = candidate.features[feature.index()];
+    let sector = mid_sentence(sector_name(catalog.sectors().get(query.sector), lang));
     let ja = lang == Lang::Ja;
     match feature {
-        idx::SAME_AREA => {
+        Feature::SameAreaCluster => {
             if ja {
                 format!("{sector}で{}集積", level(x, lang))
             } else if x >= 0.6 {
@@ -68,16 +68,16 @@ pub fn label(
                 format!("{} activity in {sector}", level(x, lang))
             }
         }
-        idx::SIMILARITY => {
+        Feature::ClusterSimilarity => {
             if ja {
                 format!("産業構成が似ている（{x:.2}）")
             } else {
                 format!("similar mix of industries ({x:.2})")
             }
         }
-        idx::SUPPLEMENTAL => match encoder.supplemental(query, candidate.region) {
+        Feature::SupplementalCluster => match encoder.supplemental(query, candidate.region) {
             Some((_, q)) => {
-                let q = mid_sentence(sector_name(catalog.sectors.get(q), lang));
+                let q = mid_sentence(sector_name(catalog.sectors().get(q), lang));
                 if ja {
                     format!("関連分野（{q}）で補完できる")
                 } else {
@@ -91,20 +91,23 @@ pub fn label(
             }
             .to_string(),
         },
-        idx::DEMAND => {
+        Feature::JapanTechDemand => {
             if ja {
                 format!("日本の技術への需要（{x:.2}）")
             } else {
                 format!("wants Japanese technology ({x:.2})")
             }
         }
-        idx::EXCHANGE => exchange_label(encoder, query, candidate, lang),
-        idx::COMMUNICATION => {
-            let japan = &catalog.regions[query.japan_region];
-            let cost = geo::communication_cost(japan, &catalog.regions[candidate.region]);
+        Feature::ExistingExchange => exchange_label(encoder, query, candidate, lang),
+        Feature::CommunicationCost => {
+            let japan = catalog.region(query.japan_region);
+            let cost = geo::communication_cost(japan, catalog.region(candidate.region));
             communication_label(&cost, lang)
         }
-        _ => trait_label(feature - idx::FIRST_TRAIT, x, lang),
+        Feature::AdvancedTechnology
+        | Feature::DesignAbility
+        | Feature::BrandImage
+        | Feature::Materials => trait_label(feature.catalog_trait().unwrap_or(0), x, lang),
     }
 }
 
@@ -143,8 +146,8 @@ fn exchange_label(
     }
     match partnership {
         Some((_, p)) => {
-            let p = &catalog.partnerships[p];
-            let japan = region_name(&catalog.regions[p.japan_region], lang);
+            let p = &p;
+            let japan = region_name(catalog.region(p.japan_region), lang);
             match lang {
                 Lang::En => format!("past exchange ({japan}, FY{})", p.start_fy),
                 Lang::Ja => format!("過去の交流あり（{japan}、{}年度）", p.start_fy),

@@ -12,14 +12,15 @@ use maud::{Markup, html};
 use tieup_core::catalog::{Catalog, RegionKind, TRAITS};
 use tieup_core::features::Query;
 use tieup_core::geo;
+use tieup_core::ids::RegionId;
 use tieup_core::rank::RankedCandidate;
 
 /// Finds an overseas region by id, name or alias; anything else is a 404 with suggestions.
-pub fn find_overseas(catalog: &Catalog, name: &str) -> Result<usize, UserError> {
+pub fn find_overseas(catalog: &Catalog, name: &str) -> Result<RegionId, UserError> {
     let position = catalog
         .find_region(name)
         .map_err(|e| UserError::from_core(e, 404).on("profile"))?;
-    if catalog.regions[position].kind != RegionKind::Overseas {
+    if catalog.region(position).kind != RegionKind::Overseas {
         return Err(UserError {
             status: 404,
             message: format!("'{name}' is a Japanese region; profiles are of overseas regions"),
@@ -36,7 +37,7 @@ type Ranked = Option<(usize, Query, Option<(RankedCandidate, Vec<Bar>)>)>;
 fn rank_regions(
     state: &AppState,
     params: &Params,
-    regions: &[usize],
+    regions: &[RegionId],
 ) -> Result<Vec<Ranked>, UserError> {
     if !params.has_query() {
         return Ok(vec![None; regions.len()]);
@@ -50,11 +51,11 @@ fn rank_regions(
 }
 
 /// The profile page of overseas region `position`.
-pub fn page(state: &AppState, params: &Params, position: usize) -> Result<Markup, UserError> {
+pub fn page(state: &AppState, params: &Params, position: RegionId) -> Result<Markup, UserError> {
     let catalog = state.catalog();
     let lang = params.lang;
     let t = lang.text();
-    let region = &catalog.regions[position];
+    let region = catalog.region(position);
     let ranked = rank_regions(state, params, &[position])?.pop().flatten();
     let body = html! {
         p { a.back href=(href("/", params)) { "← " (t.back) } }
@@ -66,8 +67,8 @@ pub fn page(state: &AppState, params: &Params, position: usize) -> Result<Markup
             (t.country) ": " (i18n::country_name(&region.country, lang)) " (" (region.country) ") · " (t.level) ": " (region.level)
             @if let Some(parent) = region.parent {
                 " · " (t.parent) ": "
-                a href=(format!("/region/{}?{}", catalog.regions[parent].id, params.to_query_string(lang))) {
-                    (i18n::region_name(&catalog.regions[parent], lang))
+                a href=(format!("/region/{}?{}", catalog.region(parent).id, params.to_query_string(lang))) {
+                    (i18n::region_name(catalog.region(parent), lang))
                 }
             }
         }
@@ -93,16 +94,21 @@ pub fn page(state: &AppState, params: &Params, position: usize) -> Result<Markup
     Ok(layout(lang, &title, &switch_href(&path, params), body))
 }
 
-fn geography(catalog: &Catalog, params: &Params, position: usize, japan: Option<usize>) -> Markup {
+fn geography(
+    catalog: &Catalog,
+    params: &Params,
+    position: RegionId,
+    japan: Option<RegionId>,
+) -> Markup {
     let t = params.lang.text();
-    let region = &catalog.regions[position];
+    let region = catalog.region(position);
     html! {
         section #geography {
             h2 { (t.geography) }
             table.facts {
                 @if let Some(j) = japan {
-                    @let cost = geo::communication_cost(&catalog.regions[j], region);
-                    tr { th { (t.distance) } td { (format!("{:.0} km", cost.distance_km)) " (" (i18n::region_name(&catalog.regions[j], params.lang)) ")" } }
+                    @let cost = geo::communication_cost(catalog.region(j), region);
+                    tr { th { (t.distance) } td { (format!("{:.0} km", cost.distance_km)) " (" (i18n::region_name(catalog.region(j), params.lang)) ")" } }
                     tr { th { (t.time_gap) } td { (cost.time_gap_hours) " " (t.hours) } }
                     tr { th { "" } td { (plain::communication_label(&cost, params.lang)) } }
                 }
@@ -118,7 +124,7 @@ fn source_cell(provenance: &str, note: &str) -> Markup {
     html! { td.source { code { (provenance) } @if !note.is_empty() { " " (note) } } }
 }
 
-fn strengths(catalog: &Catalog, lang: Lang, position: usize) -> Markup {
+fn strengths(catalog: &Catalog, lang: Lang, position: RegionId) -> Markup {
     let t = lang.text();
     let mut rows = catalog.explicit_strengths(position);
     rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -131,7 +137,7 @@ fn strengths(catalog: &Catalog, lang: Lang, position: usize) -> Markup {
                     tbody {
                         @for (s, v) in &rows {
                             tr {
-                                td { (i18n::sector_name(catalog.sectors.get(*s), lang)) }
+                                td { (i18n::sector_name(catalog.sectors().get(*s), lang)) }
                                 td.num { (format!("{v:.2}")) }
                                 @match catalog.strength_source(position, *s) {
                                     Some((_, src)) => (source_cell(&src.provenance.to_string(), &src.note)),
@@ -146,7 +152,7 @@ fn strengths(catalog: &Catalog, lang: Lang, position: usize) -> Markup {
     }
 }
 
-fn traits(catalog: &Catalog, lang: Lang, position: usize) -> Markup {
+fn traits(catalog: &Catalog, lang: Lang, position: RegionId) -> Markup {
     let t = lang.text();
     html! {
         section #traits {
@@ -170,16 +176,16 @@ fn traits(catalog: &Catalog, lang: Lang, position: usize) -> Markup {
     }
 }
 
-fn partnerships(catalog: &Catalog, params: &Params, position: usize) -> Markup {
+fn partnerships(catalog: &Catalog, params: &Params, position: RegionId) -> Markup {
     let lang = params.lang;
     let t = lang.text();
     let past: Vec<_> = catalog
-        .partnerships
+        .partnerships()
         .iter()
         .filter(|p| p.overseas_regions.contains(&position))
         .collect();
     let twins: Vec<_> = catalog
-        .twin_ties
+        .twin_ties()
         .iter()
         .filter(|tie| tie.overseas_region == position)
         .collect();
@@ -190,8 +196,8 @@ fn partnerships(catalog: &Catalog, params: &Params, position: usize) -> Markup {
                 ul {
                     @for p in &past {
                         li {
-                            code { (p.id) } ": " (i18n::region_name(&catalog.regions[p.japan_region], lang))
-                            ", " (i18n::sector_name(catalog.sectors.get(p.sector), lang))
+                            code { (p.id) } ": " (i18n::region_name(catalog.region(p.japan_region), lang))
+                            ", " (i18n::sector_name(catalog.sectors().get(p.sector), lang))
                             ", FY" (p.start_fy) "–" (p.end_fy)
                         }
                     }
@@ -202,7 +208,7 @@ fn partnerships(catalog: &Catalog, params: &Params, position: usize) -> Markup {
                 ul {
                     @for tie in &twins {
                         li {
-                            (i18n::region_name(&catalog.regions[tie.japan_region], lang))
+                            (i18n::region_name(catalog.region(tie.japan_region), lang))
                             " (" (tie.links) "): " (tie.examples) " " code { (tie.source) }
                         }
                     }
@@ -220,7 +226,7 @@ pub fn compare(state: &AppState, params: &Params) -> Result<Markup, UserError> {
     if !(2..=3).contains(&params.compare.len()) {
         return Err(UserError::bad(t.compare_pick));
     }
-    let mut positions: Vec<usize> = Vec::new();
+    let mut positions: Vec<RegionId> = Vec::new();
     for c in &params.compare {
         let p = find_overseas(catalog, c).map_err(|e| UserError { status: 400, ..e })?;
         if !positions.contains(&p) {
@@ -246,8 +252,8 @@ pub fn compare(state: &AppState, params: &Params) -> Result<Markup, UserError> {
                 tr {
                     th {}
                     @for &p in &positions {
-                        th { a href=(format!("/region/{}?{}", catalog.regions[p].id, params.to_query_string(lang))) {
-                            (i18n::region_name(&catalog.regions[p], lang)) } br; small { (i18n::country_name(&catalog.regions[p].country, lang)) } }
+                        th { a href=(format!("/region/{}?{}", catalog.region(p).id, params.to_query_string(lang))) {
+                            (i18n::region_name(catalog.region(p), lang)) } br; small { (i18n::country_name(&catalog.region(p).country, lang)) } }
                     }
                 }
             }
@@ -259,9 +265,9 @@ pub fn compare(state: &AppState, params: &Params) -> Result<Markup, UserError> {
                 }
                 @if let Some(j) = japan {
                     tr { th { (t.geography) } @for &p in &positions {
-                        td { (plain::communication_label(&geo::communication_cost(&catalog.regions[j], &catalog.regions[p]), lang)) } } }
+                        td { (plain::communication_label(&geo::communication_cost(catalog.region(j), catalog.region(p)), lang)) } } }
                 }
-                tr { th { (t.languages) } @for &p in &positions { td { (catalog.regions[p].languages.join(", ")) } } }
+                tr { th { (t.languages) } @for &p in &positions { td { (catalog.region(p).languages.join(", ")) } } }
                 @for (i, _) in TRAITS.iter().enumerate() {
                     tr { th { (i18n::choice_label(&i18n::WANT_CHOICES[i], lang)) }
                         @for &p in &positions { td.num { (format!("{:.2}", catalog.trait_value(p, i))) } } }
@@ -278,13 +284,13 @@ pub fn compare(state: &AppState, params: &Params) -> Result<Markup, UserError> {
     ))
 }
 
-fn top_strengths(catalog: &Catalog, lang: Lang, position: usize) -> Markup {
+fn top_strengths(catalog: &Catalog, lang: Lang, position: RegionId) -> Markup {
     let mut rows = catalog.explicit_strengths(position);
     rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     html! {
         ul.plain {
             @for (s, v) in rows.iter().take(5) {
-                li { (i18n::sector_name(catalog.sectors.get(*s), lang)) " " (format!("{v:.2}")) }
+                li { (i18n::sector_name(catalog.sectors().get(*s), lang)) " " (format!("{v:.2}")) }
             }
         }
     }

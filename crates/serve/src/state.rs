@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use std::time::SystemTime;
 use tieup_core::catalog::Catalog;
 use tieup_core::features::{Encoder, N_FEATURES, Query};
+use tieup_core::ids::{RegionId, SectorId};
 use tieup_core::kernel::{FeatureTables, Hit};
 use tieup_core::model::LinearModel;
 
@@ -18,7 +19,7 @@ pub struct AppState {
     /// Kernel columns; the per-(region, sector) columns are computed on first use.
     tables: RwLock<FeatureTables<'static>>,
     /// The (Japanese region, sector) pairs whose columns are in `tables`.
-    prepared: RwLock<HashSet<(usize, usize)>>,
+    prepared: RwLock<HashSet<(RegionId, SectorId)>>,
     model: RwLock<Arc<LinearModel>>,
     model_path: PathBuf,
     model_modified: RwLock<Option<SystemTime>>,
@@ -36,7 +37,7 @@ pub(crate) struct RenderCache {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("regions", &self.catalog.regions.len())
+            .field("regions", &self.catalog.n_regions())
             .field("model_path", &self.model_path)
             .finish_non_exhaustive()
     }

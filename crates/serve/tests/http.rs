@@ -207,7 +207,7 @@ async fn unknown_names_are_4xx_with_the_cli_suggestions() {
     assert_eq!(api.status, StatusCode::BAD_REQUEST);
     assert_eq!(api.content_type, "application/json");
     let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
-    let expected = catalog.sectors.find("medicl").unwrap_err();
+    let expected = catalog.sectors().find("medicl").unwrap_err();
     assert_eq!(json["error"], expected.to_string());
     if let tieup_core::Error::UnknownName { suggestions, .. } = expected {
         assert_eq!(json["suggestions"], serde_json::json!(suggestions));
@@ -323,7 +323,7 @@ async fn api_shortlist_is_the_cli_json() {
     let encoder = Encoder::new(&catalog);
     let mut query = tieup_core::features::Query::new(
         catalog.find_japan_region("fukushima").unwrap(),
-        catalog.sectors.find("medical_welfare").unwrap(),
+        catalog.sectors().find("medical_welfare").unwrap(),
     );
     query
         .wanted
@@ -353,7 +353,7 @@ async fn api_listings_and_profile() {
     let sectors = get("/api/sectors").await;
     assert_eq!(sectors.content_type, "application/json");
     let list: Vec<serde_json::Value> = serde_json::from_str(&sectors.body).unwrap();
-    assert_eq!(list.len(), fixture_state().catalog().sectors.len());
+    assert_eq!(list.len(), fixture_state().catalog().sectors().len());
     let profile = get("/api/profile/skane?region=fukushima&sector=medical").await;
     assert_eq!(profile.status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_str(&profile.body).unwrap();
