@@ -10,13 +10,16 @@ use std::process::ExitCode;
 const EXIT_INTERRUPTED: i32 = 130;
 
 fn main() -> ExitCode {
-    // An interrupted run removes the temporary files of its unfinished outputs; the outputs
-    // themselves are only ever renamed into place, so nothing half-written remains.
-    let _ = ctrlc::set_handler(|| {
-        tieup_core::fsutil::remove_temporary_files();
-        std::process::exit(EXIT_INTERRUPTED);
-    });
     let args = <cli::args::Cli as clap::Parser>::parse();
+    // An interrupted run removes the temporary files of its unfinished outputs; the outputs
+    // themselves are only ever renamed into place, so nothing half-written remains. `serve`
+    // writes no files and handles Ctrl-C itself (it finishes the requests in flight).
+    if !matches!(args.command, cli::args::Command::Serve(_)) {
+        let _ = ctrlc::set_handler(|| {
+            tieup_core::fsutil::remove_temporary_files();
+            std::process::exit(EXIT_INTERRUPTED);
+        });
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = cli::run(args, &mut out).and_then(|()| out.flush().map_err(anyhow::Error::from));

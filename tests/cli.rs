@@ -518,3 +518,52 @@ fn score_finds_its_models_from_any_directory() {
         .success();
     assert!(dir.path().join("scored.csv").is_file());
 }
+
+/// `tieup serve` on a free localhost port: prints the URL, answers the shortlist API with the
+/// CLI's JSON, and on Ctrl-C (SIGINT) finishes and exits 0.
+#[cfg(unix)]
+#[test]
+fn serve_prints_the_url_answers_and_stops_on_ctrl_c() {
+    use std::io::{BufRead, Read, Write};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tieup"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(fixture_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"));
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET /api/shortlist?region=fukushima&sector=medical&top=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let body = answer.split("\r\n\r\n").nth(1).unwrap();
+    let cli = tieup()
+        .args(["--data"])
+        .arg(fixture_dir())
+        .args(["shortlist", "-r", "fukushima", "-s", "medical", "-k", "3"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(body.as_bytes(), cli.stdout, "the API gives the CLI's JSON");
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("stopped"), "{rest}");
+}

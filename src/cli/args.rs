@@ -87,6 +87,21 @@ pub enum Command {
     /// Build the derived catalog files (DATA/derived/) from official statistics.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Serve the shortlist page (and its JSON API) on a local web server.
+    #[command(after_help = AFTER_HELP)]
+    Serve(ServeArgs),
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; the default serves this machine only (give e.g. 0.0.0.0:8080
+    /// explicitly to serve the local network).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+    /// Model file (default: models/default.json); a changed file is picked up without restart.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 /// `tieup catalog ...`.
@@ -95,8 +110,8 @@ pub enum CatalogCommand {
     /// Rebuild every derived file from the raw statistics and gazetteers; prints coverage.
     #[command(after_help = AFTER_HELP)]
     Rebuild(RebuildArgs),
-    /// Import one long CSV (region_id,classification,industry_code,employment[,establishments])
-    /// into DATA/derived/strengths_<dataset>_<year>.csv; prints coverage.
+    /// Import one long CSV (region_id,classification,industry_code,employment and optionally
+    /// establishments) into DATA/derived/strengths_DATASET_YEAR.csv; prints coverage.
     #[command(after_help = AFTER_HELP)]
     Import(ImportArgs),
 }
@@ -124,13 +139,13 @@ pub struct ImportArgs {
     /// The long CSV file.
     #[arg(long, value_name = "FILE")]
     pub long: PathBuf,
-    /// Dataset key for the provenance (statistics:<dataset>:<year>), e.g. kosis_regional.
+    /// Dataset key for the provenance (statistics:DATASET:YEAR), e.g. kosis_regional.
     #[arg(long)]
     pub dataset: String,
     /// Reference year of the figures.
     #[arg(long)]
     pub year: u16,
-    /// Output file (default DATA/derived/strengths_<dataset>_<year>.csv).
+    /// Output file (default DATA/derived/strengths_DATASET_YEAR.csv).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Pseudo-employees of the LQ shrinkage for small regions.

@@ -5,7 +5,7 @@
 //! Submodules: `args` (clap definitions, help text, exit codes), `render` (tables and CSV),
 //! `query` (`shortlist`, `regions`, `sectors`, `stats`), `models` (`prior`, `train`,
 //! `train-success`), `score` (`score`), `bench` (`synth`, `eval`), `catalog`
-//! (`catalog rebuild`, `catalog import`).
+//! (`catalog rebuild`, `catalog import`), `serve` (`serve`).
 
 pub mod args;
 mod bench;
@@ -14,6 +14,7 @@ mod models;
 mod query;
 pub mod render;
 pub mod score;
+mod serve;
 
 use anyhow::{Context, Result, bail};
 use args::{CatalogCommand, Cli, Command};
@@ -197,5 +198,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Eval(a) => bench::eval(&cli, a, out),
         Command::Catalog(CatalogCommand::Rebuild(a)) => catalog::rebuild(&cli, a, out),
         Command::Catalog(CatalogCommand::Import(a)) => catalog::import(&cli, a, out),
+        Command::Serve(a) => serve::run(&cli, a, out),
     }
 }

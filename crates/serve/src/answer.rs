@@ -1,0 +1,235 @@
+//! Answering a query: the shortlist (the same ranking and report as `tieup shortlist`), the
+//! plain-language bars of each candidate, and the rank of any one region.
+
+use crate::i18n::Lang;
+use crate::params::{Params, UserError};
+use crate::plain;
+use crate::state::AppState;
+use tieup_core::features::{Feature, Query};
+use tieup_core::ids::RegionId;
+use tieup_core::model::LinearModel;
+use tieup_core::rank::{self, RankedCandidate, Shortlist};
+use tieup_core::report::ShortlistReport;
+
+/// One bar: a contribution with its plain label and the full reason.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    /// Feature position.
+    pub feature: Feature,
+    /// Plain-language label.
+    pub label: String,
+    /// Contribution to the score.
+    pub contribution: f64,
+    /// The full reason with its sources (the CLI's text).
+    pub detail: String,
+}
+
+/// A ranked shortlist with its report and bars.
+#[derive(Debug)]
+pub struct Answer {
+    /// The resolved query.
+    pub query: Query,
+    /// The ranked candidates.
+    pub list: Shortlist,
+    /// The report (the CLI's JSON).
+    pub report: ShortlistReport,
+    /// Bars per candidate, largest contribution first.
+    pub bars: Vec<Vec<Bar>>,
+    /// Largest absolute contribution on the page (the bars' scale).
+    pub scale: f64,
+}
+
+/// Ranks the candidates for `params`, keeping `top` (or all when `None`); with `labels`
+/// false the bars are left empty (the JSON API needs only the report).
+pub fn answer(
+    state: &AppState,
+    params: &Params,
+    top: Option<usize>,
+    labels: bool,
+) -> Result<Answer, UserError> {
+    let catalog = state.catalog();
+    let query = params.query(catalog)?;
+    let top = match top {
+        Some(k) => k,
+        None => params.top()?,
+    };
+    let model = state.model();
+    let encoder = state.encoder();
+    let list = shortlist(state, &model, &query, top).map_err(|e| UserError::from_core(e, 400))?;
+    let report = ShortlistReport::new(
+        encoder,
+        &model,
+        &state.model_path().to_string_lossy(),
+        &list,
+        top,
+    );
+    let bars: Vec<Vec<Bar>> = if labels {
+        list.candidates
+            .iter()
+            .zip(&report.candidates)
+            .map(|(c, r)| bars_of(state, &query, c, r, params.lang))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let scale = bars
+        .iter()
+        .flatten()
+        .map(|b| b.contribution.abs())
+        .fold(0.0, f64::max);
+    Ok(Answer {
+        query,
+        list,
+        report,
+        bars,
+        scale,
+    })
+}
+
+/// The ranking of [`rank::shortlist`], scored by the batch kernel when the query has no
+/// year limit (the kernel's scores equal the reference path's to the bit, so the order, the
+/// contributions and the report are the same bytes; a test checks it), by the reference path
+/// otherwise.
+pub fn shortlist(
+    state: &AppState,
+    model: &LinearModel,
+    query: &Query,
+    top: usize,
+) -> tieup_core::Result<Shortlist> {
+    if query.before_year.is_some() {
+        return rank::shortlist(state.encoder(), model, query, top);
+    }
+    let encoder = state.encoder();
+    encoder.check(query)?;
+    let catalog = state.catalog();
+    let weights = model.weights_for(catalog.sectors(), query);
+    let candidates = state
+        .top_k(query, &weights, top)
+        .into_iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            let features = encoder.encode_one(query, hit.region);
+            let (score, contributions) = rank::score_row(&weights, &features);
+            RankedCandidate {
+                rank: i + 1,
+                region: hit.region,
+                score,
+                features,
+                contributions,
+            }
+        })
+        .collect();
+    Ok(Shortlist {
+        query: query.clone(),
+        weights,
+        n_candidates: catalog.n_candidates(),
+        candidates,
+    })
+}
+
+fn bars_of(
+    state: &AppState,
+    query: &Query,
+    candidate: &RankedCandidate,
+    report: &tieup_core::report::CandidateReport,
+    lang: Lang,
+) -> Vec<Bar> {
+    report
+        .reasons
+        .iter()
+        .map(|reason| {
+            let feature = Feature::ALL
+                .into_iter()
+                .find(|f| f.name() == reason.feature)
+                .unwrap_or(Feature::SameAreaCluster);
+            Bar {
+                feature,
+                label: plain::label(state.encoder(), query, candidate, feature, lang),
+                contribution: reason.contribution,
+                detail: reason.detail.clone(),
+            }
+        })
+        .collect()
+}
+
+/// A ranked candidate with its bars.
+pub type Explained = (RankedCandidate, Vec<Bar>);
+
+/// Where some regions rank for a query: each one's candidate (rank, score, features) and
+/// bars, explaining only those regions. Also returns the number of candidates scored.
+pub fn ranks_of(
+    state: &AppState,
+    query: &Query,
+    regions: &[RegionId],
+    lang: Lang,
+) -> Result<(usize, Vec<Option<Explained>>), UserError> {
+    let model = state.model();
+    let encoder = state.encoder();
+    let n = state.catalog().n_candidates();
+    let list = shortlist(state, &model, query, n).map_err(|e| UserError::from_core(e, 400))?;
+    let found = regions
+        .iter()
+        .map(|&r| {
+            let c = list.candidates.iter().find(|c| c.region == r)?;
+            let bars = rank::explain(encoder, query, c)
+                .into_iter()
+                .map(|reason| Bar {
+                    feature: reason.feature,
+                    label: plain::label(encoder, query, c, reason.feature, lang),
+                    contribution: reason.contribution,
+                    detail: reason.detail,
+                })
+                .collect();
+            Some((c.clone(), bars))
+        })
+        .collect();
+    Ok((list.n_candidates, found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn state(dir: &str) -> AppState {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        AppState::load(&root.join(dir), &root.join("models/default.json")).unwrap()
+    }
+
+    /// The kernel path gives the reference path's shortlist exactly (same order, scores,
+    /// features and contributions, so the same report bytes).
+    fn same_as_reference(state: &AppState, step: usize) {
+        let catalog = state.catalog();
+        let model = state.model();
+        let n = catalog.n_candidates();
+        let mut checked = 0;
+        for japan in catalog.japan_ids().step_by(step) {
+            for sector in catalog.sectors().ids().step_by(step.min(3)) {
+                let cases = [
+                    (vec![], 10),
+                    (vec![Feature::DesignAbility, Feature::CommunicationCost], 3),
+                    (vec![Feature::SameAreaCluster], n),
+                ];
+                for (wanted, top) in cases {
+                    let mut query = Query::new(japan, sector);
+                    query.wanted = wanted;
+                    let fast = shortlist(state, &model, &query, top).unwrap();
+                    let reference = rank::shortlist(state.encoder(), &model, &query, top).unwrap();
+                    assert_eq!(fast, reference, "{japan:?} {sector:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 30);
+    }
+
+    #[test]
+    fn kernel_path_equals_reference_on_the_fixture() {
+        same_as_reference(&state("tests/fixtures/mini"), 1);
+    }
+
+    #[test]
+    fn kernel_path_equals_reference_on_the_shipped_data() {
+        same_as_reference(&state("data"), 20);
+    }
+}

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""End-to-end test of `tieup serve` in a real headless Chromium, driven through ChromeDriver's
+WebDriver protocol (Python standard library only; no browser download, no network).
+
+Usage: e2e.py BASE_URL CHROMEDRIVER_URL OUT_DIR
+Drives the page like a coordinator: types a Japanese region and a sector, reads the shortlist,
+opens a profile, compares two candidates, exports the CSV, prints the brief (print media) and
+switches to Japanese; saves a screenshot of each step under OUT_DIR and asserts on the DOM.
+"""
+
+import base64
+import json
+import sys
+import urllib.request
+
+BASE, DRIVER, OUT = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3]
+ELEMENT = "element-6066-11e4-a52f-4a8e8dc0a3c6"
+CHROME_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=en-US",
+]
+
+
+def call(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(DRIVER + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read().decode())["value"]
+    except urllib.error.HTTPError as e:
+        raise AssertionError(f"{method} {path}: {e.code} {e.read().decode()[:500]}")
+
+
+class Browser:
+    def __init__(self, user_data_dir):
+        args = CHROME_ARGS + [f"--user-data-dir={user_data_dir}"]
+        caps = {"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args},
+        }}}
+        self.session = call("POST", "/session", caps)["sessionId"]
+        self.s = f"/session/{self.session}"
+        call("POST", self.s + "/window/rect", {"width": 1280, "height": 1600})
+
+    def go(self, url):
+        call("POST", self.s + "/url", {"url": url})
+
+    def url(self):
+        return call("GET", self.s + "/url")
+
+    def wait_url(self, part, seconds=15):
+        """Waits until the address contains `part` (a click may return before the
+        navigation it starts) and the new page has loaded."""
+        import time
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if part in self.url() and self.js("return document.readyState") == "complete":
+                return self.url()
+            time.sleep(0.1)
+        raise AssertionError(f"no page with {part!r} in its address: {self.url()}")
+
+    def find(self, css):
+        e = call("POST", self.s + "/element", {"using": "css selector", "value": css})
+        return e.get(ELEMENT) or next(iter(e.values()))
+
+    def find_all(self, css):
+        found = call("POST", self.s + "/elements", {"using": "css selector", "value": css})
+        return [e.get(ELEMENT) or e.get("ELEMENT") or next(iter(e.values())) for e in found]
+
+    def type(self, css, text):
+        element = self.find(css)
+        call("POST", f"{self.s}/element/{element}/clear", {})
+        call("POST", f"{self.s}/element/{element}/value", {"text": text})
+
+    def click(self, css):
+        call("POST", f"{self.s}/element/{self.find(css)}/click", {})
+
+    def click_element(self, element):
+        call("POST", f"{self.s}/element/{element}/click", {})
+
+    def text(self, css):
+        return call("GET", f"{self.s}/element/{self.find(css)}/text")
+
+    def attr(self, css, name):
+        return call("GET", f"{self.s}/element/{self.find(css)}/property/{name}")
+
+    def source(self):
+        return call("GET", self.s + "/source")
+
+    def js(self, script):
+        return call("POST", self.s + "/execute/sync", {"script": script, "args": []})
+
+    def media(self, kind):
+        call("POST", self.s + "/goog/cdp/execute",
+             {"cmd": "Emulation.setEmulatedMedia", "params": {"media": kind}})
+
+    def shot(self, name):
+        # Full-page screenshot: grow the window to the page height first.
+        height = int(self.js("return document.documentElement.scrollHeight"))
+        call("POST", self.s + "/window/rect", {"width": 1280, "height": min(max(height, 800), 6000)})
+        png = base64.b64decode(call("GET", self.s + "/screenshot"))
+        with open(f"{OUT}/{name}.png", "wb") as f:
+            f.write(png)
+        call("POST", self.s + "/window/rect", {"width": 1280, "height": 1600})
+        print(f"  screenshot {OUT}/{name}.png")
+
+    def quit(self):
+        call("DELETE", self.s)
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+    print(f"  ok: {message}")
+
+
+def main():
+    import tempfile
+    with tempfile.TemporaryDirectory() as profile_dir:
+        b = Browser(profile_dir)
+        try:
+            steps(b)
+        finally:
+            b.quit()
+    print("e2e: all steps passed")
+
+
+def steps(b):
+    print("step 1: start page, type a region and a sector")
+    b.go(BASE + "/")
+    check(b.find_all("datalist#japan-regions option"), "the region box has type-ahead options")
+    b.type("#region", "Fukushima")
+    b.type("#sector", "medical devices")
+    b.type("#top", "8")
+    b.click("input[name=want][value=design_ability]")
+    b.shot("01_query")
+    b.click("#submit")
+    b.wait_url("region=Fukushima")
+    check("region=Fukushima" in b.url() and "want=design_ability" in b.url(),
+          "the URL holds the query (bookmarkable)")
+
+    print("step 2: read the shortlist")
+    rows = b.find_all("tr.candidate")
+    check(len(rows) == 8, f"8 candidates listed ({len(rows)})")
+    check(b.find_all(".bar.neg"), "negative contributions are drawn")
+    check(len(b.find_all("svg#map g.top circle")) == 8, "the 8 candidates are on the map")
+    check(len(b.find_all("svg#map g.home rect")) == 1, "the Japanese region is marked on the map")
+    first = b.text("tr.candidate td.name a")
+    check(first != "", f"first candidate: {first}")
+    b.click("tr.candidate details.reasons summary")
+    check("curated" in b.text("tr.candidate details.reasons") or
+          "statistics:" in b.text("tr.candidate details.reasons"), "full reasons name their sources")
+    b.shot("02_shortlist")
+
+    print("step 3: open a profile")
+    shortlist_url = b.url()
+    b.click("tr.candidate td.name a.profile")
+    b.wait_url("/region/")
+    check(b.text("#profile-name").startswith(first), "the profile is of the clicked region")
+    check("rank 1 of" in b.text("#why"), "the profile says why it ranks first")
+    check(b.find_all("#strengths tbody tr"), "strengths are listed with sources")
+    b.shot("03_profile")
+
+    print("step 4: compare two")
+    b.go(shortlist_url)
+    boxes = b.find_all("input[name=c]")
+    b.click_element(boxes[0])
+    b.click_element(boxes[2])
+    b.click("#compare")
+    b.wait_url("/compare?")
+    check("/compare?" in b.url(), "the compare page opened")
+    heads = b.find_all("table.compare thead th")
+    check(len(heads) == 3, "two regions side by side")
+    b.shot("04_compare")
+
+    print("step 5: export and print")
+    b.go(shortlist_url)
+    href = b.attr("#export", "href")
+    with urllib.request.urlopen(href, timeout=30) as response:
+        body = response.read()
+        kind = response.headers["Content-Type"]
+    check(kind == "text/csv; charset=utf-8", "the export is CSV")
+    check(body.startswith(b"\xef\xbb\xbf"), "the CSV starts with a UTF-8 BOM (Excel)")
+    check(body.decode("utf-8-sig").count("\r\n") >= 9, "header and 8 rows")
+    b.media("print")
+    b.shot("05_print_brief")
+    check(b.js("return getComputedStyle(document.querySelector('form.query')).display") == "none",
+          "the print stylesheet hides the form")
+    b.media("")
+
+    print("step 6: switch to Japanese and search with Japanese words")
+    b.click("a.lang-switch")
+    b.wait_url("lang=ja")
+    check(b.js("return document.documentElement.lang") == "ja", "the page is Japanese")
+    check("候補を表示" in b.text("#submit"), "labels are Japanese")
+    b.type("#region", "福島県")
+    b.type("#sector", "自動車")
+    b.click("#submit")
+    b.wait_url("%E8%87%AA%E5%8B%95%E8%BB%8A")
+    check("自動車" in b.text("section.summary h1"), "Japanese sector word found (自動車)")
+    check(len(b.find_all("tr.candidate")) == 8, "the Japanese shortlist")
+    b.shot("06_japanese")
+
+    print("step 7: an unknown name")
+    b.go(BASE + "/?region=Fukushma&sector=medical")
+    check("closest matches" in b.text("section.error"), "an unknown name lists the closest names")
+    check(b.find_all("ul.suggestions a"), "suggestions are links")
+    b.shot("07_unknown_name")
+
+
+if __name__ == "__main__":
+    main()
