@@ -36,6 +36,41 @@ pub fn read(path: &Path, catalog: &Catalog, name: &str, year: u16) -> Result<Dat
         reason: format!("{m}: use lowercase a-z, 0-9 and _ (it names the provenance)"),
     })?;
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    check_delimiter(path, &bytes)?;
+    let file = CsvFile::from_bytes(path, &bytes, &COLUMNS)?;
+    let mut skipped = SkipReport::default();
+    let (classification, regions) = read_rows(&file, path, catalog, &mut skipped)?;
+    let Some(classification) = classification else {
+        return Err(file.file_error("no data rows".into(), "add rows below the header"));
+    };
+    let (data_regions, reference, implicit_totals) = build_regions(catalog, regions);
+    let mut notes = Vec::new();
+    if implicit_totals > 0 {
+        notes.push(format!(
+            "{implicit_totals} regions have no TOTAL row: their total is the sum of their outermost codes"
+        ));
+    }
+    if reference.is_none() {
+        notes.push(
+            "no TOTAL region: the reference economy is the sum over the outermost regions".into(),
+        );
+    }
+    notes.push("a code absent for a region counts as no employment there".into());
+    Ok(Dataset {
+        name: name.to_string(),
+        year,
+        classification,
+        regions: data_regions,
+        reference,
+        missing_is_zero: true,
+        sections_only: false,
+        skipped,
+        notes,
+    })
+}
+
+/// A file separated by something other than commas is an error that says so.
+fn check_delimiter(path: &Path, bytes: &[u8]) -> Result<()> {
     let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     let first_line = String::from_utf8_lossy(first_line);
     if !first_line.contains(',') {
@@ -55,9 +90,17 @@ pub fn read(path: &Path, catalog: &Catalog, name: &str, year: u16) -> Result<Dat
             }
         }
     }
-    let file = CsvFile::from_bytes(path, &bytes, &COLUMNS)?;
+    Ok(())
+}
+
+/// Every row, grouped by region: (the file's classification, region key → rows).
+fn read_rows(
+    file: &CsvFile,
+    path: &Path,
+    catalog: &Catalog,
+    skipped: &mut SkipReport,
+) -> Result<(Option<Classification>, BTreeMap<String, RegionRows>)> {
     let has_establishments = file.has_column("establishments");
-    let mut skipped = SkipReport::default();
     let mut classification: Option<(Classification, u64)> = None;
     let mut regions: BTreeMap<String, RegionRows> = BTreeMap::new();
     for row in file.rows() {
@@ -144,11 +187,16 @@ pub fn read(path: &Path, catalog: &Catalog, name: &str, year: u16) -> Result<Dat
             ));
         }
     }
-    let Some((classification, _)) = classification else {
-        return Err(file.file_error("no data rows".into(), "add rows below the header"));
-    };
+    Ok((classification.map(|(c, _)| c), regions))
+}
+
+/// Regions from the grouped rows: (data regions, the TOTAL reference if given, how many
+/// regions had no TOTAL row). A region nested in another region of the file is not a peer.
+fn build_regions(
+    catalog: &Catalog,
+    regions: BTreeMap<String, RegionRows>,
+) -> (Vec<RegionData>, Option<RegionData>, usize) {
     let present: Vec<RegionId> = regions.values().filter_map(|r| r.0).collect();
-    let mut notes = Vec::new();
     let mut implicit_totals = 0usize;
     let mut reference = None;
     let mut data_regions = Vec::new();
@@ -184,28 +232,7 @@ pub fn read(path: &Path, catalog: &Catalog, name: &str, year: u16) -> Result<Dat
             data_regions.push(region);
         }
     }
-    if implicit_totals > 0 {
-        notes.push(format!(
-            "{implicit_totals} regions have no TOTAL row: their total is the sum of their outermost codes"
-        ));
-    }
-    if reference.is_none() {
-        notes.push(
-            "no TOTAL region: the reference economy is the sum over the outermost regions".into(),
-        );
-    }
-    notes.push("a code absent for a region counts as no employment there".into());
-    Ok(Dataset {
-        name: name.to_string(),
-        year,
-        classification,
-        regions: data_regions,
-        reference,
-        missing_is_zero: true,
-        sections_only: false,
-        skipped,
-        notes,
-    })
+    (data_regions, reference, implicit_totals)
 }
 
 #[cfg(test)]
