@@ -31,35 +31,7 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
         .next()
         .ok_or_else(|| error(1, "the file is empty".into(), "give the Eurostat bulk TSV"))?;
     let columns: Vec<&str> = header.fields.iter().collect();
-    if columns.len() < 2 || !columns[0].starts_with("unit,nace_r2,age,geo") {
-        return Err(error(
-            1,
-            format!(
-                "the header starts with '{}', not 'unit,nace_r2,age,geo\\time' and tab-separated years",
-                columns[0].chars().take(40).collect::<String>()
-            ),
-            "give the bulk-download TSV of lfst_r_lfe2en2 (tab-separated)",
-        ));
-    }
-    let years: Vec<u16> = columns[1..]
-        .iter()
-        .enumerate()
-        .map(|(i, y)| {
-            y.trim().parse::<u16>().map_err(|_| {
-                error(
-                    1,
-                    format!("column {} header '{}' is not a year", i + 2, y.trim()),
-                    "year columns are headed by a year such as 2015",
-                )
-            })
-        })
-        .collect::<Result<_>>()?;
-    let (year_index, year) = years
-        .iter()
-        .enumerate()
-        .max_by_key(|(_, y)| **y)
-        .map(|(i, y)| (i + 1, *y))
-        .expect("at least one year column");
+    let (year_index, year) = newest_year(path, &columns)?;
     let mut skipped = SkipReport::default();
     let mut low_reliability = 0usize;
     let mut regions: BTreeMap<String, RegionData> = BTreeMap::new();
@@ -149,6 +121,17 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
         )
     })?;
     let regions: Vec<RegionData> = regions.into_values().collect();
+    Ok(dataset(year, regions, reference, skipped, low_reliability))
+}
+
+/// The dataset with its notes: sections published, regions mapped, low-reliability values.
+fn dataset(
+    year: u16,
+    regions: Vec<RegionData>,
+    reference: RegionData,
+    skipped: SkipReport,
+    low_reliability: usize,
+) -> Dataset {
     let mapped = regions.iter().filter(|r| r.catalog.is_some()).count();
     let sections: Vec<String> = regions
         .iter()
@@ -156,7 +139,7 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
         .collect::<std::collections::BTreeSet<String>>()
         .into_iter()
         .collect();
-    Ok(Dataset {
+    Dataset {
         name: DATASET.into(),
         year,
         classification: Classification::NaceR2,
@@ -172,7 +155,41 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
             ),
             format!("{low_reliability} values of {year} are flagged u (low reliability) and kept"),
         ],
-    })
+    }
+}
+
+/// Checks the header (`unit,nace_r2,age,geo\time` then years) and returns the newest year's
+/// column and the year.
+fn newest_year(path: &Path, columns: &[&str]) -> Result<(usize, u16)> {
+    let error =
+        |message: String, fix: &str| tieup_core::error::Error::data(path, Some(1), message, fix);
+    if columns.len() < 2 || !columns[0].starts_with("unit,nace_r2,age,geo") {
+        return Err(error(
+            format!(
+                "the header starts with '{}', not 'unit,nace_r2,age,geo\\time' and tab-separated years",
+                columns[0].chars().take(40).collect::<String>()
+            ),
+            "give the bulk-download TSV of lfst_r_lfe2en2 (tab-separated)",
+        ));
+    }
+    let years: Vec<u16> = columns[1..]
+        .iter()
+        .enumerate()
+        .map(|(i, y)| {
+            y.trim().parse::<u16>().map_err(|_| {
+                error(
+                    format!("column {} header '{}' is not a year", i + 2, y.trim()),
+                    "year columns are headed by a year such as 2015",
+                )
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(years
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, y)| **y)
+        .map(|(i, y)| (i + 1, *y))
+        .expect("at least one year column"))
 }
 
 /// The section LQs (against EU28) of the catalog's European regions: a reference file,
