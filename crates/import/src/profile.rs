@@ -307,59 +307,93 @@ fn sector_rows(
                 );
                 continue;
             };
-            let share = |v: f64| v / grand_total;
-            let lq_low = if reference_amount.high > 0.0 {
-                (employment.low / x_r) / share(reference_amount.high)
-            } else {
-                lq_point
-            };
-            let lq_high = if reference_amount.low > 0.0 {
-                (employment.high / x_r) / share(reference_amount.low)
-            } else {
-                lq_point
-            };
-            let m = params.pseudo_employees;
-            let shrunk = |observed: f64, reference: f64| {
-                lq::shrunk_lq(observed, x_r * reference / grand_total, m)
-            };
-            let lq_shrunk = shrunk(employment.point, reference_amount.point);
-            let shrunk_low = shrunk(employment.low, reference_amount.high);
-            let shrunk_high = shrunk(employment.high, reference_amount.low.max(f64::MIN_POSITIVE));
-            // Size quotient: the region's share of the sector over an equal share.
-            let n_peers = peers.len().max(1) as f64;
-            let size =
-                |observed: f64, reference: f64| lq::shrunk_lq(observed, reference / n_peers, m);
-            let size_shrunk = size(employment.point, reference_amount.point);
-            let size_low = size(employment.low, reference_amount.high);
-            let size_high = size(employment.high, reference_amount.low);
-            rows.push(SectorRow {
-                region: r,
-                catalog: region.catalog,
-                sector: *sector,
-                employment,
-                establishments,
-                lq: lq_point,
-                lq_low,
-                lq_high,
-                lq_shrunk,
-                size_shrunk,
-                strength: lq::strength(lq_shrunk, size_shrunk),
-                raw_strength: 0.0,
-                raw_low: 0.0,
-                raw_high: 0.0,
-                position: 0.0,
-                peer: region.peer,
-                strength_low: lq::strength(shrunk_low, size_low),
-                strength_high: lq::strength(shrunk_high, size_high),
-                strong_cluster: None,
-                density: None,
-                year: region.year,
-                region_note: region.note.clone(),
-            });
+            rows.push(sector_row(
+                &Figures {
+                    region: r,
+                    data: region,
+                    sector: *sector,
+                    employment,
+                    establishments,
+                    lq: lq_point,
+                    reference: reference_amount,
+                    grand_total,
+                    n_peers: peers.len(),
+                },
+                params,
+            ));
         }
     }
 
     rows
+}
+
+/// What one region's row in one sector is computed from.
+struct Figures<'a> {
+    region: usize,
+    data: &'a super::RegionData,
+    sector: SectorId,
+    employment: Estimate,
+    establishments: Option<f64>,
+    lq: f64,
+    reference: Estimate,
+    grand_total: f64,
+    n_peers: usize,
+}
+
+/// The LQ bounds, the shrunk LQ and size quotients and the raw strength of one region in one
+/// sector (placed on the ladder afterwards).
+fn sector_row(f: &Figures<'_>, params: ProfileParams) -> SectorRow {
+    let (employment, establishments, reference_amount, grand_total) =
+        (f.employment, f.establishments, f.reference, f.grand_total);
+    let (r, region, sector, lq_point) = (f.region, f.data, f.sector, f.lq);
+    let x_r = region.total.point;
+    let share = |v: f64| v / grand_total;
+    let lq_low = if reference_amount.high > 0.0 {
+        (employment.low / x_r) / share(reference_amount.high)
+    } else {
+        lq_point
+    };
+    let lq_high = if reference_amount.low > 0.0 {
+        (employment.high / x_r) / share(reference_amount.low)
+    } else {
+        lq_point
+    };
+    let m = params.pseudo_employees;
+    let shrunk =
+        |observed: f64, reference: f64| lq::shrunk_lq(observed, x_r * reference / grand_total, m);
+    let lq_shrunk = shrunk(employment.point, reference_amount.point);
+    let shrunk_low = shrunk(employment.low, reference_amount.high);
+    let shrunk_high = shrunk(employment.high, reference_amount.low.max(f64::MIN_POSITIVE));
+    // Size quotient: the region's share of the sector over an equal share.
+    let n_peers = f.n_peers.max(1) as f64;
+    let size = |observed: f64, reference: f64| lq::shrunk_lq(observed, reference / n_peers, m);
+    let size_shrunk = size(employment.point, reference_amount.point);
+    let size_low = size(employment.low, reference_amount.high);
+    let size_high = size(employment.high, reference_amount.low);
+    SectorRow {
+        region: r,
+        catalog: region.catalog,
+        sector,
+        employment,
+        establishments,
+        lq: lq_point,
+        lq_low,
+        lq_high,
+        lq_shrunk,
+        size_shrunk,
+        strength: lq::strength(lq_shrunk, size_shrunk),
+        raw_strength: 0.0,
+        raw_low: 0.0,
+        raw_high: 0.0,
+        position: 0.0,
+        peer: region.peer,
+        strength_low: lq::strength(shrunk_low, size_low),
+        strength_high: lq::strength(shrunk_high, size_high),
+        strong_cluster: None,
+        density: None,
+        year: region.year,
+        region_note: region.note.clone(),
+    }
 }
 
 /// One scale: each raw strength becomes the ladder value of its position among the sector's

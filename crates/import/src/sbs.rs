@@ -280,21 +280,7 @@ pub fn read(
         accept,
         &mut skipped,
     ));
-    let mut by_year: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
-    for (country, column) in &columns {
-        by_year.entry(years[*column]).or_default().push(country);
-    }
-    let mut notes: Vec<String> = by_year
-        .iter()
-        .map(|(year, countries)| format!("year {year}: {}", countries.join(" ")))
-        .collect();
-    notes.push(format!(
-        "comparison area: the {} NUTS-2 regions with figures, together; total = business economy (sections B-N without K, plus S95)",
-        peers.len()
-    ));
-    notes.push(format!(
-        "{confidential} confidential values read as ranges bounded by the NUTS-1 or national figure, midpoint used"
-    ));
+    let notes = notes(&years, &columns, peers.len(), confidential);
     Ok(Dataset {
         name: DATASET.into(),
         year: PREFERRED_YEAR,
@@ -306,6 +292,30 @@ pub fn read(
         skipped,
         notes,
     })
+}
+
+/// The dataset's notes: the year taken per country, the comparison area, confidential cells.
+fn notes(
+    years: &[u16],
+    columns: &BTreeMap<String, usize>,
+    n_peers: usize,
+    confidential: usize,
+) -> Vec<String> {
+    let mut by_year: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
+    for (country, column) in columns {
+        by_year.entry(years[*column]).or_default().push(country);
+    }
+    let mut notes: Vec<String> = by_year
+        .iter()
+        .map(|(year, countries)| format!("year {year}: {}", countries.join(" ")))
+        .collect();
+    notes.push(format!(
+        "comparison area: the {n_peers} NUTS-2 regions with figures, together; total = business economy (sections B-N without K, plus S95)"
+    ));
+    notes.push(format!(
+        "{confidential} confidential values read as ranges bounded by the NUTS-1 or national figure, midpoint used"
+    ));
+    notes
 }
 
 #[cfg(test)]
