@@ -76,6 +76,9 @@ pub use records::*;
 pub use schema::SCHEMA_VERSION;
 pub use store::Store;
 
+/// The SQLite binding the store uses (for [`Store::create_at_version`] connections).
+pub use rusqlite;
+
 use std::path::Path;
 
 /// The default database file for a data directory: `tieup.db` beside it (in its parent).
