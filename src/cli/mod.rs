@@ -7,7 +7,6 @@
 //! `train-success`), `score` (`score`), `bench` (`synth`, `eval`), `catalog`
 //! (`catalog rebuild`, `catalog import`), `serve` (`serve`), `db` (`db export|import|backup|check`,
 //! `train --db`).
->>>>>>> dc04382 (tieup db export|import|backup|check and train --db (src/cli/db.rs); tests: concurrent writers, SIGKILLed writer, v1 fixture upgrade, foreign and damaged files refused untouched, atomic exports)
 
 pub mod args;
 mod bench;
