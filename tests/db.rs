@@ -429,7 +429,7 @@ fn cli_import_export_round_trip_and_refusals() {
         .args(["db", "export", "--partnerships", db_arg, "--db", db_arg])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("would overwrite an input"));
+        .stderr(predicate::str::contains("inputs are never overwritten"));
     tieup()
         .args([
             "db",

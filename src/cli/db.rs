@@ -2,7 +2,10 @@
 //! shortlists, decisions, projects and follow-ups (`tieup-store`), from the command line.
 
 use super::args::{Cli, LearnerArg, TrainArgs};
-use super::{data_dir, default_model, invalid_arguments, load_catalog, write_or_check};
+use super::{
+    catalog_inputs, data_dir, default_model, invalid_arguments, load_catalog, output_guard,
+    write_or_check,
+};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use linfa::ParamGuard;
@@ -104,12 +107,17 @@ fn db_path(cli: &Cli, given: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| tieup_store::default_path(&data_dir(cli.data.as_deref())))
 }
 
-/// True when `a` and `b` name the same file (both existing), or the same path.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
+/// The output guard with the database (and its `-wal` and `-shm` files) and the catalog as
+/// inputs: no `tieup db` output is ever written over them.
+fn db_guard(cli: &Cli, db: &Path) -> tieup_core::fsutil::OutputGuard {
+    let mut guard =
+        catalog_inputs(output_guard(cli), &data_dir(cli.data.as_deref())).input("database", db);
+    for suffix in ["-wal", "-shm"] {
+        let mut side = db.as_os_str().to_owned();
+        side.push(suffix);
+        guard = guard.input("database", Path::new(&side));
     }
+    guard
 }
 
 /// Runs one `tieup db` command.
@@ -124,20 +132,7 @@ pub(super) fn run(cli: &Cli, command: &DbCommand, out: &mut dyn Write) -> Result
 
 fn export(cli: &Cli, a: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     let db = db_path(cli, a.db.db.as_deref());
-    let shipped = data_dir(cli.data.as_deref()).join("partnerships.csv");
-    let mut inputs = vec![db.clone(), shipped];
-    for suffix in ["-wal", "-shm"] {
-        let mut side = db.clone().into_os_string();
-        side.push(suffix);
-        inputs.push(side.into());
-    }
-    if let Some(input) = inputs.iter().find(|i| same_file(&a.partnerships, i)) {
-        invalid_arguments!(
-            "--partnerships {} would overwrite an input ({}); choose another file",
-            a.partnerships.display(),
-            input.display()
-        );
-    }
+    db_guard(cli, &db).check_file("--partnerships", &a.partnerships)?;
     let store = Store::open_existing(&db).map_err(store_error)?;
     let n = store
         .export_partnerships(&a.partnerships)
@@ -152,9 +147,9 @@ fn export(cli: &Cli, a: &ExportArgs, out: &mut dyn Write) -> Result<()> {
 
 fn import(cli: &Cli, a: &ImportArgs, out: &mut dyn Write) -> Result<()> {
     let db = db_path(cli, a.db.db.as_deref());
-    if same_file(&a.file, &db) {
-        invalid_arguments!("{} is the database itself", a.file.display());
-    }
+    output_guard(cli)
+        .input("FILE", &a.file)
+        .check_file("--db", &db)?;
     // The catalog checks the ids before anything is written.
     let catalog = load_catalog(cli)?;
     catalog.read_partnerships(&a.file)?;
@@ -177,12 +172,7 @@ fn import(cli: &Cli, a: &ImportArgs, out: &mut dyn Write) -> Result<()> {
 
 fn backup(cli: &Cli, a: &BackupArgs, out: &mut dyn Write) -> Result<()> {
     let db = db_path(cli, a.db.db.as_deref());
-    if same_file(&a.file, &db) {
-        invalid_arguments!(
-            "the backup {} would overwrite the database",
-            a.file.display()
-        );
-    }
+    db_guard(cli, &db).check_file("the backup", &a.file)?;
     let store = Store::open_existing(&db).map_err(store_error)?;
     store.backup(&a.file).map_err(store_error)?;
     writeln!(out, "backed up {} to {}", db.display(), a.file.display())?;
@@ -253,14 +243,20 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) ->
         .negatives(a.negatives)
         .l2(a.l2)
         .check()?;
+    let mut training_file = a.out.clone().into_os_string();
+    training_file.push(".training.csv");
+    let training_file = PathBuf::from(training_file);
+    let guard = db_guard(cli, db)
+        .input("--exchanges", &a.exchanges)
+        .input("--prior", &a.prior)
+        .input("the default model", &default_model());
+    guard.check_file("--out", &a.out)?;
+    guard.check_file("the training data", &training_file)?;
     let catalog = load_catalog(cli)?;
     let store = Store::open_existing(db).map_err(store_error)?;
     let shipped = partnerships::read(&a.exchanges)?;
     let (merged, recorded) = merge(shipped, store.partnerships().map_err(store_error)?);
     let text = partnerships::to_csv(&merged);
-    let mut training_file = a.out.clone().into_os_string();
-    training_file.push(".training.csv");
-    let training_file = PathBuf::from(training_file);
     tieup_core::fsutil::write_atomic(&training_file, text.as_bytes())?;
     let rows = catalog
         .read_partnerships(&training_file)
