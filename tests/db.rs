@@ -266,11 +266,15 @@ fn v1_fixture_is_at_version_1_and_upgrades() {
     );
 }
 
-/// Writes `tests/fixtures/db/v1.db` (run by hand when a migration is added, for the version
-/// before it: `cargo test --test tests db::write_v1_fixture -- --ignored`).
+/// Writes `tests/fixtures/db/v1.db`, only with `TIEUP_WRITE_DB_FIXTURES=1` (CI runs the
+/// ignored tests): `TIEUP_WRITE_DB_FIXTURES=1 cargo test --test tests db::write_v1_fixture --
+/// --ignored`. When a migration is added, write a fixture of the version before it likewise.
 #[test]
-#[ignore = "writes a fixture; run by hand"]
+#[ignore = "writes a fixture; run by hand with TIEUP_WRITE_DB_FIXTURES=1"]
 fn write_v1_fixture() {
+    if std::env::var_os("TIEUP_WRITE_DB_FIXTURES").is_none() {
+        return;
+    }
     let path = fixture(1);
     let _ = std::fs::remove_file(&path);
     let conn = Store::create_at_version(&path, 1).unwrap();
