@@ -266,30 +266,59 @@ fn v1_fixture_is_at_version_1_and_upgrades() {
     );
 }
 
-/// Writes `tests/fixtures/db/v1.db`, only with `TIEUP_WRITE_DB_FIXTURES=1` (CI runs the
-/// ignored tests): `TIEUP_WRITE_DB_FIXTURES=1 cargo test --test tests db::write_v1_fixture --
-/// --ignored`. When a migration is added, write a fixture of the version before it likewise.
+/// Writes `tests/fixtures/db/vN.db` for every earlier schema version, only with
+/// `TIEUP_WRITE_DB_FIXTURES=1` (CI runs the ignored tests):
+/// `TIEUP_WRITE_DB_FIXTURES=1 cargo test --test tests db::write_fixtures -- --ignored`. When a
+/// migration is added, write the fixture of the version before it and commit it; never
+/// rewrite an older one.
 #[test]
-#[ignore = "writes a fixture; run by hand with TIEUP_WRITE_DB_FIXTURES=1"]
-fn write_v1_fixture() {
+#[ignore = "writes fixtures; run by hand with TIEUP_WRITE_DB_FIXTURES=1"]
+fn write_fixtures() {
     if std::env::var_os("TIEUP_WRITE_DB_FIXTURES").is_none() {
         return;
     }
-    let path = fixture(1);
-    let _ = std::fs::remove_file(&path);
-    let conn = Store::create_at_version(&path, 1).unwrap();
-    conn.execute_batch(
-        "INSERT INTO shortlists (japan_region, sector, query, model_id, catalog_digest, author, created_at) \
-           VALUES ('fukushima', 'medical_devices', '{}', 'default.json@0', '0', 'fixture', '2025-01-01T00:00:00Z');
-         INSERT INTO shortlist_candidates VALUES (1, 1, 'skane', 1.5, '[\"strong in medical devices\"]');
-         INSERT INTO decisions (shortlist_id, region, decision, decided_on, recorded_at) \
-           VALUES (1, 'skane', 'agreed', '2025-02-01', '2025-02-01T00:00:00Z');
-         INSERT INTO projects (key, decision_id, japan_region, partner_regions, sector, start_fy, end_fy, created_at) \
-           VALUES ('v1_project', 1, 'fukushima', 'skane', 'medical_devices', 2025, 2027, '2025-03-01T00:00:00Z');
-         INSERT INTO follow_ups (project_id, followed_up_on, outcome, evidence, recorded_at) \
-           VALUES (1, '2025-09-01', 'after', 'fixture', '2025-09-01T00:00:00Z');",
-    )
-    .unwrap();
+    for version in 1..SCHEMA_VERSION {
+        let path = fixture(version);
+        if path.exists() {
+            continue;
+        }
+        // The rows of schema 1, valid in every later schema.
+        let conn = Store::create_at_version(&path, version).unwrap();
+        conn.execute_batch(
+            "INSERT INTO shortlists (japan_region, sector, query, model_id, catalog_digest, author, created_at) \
+               VALUES ('fukushima', 'medical_devices', '{}', 'default.json@0', '0', 'fixture', '2025-01-01T00:00:00Z');
+             INSERT INTO shortlist_candidates VALUES (1, 1, 'skane', 1.5, '[\"strong in medical devices\"]');
+             INSERT INTO decisions (shortlist_id, region, decision, decided_on, recorded_at) \
+               VALUES (1, 'skane', 'agreed', '2025-02-01', '2025-02-01T00:00:00Z');
+             INSERT INTO projects (key, decision_id, japan_region, partner_regions, sector, start_fy, end_fy, created_at) \
+               VALUES ('v1_project', 1, 'fukushima', 'skane', 'medical_devices', 2025, 2027, '2025-03-01T00:00:00Z');
+             INSERT INTO follow_ups (project_id, followed_up_on, outcome, evidence, recorded_at) \
+               VALUES (1, '2025-09-01', 'after', 'fixture', '2025-09-01T00:00:00Z');",
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn models_are_registered_and_switched() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    assert_eq!(store.active_model().unwrap(), None);
+    let model = |id: &str| tieup_store::NewModel {
+        model_id: id.into(),
+        path: format!("models/{id}"),
+        learner: "prior-anchored".into(),
+        ..Default::default()
+    };
+    let first = store.register_model(&model("a.json@1")).unwrap();
+    let second = store.register_model(&model("b.json@2")).unwrap();
+    assert_eq!(store.register_model(&model("a.json@1")).unwrap(), first);
+    store.activate_model(second).unwrap();
+    assert_eq!(store.active_model().unwrap().unwrap().id, second);
+    store.activate_model(first).unwrap();
+    assert_eq!(store.active_model().unwrap().unwrap().id, first);
+    assert!(store.activate_model(99).is_err());
+    assert_eq!(store.models().unwrap().len(), 2);
 }
 
 fn refused_untouched(path: &Path, what: &str) {
@@ -524,6 +553,10 @@ fn cli_train_on_recorded_outcomes() {
         "provenance names the outcomes"
     );
     assert!(text.contains("learner prior-anchored"));
+    let store = Store::open_existing(&db).unwrap();
+    let models = store.models().unwrap();
+    assert_eq!(models.len(), 1);
+    assert_eq!(models[0].model.outcomes, ["agency_2025_fukushima_skane"]);
     let training = std::fs::read_to_string(dir.path().join("model.json.training.csv")).unwrap();
     assert_eq!(training.lines().count(), 12);
 }

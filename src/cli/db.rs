@@ -253,7 +253,7 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) ->
     guard.check_file("--out", &a.out)?;
     guard.check_file("the training data", &training_file)?;
     let catalog = load_catalog(cli)?;
-    let store = Store::open_existing(db).map_err(store_error)?;
+    let mut store = Store::open_existing(db).map_err(store_error)?;
     let shipped = partnerships::read(&a.exchanges)?;
     let (merged, recorded) = merge(shipped, store.partnerships().map_err(store_error)?);
     let text = partnerships::to_csv(&merged);
@@ -302,6 +302,21 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) ->
     )?;
     write_or_check(out, &a.out, &model.to_json(), false, "tieup train")?;
     writeln!(out, "wrote {} (its training data)", training_file.display())?;
+    let registered = store
+        .register_model(&tieup_store::NewModel {
+            model_id: tieup_store::model_id(&a.out).map_err(store_error)?,
+            path: a.out.to_string_lossy().replace('\\', "/"),
+            learner: learner.name().into(),
+            outcomes: recorded,
+            catalog_digest: digest,
+            training_source: model.training.source.clone(),
+        })
+        .map_err(store_error)?;
+    writeln!(
+        out,
+        "registered as model {registered} in {} (the page activates it)",
+        db.display()
+    )?;
     Ok(())
 }
 

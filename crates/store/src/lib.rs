@@ -35,8 +35,11 @@
 //! - the retrain button: [`Store::partnerships`] gives the recorded outcomes in the layout of
 //!   `data/partnerships.csv` ([`partnerships::to_csv`]); the binary's `tieup train --db`
 //!   shows how they are merged with the shipped partnerships and trained on;
-//! - models: the store does not hold model files; the page keeps every model it produced as a
-//!   file and records which one ranked a shortlist through [`NewShortlist::model_id`].
+//! - models: every model file produced is registered with [`Store::register_model`]
+//!   (`tieup train --db` does so); [`Store::models`] lists them, [`Store::activate_model`]
+//!   switches (also back to an earlier one), [`Store::active_model`] says which one ranks. The
+//!   files themselves stay on disk; a shortlist records the model that ranked it in
+//!   [`NewShortlist::model_id`].
 //!
 //! # Example
 //! ```

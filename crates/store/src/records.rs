@@ -227,6 +227,38 @@ pub struct DueProject {
     pub last_follow_up: Option<String>,
 }
 
+/// Row id of a registered model.
+pub type ModelRowId = i64;
+
+/// A model file to register.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewModel {
+    /// [`crate::model_id`] of the file; registering the same id again returns the first row.
+    pub model_id: String,
+    /// Where the file is.
+    pub path: String,
+    /// The learner (`prior-anchored`, `pairwise`, ...).
+    pub learner: String,
+    /// Partnership ids from this store it was trained on.
+    pub outcomes: Vec<String>,
+    /// [`crate::catalog_digest`] of the catalog it was trained on.
+    pub catalog_digest: String,
+    /// The model file's `training.source`.
+    pub training_source: String,
+}
+
+/// A registered model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelRecord {
+    /// Row id.
+    pub id: ModelRowId,
+    /// When it was registered (UTC).
+    pub created_at: String,
+    /// What was registered.
+    #[serde(flatten)]
+    pub model: NewModel,
+}
+
 /// What [`crate::Store::import_partnerships`] did.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ImportSummary {

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_partnership_columns",
         include_str!("../migrations/0002_partnership_columns.sql"),
     ),
+    ("0003_models", include_str!("../migrations/0003_models.sql")),
 ];
 
 /// The schema version this build writes.

@@ -420,6 +420,83 @@ impl Store {
         .map_err(self.sqlite())
     }
 
+    /// Registers a model file (one row per [`NewModel::model_id`]; returns the existing row
+    /// when it is already registered).
+    pub fn register_model(&mut self, m: &NewModel) -> Result<ModelRowId> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO models (model_id, path, learner, outcomes, catalog_digest, training_source) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (model_id) DO NOTHING",
+                params![m.model_id, m.path, m.learner, m.outcomes.join(";"), m.catalog_digest, m.training_source],
+            )
+            .map_err(|e| Error::sqlite(&path, e))?;
+            tx.query_row("SELECT id FROM models WHERE model_id = ?1", [&m.model_id], |r| r.get(0))
+                .map_err(|e| Error::sqlite(&path, e))
+        })
+    }
+
+    /// Every registered model, oldest first.
+    pub fn models(&self) -> Result<Vec<ModelRecord>> {
+        self.models_where("1")
+    }
+
+    fn models_where(&self, condition: &str) -> Result<Vec<ModelRecord>> {
+        let sql = format!(
+            "SELECT id, created_at, model_id, path, learner, outcomes, catalog_digest, training_source \
+             FROM models WHERE {condition} ORDER BY id"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(self.sqlite())?;
+        stmt.query_map([], |r| {
+            Ok(ModelRecord {
+                id: r.get(0)?,
+                created_at: r.get(1)?,
+                model: NewModel {
+                    model_id: r.get(2)?,
+                    path: r.get(3)?,
+                    learner: r.get(4)?,
+                    outcomes: split(&r.get::<_, String>(5)?),
+                    catalog_digest: r.get(6)?,
+                    training_source: r.get(7)?,
+                },
+            })
+        })
+        .map_err(self.sqlite())?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(self.sqlite())
+    }
+
+    /// Makes a registered model the active one (switching back to an earlier one is the same
+    /// call).
+    pub fn activate_model(&mut self, id: ModelRowId) -> Result<()> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let exists: bool = tx
+                .query_row("SELECT count(*) > 0 FROM models WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .map_err(|e| Error::sqlite(&path, e))?;
+            if !exists {
+                return Err(Error::NotFound { kind: "model", id });
+            }
+            tx.execute(
+                "INSERT INTO active_model (singleton, model) VALUES (1, ?1) \
+                 ON CONFLICT (singleton) DO UPDATE SET model = excluded.model, \
+                 activated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+                [id],
+            )
+            .map_err(|e| Error::sqlite(&path, e))?;
+            Ok(())
+        })
+    }
+
+    /// The active model, if one was activated.
+    pub fn active_model(&self) -> Result<Option<ModelRecord>> {
+        Ok(self
+            .models_where("id = (SELECT model FROM active_model WHERE singleton = 1)")?
+            .pop())
+    }
+
     /// Writes [`Store::partnerships`] to `path` atomically (temporary file, then rename);
     /// returns the number of rows.
     pub fn export_partnerships(&self, path: &Path) -> Result<usize> {
