@@ -19,7 +19,9 @@
 //!
 //! # For the web page (`tieup serve`)
 //! [`Store`] is `Send` but not `Sync`: open one per request or worker (opening an existing,
-//! migrated file is cheap), or keep one behind a `Mutex`. Concurrent writers, in threads or
+//! migrated file is cheap), or keep one behind a `Mutex`. Open it once at start-up first, so
+//! the file exists and is migrated before concurrent requests open it (a file of zero bytes,
+//! as SQLite leaves it for an instant while creating, is refused as not a database). Concurrent writers, in threads or
 //! processes, are serialised by SQLite; no write is lost. The calls the page needs:
 //! - save the current shortlist: [`Store::save_shortlist`] with [`NewShortlist`] (the model id
 //!   from [`model_id`], the catalog digest from [`catalog_digest`], the candidates' scores and
