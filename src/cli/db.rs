@@ -274,7 +274,7 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) ->
     .replace('\\', "/");
     let prior = LinearModel::load(&a.prior)?;
     let encoder = Encoder::new(&catalog);
-    let queries = tieup_learn::training_set(&encoder, &rows, a.negatives, a.seed);
+    let queries = params.training_set(&encoder, &rows);
     let hash = tieup_core::hash::digest(text.as_bytes());
     let model = params.fit(&queries, &prior, &source, &hash)?;
     let real = catalog.read_partnerships(&a.exchanges)?;
