@@ -485,7 +485,9 @@ fn cli_import_export_round_trip_and_refusals() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("projects: 10 rows").and(predicate::str::ends_with("ok\n")),
+            predicate::str::contains("projects: 10 rows")
+                .and(predicate::str::contains("models: 0 rows"))
+                .and(predicate::str::ends_with("ok\n")),
         );
 }
 

@@ -589,6 +589,7 @@ impl Store {
             "decisions",
             "projects",
             "follow_ups",
+            "models",
         ] {
             let n: i64 = self
                 .conn
