@@ -261,7 +261,7 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) ->
     let rows = catalog
         .read_partnerships(&training_file)
         .with_context(|| format!("the merged training data in {}", training_file.display()))?;
-    let digest = tieup_store::catalog_digest(&catalog.dir).map_err(store_error)?;
+    let digest = tieup_store::catalog_digest(catalog.dir()).map_err(store_error)?;
     let source = format!(
         "{} + {} ({} recorded outcomes: {}); catalog {digest}; learner {}; data in {}",
         a.exchanges.display(),
@@ -335,7 +335,7 @@ fn report_metrics(
         real.len()
     )?;
     let encoder = Encoder::new(catalog);
-    let n = catalog.overseas().len();
+    let n = catalog.candidate_ids().len();
     for (path, model) in models {
         let mut per_query = Vec::new();
         for p in real {
