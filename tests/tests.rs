@@ -5,11 +5,12 @@
 //! `kernel` checks the batch kernel against the reference ranking as a property;
 //! `relatedness` checks RCA, proximity and density against reference figures; `import` runs
 //! the importers; `bench` runs `synth` and `eval` (tests that need `../shared` say when they
-//! are skipped).
+//! are skipped); `db` the store (`tieup-store`) and `tieup db`.
 
 mod bench;
 mod checks;
 mod cli;
+mod db;
 mod import;
 mod kernel;
 mod loader;

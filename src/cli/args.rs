@@ -90,6 +90,9 @@ pub enum Command {
     /// Serve the shortlist page (and its JSON API) on a local web server.
     #[command(after_help = AFTER_HELP)]
     Serve(ServeArgs),
+    /// The store of saved shortlists, decisions, projects and follow-ups (SQLite).
+    #[command(subcommand)]
+    Db(super::db::DbCommand),
 }
 
 /// Arguments of `serve`.
@@ -261,6 +264,10 @@ pub struct TrainArgs {
     /// Do not write: fail if OUT differs from what would be written.
     #[arg(long)]
     pub check: bool,
+    /// Also train on the outcomes recorded in this database (tieup db); writes OUT and the
+    /// merged training data OUT.training.csv, and reports before and after.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
 }
 
 /// Batch output formats.

@@ -5,11 +5,13 @@
 //! Submodules: `args` (clap definitions, help text, exit codes), `render` (tables and CSV),
 //! `query` (`shortlist`, `regions`, `sectors`, `stats`), `models` (`prior`, `train`,
 //! `train-success`), `score` (`score`), `bench` (`synth`, `eval`), `catalog`
-//! (`catalog rebuild`, `catalog import`), `serve` (`serve`).
+//! (`catalog rebuild`, `catalog import`), `serve` (`serve`), `db` (`db export|import|backup|check`,
+//! `train --db`).
 
 pub mod args;
 mod bench;
 mod catalog;
+pub mod db;
 mod models;
 mod query;
 pub mod render;
@@ -199,5 +201,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Catalog(CatalogCommand::Rebuild(a)) => catalog::rebuild(&cli, a, out),
         Command::Catalog(CatalogCommand::Import(a)) => catalog::import(&cli, a, out),
         Command::Serve(a) => serve::run(&cli, a, out),
+        Command::Db(c) => db::run(&cli, c, out),
     }
 }

@@ -29,6 +29,9 @@ pub(super) fn prior(cli: &Cli, a: &PriorArgs, out: &mut dyn Write) -> Result<()>
 
 /// `tieup train`: a ranking model learned from past partnerships.
 pub(super) fn train(cli: &Cli, a: &TrainArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(db) = &a.db {
+        return super::db::train(cli, a, db, out);
+    }
     let learner = match a.learner {
         LearnerArg::Pointwise => LearnerKind::Pointwise,
         LearnerArg::Pairwise => LearnerKind::Pairwise,
