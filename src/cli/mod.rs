@@ -65,7 +65,9 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
         }
         if let Some(e) = cause.downcast_ref::<tieup_core::Error>() {
             return match e {
-                tieup_core::Error::UnknownName { .. } | tieup_core::Error::AmbiguousName { .. } => {
+                tieup_core::Error::UnknownName { .. }
+                | tieup_core::Error::NotJapanese { .. }
+                | tieup_core::Error::AmbiguousName { .. } => {
                     EXIT_UNKNOWN_NAME
                 }
                 tieup_core::Error::Data(_) | tieup_core::Error::Model { .. } => EXIT_BAD_INPUT_FILE,

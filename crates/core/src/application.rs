@@ -137,14 +137,14 @@ pub struct ApplicationReader<'a, R: Read> {
     catalog: &'a Catalog,
     path: PathBuf,
     inner: Inner<R>,
-    seen: HashSet<u64>,
+    seen: HashSet<Box<str>>,
 }
 
 enum Inner<R: Read> {
     Csv {
-        reader: csv::Reader<R>,
+        stream: crate::csvstream::CsvStream<BufReader<R>>,
         columns: Vec<Option<usize>>,
-        record: csv::ByteRecord,
+        n_header: usize,
     },
     Json {
         lines: BufReader<R>,
@@ -157,14 +157,15 @@ fn file_error(path: &Path, line: Option<u64>, message: String, fix: &str) -> Err
     Error::data(path, line, message, fix)
 }
 
-impl<'a> ApplicationReader<'a, std::fs::File> {
+impl<'a> ApplicationReader<'a, BufReader<std::fs::File>> {
     /// Opens a file, choosing the format by extension (`.jsonl`, `.ndjson`, `.json` are JSON
-    /// Lines, `.csv` is CSV) or, failing that, by its first byte.
+    /// Lines, `.csv` is CSV) or, failing that, by its first byte (after a byte-order mark).
+    /// The sniffed bytes stay in the buffer, so pipes such as `/dev/stdin` lose nothing.
     pub fn open(catalog: &'a Catalog, path: &Path) -> Result<Self> {
-        let mut sniff = [0u8; 1];
-        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let n = file.read(&mut sniff).map_err(|e| Error::io(path, e))?;
-        if n == 0 {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut input = BufReader::new(file);
+        let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
+        if head.is_empty() {
             return Err(file_error(
                 path,
                 None,
@@ -172,17 +173,21 @@ impl<'a> ApplicationReader<'a, std::fs::File> {
                 "give a CSV file with a header row, or JSON Lines",
             ));
         }
+        let first = head
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(head)
+            .first()
+            .copied();
         let extension = path
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
         let format = match extension.as_deref() {
             Some("jsonl" | "ndjson" | "json") => InputFormat::JsonLines,
             Some("csv") => InputFormat::Csv,
-            _ if sniff[0] == b'{' => InputFormat::JsonLines,
+            _ if first == Some(b'{') => InputFormat::JsonLines,
             _ => InputFormat::Csv,
         };
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        Self::new(catalog, path, file, format)
+        Self::new(catalog, path, input, format)
     }
 }
 
@@ -191,18 +196,23 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
     pub fn new(catalog: &'a Catalog, path: &Path, input: R, format: InputFormat) -> Result<Self> {
         let inner = match format {
             InputFormat::Csv => {
-                let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-                let header = reader.byte_headers().map_err(|e| {
-                    file_error(path, Some(1), format!("cannot read a CSV header: {e}"), "")
-                })?;
+                let mut stream = crate::csvstream::CsvStream::new(BufReader::new(input));
+                let header = match stream.next_record() {
+                    Some(Ok(crate::csvstream::Record::Fields { fields, .. })) => fields,
+                    Some(Ok(crate::csvstream::Record::Unterminated { line })) => {
+                        return Err(file_error(
+                            path,
+                            Some(line),
+                            "cannot read a CSV header: a quote is never closed".into(),
+                            "close the quote or remove it",
+                        ));
+                    }
+                    Some(Err(e)) => return Err(Error::io(path, e)),
+                    None => Vec::new(),
+                };
                 let names: Vec<String> = header
                     .iter()
-                    .map(|h| {
-                        String::from_utf8_lossy(h)
-                            .trim()
-                            .trim_start_matches('\u{feff}')
-                            .to_string()
-                    })
+                    .map(|h| String::from_utf8_lossy(h).trim().to_string())
                     .collect();
                 if names.len() <= 1 && !names.iter().any(|n| n == "application_id") {
                     return Err(file_error(
@@ -230,9 +240,9 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                     .map(|c| names.iter().position(|n| n == c))
                     .collect();
                 Inner::Csv {
-                    reader,
+                    stream,
                     columns,
-                    record: csv::ByteRecord::new(),
+                    n_header: names.len(),
                 }
             }
             InputFormat::JsonLines => Inner::Json {
@@ -280,53 +290,20 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
     ) -> Option<Result<(u64, std::result::Result<Vec<Option<String>>, String>)>> {
         match &mut self.inner {
             Inner::Csv {
-                reader,
+                stream,
                 columns,
-                record,
-            } => match reader.read_byte_record(record) {
-                Ok(false) => None,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    if let csv::ErrorKind::Io(_) = e.kind() {
-                        return Some(Err(file_error(&self.path, Some(line), e.to_string(), "")));
-                    }
-                    Some(Ok((line, Err(format!("unreadable CSV row: {e}")))))
-                }
-                Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    let mut out = Vec::with_capacity(COLUMNS.len());
-                    for (c, column) in columns.iter().enumerate() {
-                        let Some(i) = column else {
-                            out.push(None);
-                            continue;
-                        };
-                        let bytes = record.get(*i).unwrap_or(b"");
-                        if bytes.len() > MAX_FIELD_BYTES {
-                            return Some(Ok((
-                                line,
-                                Err(format!(
-                                    "field '{}' is {} bytes, longer than {MAX_FIELD_BYTES}",
-                                    COLUMNS[c],
-                                    bytes.len()
-                                )),
-                            )));
-                        }
-                        match std::str::from_utf8(bytes) {
-                            Ok(text) => {
-                                out.push(Some(text.trim().to_string()).filter(|t| !t.is_empty()))
-                            }
-                            Err(_) => {
-                                return Some(Ok((
-                                    line,
-                                    Err(format!(
-                                        "field '{}' is not valid UTF-8; save the file as UTF-8",
-                                        COLUMNS[c]
-                                    )),
-                                )));
-                            }
-                        }
-                    }
-                    Some(Ok((line, Ok(out))))
+                n_header,
+            } => match stream.next_record()? {
+                Err(e) => Some(Err(Error::io(&self.path, e))),
+                Ok(crate::csvstream::Record::Unterminated { line }) => Some(Ok((
+                    line,
+                    Err(format!(
+                        "a quote opened on line {line} is never closed (it would run past {} lines or to the end of the file); close it or remove it, the next lines are read on their own",
+                        crate::csvstream::MAX_RECORD_LINES
+                    )),
+                ))),
+                Ok(crate::csvstream::Record::Fields { line, fields }) => {
+                    Some(Ok((line, csv_fields(&fields, columns, *n_header))))
                 }
             },
             Inner::Json {
@@ -347,6 +324,9 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                     let mut rest = Vec::new();
                     let _ = lines.read_until(b'\n', &mut rest);
                     return Some(Ok((*line, Err("line longer than 1 MiB".into()))));
+                }
+                if *line == 1 && buffer.starts_with(b"\xEF\xBB\xBF") {
+                    buffer.drain(..3);
                 }
                 let text = match std::str::from_utf8(buffer) {
                     Ok(t) => t.trim(),
@@ -401,53 +381,62 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         line: u64,
         f: &[Option<String>],
     ) -> std::result::Result<Application, String> {
+        let mut problems: Vec<String> = Vec::new();
         let required = |i: usize| {
             f[i].as_deref()
                 .ok_or_else(|| format!("missing required field '{}'", COLUMNS[i]))
         };
-        let id = required(0)?.to_string();
         let catalog = self.catalog;
-        let japan_region = catalog
-            .find_japan_region(required(1)?)
-            .map_err(|e| format!("japan_region: {e}"))?;
-        debug_assert_eq!(catalog.region(japan_region).kind, RegionKind::Japan);
-        let sector = catalog
-            .sectors()
-            .find(required(2)?)
-            .map_err(|e| format!("sector: {e}"))?;
+        let japan_region = required(1)
+            .and_then(|q| {
+                catalog
+                    .find_japan_region(q)
+                    .map_err(|e| format!("japan_region: {e}"))
+            })
+            .map_err(|e| problems.push(e))
+            .ok();
+        let sector = required(2)
+            .and_then(|q| {
+                catalog
+                    .sectors()
+                    .find(q)
+                    .map_err(|e| format!("sector: {e}"))
+            })
+            .map_err(|e| problems.push(e))
+            .ok();
         let fiscal_year = match f[3].as_deref() {
             None => None,
-            Some(t) => Some(
-                t.parse::<u16>()
-                    .ok()
-                    .filter(|y| (1990..=2100).contains(y))
-                    .ok_or_else(|| {
-                        format!("fiscal_year: '{t}' is not a year between 1990 and 2100")
-                    })?,
-            ),
+            Some(t) => t.parse::<u16>().ok().filter(|y| (1990..=2100).contains(y)).or_else(|| {
+                problems.push(format!(
+                    "fiscal_year: '{}' is not a year between 1990 and 2100",
+                    crate::lookup::clip(t)
+                ));
+                None
+            }),
         };
         let list = |i: usize| crate::csvin::split_list(f[i].as_deref().unwrap_or(""));
         let mut objectives = Vec::new();
         for name in list(4) {
             let key = crate::lookup::normalize(&name).replace(' ', "_");
-            let position = OBJECTIVES
-                .iter()
-                .position(|(o, _)| *o == key)
-                .ok_or_else(|| {
-                    format!(
-                        "objectives: unknown objective '{name}'; use {}",
-                        OBJECTIVES
-                            .iter()
-                            .map(|(o, _)| *o)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                })?;
-            objectives.push(position);
+            match OBJECTIVES.iter().position(|(o, _)| *o == key) {
+                Some(position) => objectives.push(position),
+                None => problems.push(format!(
+                    "objectives: unknown objective '{}'; use {}",
+                    crate::lookup::clip(&name),
+                    OBJECTIVES
+                        .iter()
+                        .map(|(o, _)| *o)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
         }
         let mut wanted: Vec<Feature> = Vec::new();
         for name in list(5) {
-            wanted.push(find_feature(&name).map_err(|e| format!("desired_traits: {e}"))?);
+            match find_feature(&name) {
+                Ok(feature) => wanted.push(feature),
+                Err(e) => problems.push(format!("desired_traits: {e}")),
+            }
         }
         for &o in &objectives {
             wanted.extend_from_slice(OBJECTIVES[o].1);
@@ -456,61 +445,81 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         wanted.dedup();
         let mut bodies = Vec::new();
         for name in list(6) {
-            bodies.push(body_kind(&name).ok_or_else(|| {
-                format!(
-                    "implementation_bodies: unknown body '{name}'; use {}",
+            match body_kind(&name) {
+                Some(body) => bodies.push(body),
+                None => problems.push(format!(
+                    "implementation_bodies: unknown body '{}'; use {}",
+                    crate::lookup::clip(&name),
                     BODY_KINDS.join(", ")
-                )
-            })?);
+                )),
+            }
         }
-        let commitment = Commitment::parse(f[7].as_deref().unwrap_or("")).ok_or_else(|| {
-            format!(
+        let commitment = Commitment::parse(f[7].as_deref().unwrap_or("")).unwrap_or_else(|| {
+            problems.push(format!(
                 "commitment: '{}' is not sufficient, partial or unknown",
-                f[7].as_deref().unwrap_or("")
-            )
-        })?;
-        let preparation = boolean(f[8].as_deref(), "preparation")?;
+                crate::lookup::clip(f[7].as_deref().unwrap_or(""))
+            ));
+            Commitment::Unknown
+        });
+        let mut flag = |i: usize| {
+            boolean(f[i].as_deref(), COLUMNS[i]).unwrap_or_else(|e| {
+                problems.push(e);
+                None
+            })
+        };
+        let preparation = flag(8);
+        let mediator = flag(10);
+        let core_company = flag(11);
         let continuation_years = match f[9].as_deref() {
             None => None,
-            Some(t) => Some(
-                t.parse::<f64>()
-                    .ok()
-                    .filter(|y| y.is_finite() && (0.0..=50.0).contains(y))
-                    .ok_or_else(|| {
-                        format!(
-                            "continuation_years: '{t}' is not a number of years between 0 and 50"
-                        )
-                    })?,
-            ),
+            Some(t) => t
+                .parse::<f64>()
+                .ok()
+                .filter(|y| y.is_finite() && (0.0..=50.0).contains(y))
+                .or_else(|| {
+                    problems.push(format!(
+                        "continuation_years: '{}' is not a number of years between 0 and 50",
+                        crate::lookup::clip(t)
+                    ));
+                    None
+                }),
         };
-        let mediator = boolean(f[10].as_deref(), "mediator")?;
-        let core_company = boolean(f[11].as_deref(), "core_company")?;
         let mut support_tools = Vec::new();
         for name in list(12) {
             let key = crate::lookup::normalize(&name).replace(' ', "_");
-            let position = SUPPORT_TOOLS
-                .iter()
-                .position(|t| *t == key)
-                .or_else(|| {
-                    key.parse::<usize>()
-                        .ok()
-                        .filter(|n| (1..=7).contains(n))
-                        .map(|n| n - 1)
-                })
-                .ok_or_else(|| {
-                    format!(
-                        "support_tools: unknown tool '{name}'; use 1-7 or {}",
-                        SUPPORT_TOOLS.join(", ")
-                    )
-                })?;
-            support_tools.push(position);
+            let position = SUPPORT_TOOLS.iter().position(|t| *t == key).or_else(|| {
+                key.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=7).contains(n))
+                    .map(|n| n - 1)
+            });
+            match position {
+                Some(position) => support_tools.push(position),
+                None => problems.push(format!(
+                    "support_tools: unknown tool '{}'; use 1-7 or {}",
+                    crate::lookup::clip(&name),
+                    SUPPORT_TOOLS.join(", ")
+                )),
+            }
         }
         support_tools.sort_unstable();
         support_tools.dedup();
-        let key = crate::hash::fnv1a64(id.as_bytes());
-        if !self.seen.insert(key) {
+        let id = match required(0) {
+            Ok(id) => id.to_string(),
+            Err(e) => {
+                problems.insert(0, e);
+                String::new()
+            }
+        };
+        let (Some(japan_region), Some(sector), true) = (japan_region, sector, problems.is_empty())
+        else {
+            return Err(problems.join("; "));
+        };
+        debug_assert_eq!(catalog.region(japan_region).kind, RegionKind::Japan);
+        if !self.seen.insert(id.as_str().into()) {
             return Err(format!(
-                "duplicate application_id '{id}'; give every application its own id"
+                "duplicate application_id '{}'; give every application its own id",
+                crate::lookup::clip(&id)
             ));
         }
         Ok(Application {
@@ -532,6 +541,53 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
             },
             support_tools,
         })
+    }
+}
+
+/// The fields of one CSV record in [`COLUMNS`] order, or every problem found in it.
+fn csv_fields(
+    fields: &[Vec<u8>],
+    columns: &[Option<usize>],
+    n_header: usize,
+) -> std::result::Result<Vec<Option<String>>, String> {
+    let mut problems = Vec::new();
+    if fields.len() > n_header {
+        problems.push(format!(
+            "the row has {} fields, the header has {n_header}; quote fields that contain commas",
+            fields.len()
+        ));
+    }
+    let mut out = Vec::with_capacity(COLUMNS.len());
+    for (c, column) in columns.iter().enumerate() {
+        let Some(i) = column else {
+            out.push(None);
+            continue;
+        };
+        let bytes = fields.get(*i).map_or(&[][..], Vec::as_slice);
+        if bytes.len() > MAX_FIELD_BYTES {
+            problems.push(format!(
+                "field '{}' is {} bytes, longer than {MAX_FIELD_BYTES}",
+                COLUMNS[c],
+                bytes.len()
+            ));
+            out.push(None);
+            continue;
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => out.push(Some(text.trim().to_string()).filter(|t| !t.is_empty())),
+            Err(_) => {
+                problems.push(format!(
+                    "field '{}' is not valid UTF-8; save the file as UTF-8",
+                    COLUMNS[c]
+                ));
+                out.push(None);
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems.join("; "))
     }
 }
 

@@ -66,6 +66,16 @@ pub enum Error {
         /// The closest known names, best first.
         suggestions: Vec<String>,
     },
+    /// A Japanese region was asked for and the name is an overseas region.
+    #[error("'{query}' is the overseas region {overseas}, not a Japanese region{}", suggestion_text(suggestions))]
+    NotJapanese {
+        /// The text the user gave (clipped).
+        query: String,
+        /// The overseas region's id.
+        overseas: String,
+        /// The closest Japanese regions, best first.
+        suggestions: Vec<String>,
+    },
     /// A name given by the user matches more than one catalog entry.
     #[error("'{query}' is ambiguous: it names {}; use an id", candidates.join(", "))]
     AmbiguousName {

@@ -19,6 +19,7 @@
 pub mod application;
 pub mod catalog;
 pub mod csvin;
+pub mod csvstream;
 pub mod error;
 pub mod features;
 pub mod fsutil;

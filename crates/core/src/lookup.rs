@@ -2,7 +2,33 @@
 //! suggesting the closest names when nothing matches.
 
 use crate::error::{Error, Result};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// Most characters of a user's text echoed in a message.
+pub const ECHO_CHARS: usize = 80;
+
+/// Most characters of a query compared when suggesting names (suggestions cost the product
+/// of the lengths, so a 10 MB typo must not cost 10 MB × names).
+pub const SUGGEST_CHARS: usize = 64;
+
+/// `text` cut to [`ECHO_CHARS`] characters for a message, with `…` and the full length when
+/// cut.
+///
+/// ```
+/// use tieup_core::lookup::clip;
+/// assert_eq!(clip("munich"), "munich");
+/// assert_eq!(clip(&"x".repeat(1000)).chars().count(), 80 + " … (1000 bytes)".chars().count());
+/// ```
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{} … ({} bytes)", &text[..end], text.len()),
+    }
+}
+
+fn truncate_chars(text: &str, n: usize) -> &str {
+    text.char_indices().nth(n).map_or(text, |(end, _)| &text[..end])
+}
 
 /// Normalises a name for lookup: compatibility forms folded (NFKC: full-width `ｆｕｋｕｓｈｉｍａ`
 /// is `fukushima`, half-width katakana full-width), lowercase, diacritics removed from Latin
@@ -77,6 +103,7 @@ pub fn keys(text: &str) -> Vec<String> {
 pub struct NameIndex {
     by_key: BTreeMap<String, Vec<usize>>,
     ids: Vec<String>,
+    by_id: HashMap<String, usize>,
 }
 
 impl NameIndex {
@@ -86,6 +113,7 @@ impl NameIndex {
             self.ids.resize(position + 1, String::new());
         }
         self.ids[position] = id.to_string();
+        self.by_id.entry(id.to_string()).or_insert(position);
         for name in std::iter::once(id).chain(names.iter().copied()) {
             for key in keys(name) {
                 let entry = self.by_key.entry(key).or_default();
@@ -96,9 +124,14 @@ impl NameIndex {
         }
     }
 
+    /// The entry whose id is exactly `id`.
+    pub fn position_of_id(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     /// Finds the entry that `query` names. An exact id wins over names and aliases.
     pub fn find(&self, kind: &'static str, query: &str) -> Result<usize> {
-        if let Some(position) = self.ids.iter().position(|id| id == query.trim()) {
+        if let Some(&position) = self.by_id.get(query.trim()) {
             return Ok(position);
         }
         let mut found: Vec<usize> = Vec::new();
@@ -113,7 +146,7 @@ impl NameIndex {
             1 => Ok(found[0]),
             0 => Err(Error::UnknownName {
                 kind,
-                query: query.to_string(),
+                query: clip(query),
                 suggestions: self.suggest(query, 5),
             }),
             _ => {
@@ -121,25 +154,49 @@ impl NameIndex {
                     found.iter().map(|&p| self.ids[p].clone()).collect();
                 candidates.sort();
                 Err(Error::AmbiguousName {
-                    query: query.to_string(),
+                    query: clip(query),
                     candidates,
                 })
             }
         }
     }
 
-    /// The ids of up to `limit` entries whose names are closest to `query`, best first.
+    /// The ids of up to `limit` entries whose names are closest to `query`, best first. Only
+    /// the first [`SUGGEST_CHARS`] characters of the query are compared.
     pub fn suggest(&self, query: &str, limit: usize) -> Vec<String> {
-        let query = normalize(query);
+        self.suggest_among(query, limit, |_| true)
+    }
+
+    /// As [`NameIndex::suggest`], among the entries that `keep` accepts.
+    pub fn suggest_among(
+        &self,
+        query: &str,
+        limit: usize,
+        keep: impl Fn(usize) -> bool,
+    ) -> Vec<String> {
+        let query = normalize(truncate_chars(query, SUGGEST_CHARS * 2));
+        let query = truncate_chars(&query, SUGGEST_CHARS).to_string();
         let mut best: BTreeMap<usize, f64> = BTreeMap::new();
+        let query_chars = query.chars().count();
         for (key, positions) in &self.by_key {
-            let mut similarity = strsim::normalized_damerau_levenshtein(&query, key);
-            if !query.is_empty() && (key.starts_with(&query) || query.starts_with(key.as_str())) {
-                similarity = similarity.max(0.75);
+            let mut similarity: f64 = if !query.is_empty()
+                && (key.starts_with(&query) || query.starts_with(key.as_str()))
+            {
+                0.75
             } else if query.len() >= 3 && key.contains(&query) {
-                similarity = similarity.max(0.6);
+                0.6
+            } else {
+                0.0
+            };
+            // The edit distance is at least the length difference: skip keys that cannot
+            // reach the 0.4 cut-off below.
+            let key_chars = key.chars().count();
+            let longest = query_chars.max(key_chars).max(1) as f64;
+            let bound = 1.0 - query_chars.abs_diff(key_chars) as f64 / longest;
+            if bound >= 0.4 {
+                similarity = similarity.max(strsim::normalized_damerau_levenshtein(&query, key));
             }
-            for &p in positions {
+            for &p in positions.iter().filter(|&&p| keep(p)) {
                 let slot = best.entry(p).or_insert(0.0);
                 if similarity > *slot {
                     *slot = similarity;

@@ -101,15 +101,22 @@ impl Catalog {
         let id = row.required(column)?;
         match self.region_by_id(id) {
             Some(p) if kind.is_none_or(|k| self.region(p).kind == k) => Ok(p),
-            Some(_) => Err(row.cell_error(
-                column,
-                format!("'{id}' is a region of the wrong kind here"),
-                "traits are for overseas regions only; name an overseas region id",
-            )),
+            Some(p) => {
+                let (is, wanted) = match self.region(p).kind {
+                    RegionKind::Japan => ("a Japanese", "an overseas"),
+                    RegionKind::Overseas => ("an overseas", "a Japanese"),
+                };
+                Err(row.cell_error(
+                    column,
+                    format!("'{id}' is {is} region; this column needs {wanted} region"),
+                    &format!("name {wanted} region id in the '{column}' column"),
+                ))
+            }
             None => Err(row.cell_error(
                 column,
                 format!(
-                    "unknown region '{id}'{}",
+                    "unknown region '{}'{}",
+                    crate::lookup::clip(id),
                     suggestion_suffix(&self.index.suggest(id, 3))
                 ),
                 "use an id from japan_regions.csv or overseas_regions.csv",
@@ -127,7 +134,8 @@ impl Catalog {
             row.cell_error(
                 column,
                 format!(
-                    "unknown sector '{id}'{}",
+                    "unknown sector '{}'{}",
+                    crate::lookup::clip(id),
                     suggestion_suffix(&self.sectors_suggest(id))
                 ),
                 "use a sector id from sectors.csv",
@@ -321,6 +329,9 @@ impl Catalog {
                 path,
                 &["sector_a", "sector_b", "value", "provenance", "note"],
             )?;
+            // One pair per file: identical repeats are accepted, conflicting ones refused.
+            let mut seen: std::collections::HashMap<(SectorId, SectorId), (u64, f64, String)> =
+                std::collections::HashMap::new();
             for row in file.rows() {
                 let a = self.sector_in_row(&row, "sector_a")?;
                 let b = self.sector_in_row(&row, "sector_b")?;
@@ -339,6 +350,22 @@ impl Catalog {
                         "remove this row",
                     ));
                 }
+                let key = (a.min(b), a.max(b));
+                let provenance = source.provenance.to_string();
+                if let Some((line, v0, p0)) = seen.get(&key) {
+                    if *v0 != value || *p0 != provenance {
+                        return Err(row.cell_error(
+                            "value",
+                            format!(
+                                "the pair {} / {} is listed again with another value or provenance (first on line {line})",
+                                self.sectors.get(a).id,
+                                self.sectors.get(b).id
+                            ),
+                            "keep one row per sector pair",
+                        ));
+                    }
+                }
+                seen.entry(key).or_insert((row.line(), value, provenance));
                 self.relatedness[[a.index(), b.index()]] = value;
                 self.relatedness[[b.index(), a.index()]] = value;
                 self.relatedness_sources

@@ -285,10 +285,7 @@ impl Catalog {
 
     /// The region whose id is exactly `id` (no name or alias lookup).
     pub fn region_by_id(&self, id: &str) -> Option<RegionId> {
-        self.regions
-            .iter()
-            .position(|r| r.id == id)
-            .map(RegionId::from_index)
+        self.index.position_of_id(id).map(RegionId::from_index)
     }
 
     /// Past partnerships, in file order.
@@ -320,30 +317,23 @@ impl Catalog {
         self.index.find("region", query).map(RegionId::from_index)
     }
 
-    /// Finds a Japanese region; an overseas match is an error that says so.
+    /// Finds a Japanese region; an overseas match is an error that says so. Suggestions
+    /// name Japanese regions only.
     pub fn find_japan_region(&self, query: &str) -> Result<RegionId> {
-        let found = self.find_region(query)?;
-        if self.region(found).kind == RegionKind::Japan {
-            Ok(found)
-        } else {
-            let suggestions = self
-                .index
-                .suggest(query, 20)
-                .into_iter()
-                .filter(|id| {
-                    self.find_region(id)
-                        .is_ok_and(|p| self.region(p).kind == RegionKind::Japan)
-                })
-                .take(5)
-                .collect();
-            Err(Error::UnknownName {
-                kind: "Japanese region",
-                query: format!(
-                    "{query}' (that is an overseas region: {}",
-                    self.region(found).id
-                ),
-                suggestions,
-            })
+        let is_japan = |p: usize| self.regions[p].kind == RegionKind::Japan;
+        match self.find_region(query) {
+            Ok(found) if self.region(found).kind == RegionKind::Japan => Ok(found),
+            Ok(found) => Err(Error::NotJapanese {
+                query: crate::lookup::clip(query),
+                overseas: self.region(found).id.clone(),
+                suggestions: self.index.suggest_among(query, 5, is_japan),
+            }),
+            Err(Error::UnknownName { kind, query: q, .. }) => Err(Error::UnknownName {
+                kind,
+                query: q,
+                suggestions: self.index.suggest_among(query, 5, is_japan),
+            }),
+            Err(other) => Err(other),
         }
     }
 

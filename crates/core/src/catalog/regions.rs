@@ -6,6 +6,7 @@ use crate::csvin::CsvFile;
 use crate::error::{DataError, Result};
 use crate::lookup::NameIndex;
 use crate::sector::check_id;
+use std::collections::HashMap;
 use std::path::Path;
 
 fn lat_lon(row: &crate::csvin::Row<'_>) -> Result<(f64, f64)> {
@@ -15,10 +16,10 @@ fn lat_lon(row: &crate::csvin::Row<'_>) -> Result<(f64, f64)> {
     ))
 }
 
-fn new_region_id(row: &crate::csvin::Row<'_>, regions: &[Region]) -> Result<String> {
+fn new_region_id(row: &crate::csvin::Row<'_>, index: &NameIndex) -> Result<String> {
     let id = row.required("id")?;
     check_id(id).map_err(|m| row.cell_error("id", m, "use lowercase a-z, 0-9 and _"))?;
-    if regions.iter().any(|r| r.id == id) {
+    if index.position_of_id(id).is_some() {
         return Err(row.cell_error(
             "id",
             format!("duplicate id '{id}'"),
@@ -55,7 +56,7 @@ pub(super) fn load_japan(
     )?;
     let mut parents: Vec<(usize, String, u64)> = Vec::new();
     for row in file.rows() {
-        let id = new_region_id(&row, regions)?;
+        let id = new_region_id(&row, index)?;
         let kind = row.required("kind")?;
         if kind != "prefecture" && kind != "area" {
             return Err(row.cell_error(
@@ -110,26 +111,51 @@ pub(super) fn load_japan(
 
 /// Applies `derived/region_geo.csv` (`region_id,lat,lon,geo_provenance`, more columns
 /// ignored): replaces the coordinates of the listed regions. Returns how many it replaced.
+/// A region listed twice with the same coordinates and provenance is accepted (the rows are
+/// identical); listed twice with different values it is an error naming both lines.
 pub(super) fn apply_geo(path: &Path, regions: &mut [Region]) -> Result<usize> {
     if !path.is_file() {
         return Ok(0);
     }
     let file = CsvFile::open(path, &["region_id", "lat", "lon", "geo_provenance"])?;
-    let mut count = 0;
+    let positions: HashMap<&str, usize> = regions
+        .iter()
+        .enumerate()
+        .map(|(p, r)| (r.id.as_str(), p))
+        .collect();
+    let mut updates: Vec<(usize, f64, f64, String)> = Vec::new();
+    let mut seen: HashMap<usize, (u64, usize)> = HashMap::new();
     for row in file.rows() {
         let id = row.required("region_id")?;
-        let Some(region) = regions.iter_mut().find(|r| r.id == id) else {
+        let Some(&position) = positions.get(id) else {
             return Err(row.cell_error(
                 "region_id",
-                format!("unknown region '{id}'"),
+                format!("unknown region '{}'", crate::lookup::clip(id)),
                 "rebuild the derived files (tieup catalog rebuild)",
             ));
         };
         let (lat, lon) = lat_lon(&row)?;
+        let provenance = row.required("geo_provenance")?.to_string();
+        if let Some(&(line, earlier)) = seen.get(&position) {
+            let (_, lat0, lon0, ref prov0) = updates[earlier];
+            if lat0 != lat || lon0 != lon || *prov0 != provenance {
+                return Err(row.cell_error(
+                    "region_id",
+                    format!("'{id}' is listed again with other coordinates (first on line {line})"),
+                    "keep one row per region",
+                ));
+            }
+            continue;
+        }
+        seen.insert(position, (row.line(), updates.len()));
+        updates.push((position, lat, lon, provenance));
+    }
+    let count = updates.len();
+    for (position, lat, lon, provenance) in updates {
+        let region = &mut regions[position];
         region.lat = lat;
         region.lon = lon;
-        region.geo_provenance = row.required("geo_provenance")?.to_string();
-        count += 1;
+        region.geo_provenance = provenance;
     }
     Ok(count)
 }
@@ -158,7 +184,7 @@ pub(super) fn load_overseas(
     const LEVELS: [&str; 6] = ["country", "state", "nuts1", "nuts2", "metro", "city"];
     let mut parents: Vec<(usize, String, u64)> = Vec::new();
     for row in file.rows() {
-        let id = new_region_id(&row, regions)?;
+        let id = new_region_id(&row, index)?;
         let country = overseas_country(&row)?;
         let level = row.required("level")?;
         if !LEVELS.contains(&level) {
@@ -205,21 +231,41 @@ fn resolve_parents(
     column_index: usize,
     allowed: impl Fn(&Region) -> bool,
 ) -> Result<()> {
+    let positions: HashMap<&str, usize> = regions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| allowed(r))
+        .map(|(p, r)| (r.id.as_str(), p))
+        .collect();
+    let mut links = Vec::with_capacity(parents.len());
     for (child, parent, line) in parents {
-        let found = regions
-            .iter()
-            .position(|r| r.id == parent && allowed(r))
-            .filter(|&p| p != child);
-        let Some(parent_position) = found else {
-            return Err(DataError {
-                file: path.to_path_buf(),
-                line: Some(line),
-                column: Some((column.to_string(), column_index + 1)),
-                message: format!("unknown {column} '{parent}'"),
-                fix: format!("name the id of a region in the same file as the {column}"),
-            }
-            .into());
+        let error = |message: String, fix: String| DataError {
+            file: path.to_path_buf(),
+            line: Some(line),
+            column: Some((column.to_string(), column_index + 1)),
+            message,
+            fix,
         };
+        let parent_position = match positions.get(parent.as_str()) {
+            Some(&p) if p == child => {
+                return Err(error(
+                    format!("region '{parent}' names itself as its {column}"),
+                    format!("name another region as the {column}, or leave the cell empty"),
+                )
+                .into());
+            }
+            Some(&p) => p,
+            None => {
+                return Err(error(
+                    format!("unknown {column} '{}'", crate::lookup::clip(&parent)),
+                    format!("name the id of a region in the same file as the {column}"),
+                )
+                .into());
+            }
+        };
+        links.push((child, parent_position));
+    }
+    for (child, parent_position) in links {
         regions[child].parent = Some(RegionId::from_index(parent_position));
     }
     // A parent chain must end: walking up from any region never returns to it.
