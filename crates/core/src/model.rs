@@ -90,6 +90,14 @@ struct WeightsFile {
     by_sector: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
+/// Largest |weight| a model file may hold (learned weights are of order 1; larger values
+/// overflow scores into NaN).
+pub const MAX_WEIGHT: f64 = 1e6;
+
+/// Largest `want_boost` (the raise of wanted features, as a multiple of the largest weight;
+/// the documented range is [0, 10]).
+pub const MAX_WANT_BOOST: f64 = 10.0;
+
 impl LinearModel {
     /// The weights used for a query, in raw feature units: the survey sector's own (or the
     /// default), divided by the model's feature scale (so that a score is simply
@@ -178,6 +186,16 @@ impl LinearModel {
         let file: ModelFile = serde_json::from_value(value)
             .map_err(|e| error(format!("malformed model file: {e}")))?;
         let current = FeatureSchema::current();
+        if file.schema_fingerprint == current.fingerprint() && file.schema != current {
+            return Err(error(format!(
+                "the model's schema block (v{}, features {}) was edited: it no longer matches its fingerprint {} (this build: v{}, features {}); retrain or regenerate the model",
+                file.schema.version,
+                crate::lookup::clip(&file.schema.features.join(",")),
+                file.schema_fingerprint,
+                current.version,
+                crate::lookup::clip(&current.features.join(","))
+            )));
+        }
         if file.schema != current || file.schema_fingerprint != current.fingerprint() {
             return Err(error(format!(
                 "the model was built for feature schema v{} ({}) but this build uses v{} ({}); retrain or regenerate the model",
@@ -199,8 +217,11 @@ impl LinearModel {
                 w[f] = *named
                     .get(name)
                     .ok_or_else(|| error(format!("{what} has no weight for '{name}'")))?;
-                if !w[f].is_finite() {
-                    return Err(error(format!("{what} weight for '{name}' is not finite")));
+                if !(w[f].is_finite() && w[f].abs() <= MAX_WEIGHT) {
+                    return Err(error(format!(
+                        "{what} weight for '{name}' is {}, not a finite number within ±{MAX_WEIGHT:e}; retrain the model or fix the weight",
+                        w[f]
+                    )));
                 }
             }
             Ok(w)
@@ -213,6 +234,12 @@ impl LinearModel {
             return Err(error(
                 "scaling must have one mean and one positive scale per feature".into(),
             ));
+        }
+        if !(file.want_boost.is_finite() && (0.0..=MAX_WANT_BOOST).contains(&file.want_boost)) {
+            return Err(error(format!(
+                "want_boost is {}, outside [0, {MAX_WANT_BOOST}]; use a value such as 1.0",
+                file.want_boost
+            )));
         }
         let mut sector_weights = BTreeMap::new();
         for (sector, named) in &file.weights.by_sector {
@@ -235,7 +262,14 @@ impl LinearModel {
 
     /// Loads a model file.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::Model {
+            path: path.to_path_buf(),
+            message: format!(
+                "not a JSON model file: invalid UTF-8 at byte {}; save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        })?;
         Self::from_json(path, &text)
     }
 

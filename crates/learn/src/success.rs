@@ -318,11 +318,13 @@ impl SuccessModel {
 
     /// Loads and checks a success-model file.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let error = |message: String| Error::Model {
             path: path.to_path_buf(),
             message,
         };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| error("not a success model: the file is not valid UTF-8".into()))?;
         let model: SuccessModel =
             serde_json::from_str(&text).map_err(|e| error(format!("not a success model: {e}")))?;
         if model.format != SUCCESS_FORMAT || model.format_version != SUCCESS_FORMAT_VERSION {
@@ -343,6 +345,15 @@ impl SuccessModel {
             return Err(error(
                 "the model's inputs or classes differ from this build's; retrain it".into(),
             ));
+        }
+        let bounded = |v: f64| v.is_finite() && v.abs() <= tieup_core::model::MAX_WEIGHT;
+        if !(model.intercept.values().all(|v| bounded(*v))
+            && model.weights.values().flat_map(|w| w.values()).all(|v| bounded(*v)))
+        {
+            return Err(error(format!(
+                "a weight or intercept is not a finite number within ±{:e}; retrain it with `tieup train-success`",
+                tieup_core::model::MAX_WEIGHT
+            )));
         }
         Ok(model)
     }
