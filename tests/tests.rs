@@ -9,6 +9,7 @@
 
 mod bench;
 mod checks;
+mod defects;
 mod cli;
 mod db;
 mod import;

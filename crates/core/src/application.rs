@@ -138,6 +138,7 @@ pub struct ApplicationReader<'a, R: Read> {
     path: PathBuf,
     inner: Inner<R>,
     seen: HashSet<Box<str>>,
+    rejected_id: String,
 }
 
 enum Inner<R: Read> {
@@ -256,6 +257,7 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
             path: path.to_path_buf(),
             inner,
             seen: HashSet::new(),
+            rejected_id: String::new(),
         })
     }
 
@@ -270,7 +272,7 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
             Err(reason) => {
                 return Some(Ok(Err(Reject {
                     line,
-                    application_id: String::new(),
+                    application_id: std::mem::take(&mut self.rejected_id),
                     reason,
                 })));
             }
@@ -303,7 +305,15 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                     )),
                 ))),
                 Ok(crate::csvstream::Record::Fields { line, fields }) => {
-                    Some(Ok((line, csv_fields(&fields, columns, *n_header))))
+                    let parsed = csv_fields(&fields, columns, *n_header);
+                    if parsed.is_err() {
+                        self.rejected_id = columns[0]
+                            .and_then(|i| fields.get(i))
+                            .and_then(|b| std::str::from_utf8(b).ok())
+                            .map(|t| crate::lookup::clip(t.trim()))
+                            .unwrap_or_default();
+                    }
+                    Some(Ok((line, parsed)))
                 }
             },
             Inner::Json {
