@@ -106,3 +106,15 @@ fn save_is_atomic_and_leaves_no_temporary_file() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("m.json")]);
 }
+
+#[test]
+fn an_edited_schema_block_names_what_differs_not_two_equal_fingerprints() {
+    let text = prior()
+        .to_json()
+        .replacen("\"same_area_cluster\",", "\"same_cluster\",", 1);
+    let Err(Error::Model { message, .. }) = LinearModel::from_json(Path::new("m.json"), &text)
+    else {
+        panic!("expected a schema error")
+    };
+    assert!(message.contains("same_cluster") && message.contains("was edited"), "{message}");
+}

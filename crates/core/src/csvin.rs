@@ -39,10 +39,16 @@ impl CsvFile {
                 fix: fix.to_string(),
             })
         };
-        if std::str::from_utf8(bytes).is_err() {
+        if let Err(e) = std::str::from_utf8(bytes) {
+            let valid = &bytes[..e.valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
             return Err(error(
-                None,
-                "the file is not valid UTF-8".into(),
+                Some(line),
+                format!(
+                    "the file is not valid UTF-8 (byte {} of the line)",
+                    e.valid_up_to() - line_start + 1
+                ),
                 "save it as UTF-8",
             ));
         }
@@ -188,7 +194,7 @@ impl Row<'_> {
             Ok(v) if v.is_finite() => Ok(v),
             _ => Err(self.cell_error(
                 column,
-                format!("'{text}' is not a number"),
+                format!("'{}' is not a number", crate::lookup::clip(text)),
                 "write a decimal number such as 0.5",
             )),
         }
@@ -216,7 +222,7 @@ impl Row<'_> {
         text.parse::<u32>().map(Some).map_err(|_| {
             self.cell_error(
                 column,
-                format!("'{text}' is not a whole number"),
+                format!("'{}' is not a whole number", crate::lookup::clip(text)),
                 "write a count such as 3, or leave the cell empty",
             )
         })

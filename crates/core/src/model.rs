@@ -188,7 +188,7 @@ impl LinearModel {
         let current = FeatureSchema::current();
         if file.schema_fingerprint == current.fingerprint() && file.schema != current {
             return Err(error(format!(
-                "the model's schema block (v{}, features {}) was edited: it no longer matches its fingerprint {} (this build: v{}, features {}); retrain or regenerate the model",
+                "the model's feature schema block (v{}, features {}) was edited: it no longer matches its fingerprint {} (this build: v{}, features {}); retrain or regenerate the model",
                 file.schema.version,
                 crate::lookup::clip(&file.schema.features.join(",")),
                 file.schema_fingerprint,

@@ -211,6 +211,6 @@ pub fn check_id(id: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("'{id}' is not a valid id"))
+        Err(format!("'{}' is not a valid id", crate::lookup::clip(id)))
     }
 }

@@ -6,11 +6,15 @@ use crate::csvin::{CsvFile, Row};
 use crate::error::Result;
 use std::path::Path;
 
+/// Longest partnership id, in bytes.
+pub const MAX_PARTNERSHIP_ID: usize = 64;
+
 impl Catalog {
     /// Reads a partnerships file in the layout of `data/partnerships.csv` against this
     /// catalog's regions and sectors (used for the shipped file and for training files).
     pub fn read_partnerships(&self, path: &Path) -> Result<Vec<Partnership>> {
         let mut partnerships: Vec<Partnership> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let file = CsvFile::open(
             path,
             &[
@@ -25,7 +29,7 @@ impl Catalog {
         )?;
         for row in file.rows() {
             let partnership = self.partnership_row(&row)?;
-            if partnerships.iter().any(|p| p.id == partnership.id) {
+            if !seen.insert(partnership.id.clone()) {
                 return Err(row.cell_error(
                     "id",
                     format!("duplicate id '{}'", partnership.id),
@@ -40,6 +44,18 @@ impl Catalog {
     /// One row of a partnerships file.
     fn partnership_row(&self, row: &Row<'_>) -> Result<Partnership> {
         let id = row.required("id")?.to_string();
+        if id.len() > MAX_PARTNERSHIP_ID || crate::sector::check_id(&id).is_err() {
+            return Err(row.cell_error(
+                "id",
+                format!(
+                    "'{}' is not a valid partnership id",
+                    crate::lookup::clip(&id)
+                ),
+                &format!(
+                    "use lowercase a-z, 0-9 and _, starting with a letter, at most {MAX_PARTNERSHIP_ID} characters"
+                ),
+            ));
+        }
         let japan_region = self.region_in_row(row, "japan_region", Some(RegionKind::Japan))?;
         let mut overseas_regions = Vec::new();
         for name in row.list("overseas_region") {
@@ -49,7 +65,8 @@ impl Catalog {
                     return Err(row.cell_error(
                         "overseas_region",
                         format!(
-                            "unknown overseas region '{name}'{}",
+                            "unknown overseas region '{}'{}",
+                            crate::lookup::clip(&name),
                             suggestion_suffix(&self.index.suggest(&name, 3))
                         ),
                         "use ids from overseas_regions.csv, several separated by ';'",
@@ -78,7 +95,7 @@ impl Catalog {
         let outcome = Outcome::parse(outcome_text).ok_or_else(|| {
             row.cell_error(
                 "outcome",
-                format!("unknown outcome '{outcome_text}'"),
+                format!("unknown outcome '{}'", crate::lookup::clip(outcome_text)),
                 "use during, after, not_yet, reported_success or unknown",
             )
         })?;
