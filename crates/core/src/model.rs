@@ -187,13 +187,22 @@ impl LinearModel {
             .map_err(|e| error(format!("malformed model file: {e}")))?;
         let current = FeatureSchema::current();
         if file.schema_fingerprint == current.fingerprint() && file.schema != current {
+            let only = |a: &FeatureSchema, b: &FeatureSchema| {
+                let names: Vec<&str> = a
+                    .features
+                    .iter()
+                    .filter(|f| !b.features.contains(f))
+                    .map(String::as_str)
+                    .collect();
+                crate::lookup::clip(&names.join(", "))
+            };
             return Err(error(format!(
-                "the model's feature schema block (v{}, features {}) was edited: it no longer matches its fingerprint {} (this build: v{}, features {}); retrain or regenerate the model",
-                file.schema.version,
-                crate::lookup::clip(&file.schema.features.join(",")),
+                "the model's feature schema block was edited: it no longer matches its fingerprint {} (schema v{} vs this build's v{}; only in the model: [{}]; only in this build: [{}]); retrain or regenerate the model",
                 file.schema_fingerprint,
+                file.schema.version,
                 current.version,
-                crate::lookup::clip(&current.features.join(","))
+                only(&file.schema, &current),
+                only(&current, &file.schema)
             )));
         }
         if file.schema != current || file.schema_fingerprint != current.fingerprint() {
