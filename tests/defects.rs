@@ -45,8 +45,14 @@ fn extra_fields_and_open_quotes_are_rejects_and_later_rows_are_read() {
     std::fs::write(&path, input).unwrap();
     score_file(dir.path(), &path, &["--top", "1"]).code(5);
     let rejects = rejects(dir.path());
-    assert!(rejects.contains("2,s1,") && rejects.contains("14 fields"), "{rejects}");
-    assert!(rejects.contains("3,,") && rejects.contains("never closed"), "{rejects}");
+    assert!(
+        rejects.contains("2,s1,") && rejects.contains("14 fields"),
+        "{rejects}"
+    );
+    assert!(
+        rejects.contains("3,,") && rejects.contains("never closed"),
+        "{rejects}"
+    );
     assert_eq!(scored_ids(dir.path()).len(), 50);
 }
 
@@ -151,7 +157,14 @@ fn query_with_model(model: &Path) -> assert_cmd::assert::Assert {
     tieup()
         .arg("--data")
         .arg(fixture_dir())
-        .args(["shortlist", "--region", "suwa", "--sector", "dies", "--model"])
+        .args([
+            "shortlist",
+            "--region",
+            "suwa",
+            "--sector",
+            "dies",
+            "--model",
+        ])
         .arg(model)
         .assert()
 }

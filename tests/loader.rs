@@ -216,7 +216,12 @@ fn a_region_that_is_its_own_parent_says_so() {
     let e = load_error("overseas_regions.csv", |t| {
         t.replacen("IT,lombardy,metro", "IT,milan,metro", 1)
     });
-    check(&e, 5, Some(("parent", 5)), "'milan' names itself as its parent");
+    check(
+        &e,
+        5,
+        Some(("parent", 5)),
+        "'milan' names itself as its parent",
+    );
 }
 
 #[test]
@@ -250,7 +255,8 @@ fn a_japanese_region_where_an_overseas_one_belongs_says_the_right_thing() {
         t.replacen("skane,advanced_technology", "suwa,advanced_technology", 1)
     });
     assert!(
-        e.message.contains("'suwa' is a Japanese region; this column needs an overseas region"),
+        e.message
+            .contains("'suwa' is a Japanese region; this column needs an overseas region"),
         "{e}"
     );
 }
@@ -259,7 +265,9 @@ fn a_japanese_region_where_an_overseas_one_belongs_says_the_right_thing() {
 fn conflicting_duplicate_relatedness_rows_are_refused_identical_ones_accepted() {
     let row = "precision_machinery,medical_devices,0.7,curated,fixture\n";
     let dir = fixture_copy();
-    edit(dir.path(), "sector_relatedness.csv", |t| format!("{t}{row}"));
+    edit(dir.path(), "sector_relatedness.csv", |t| {
+        format!("{t}{row}")
+    });
     Catalog::load(dir.path()).expect("an identical repeat is accepted");
     let e = load_error("sector_relatedness.csv", |t| {
         format!("{t}medical_devices,precision_machinery,0.2,curated,fixture\n")

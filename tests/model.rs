@@ -116,5 +116,8 @@ fn an_edited_schema_block_names_what_differs_not_two_equal_fingerprints() {
     else {
         panic!("expected a schema error")
     };
-    assert!(message.contains("same_cluster") && message.contains("was edited"), "{message}");
+    assert!(
+        message.contains("same_cluster") && message.contains("was edited"),
+        "{message}"
+    );
 }

@@ -9,9 +9,10 @@
 
 mod bench;
 mod checks;
-mod defects;
 mod cli;
 mod db;
+mod defects;
+mod fuzz;
 mod import;
 mod kernel;
 mod loader;

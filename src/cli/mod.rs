@@ -67,9 +67,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             return match e {
                 tieup_core::Error::UnknownName { .. }
                 | tieup_core::Error::NotJapanese { .. }
-                | tieup_core::Error::AmbiguousName { .. } => {
-                    EXIT_UNKNOWN_NAME
-                }
+                | tieup_core::Error::AmbiguousName { .. } => EXIT_UNKNOWN_NAME,
                 tieup_core::Error::Data(_) | tieup_core::Error::Model { .. } => EXIT_BAD_INPUT_FILE,
                 tieup_core::Error::InvalidParam { .. } => EXIT_INVALID_ARGUMENTS,
                 tieup_core::Error::Io { .. } => EXIT_FAILURE,

@@ -416,13 +416,17 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
             .ok();
         let fiscal_year = match f[3].as_deref() {
             None => None,
-            Some(t) => t.parse::<u16>().ok().filter(|y| (1990..=2100).contains(y)).or_else(|| {
-                problems.push(format!(
-                    "fiscal_year: '{}' is not a year between 1990 and 2100",
-                    crate::lookup::clip(t)
-                ));
-                None
-            }),
+            Some(t) => t
+                .parse::<u16>()
+                .ok()
+                .filter(|y| (1990..=2100).contains(y))
+                .or_else(|| {
+                    problems.push(format!(
+                        "fiscal_year: '{}' is not a year between 1990 and 2100",
+                        crate::lookup::clip(t)
+                    ));
+                    None
+                }),
         };
         let list = |i: usize| crate::csvin::split_list(f[i].as_deref().unwrap_or(""));
         let mut objectives = Vec::new();

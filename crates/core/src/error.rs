@@ -67,7 +67,10 @@ pub enum Error {
         suggestions: Vec<String>,
     },
     /// A Japanese region was asked for and the name is an overseas region.
-    #[error("'{query}' is the overseas region {overseas}, not a Japanese region{}", suggestion_text(suggestions))]
+    #[error(
+        "'{query}' is the overseas region {overseas}, not a Japanese region{}",
+        suggestion_text(suggestions)
+    )]
     NotJapanese {
         /// The text the user gave (clipped).
         query: String,

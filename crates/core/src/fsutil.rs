@@ -280,3 +280,18 @@ impl OutputGuard {
         Ok(())
     }
 }
+
+/// Reads a text file that must be UTF-8; invalid bytes are a data error naming the line.
+pub fn read_text(path: &Path) -> crate::error::Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| crate::error::Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        crate::error::Error::data(
+            path,
+            Some(line),
+            "the file is not valid UTF-8",
+            "save it as UTF-8",
+        )
+    })
+}

@@ -27,7 +27,9 @@ pub fn clip(text: &str) -> String {
 }
 
 fn truncate_chars(text: &str, n: usize) -> &str {
-    text.char_indices().nth(n).map_or(text, |(end, _)| &text[..end])
+    text.char_indices()
+        .nth(n)
+        .map_or(text, |(end, _)| &text[..end])
 }
 
 /// Normalises a name for lookup: compatibility forms folded (NFKC: full-width `ｆｕｋｕｓｈｉｍａ`

@@ -348,7 +348,11 @@ impl SuccessModel {
         }
         let bounded = |v: f64| v.is_finite() && v.abs() <= tieup_core::model::MAX_WEIGHT;
         if !(model.intercept.values().all(|v| bounded(*v))
-            && model.weights.values().flat_map(|w| w.values()).all(|v| bounded(*v)))
+            && model
+                .weights
+                .values()
+                .flat_map(|w| w.values())
+                .all(|v| bounded(*v)))
         {
             return Err(error(format!(
                 "a weight or intercept is not a finite number within ±{:e}; retrain it with `tieup train-success`",

@@ -183,7 +183,7 @@ fn read_qid_map(path: &Path) -> Result<std::collections::BTreeMap<String, String
     if !map_path.is_file() {
         return Ok(map);
     }
-    let text = std::fs::read_to_string(&map_path).map_err(|e| Error::io(&map_path, e))?;
+    let text = tieup_core::fsutil::read_text(&map_path)?;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -228,6 +228,9 @@ fn inline_groups(path: &Path, rows: &[RawRow]) -> Result<Vec<(String, std::ops::
 fn group_file_groups(path: &Path, n_rows: usize) -> Result<Vec<(String, std::ops::Range<usize>)>> {
     let mut groups: Vec<(String, std::ops::Range<usize>)> = Vec::new();
     let group_path = group_file(path);
+    if group_path.is_file() {
+        tieup_core::fsutil::read_text(&group_path)?;
+    }
     let group_text = std::fs::read_to_string(&group_path).map_err(|_| {
         data_error(
             path,
@@ -277,7 +280,7 @@ fn group_file_groups(path: &Path, n_rows: usize) -> Result<Vec<(String, std::ops
 
 /// Reads a LETOR file (see the module docs for the grouping rules).
 pub fn read(path: &Path) -> Result<LetorData> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = tieup_core::fsutil::read_text(path)?;
     let mut rows = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if let Some(row) = parse_row(path, i as u64 + 1, line)? {

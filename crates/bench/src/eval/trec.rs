@@ -25,7 +25,7 @@ fn bad_line(path: &Path, line: usize, message: String, fix: &str) -> Error {
 
 /// Reads a qrels file; a document judged twice in a query is an error.
 pub fn read_qrels(path: &Path) -> Result<Qrels> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = tieup_core::fsutil::read_text(path)?;
     let mut qrels = Qrels::new();
     for (i, line) in text.lines().enumerate() {
         let fields: Vec<&str> = line.split_whitespace().collect();
@@ -67,7 +67,7 @@ pub fn read_qrels(path: &Path) -> Result<Qrels> {
 
 /// Reads a run file (rank and tag are ignored, as trec_eval does).
 pub fn read_run(path: &Path) -> Result<RunScores> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = tieup_core::fsutil::read_text(path)?;
     let mut run = RunScores::new();
     for (i, line) in text.lines().enumerate() {
         let fields: Vec<&str> = line.split_whitespace().collect();
