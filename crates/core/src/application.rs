@@ -143,7 +143,7 @@ pub struct ApplicationReader<'a, R: Read> {
 
 enum Inner<R: Read> {
     Csv {
-        stream: crate::csvstream::CsvStream<BufReader<R>>,
+        stream: Box<crate::csvstream::CsvStream<BufReader<R>>>,
         columns: Vec<Option<usize>>,
         n_header: usize,
     },
@@ -241,7 +241,7 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                     .map(|c| names.iter().position(|n| n == c))
                     .collect();
                 Inner::Csv {
-                    stream,
+                    stream: Box::new(stream),
                     columns,
                     n_header: names.len(),
                 }

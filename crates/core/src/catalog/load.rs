@@ -352,9 +352,10 @@ impl Catalog {
                 }
                 let key = (a.min(b), a.max(b));
                 let provenance = source.provenance.to_string();
-                if let Some((line, v0, p0)) = seen.get(&key) {
-                    if *v0 != value || *p0 != provenance {
-                        return Err(row.cell_error(
+                if let Some((line, v0, p0)) = seen.get(&key)
+                    && (*v0 != value || *p0 != provenance)
+                {
+                    return Err(row.cell_error(
                             "value",
                             format!(
                                 "the pair {} / {} is listed again with another value or provenance (first on line {line})",
@@ -363,7 +364,6 @@ impl Catalog {
                             ),
                             "keep one row per sector pair",
                         ));
-                    }
                 }
                 seen.entry(key).or_insert((row.line(), value, provenance));
                 self.relatedness[[a.index(), b.index()]] = value;
