@@ -200,3 +200,29 @@ fn an_overseas_region_given_as_japanese_says_so_with_balanced_quotes() {
             "'texas' is the overseas region texas, not a Japanese region",
         ));
 }
+
+#[test]
+fn a_model_without_the_sector_names_its_default_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = write_model(dir.path(), |v| {
+        v["weights"]["by_sector"]
+            .as_object_mut()
+            .unwrap()
+            .remove("metal_mechanical");
+    });
+    query_with_model(&model)
+        .success()
+        .stdout(predicates::str::contains(
+            "default weights, none for metal_mechanical",
+        ));
+    tieup()
+        .arg("--data")
+        .arg(fixture_dir())
+        .args(["shortlist", "--region", "suwa", "--sector", "dies", "--format", "json", "--model"])
+        .arg(&model)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "\"fallback\": \"default weights: the model has none for survey sector metal_mechanical\"",
+        ));
+}

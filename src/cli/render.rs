@@ -50,9 +50,13 @@ fn top_reasons(c: &tieup_core::report::CandidateReport, n: usize) -> String {
 pub fn shortlist_table(out: &mut dyn Write, report: &ShortlistReport, explain: bool) -> Result<()> {
     let q = &report.query;
     let title = format!("Partners for {} in {}", q.region_name, q.sector_name);
+    let weights = match &report.model.fallback {
+        Some(_) => format!("default weights, none for {}", q.survey_sector),
+        None => format!("{} weights", q.survey_sector),
+    };
     let mut subtitle = format!(
-        "model {} ({} weights), {} candidates scored",
-        report.model.kind, q.survey_sector, report.n_candidates
+        "model {} ({weights}), {} candidates scored",
+        report.model.kind, report.n_candidates
     );
     if !q.wanted.is_empty() {
         subtitle.push_str(&format!("; wanted: {}", q.wanted.join(", ")));

@@ -112,6 +112,13 @@ impl LinearModel {
         w
     }
 
+    /// True when the model has its own weights for the sector's survey sector; false when it
+    /// falls back to its default weights (reports then say so).
+    pub fn has_sector_weights(&self, sectors: &SectorTable, sector: SectorId) -> bool {
+        let root = &sectors.get(sectors.survey_root(sector)).id;
+        self.sector_weights.contains_key(root)
+    }
+
     /// The sector's weights in raw feature units, before any wanted-feature boost.
     pub fn raw_weights(&self, sectors: &SectorTable, sector: SectorId) -> [f64; N_FEATURES] {
         let root = &sectors.get(sectors.survey_root(sector)).id;

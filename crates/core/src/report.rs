@@ -58,6 +58,10 @@ pub struct ModelReport {
     pub schema_fingerprint: String,
     /// The weights used for this query (after wanted-trait boosts).
     pub weights: Named,
+    /// Set when the model has no weights of the query's survey sector and its default
+    /// weights applied instead (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
 }
 
 /// One reason in a report.
@@ -168,6 +172,15 @@ impl ShortlistReport {
                 path: model_path.to_string(),
                 schema_fingerprint: crate::features::FeatureSchema::current().fingerprint(),
                 weights: Named(shortlist.weights),
+                fallback: (!model.has_sector_weights(catalog.sectors(), query.sector)).then(|| {
+                    format!(
+                        "default weights: the model has none for survey sector {}",
+                        catalog
+                            .sectors()
+                            .get(catalog.sectors().survey_root(query.sector))
+                            .id
+                    )
+                }),
             },
             n_candidates: shortlist.n_candidates,
             candidates,
