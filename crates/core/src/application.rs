@@ -78,12 +78,15 @@ pub fn objective_features(name: &str) -> Result<&'static [Feature]> {
         .ok_or_else(|| {
             let mut ranked: Vec<(f64, &str)> = OBJECTIVES
                 .iter()
-                .map(|(o, _)| (strsim::normalized_levenshtein(&key, o), *o))
+                .map(|(o, _)| {
+                    let short = crate::features::short_key(&key);
+                    (strsim::normalized_levenshtein(short, o), *o)
+                })
                 .collect();
             ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
             Error::UnknownName {
                 kind: "objective",
-                query: name.to_string(),
+                query: crate::lookup::clip(name),
                 suggestions: ranked.iter().take(3).map(|(_, o)| o.to_string()).collect(),
             }
         })

@@ -276,15 +276,28 @@ pub fn find_feature(name: &str) -> Result<Feature> {
         .ok_or_else(|| {
             let mut scored: Vec<(f64, &str)> = FEATURES
                 .iter()
-                .map(|f| (strsim::normalized_levenshtein(&key, f.name), f.name))
+                .map(|f| {
+                    (
+                        strsim::normalized_levenshtein(short_key(&key), f.name),
+                        f.name,
+                    )
+                })
                 .collect();
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
             Error::UnknownName {
                 kind: "trait",
-                query: name.to_string(),
+                query: crate::lookup::clip(name),
                 suggestions: scored.iter().take(3).map(|(_, n)| n.to_string()).collect(),
             }
         })
+}
+
+/// The first [`crate::lookup::SUGGEST_CHARS`] characters of a lookup key: suggestions
+/// compare no more.
+pub(crate) fn short_key(key: &str) -> &str {
+    key.char_indices()
+        .nth(crate::lookup::SUGGEST_CHARS)
+        .map_or(key, |(end, _)| &key[..end])
 }
 
 /// What a coordinator asks for.

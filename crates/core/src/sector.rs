@@ -62,7 +62,7 @@ impl SectorTable {
         for row in file.rows() {
             let id = row.required("id")?;
             check_id(id).map_err(|m| row.cell_error("id", m, "use lowercase a-z, 0-9 and _"))?;
-            if sectors.iter().any(|s| s.id == id) {
+            if index.position_of_id(id).is_some() {
                 return Err(row.cell_error(
                     "id",
                     format!("duplicate id '{id}'"),
@@ -77,7 +77,10 @@ impl SectorTable {
                 {
                     return Err(row.cell_error(
                         column,
-                        format!("'{bad}' is not a numeric code prefix"),
+                        format!(
+                            "'{}' is not a numeric code prefix",
+                            crate::lookup::clip(&bad)
+                        ),
                         "write digits only, several separated by ';'",
                     ));
                 }
@@ -105,13 +108,18 @@ impl SectorTable {
             sectors.push(sector);
         }
         for (position, parent, line) in parents {
-            let found = sectors.iter().position(|s| s.id == parent);
+            let found = index.position_of_id(&parent);
             let Some(parent_position) = found.filter(|&p| p != position) else {
+                let message = if found == Some(position) {
+                    format!("sector '{parent}' names itself as its parent")
+                } else {
+                    format!("unknown parent sector '{}'", crate::lookup::clip(&parent))
+                };
                 return Err(crate::error::DataError {
                     file: path.to_path_buf(),
                     line: Some(line),
                     column: Some(("parent".into(), 3)),
-                    message: format!("unknown parent sector '{parent}'"),
+                    message,
                     fix: "name the id of one of the survey sectors (rows with an empty parent)"
                         .into(),
                 }
@@ -181,10 +189,7 @@ impl SectorTable {
 
     /// The sector whose id is exactly `id`.
     pub fn by_id(&self, id: &str) -> Option<SectorId> {
-        self.sectors
-            .iter()
-            .position(|s| s.id == id)
-            .map(SectorId::from_index)
+        self.index.position_of_id(id).map(SectorId::from_index)
     }
 
     /// The survey sector a sector belongs to (itself for a survey sector).
