@@ -3,6 +3,7 @@
 //! region-kind messages and bounded suggestion cost. All go through the real binary.
 
 use crate::util::{fixture_dir, tieup};
+use predicates::prelude::*;
 use std::path::Path;
 
 const HEADER: &str = "application_id,japan_region,sector,fiscal_year,objectives,desired_traits,implementation_bodies,commitment,preparation,continuation_years,mediator,core_company,support_tools\n";
@@ -225,4 +226,15 @@ fn a_model_without_the_sector_names_its_default_fallback() {
         .stdout(predicates::str::contains(
             "\"fallback\": \"default weights: the model has none for survey sector metal_mechanical\"",
         ));
+}
+
+#[test]
+fn region_suggestions_name_japanese_regions_only() {
+    tieup()
+        .arg("--data")
+        .arg(fixture_dir())
+        .args(["shortlist", "--region", "texa", "--sector", "dies"])
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("texas").not());
 }
