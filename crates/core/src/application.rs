@@ -203,7 +203,7 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                 let mut stream = crate::csvstream::CsvStream::new(BufReader::new(input));
                 let header = match stream.next_record() {
                     Some(Ok(crate::csvstream::Record::Fields { fields, .. })) => fields,
-                    Some(Ok(crate::csvstream::Record::Unterminated { line })) => {
+                    Some(Ok(crate::csvstream::Record::Unterminated { line, .. })) => {
                         return Err(file_error(
                             path,
                             Some(line),
@@ -300,13 +300,20 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                 n_header,
             } => match stream.next_record()? {
                 Err(e) => Some(Err(Error::io(&self.path, e))),
-                Ok(crate::csvstream::Record::Unterminated { line }) => Some(Ok((
-                    line,
-                    Err(format!(
-                        "a quote opened on line {line} is never closed (it would run past {} lines or to the end of the file); close it or remove it, the next lines are read on their own",
-                        crate::csvstream::MAX_RECORD_LINES
-                    )),
-                ))),
+                Ok(crate::csvstream::Record::Unterminated { line, before }) => {
+                    self.rejected_id = columns[0]
+                        .and_then(|i| before.get(i))
+                        .and_then(|b| std::str::from_utf8(b).ok())
+                        .map(|t| crate::lookup::clip(t.trim()))
+                        .unwrap_or_default();
+                    Some(Ok((
+                        line,
+                        Err(format!(
+                            "a quote opened on line {line} is never closed (it would run past {} lines or to the end of the file); close it or remove it, the next lines are read on their own",
+                            crate::csvstream::MAX_RECORD_LINES
+                        )),
+                    )))
+                }
                 Ok(crate::csvstream::Record::Fields { line, fields }) => {
                     let parsed = csv_fields(&fields, columns, *n_header);
                     if parsed.is_err() {

@@ -30,6 +30,8 @@ pub enum Record {
     Unterminated {
         /// 1-based line the quote opened on.
         line: u64,
+        /// The unquoted fields of that line before the field with the open quote.
+        before: Vec<Vec<u8>>,
     },
 }
 
@@ -185,11 +187,18 @@ impl<R: BufRead> CsvStream<R> {
     /// to be read again.
     fn unterminated(&mut self, lines: Vec<(u64, Vec<u8>)>) -> Record {
         let line = lines[0].0;
+        let text = &lines[0].1;
+        let quote = text.iter().position(|b| *b == b'"').unwrap_or(text.len());
+        let mut before: Vec<Vec<u8>> = text[..quote]
+            .split(|b| *b == b',')
+            .map(<[u8]>::to_vec)
+            .collect();
+        before.pop(); // the field the quote opens
         for later in lines.into_iter().skip(1).rev() {
             self.pushed_back.push_front(later);
         }
         self.core.reset();
-        Record::Unterminated { line }
+        Record::Unterminated { line, before }
     }
 }
 
@@ -235,14 +244,23 @@ mod tests {
             records("h\n\"open,1\nb,2\nc,3\n"),
             vec![
                 fields(1, &["h"]),
-                Record::Unterminated { line: 2 },
+                Record::Unterminated {
+                    line: 2,
+                    before: vec![]
+                },
                 fields(3, &["b", "2"]),
                 fields(4, &["c", "3"]),
             ]
         );
         assert_eq!(
-            records("a\n\"open"),
-            vec![fields(1, &["a"]), Record::Unterminated { line: 2 }]
+            records("a\nid7,\"open"),
+            vec![
+                fields(1, &["a"]),
+                Record::Unterminated {
+                    line: 2,
+                    before: vec![b"id7".to_vec()]
+                }
+            ]
         );
     }
 
@@ -253,7 +271,13 @@ mod tests {
             input.push_str(&format!("r{i},x\n"));
         }
         let got = records(&input);
-        assert_eq!(got[0], Record::Unterminated { line: 1 });
+        assert_eq!(
+            got[0],
+            Record::Unterminated {
+                line: 1,
+                before: vec![]
+            }
+        );
         assert_eq!(got.len(), 1001);
         assert_eq!(got[1000], fields(1001, &["r999", "x"]));
     }
