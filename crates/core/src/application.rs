@@ -424,60 +424,11 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
             })
             .map_err(|e| problems.push(e))
             .ok();
-        let fiscal_year = match f[3].as_deref() {
-            None => None,
-            Some(t) => t
-                .parse::<u16>()
-                .ok()
-                .filter(|y| (1990..=2100).contains(y))
-                .or_else(|| {
-                    problems.push(format!(
-                        "fiscal_year: '{}' is not a year between 1990 and 2100",
-                        crate::lookup::clip(t)
-                    ));
-                    None
-                }),
-        };
+        let fiscal_year = fiscal_year(f[3].as_deref(), &mut problems);
         let list = |i: usize| crate::csvin::split_list(f[i].as_deref().unwrap_or(""));
-        let mut objectives = Vec::new();
-        for name in list(4) {
-            let key = crate::lookup::normalize(&name).replace(' ', "_");
-            match OBJECTIVES.iter().position(|(o, _)| *o == key) {
-                Some(position) => objectives.push(position),
-                None => problems.push(format!(
-                    "objectives: unknown objective '{}'; use {}",
-                    crate::lookup::clip(&name),
-                    OBJECTIVES
-                        .iter()
-                        .map(|(o, _)| *o)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            }
-        }
-        let mut wanted: Vec<Feature> = Vec::new();
-        for name in list(5) {
-            match find_feature(&name) {
-                Ok(feature) => wanted.push(feature),
-                Err(e) => problems.push(format!("desired_traits: {e}")),
-            }
-        }
-        for &o in &objectives {
-            wanted.extend_from_slice(OBJECTIVES[o].1);
-        }
-        wanted.sort_unstable();
-        wanted.dedup();
-        let mut bodies = Vec::new();
-        for name in list(6) {
-            match body_kind(&name) {
-                Some(body) => bodies.push(body),
-                None => problems.push(format!(
-                    "implementation_bodies: unknown body '{}'; use {}",
-                    crate::lookup::clip(&name),
-                    BODY_KINDS.join(", ")
-                )),
-            }
-        }
+        let objectives = objectives(&list(4), &mut problems);
+        let wanted = wanted(&list(5), &objectives, &mut problems);
+        let bodies = bodies(&list(6), &mut problems);
         let commitment = Commitment::parse(f[7].as_deref().unwrap_or("")).unwrap_or_else(|| {
             problems.push(format!(
                 "commitment: '{}' is not sufficient, partial or unknown",
@@ -494,40 +445,8 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         let preparation = flag(8);
         let mediator = flag(10);
         let core_company = flag(11);
-        let continuation_years = match f[9].as_deref() {
-            None => None,
-            Some(t) => t
-                .parse::<f64>()
-                .ok()
-                .filter(|y| y.is_finite() && (0.0..=50.0).contains(y))
-                .or_else(|| {
-                    problems.push(format!(
-                        "continuation_years: '{}' is not a number of years between 0 and 50",
-                        crate::lookup::clip(t)
-                    ));
-                    None
-                }),
-        };
-        let mut support_tools = Vec::new();
-        for name in list(12) {
-            let key = crate::lookup::normalize(&name).replace(' ', "_");
-            let position = SUPPORT_TOOLS.iter().position(|t| *t == key).or_else(|| {
-                key.parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=7).contains(n))
-                    .map(|n| n - 1)
-            });
-            match position {
-                Some(position) => support_tools.push(position),
-                None => problems.push(format!(
-                    "support_tools: unknown tool '{}'; use 1-7 or {}",
-                    crate::lookup::clip(&name),
-                    SUPPORT_TOOLS.join(", ")
-                )),
-            }
-        }
-        support_tools.sort_unstable();
-        support_tools.dedup();
+        let continuation_years = continuation_years(f[9].as_deref(), &mut problems);
+        let support_tools = support_tools(&list(12), &mut problems);
         let id = match required(0) {
             Ok(id) => id.to_string(),
             Err(e) => {
@@ -566,6 +485,121 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
             support_tools,
         })
     }
+}
+
+/// `fiscal_year`: a year between 1990 and 2100, or empty.
+fn fiscal_year(text: Option<&str>, problems: &mut Vec<String>) -> Option<u16> {
+    match text {
+        None => None,
+        Some(t) => t
+            .parse::<u16>()
+            .ok()
+            .filter(|y| (1990..=2100).contains(y))
+            .or_else(|| {
+                problems.push(format!(
+                    "fiscal_year: '{}' is not a year between 1990 and 2100",
+                    crate::lookup::clip(t)
+                ));
+                None
+            }),
+    }
+}
+
+/// `objectives`: positions in [`OBJECTIVES`].
+fn objectives(names: &[String], problems: &mut Vec<String>) -> Vec<usize> {
+    let mut objectives = Vec::new();
+    for name in names {
+        let key = crate::lookup::normalize(name).replace(' ', "_");
+        match OBJECTIVES.iter().position(|(o, _)| *o == key) {
+            Some(position) => objectives.push(position),
+            None => problems.push(format!(
+                "objectives: unknown objective '{}'; use {}",
+                crate::lookup::clip(name),
+                OBJECTIVES
+                    .iter()
+                    .map(|(o, _)| *o)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+    objectives
+}
+
+/// `desired_traits` plus the features the objectives want, sorted and deduplicated.
+fn wanted(names: &[String], objectives: &[usize], problems: &mut Vec<String>) -> Vec<Feature> {
+    let mut wanted: Vec<Feature> = Vec::new();
+    for name in names {
+        match find_feature(name) {
+            Ok(feature) => wanted.push(feature),
+            Err(e) => problems.push(format!("desired_traits: {e}")),
+        }
+    }
+    for &o in objectives {
+        wanted.extend_from_slice(OBJECTIVES[o].1);
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    wanted
+}
+
+/// `implementation_bodies`: positions in [`BODY_KINDS`].
+fn bodies(names: &[String], problems: &mut Vec<String>) -> Vec<usize> {
+    let mut bodies = Vec::new();
+    for name in names {
+        match body_kind(name) {
+            Some(body) => bodies.push(body),
+            None => problems.push(format!(
+                "implementation_bodies: unknown body '{}'; use {}",
+                crate::lookup::clip(name),
+                BODY_KINDS.join(", ")
+            )),
+        }
+    }
+    bodies
+}
+
+/// `continuation_years`: a number of years between 0 and 50, or empty.
+fn continuation_years(text: Option<&str>, problems: &mut Vec<String>) -> Option<f64> {
+    match text {
+        None => None,
+        Some(t) => t
+            .parse::<f64>()
+            .ok()
+            .filter(|y| y.is_finite() && (0.0..=50.0).contains(y))
+            .or_else(|| {
+                problems.push(format!(
+                    "continuation_years: '{}' is not a number of years between 0 and 50",
+                    crate::lookup::clip(t)
+                ));
+                None
+            }),
+    }
+}
+
+/// `support_tools`: positions in [`SUPPORT_TOOLS`] (by name or number 1-7), sorted.
+fn support_tools(names: &[String], problems: &mut Vec<String>) -> Vec<usize> {
+    let mut support_tools = Vec::new();
+    for name in names {
+        let key = crate::lookup::normalize(name).replace(' ', "_");
+        let position = SUPPORT_TOOLS.iter().position(|t| *t == key).or_else(|| {
+            key.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=7).contains(n))
+                .map(|n| n - 1)
+        });
+        match position {
+            Some(position) => support_tools.push(position),
+            None => problems.push(format!(
+                "support_tools: unknown tool '{}'; use 1-7 or {}",
+                crate::lookup::clip(name),
+                SUPPORT_TOOLS.join(", ")
+            )),
+        }
+    }
+    support_tools.sort_unstable();
+    support_tools.dedup();
+    support_tools
 }
 
 /// The fields of one CSV record in [`COLUMNS`] order, or every problem found in it.
