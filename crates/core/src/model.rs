@@ -98,6 +98,40 @@ pub const MAX_WEIGHT: f64 = 1e6;
 /// the documented range is [0, 10]).
 pub const MAX_WANT_BOOST: f64 = 10.0;
 
+/// The model's feature schema must be this build's, and its block must match its fingerprint;
+/// the message says which features differ.
+fn check_schema(file: &ModelFile, current: &FeatureSchema) -> std::result::Result<(), String> {
+    if file.schema_fingerprint == current.fingerprint() && file.schema != *current {
+        let only = |a: &FeatureSchema, b: &FeatureSchema| {
+            let names: Vec<&str> = a
+                .features
+                .iter()
+                .filter(|f| !b.features.contains(f))
+                .map(String::as_str)
+                .collect();
+            crate::lookup::clip(&names.join(", "))
+        };
+        return Err(format!(
+            "the model's feature schema block was edited: it no longer matches its fingerprint {} (schema v{} vs this build's v{}; only in the model: [{}]; only in this build: [{}]); retrain or regenerate the model",
+            file.schema_fingerprint,
+            file.schema.version,
+            current.version,
+            only(&file.schema, current),
+            only(current, &file.schema)
+        ));
+    }
+    if file.schema != *current || file.schema_fingerprint != current.fingerprint() {
+        return Err(format!(
+            "the model was built for feature schema v{} ({}) but this build uses v{} ({}); retrain or regenerate the model",
+            file.schema.version,
+            file.schema_fingerprint,
+            current.version,
+            current.fingerprint()
+        ));
+    }
+    Ok(())
+}
+
 impl LinearModel {
     /// The weights used for a query, in raw feature units: the survey sector's own (or the
     /// default), divided by the model's feature scale (so that a score is simply
@@ -193,34 +227,7 @@ impl LinearModel {
         let file: ModelFile = serde_json::from_value(value)
             .map_err(|e| error(format!("malformed model file: {e}")))?;
         let current = FeatureSchema::current();
-        if file.schema_fingerprint == current.fingerprint() && file.schema != current {
-            let only = |a: &FeatureSchema, b: &FeatureSchema| {
-                let names: Vec<&str> = a
-                    .features
-                    .iter()
-                    .filter(|f| !b.features.contains(f))
-                    .map(String::as_str)
-                    .collect();
-                crate::lookup::clip(&names.join(", "))
-            };
-            return Err(error(format!(
-                "the model's feature schema block was edited: it no longer matches its fingerprint {} (schema v{} vs this build's v{}; only in the model: [{}]; only in this build: [{}]); retrain or regenerate the model",
-                file.schema_fingerprint,
-                file.schema.version,
-                current.version,
-                only(&file.schema, &current),
-                only(&current, &file.schema)
-            )));
-        }
-        if file.schema != current || file.schema_fingerprint != current.fingerprint() {
-            return Err(error(format!(
-                "the model was built for feature schema v{} ({}) but this build uses v{} ({}); retrain or regenerate the model",
-                file.schema.version,
-                file.schema_fingerprint,
-                current.version,
-                current.fingerprint()
-            )));
-        }
+        check_schema(&file, &current).map_err(error)?;
         let unnamed = |what: &str, named: &BTreeMap<String, f64>| -> Result<[f64; N_FEATURES]> {
             let mut w = [0.0; N_FEATURES];
             if named.len() != N_FEATURES {
