@@ -84,6 +84,11 @@ pub enum Command {
     /// Evaluate rankers on past partnerships, a synthetic directory, or LETOR files.
     #[command(after_help = AFTER_HELP)]
     Eval(EvalArgs),
+    /// Measure how much the Japanese region changes the shortlist: for every sector, the mean
+    /// top-K overlap of two prefectures' lists and the share of slots held by the K most
+    /// frequent regions.
+    #[command(after_help = AFTER_HELP)]
+    Specificity(SpecificityArgs),
     /// Build the derived catalog files (DATA/derived/) from official statistics.
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -411,6 +416,20 @@ pub struct RegionsArgs {
 #[derive(Debug, Args)]
 pub struct FormatArgs {
     /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `specificity`.
+#[derive(Debug, Args)]
+pub struct SpecificityArgs {
+    /// List length compared.
+    #[arg(long, short = 'k', default_value_t = 10)]
+    pub top: usize,
+    /// Model file (default: models/default.json).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Output format (table or json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

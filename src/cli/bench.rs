@@ -1,7 +1,7 @@
 //! `tieup synth` and `tieup eval`: the benchmark commands, with a progress bar drawn only on a
 //! terminal and never under `CI`.
 
-use super::args::{Cli, EvalArgs, SynthArgs};
+use super::args::{Cli, EvalArgs, Format, SpecificityArgs, SynthArgs};
 use super::{data_dir, invalid_arguments, load_catalog, render};
 use anyhow::{Context, Result};
 use linfa::ParamGuard;
@@ -216,6 +216,45 @@ impl Drop for Bar {
     fn drop(&mut self) {
         if let Some(bar) = self.0.take() {
             bar.finish_and_clear();
+        }
+    }
+}
+
+/// `tieup specificity`: how much the Japanese region changes the shortlist.
+pub(super) fn specificity(cli: &Cli, a: &SpecificityArgs, out: &mut dyn Write) -> Result<()> {
+    if !(1..=super::MAX_TOP).contains(&a.top) {
+        super::invalid_arguments!("--top must be 1-{}", super::MAX_TOP);
+    }
+    let catalog = load_catalog(cli)?;
+    let model_path = a.model.clone().unwrap_or_else(super::default_model);
+    let model = tieup_core::model::LinearModel::load(&model_path)
+        .context("loading the model (regenerate the default with `tieup prior`)")?;
+    let s = tieup_bench::eval::specificity(&catalog, &model, a.top);
+    match a.format {
+        Format::Json => render::json(out, &s),
+        Format::Table | Format::Csv => {
+            writeln!(
+                out,
+                "{} prefectures, top {}: mean overlap of two prefectures' lists, share of slots held by the {} most frequent regions",
+                s.prefectures, s.k, s.k
+            )?;
+            writeln!(
+                out,
+                "{:<28} {:>8} {:>9}  most frequent",
+                "sector", "overlap", "hub share"
+            )?;
+            for x in s.sectors.iter().chain([&s.overall]) {
+                let hubs: Vec<&str> = x.hubs.iter().take(3).map(|(id, _)| id.as_str()).collect();
+                writeln!(
+                    out,
+                    "{:<28} {:>8.2} {:>8.1}%  {}",
+                    x.sector,
+                    x.mean_overlap,
+                    100.0 * x.hub_share,
+                    hubs.join(", ")
+                )?;
+            }
+            Ok(())
         }
     }
 }

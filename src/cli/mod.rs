@@ -198,6 +198,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Score(a) => score::run(&cli, a),
         Command::Synth(a) => bench::synth(&cli, a, out),
         Command::Eval(a) => bench::eval(&cli, a, out),
+        Command::Specificity(a) => bench::specificity(&cli, a, out),
         Command::Catalog(CatalogCommand::Rebuild(a)) => catalog::rebuild(&cli, a, out),
         Command::Catalog(CatalogCommand::Import(a)) => catalog::import(&cli, a, out),
         Command::Serve(a) => serve::run(&cli, a, out),

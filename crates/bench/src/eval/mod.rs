@@ -48,6 +48,7 @@ pub mod plots;
 pub mod rankers;
 pub mod report;
 pub mod significance;
+pub mod specificity;
 pub mod splits;
 pub mod summary;
 pub mod trec;
@@ -60,6 +61,7 @@ pub use letor_eval::evaluate_letor;
 pub use params::{EvalParams, EvalValidParams, NoProgress, Progress, is_metric};
 pub use plan::{Fold, PlannedSplit};
 pub use rankers::{LEARNERS, LearnerKindOrd, Ranker};
+pub use specificity::{Specificity, specificity};
 pub use summary::{Comparison, Judged, RankedQuery, SplitReport, summarise};
 
 use serde::Serialize;

@@ -1,0 +1,186 @@
+//! Region specificity: how much the Japanese region changes the shortlist.
+//!
+//! For every sector, every prefecture of the catalog is queried (no wanted traits, no year
+//! limit) and its top-`k` kept. Two numbers describe the result:
+//! - **mean overlap**: over every pair of two different prefectures, the number of regions
+//!   their top-`k` lists share, averaged (k means the prefecture does not matter at all);
+//! - **hub share**: the share of all top-`k` slots held by the `k` regions that appear most
+//!   often (1 means the same `k` regions everywhere).
+//!
+//! The same two numbers over all sectors together summarise the catalog and model. Both fall
+//! when the shortlist depends on the Japanese region (ties, access, proximity), whatever the
+//! source of that dependence; they do not say whether the dependence is right.
+
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use tieup_core::catalog::Catalog;
+use tieup_core::features::{Encoder, Query};
+use tieup_core::ids::{RegionId, SectorId};
+use tieup_core::kernel::FeatureTables;
+use tieup_core::model::LinearModel;
+
+/// Specificity of one sector (or of all sectors together).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectorSpecificity {
+    /// Sector id (`all` for every sector together).
+    pub sector: String,
+    /// Number of prefecture queries.
+    pub queries: usize,
+    /// Mean number of regions two different prefectures' top-`k` lists share.
+    pub mean_overlap: f64,
+    /// Share of top-`k` slots held by the `k` most frequent regions.
+    pub hub_share: f64,
+    /// The most frequent regions, most frequent first (ties by id), with their slot counts.
+    pub hubs: Vec<(String, usize)>,
+}
+
+/// Specificity of every sector, then of all sectors together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Specificity {
+    /// List length compared.
+    pub k: usize,
+    /// Number of prefectures queried.
+    pub prefectures: usize,
+    /// One entry per sector, in catalog order.
+    pub sectors: Vec<SectorSpecificity>,
+    /// All prefecture × sector queries together (overlap: mean of the sectors' means).
+    pub overall: SectorSpecificity,
+}
+
+/// Measures the specificity of `model` on `catalog` with top-`k` lists over the Japanese
+/// regions at prefecture level (every Japanese region when none is).
+pub fn specificity(catalog: &Catalog, model: &LinearModel, k: usize) -> Specificity {
+    let mut prefectures: Vec<RegionId> = catalog
+        .japan_regions()
+        .filter(|(_, r)| r.level == "prefecture")
+        .map(|(id, _)| id)
+        .collect();
+    if prefectures.is_empty() {
+        prefectures = catalog.japan_ids().collect();
+    }
+    let encoder = Encoder::new(catalog);
+    let mut tables = FeatureTables::new(&encoder);
+    let mut scratch = Vec::new();
+    let mut sectors = Vec::new();
+    let mut all_lists = Vec::new();
+    for sector in catalog.sectors().ids() {
+        let lists = sector_lists(&mut tables, model, &prefectures, sector, k, &mut scratch);
+        let id = catalog.sector(sector).id.clone();
+        sectors.push(summarise(catalog, &id, &lists, k));
+        all_lists.extend(lists);
+    }
+    let mut overall = summarise(catalog, "all", &all_lists, k);
+    overall.mean_overlap = if sectors.is_empty() {
+        0.0
+    } else {
+        sectors.iter().map(|s| s.mean_overlap).sum::<f64>() / sectors.len() as f64
+    };
+    Specificity {
+        k,
+        prefectures: prefectures.len(),
+        sectors,
+        overall,
+    }
+}
+
+/// The top-`k` list of every prefecture for one sector.
+fn sector_lists(
+    tables: &mut FeatureTables<'_>,
+    model: &LinearModel,
+    prefectures: &[RegionId],
+    sector: SectorId,
+    k: usize,
+    scratch: &mut Vec<f64>,
+) -> Vec<Vec<RegionId>> {
+    let queries: Vec<Query> = prefectures.iter().map(|&p| Query::new(p, sector)).collect();
+    tables.prepare(&queries);
+    queries
+        .iter()
+        .map(|q| {
+            let weights = model.weights_for(tables.catalog().sectors(), q);
+            tables
+                .top_k(q, &weights, k, scratch)
+                .into_iter()
+                .map(|h| h.region)
+                .collect()
+        })
+        .collect()
+}
+
+/// Mean pairwise overlap and hub share of a set of lists.
+fn summarise(
+    catalog: &Catalog,
+    sector: &str,
+    lists: &[Vec<RegionId>],
+    k: usize,
+) -> SectorSpecificity {
+    let sets: Vec<BTreeSet<RegionId>> = lists.iter().map(|l| l.iter().copied().collect()).collect();
+    let (mut shared, mut pairs) = (0usize, 0usize);
+    for (i, a) in sets.iter().enumerate() {
+        for b in &sets[i + 1..] {
+            shared += a.intersection(b).count();
+            pairs += 1;
+        }
+    }
+    let mut counts: BTreeMap<RegionId, usize> = BTreeMap::new();
+    for &r in lists.iter().flatten() {
+        *counts.entry(r).or_default() += 1;
+    }
+    let mut ranked: Vec<(String, usize)> = counts
+        .into_iter()
+        .map(|(r, n)| (catalog.region(r).id.clone(), n))
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.truncate(k);
+    let slots: usize = lists.iter().map(Vec::len).sum();
+    let held: usize = ranked.iter().map(|(_, n)| n).sum();
+    SectorSpecificity {
+        sector: sector.to_string(),
+        queries: lists.len(),
+        mean_overlap: if pairs == 0 {
+            0.0
+        } else {
+            shared as f64 / pairs as f64
+        },
+        hub_share: if slots == 0 {
+            0.0
+        } else {
+            held as f64 / slots as f64
+        },
+        hubs: ranked,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_lists_overlap_fully_and_disjoint_lists_not_at_all() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+        let catalog = Catalog::load(&dir).unwrap();
+        let ids: Vec<RegionId> = catalog.candidate_ids().collect();
+        let same = vec![ids[..2].to_vec(), ids[..2].to_vec()];
+        let s = summarise(&catalog, "x", &same, 2);
+        assert_eq!(s.mean_overlap, 2.0);
+        assert_eq!(s.hub_share, 1.0);
+        let apart = vec![ids[..1].to_vec(), ids[1..2].to_vec()];
+        let s = summarise(&catalog, "x", &apart, 1);
+        assert_eq!(s.mean_overlap, 0.0);
+        assert_eq!(s.hub_share, 0.5);
+    }
+
+    #[test]
+    fn every_sector_is_measured_on_the_fixture() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+        let catalog = Catalog::load(&dir).unwrap();
+        let model = LinearModel::load(&dir.join("../../../models/default.json"));
+        let Ok(model) = model else { return };
+        let s = specificity(&catalog, &model, 3);
+        assert_eq!(s.sectors.len(), catalog.sectors().len());
+        assert!(s.overall.hub_share > 0.0 && s.overall.hub_share <= 1.0);
+        assert!(s.sectors.iter().all(|x| x.mean_overlap <= 3.0));
+    }
+}
