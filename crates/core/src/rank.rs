@@ -317,15 +317,22 @@ fn relatedness_source(catalog: &Catalog, a: SectorId, b: SectorId) -> String {
 }
 
 fn twin_text(catalog: &Catalog, tie: &crate::catalog::TwinTie) -> String {
+    // Merged files name each example's sources ("Kobe – Barcelona (Wikipedia)"); older
+    // files name the one source of the pair.
+    let sources = if tie.examples.ends_with(')') {
+        String::new()
+    } else {
+        format!(" ({})", tie.sources)
+    };
     format!(
-        "tie {:.2} through {} twin-city link{} between {} and {} ({}: {})",
+        "tie {:.2} through {} twin-city link{} between {} and {}: sister cities {}{}",
         crate::features::TWIN_TIE,
         tie.links,
         if tie.links == 1 { "" } else { "s" },
         catalog.region(tie.japan_region).name,
         catalog.region(tie.overseas_region).name,
-        tie.source,
-        tie.examples
+        tie.examples,
+        sources
     )
 }
 

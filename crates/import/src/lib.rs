@@ -26,6 +26,7 @@ pub mod rebuild;
 pub mod relatedness;
 pub mod sbs;
 pub mod tsv;
+pub mod twin_sources;
 pub mod twins;
 pub mod uscmp;
 

@@ -220,6 +220,10 @@ pub struct RebuildReport {
     pub geo: GeoReport,
     /// Twin cities.
     pub twins: TwinReport,
+    /// The further twin-city sources (Wikipedia, Wikidata EU-Japan).
+    pub twin_sources: Vec<crate::twin_sources::SourceReport>,
+    /// Merged ties: (region pairs, links, links carried by more than one source).
+    pub twin_merged: (usize, usize, usize),
     /// Overseas regions with statistics-based strengths, per country:
     /// (country, regions, with statistics, why the rest have none).
     pub countries: Vec<(String, usize, usize, String)>,
@@ -360,6 +364,23 @@ impl RebuildReport {
             t.pairs,
             t.japan_regions,
             t.overseas_regions
+        );
+        for r in &self.twin_sources {
+            let _ = writeln!(
+                out,
+                "Twin cities ({}): {} Japan-abroad pairs, {} in scope (overseas country in the catalog, neither place found outside every catalog region); match rate {:.1}%: {} of them reach a Japanese and an overseas catalog region ({} places placed in their admin-1 region by coordinates, the name being absent from GeoNames or ambiguous); the misses in twin_unmatched.csv",
+                r.source,
+                r.pairs,
+                r.in_scope,
+                100.0 * r.match_rate(),
+                r.matched,
+                r.by_coordinates
+            );
+        }
+        let (pairs, links, shared) = self.twin_merged;
+        let _ = writeln!(
+            out,
+            "Twin cities merged: {links} distinct links ({shared} carried by more than one source) in {pairs} region pairs"
         );
         out
     }
@@ -798,14 +819,51 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
     let (geography, too_few) = geonames::region_geography(&gazetteer, &units);
     writer.write("region_geo.csv", &geonames::geo_csv(&catalog, &geography))?;
     let geo = geonames::report(&catalog, &gazetteer, &units, &geography, &too_few);
-    let (ties, twin_report) = twins::build(
+    let (mut links, twin_report) = twins::build(
         &catalog,
         &gazetteer,
         &units,
         &raw(raw_dir, "sister_cities/names.tsv")?,
         &raw(raw_dir, "sister_cities/relations.tsv")?,
     )?;
+    let mut twin_sources = Vec::new();
+    let mut unmatched = Vec::new();
+    for (source, pairs) in [
+        (
+            crate::twin_sources::WIKIPEDIA,
+            crate::twin_sources::read_wikipedia(&raw(
+                raw_dir,
+                "sister_cities_wikipedia/twin_cities_geocoded.csv",
+            )?)?,
+        ),
+        (
+            crate::twin_sources::EU_JAPAN,
+            crate::twin_sources::read_eu_japan(&raw(
+                raw_dir,
+                "sister_cities/eu_japan_sistercities.tsv",
+            )?)?,
+        ),
+    ] {
+        let (found, report, missing) =
+            crate::twin_sources::build(&catalog, &gazetteer, &units, &pairs, source);
+        links.extend(found);
+        twin_sources.push(report);
+        unmatched.extend(missing);
+    }
+    let ties = twins::merge(links);
+    let twin_merged = (
+        ties.len(),
+        ties.iter().map(|t| t.links.len()).sum(),
+        ties.iter()
+            .flat_map(|t| &t.links)
+            .filter(|(_, s)| s.len() > 1)
+            .count(),
+    );
     writer.write("twin_ties.csv", &twins::twins_csv(&catalog, &ties))?;
+    writer.write(
+        "twin_unmatched.csv",
+        &crate::twin_sources::unmatched_csv(&unmatched),
+    )?;
 
     let mut report = RebuildReport {
         datasets,
@@ -813,6 +871,8 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         clusters,
         geo,
         twins: twin_report,
+        twin_sources,
+        twin_merged,
         countries,
         calibration: calibration
             .into_iter()

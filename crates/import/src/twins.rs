@@ -40,8 +40,54 @@ pub struct TwinTie {
     pub japan: RegionId,
     /// The overseas region.
     pub overseas: RegionId,
-    /// The linked places, `Japanese – overseas`, sorted.
-    pub links: Vec<String>,
+    /// The linked places, `Japanese – overseas`, sorted, each with the sources that carry it.
+    pub links: Vec<(String, BTreeSet<&'static str>)>,
+}
+
+/// One matched twin-city link from one source.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Link {
+    /// The Japanese region the Japanese place lies in.
+    pub japan: RegionId,
+    /// The overseas region the other place lies in.
+    pub overseas: RegionId,
+    /// `Japanese – overseas`, with GeoNames (or catalog) names, so that sources agree.
+    pub label: String,
+    /// The source tag.
+    pub source: &'static str,
+}
+
+/// Merges links of every source into ties: one per region pair, each link once with the
+/// sources that carry it.
+pub fn merge(links: impl IntoIterator<Item = Link>) -> Vec<TwinTie> {
+    let mut pairs: BTreeMap<(RegionId, RegionId), BTreeMap<String, BTreeSet<&'static str>>> =
+        BTreeMap::new();
+    for link in links {
+        pairs
+            .entry((link.japan, link.overseas))
+            .or_default()
+            .entry(link.label)
+            .or_default()
+            .insert(link.source);
+    }
+    pairs
+        .into_iter()
+        .map(|((japan, overseas), links)| TwinTie {
+            japan,
+            overseas,
+            links: links.into_iter().collect(),
+        })
+        .collect()
+}
+
+/// A source tag's name in explanations.
+pub fn source_name(tag: &str) -> &str {
+    match tag {
+        SOURCE => "Wikidata 2016",
+        crate::twin_sources::WIKIPEDIA => "Wikipedia",
+        crate::twin_sources::EU_JAPAN => "Wikidata EU-Japan",
+        other => other,
+    }
 }
 
 /// What the twin-city step matched.
@@ -92,8 +138,9 @@ impl TwinReport {
     }
 }
 
+/// What a place label resolved to.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Place {
+pub(crate) enum Place {
     City(usize),
     Region(RegionId),
     AdminOutside,
@@ -132,7 +179,7 @@ const ADMIN_SUFFIXES: [&str; 9] = [
 ];
 
 /// The unit name inside an administrative label, if the label names a unit.
-fn admin_name(label: &str) -> Option<String> {
+pub(crate) fn admin_name(label: &str) -> Option<String> {
     let lower = label.to_lowercase();
     for prefix in ADMIN_PREFIXES {
         if lower.starts_with(prefix) {
@@ -149,7 +196,7 @@ fn admin_name(label: &str) -> Option<String> {
 }
 
 /// Splits `Name (Qualifier)` or `Name, Qualifier`.
-fn qualifier(label: &str) -> Option<(String, String)> {
+pub(crate) fn qualifier(label: &str) -> Option<(String, String)> {
     if let Some(open) = label.find(" (")
         && label.ends_with(')')
     {
@@ -163,17 +210,18 @@ fn qualifier(label: &str) -> Option<(String, String)> {
         .map(|(a, b)| (a.to_string(), b.to_string()))
 }
 
-struct Matcher<'a> {
-    catalog: &'a Catalog,
-    gazetteer: &'a Gazetteer,
-    index: HashMap<String, Vec<usize>>,
-    unit_regions: BTreeMap<Unit, RegionId>,
-    seats: BTreeMap<u32, Vec<RegionId>>,
-    admin_keys: Vec<(RegionId, Vec<String>)>,
+/// Matches place labels to GeoNames places and catalog regions.
+pub(crate) struct Matcher<'a> {
+    pub(crate) catalog: &'a Catalog,
+    pub(crate) gazetteer: &'a Gazetteer,
+    pub(crate) index: HashMap<String, Vec<usize>>,
+    pub(crate) unit_regions: BTreeMap<Unit, RegionId>,
+    pub(crate) seats: BTreeMap<u32, Vec<RegionId>>,
+    pub(crate) admin_keys: Vec<(RegionId, Vec<String>)>,
 }
 
 impl<'a> Matcher<'a> {
-    fn new(catalog: &'a Catalog, gazetteer: &'a Gazetteer, units: &UnitMatch) -> Self {
+    pub(crate) fn new(catalog: &'a Catalog, gazetteer: &'a Gazetteer, units: &UnitMatch) -> Self {
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, city) in gazetteer.cities.iter().enumerate() {
             if matches!(city.feature_code.as_str(), "PPLH" | "PPLQ" | "PPLW") {
@@ -229,7 +277,7 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn candidates(&self, name: &str) -> Vec<usize> {
+    pub(crate) fn candidates(&self, name: &str) -> Vec<usize> {
         let mut out: Vec<usize> = tieup_core::lookup::keys(name)
             .iter()
             .filter_map(|k| self.index.get(k))
@@ -241,7 +289,7 @@ impl<'a> Matcher<'a> {
         out
     }
 
-    fn pick(&self, mut candidates: Vec<usize>, qualifier: Option<&str>) -> Place {
+    pub(crate) fn pick(&self, mut candidates: Vec<usize>, qualifier: Option<&str>) -> Place {
         if let Some(q) = qualifier {
             let q = tieup_core::lookup::normalize(q);
             let fits: Vec<usize> = candidates
@@ -309,7 +357,7 @@ impl<'a> Matcher<'a> {
     }
 
     /// The most specific catalog region a GeoNames place lies in.
-    fn locate(&self, city: &City) -> Option<RegionId> {
+    pub(crate) fn locate(&self, city: &City) -> Option<RegionId> {
         let catalog = self.catalog;
         let seated = self.seats.get(&city.id).cloned().unwrap_or_default();
         if city.country == "JP" {
@@ -394,7 +442,7 @@ pub fn build(
     units: &UnitMatch,
     names_path: &Path,
     relations_path: &Path,
-) -> Result<(Vec<TwinTie>, TwinReport)> {
+) -> Result<(Vec<Link>, TwinReport)> {
     let matcher = Matcher::new(catalog, gazetteer, units);
     let mut report = TwinReport::default();
     let mut places: BTreeMap<String, (Place, Option<RegionId>, String)> = BTreeMap::new();
@@ -446,7 +494,7 @@ pub fn build(
         Place::Region(r) => catalog.region(r).kind == RegionKind::Japan,
         _ => false,
     };
-    let mut ties: BTreeMap<(RegionId, RegionId), Vec<String>> = BTreeMap::new();
+    let mut links = Vec::new();
     for (a, b) in &pairs {
         let (Some(pa), Some(pb)) = (places.get(a), places.get(b)) else {
             continue;
@@ -468,22 +516,14 @@ pub fn build(
             continue;
         }
         report.japan_matched += 1;
-        ties.entry((j, o))
-            .or_default()
-            .push(format!("{} – {}", japan.2, other.2));
+        links.push(Link {
+            japan: j,
+            overseas: o,
+            label: format!("{} – {}", japan.2, other.2),
+            source: SOURCE,
+        });
     }
-    let ties: Vec<TwinTie> = ties
-        .into_iter()
-        .map(|((japan, overseas), mut links)| {
-            links.sort();
-            links.dedup();
-            TwinTie {
-                japan,
-                overseas,
-                links,
-            }
-        })
-        .collect();
+    let ties = merge(links.iter().cloned());
     report.pairs = ties.len();
     report.japan_regions = ties.iter().map(|t| t.japan).collect::<BTreeSet<_>>().len();
     report.overseas_regions = ties
@@ -491,23 +531,39 @@ pub fn build(
         .map(|t| t.overseas)
         .collect::<BTreeSet<_>>()
         .len();
-    Ok((ties, report))
+    Ok((links, report))
 }
 
 /// Header of `twin_ties.csv`.
-pub const TWINS_HEADER: &str = "japan_region,overseas_region,links,examples,source";
+pub const TWINS_HEADER: &str = "japan_region,overseas_region,links,examples,sources";
 
-/// The derived ties file, in catalog order.
+/// The derived ties file, in catalog order: `examples` are up to three links, those carried
+/// by most sources first, each `Kobe – Barcelona (Wikipedia; Wikidata 2016)`; `sources` the
+/// source tags of all links, `;`-separated.
 pub fn twins_csv(catalog: &Catalog, ties: &[TwinTie]) -> String {
     let mut out = crate::csvout::CsvText::new(TWINS_HEADER);
     for tie in ties {
-        let examples: Vec<&str> = tie.links.iter().take(3).map(String::as_str).collect();
+        let mut order: Vec<&(String, BTreeSet<&str>)> = tie.links.iter().collect();
+        order.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+        let examples: Vec<String> = order
+            .iter()
+            .take(3)
+            .map(|(label, sources)| {
+                let names: Vec<&str> = sources.iter().map(|s| source_name(s)).collect();
+                format!("{label} ({})", names.join("; "))
+            })
+            .collect();
+        let sources: BTreeSet<&str> = tie
+            .links
+            .iter()
+            .flat_map(|(_, s)| s.iter().copied())
+            .collect();
         out.row([
             catalog.region(tie.japan).id.as_str(),
             catalog.region(tie.overseas).id.as_str(),
             &tie.links.len().to_string(),
             &examples.join("; "),
-            SOURCE,
+            &sources.into_iter().collect::<Vec<_>>().join(";"),
         ]);
     }
     out.finish()
@@ -600,7 +656,8 @@ mod tests {
             "Q1\tQ2\nQ2\tQ1\nQ5\tQ3\nQ6\tQ4\nQ1\tQ7\nQ5\tQ8\nQ1\tQ5\n",
         )
         .unwrap();
-        let (ties, report) = build(&catalog, &gazetteer, &units, &names, &relations).unwrap();
+        let (links, report) = build(&catalog, &gazetteer, &units, &names, &relations).unwrap();
+        let ties = merge(links);
         let pairs: Vec<(String, String)> = ties
             .iter()
             .map(|t| {

@@ -236,14 +236,15 @@ impl Catalog {
     fn load_twin_ties(&mut self, path: &Path) -> Result<()> {
         let file = CsvFile::open(
             path,
-            &[
-                "japan_region",
-                "overseas_region",
-                "links",
-                "examples",
-                "source",
-            ],
+            &["japan_region", "overseas_region", "links", "examples"],
         )?;
+        // Files written before issue 11 name the one source `source`; merged files list every
+        // source of the pair's links in `sources`.
+        let sources_column = if file.has_column("sources") {
+            "sources"
+        } else {
+            "source"
+        };
         for row in file.rows() {
             let japan_region = self.region_in_row(&row, "japan_region", Some(RegionKind::Japan))?;
             let overseas_region =
@@ -264,7 +265,7 @@ impl Catalog {
                 overseas_region,
                 links,
                 examples: row.text("examples").to_string(),
-                source: row.required("source")?.to_string(),
+                sources: row.required(sources_column)?.to_string(),
             });
         }
         Ok(())

@@ -165,8 +165,9 @@ pub struct TwinTie {
     pub links: u32,
     /// Some of the linked places, for explanations.
     pub examples: String,
-    /// Where the links come from (`wikidata:p190:2016`).
-    pub source: String,
+    /// Where the links come from, `;`-separated source tags (`wikidata:p190:2016`,
+    /// `wikipedia:sister-cities:2026`, `wikidata:p190:eu-japan`).
+    pub sources: String,
 }
 
 /// The directory of derived overlay files inside a catalog directory.

@@ -1,0 +1,478 @@
+//! The two further twin-city sources, merged with the Wikidata snapshot of [`crate::twins`]:
+//! the sister-city pairs of English Wikipedia's country pages (`sister_cities_wikipedia/
+//! twin_cities_geocoded.csv`) and the Wikidata P190 pairs of European cities with Japanese
+//! twins (`sister_cities/eu_japan_sistercities.tsv`). Both give a country label and
+//! coordinates for each place.
+//!
+//! Matching one place, given its label, country label and coordinates:
+//! 1. The country label is normalised to an ISO code: the last comma-separated part that
+//!    names a GeoNames country ("England, United Kingdom" → GB), with the constituent
+//!    countries of the United Kingdom and a few older names added.
+//! 2. A label naming an administrative unit ("Osaka Prefecture") is matched to an
+//!    administrative catalog region of that name in that country.
+//! 3. Otherwise GeoNames places of that name in that country; failing that, of the name
+//!    before a qualifier ("Setagaya (Tokyo)"), narrowed by the qualifier's admin-1 unit.
+//!    Several: the one nearest the given coordinates if within [`NEAR_KM`], else the
+//!    population rule of [`crate::twins`].
+//! 4. No place of that name (mostly towns under 15,000 people), or several and none near the
+//!    coordinates: the nearest GeoNames place of that country within [`FALLBACK_KM`] of the
+//!    given coordinates gives the admin-1 unit (state, province, prefecture) the place lies
+//!    in, and the tie goes to the catalog region of that unit (or of the country), never to
+//!    a metro or city region; coordinates that fall nowhere near a place, such as a "Minami"
+//!    geocoded onto a remote island, match nothing.
+//!
+//! A place found by name is placed in the catalog as in [`crate::twins`]. The match rate
+//! counts the pairs whose overseas country has catalog regions and neither of whose places
+//! was found to lie outside every catalog region (a French town outside the French regions
+//! of the catalog is out of scope; a place not found is in scope, as a miss).
+
+use crate::geonames::Gazetteer;
+use crate::twins::{Link, Matcher, Place};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use tieup_core::catalog::{Catalog, RegionId, RegionKind};
+use tieup_core::error::{Error, Result};
+
+/// Source tag of the Wikipedia sister-city pairs.
+pub const WIKIPEDIA: &str = "wikipedia:sister-cities:2026";
+/// Source tag of the Wikidata EU-Japan pairs.
+pub const EU_JAPAN: &str = "wikidata:p190:eu-japan";
+/// Why a place found by name or coordinates has no catalog region.
+const OUTSIDE: &str = "outside the catalog";
+/// A same-named place this close to the given coordinates is the one meant.
+pub const NEAR_KM: f64 = 50.0;
+/// A place not found by name is the nearest GeoNames place within this distance.
+pub const FALLBACK_KM: f64 = 75.0;
+
+/// One place as a source names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedPlace {
+    /// The label ("Setagaya (Tokyo)").
+    pub label: String,
+    /// The country label ("England, United Kingdom").
+    pub country: String,
+    /// Latitude, when given.
+    pub lat: Option<f64>,
+    /// Longitude, when given.
+    pub lon: Option<f64>,
+}
+
+/// A Japan-abroad pair of one source: the Japanese place first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedPair {
+    /// The Japanese place.
+    pub japan: NamedPlace,
+    /// The overseas place.
+    pub overseas: NamedPlace,
+}
+
+/// A pair that was not matched, for curation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unmatched {
+    /// Source tag.
+    pub source: &'static str,
+    /// The Japanese place's label.
+    pub japan: String,
+    /// The overseas place's label.
+    pub overseas: String,
+    /// The overseas country label.
+    pub country: String,
+    /// Why: which side failed and how.
+    pub reason: String,
+}
+
+/// Match counts of one source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceReport {
+    /// Source tag.
+    pub source: &'static str,
+    /// Distinct Japan-abroad pairs.
+    pub pairs: usize,
+    /// Of them, with the overseas place in a country that has catalog regions and neither
+    /// place found outside every catalog region.
+    pub in_scope: usize,
+    /// Pairs matched to a Japanese and an overseas catalog region.
+    pub matched: usize,
+    /// Places of matched pairs placed by their coordinates (name not in GeoNames, or
+    /// ambiguous).
+    pub by_coordinates: usize,
+}
+
+impl SourceReport {
+    /// Matched pairs over the pairs in scope.
+    pub fn match_rate(&self) -> f64 {
+        if self.in_scope == 0 {
+            0.0
+        } else {
+            self.matched as f64 / self.in_scope as f64
+        }
+    }
+}
+
+fn number(text: &str) -> Option<f64> {
+    text.trim().parse().ok().filter(|x: &f64| x.is_finite())
+}
+
+fn format_error(path: &Path, line: u64, message: String) -> Error {
+    Error::data(
+        path,
+        Some(line),
+        message,
+        "give the source file unchanged (see ../shared/data/raw/README.md, section 6)",
+    )
+}
+
+/// Reads the Wikipedia pairs with one Japanese side, each undirected pair once.
+pub fn read_wikipedia(path: &Path) -> Result<Vec<NamedPair>> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::io(path, e.into()))?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format_error(path, 1, e.to_string()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let expected = [
+        "city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2",
+    ];
+    if header != expected {
+        return Err(format_error(
+            path,
+            1,
+            format!("header {header:?}, expected {expected:?}"),
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let r = record.map_err(|e| format_error(path, i as u64 + 2, e.to_string()))?;
+        let place = |k: usize| NamedPlace {
+            label: r[k].trim().to_string(),
+            country: r[k + 1].trim().to_string(),
+            lat: number(&r[k + 2]),
+            lon: number(&r[k + 3]),
+        };
+        let (a, b) = (place(0), place(4));
+        let (japan, overseas) = match (a.country == "Japan", b.country == "Japan") {
+            (true, false) => (a, b),
+            (false, true) => (b, a),
+            _ => continue,
+        };
+        if seen.insert((
+            japan.label.clone(),
+            overseas.label.clone(),
+            overseas.country.clone(),
+        )) {
+            out.push(NamedPair { japan, overseas });
+        }
+    }
+    Ok(out)
+}
+
+/// Reads the EU-Japan pairs (European origin, Japanese twin), each pair once.
+pub fn read_eu_japan(path: &Path) -> Result<Vec<NamedPair>> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for row in crate::tsv::read(path, false)? {
+        let f: Vec<&str> = row.fields.iter().collect();
+        if row.line == 1 {
+            if f.first() != Some(&"origincityLabel") {
+                return Err(format_error(
+                    path,
+                    1,
+                    "expected the header origincityLabel ...".into(),
+                ));
+            }
+            continue;
+        }
+        if f.len() < 10 {
+            return Err(format_error(
+                path,
+                row.line as u64,
+                format!("{} fields, expected 12", f.len()),
+            ));
+        }
+        let overseas = NamedPlace {
+            label: f[0].trim().to_string(),
+            country: f[1].trim().to_string(),
+            lat: number(f[2]),
+            lon: number(f[3]),
+        };
+        let japan = NamedPlace {
+            label: f[5].trim().to_string(),
+            country: f[9].trim().to_string(),
+            lat: number(f[6]),
+            lon: number(f[7]),
+        };
+        if japan.country != "Japan" {
+            continue;
+        }
+        if seen.insert((japan.label.clone(), overseas.label.clone())) {
+            out.push(NamedPair { japan, overseas });
+        }
+    }
+    Ok(out)
+}
+
+/// Country labels GeoNames does not use, with their ISO codes.
+const COUNTRY_ALIASES: [(&str, &str); 9] = [
+    ("england", "GB"),
+    ("scotland", "GB"),
+    ("wales", "GB"),
+    ("northern ireland", "GB"),
+    ("czech republic", "CZ"),
+    ("republic of ireland", "IE"),
+    ("republic of korea", "KR"),
+    ("korea", "KR"),
+    ("people's republic of china", "CN"),
+];
+
+/// ISO codes by normalised country name.
+fn country_index(gazetteer: &Gazetteer) -> BTreeMap<String, String> {
+    let mut index: BTreeMap<String, String> = gazetteer
+        .countries
+        .iter()
+        .map(|(code, c)| (tieup_core::lookup::normalize(&c.name), code.clone()))
+        .collect();
+    for (name, code) in COUNTRY_ALIASES {
+        index.insert(tieup_core::lookup::normalize(name), code.to_string());
+    }
+    index
+}
+
+/// The ISO code of a country label: its last comma-separated part that names a country.
+fn country_code(index: &BTreeMap<String, String>, label: &str) -> Option<String> {
+    label
+        .rsplit(',')
+        .find_map(|part| index.get(&tieup_core::lookup::normalize(part.trim())))
+        .cloned()
+}
+
+/// Matches places of one country to GeoNames and the catalog.
+struct Locator<'a> {
+    matcher: &'a Matcher<'a>,
+    /// GeoNames places by country code.
+    by_country: BTreeMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(matcher: &'a Matcher<'a>) -> Self {
+        let mut by_country: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, city) in matcher.gazetteer.cities.iter().enumerate() {
+            by_country.entry(city.country.as_str()).or_default().push(i);
+        }
+        Locator {
+            matcher,
+            by_country,
+        }
+    }
+
+    fn distance(&self, i: usize, lat: f64, lon: f64) -> f64 {
+        let c = &self.matcher.gazetteer.cities[i];
+        tieup_core::geo::distance_km(c.lat, c.lon, lat, lon)
+    }
+
+    fn nearest(&self, candidates: &[usize], place: &NamedPlace, within: f64) -> Option<usize> {
+        let (lat, lon) = (place.lat?, place.lon?);
+        candidates
+            .iter()
+            .map(|&i| (self.distance(i, lat, lon), i))
+            .filter(|(d, _)| *d <= within)
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .map(|(_, i)| i)
+    }
+
+    /// The catalog region a named place lies in (or why not), and whether only its
+    /// coordinates placed it.
+    fn place(
+        &self,
+        place: &NamedPlace,
+        code: &str,
+    ) -> (std::result::Result<(RegionId, String), &'static str>, bool) {
+        let m = self.matcher;
+        if let Some(name) = crate::twins::admin_name(&place.label) {
+            let keys = crate::geonames::name_keys(name.trim());
+            let found: Vec<RegionId> = m
+                .admin_keys
+                .iter()
+                .filter(|(r, k)| {
+                    m.catalog.region(*r).country == code && k.iter().any(|x| keys.contains(x))
+                })
+                .map(|(r, _)| *r)
+                .collect();
+            if let [one] = found.as_slice() {
+                return (Ok((*one, m.catalog.region(*one).name.clone())), false);
+            }
+        }
+        let in_country = |list: Vec<usize>| -> Vec<usize> {
+            list.into_iter()
+                .filter(|&i| m.gazetteer.cities[i].country == code)
+                .collect()
+        };
+        let mut candidates = in_country(m.candidates(&place.label));
+        let mut qualifier = None;
+        if candidates.is_empty()
+            && let Some((base, q)) = crate::twins::qualifier(&place.label)
+        {
+            candidates = in_country(m.candidates(&base));
+            qualifier = Some(q);
+        }
+        let near = match candidates.len() {
+            0 => None,
+            1 => Some(candidates[0]),
+            _ => self.nearest(&candidates, place, NEAR_KM),
+        };
+        if near.is_none() && place.lat.is_some() {
+            let all = self.by_country.get(code).map_or(&[][..], Vec::as_slice);
+            if let Some(i) = self.nearest(all, place, FALLBACK_KM) {
+                let city = &m.gazetteer.cities[i];
+                let unit = m
+                    .unit_regions
+                    .get(&crate::geonames::Unit::Admin1(city.admin1_key()))
+                    .or_else(|| {
+                        m.unit_regions
+                            .get(&crate::geonames::Unit::Country(city.country.clone()))
+                    });
+                return match unit {
+                    Some(&r) => (Ok((r, place.label.clone())), true),
+                    None => (Err(OUTSIDE), true),
+                };
+            }
+        }
+        let picked = match near {
+            Some(i) => Place::City(i),
+            None => m.pick(candidates, qualifier.as_deref()),
+        };
+        let result = match picked {
+            Place::City(i) => {
+                let city = &m.gazetteer.cities[i];
+                match m.locate(city) {
+                    Some(r) => Ok((r, city.name.clone())),
+                    None => Err(OUTSIDE),
+                }
+            }
+            Place::Ambiguous => Err("ambiguous name"),
+            _ => Err("not found"),
+        };
+        (result, false)
+    }
+}
+
+/// Matches one source's pairs: the links of matched pairs, the counts, the unmatched pairs.
+pub fn build(
+    catalog: &Catalog,
+    gazetteer: &Gazetteer,
+    units: &crate::geonames::UnitMatch,
+    pairs: &[NamedPair],
+    source: &'static str,
+) -> (Vec<Link>, SourceReport, Vec<Unmatched>) {
+    let matcher = Matcher::new(catalog, gazetteer, units);
+    let locator = Locator::new(&matcher);
+    let countries = country_index(gazetteer);
+    let catalog_countries: BTreeSet<&str> = catalog
+        .candidates()
+        .map(|(_, r)| r.country.as_str())
+        .collect();
+    let mut report = SourceReport {
+        source,
+        pairs: pairs.len(),
+        ..SourceReport::default()
+    };
+    let mut links = Vec::new();
+    let mut unmatched = Vec::new();
+    for pair in pairs {
+        let code = country_code(&countries, &pair.overseas.country);
+        let (japan, jc) = locator.place(&pair.japan, "JP");
+        let (overseas, oc) = match &code {
+            Some(c) => locator.place(&pair.overseas, c),
+            None => (Err("unknown country"), false),
+        };
+        let outside = [&japan, &overseas]
+            .into_iter()
+            .any(|r| r.as_ref().is_err_and(|e| *e == OUTSIDE));
+        let in_scope = !outside
+            && code
+                .as_deref()
+                .is_some_and(|c| catalog_countries.contains(c));
+        if in_scope {
+            report.in_scope += 1;
+        }
+        let reason = match (&japan, &overseas) {
+            (Ok((j, jl)), Ok((o, ol)))
+                if catalog.region(*j).kind == RegionKind::Japan
+                    && catalog.region(*o).kind == RegionKind::Overseas =>
+            {
+                report.matched += usize::from(in_scope);
+                report.by_coordinates += usize::from(jc) + usize::from(oc);
+                links.push(Link {
+                    japan: *j,
+                    overseas: *o,
+                    label: format!("{jl} – {ol}"),
+                    source,
+                });
+                continue;
+            }
+            (Err(e), _) => format!("Japanese place {e}"),
+            (_, Err(e)) => format!("overseas place {e}"),
+            _ => "not a Japan-abroad pair in the catalog".to_string(),
+        };
+        if in_scope {
+            unmatched.push(Unmatched {
+                source,
+                japan: pair.japan.label.clone(),
+                overseas: pair.overseas.label.clone(),
+                country: pair.overseas.country.clone(),
+                reason,
+            });
+        }
+    }
+    (links, report, unmatched)
+}
+
+/// Header of `twin_unmatched.csv`.
+pub const UNMATCHED_HEADER: &str = "source,japan_place,overseas_place,overseas_country,reason";
+
+/// The unmatched pairs in scope, sorted, for curation.
+pub fn unmatched_csv(rows: &[Unmatched]) -> String {
+    let mut sorted: Vec<&Unmatched> = rows.iter().collect();
+    sorted.sort();
+    let mut out = crate::csvout::CsvText::new(UNMATCHED_HEADER);
+    for u in sorted {
+        out.row([u.source, &u.japan, &u.overseas, &u.country, &u.reason]);
+    }
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_labels_are_normalised() {
+        let mut gazetteer = Gazetteer::default();
+        for (code, name) in [
+            ("GB", "United Kingdom"),
+            ("US", "United States"),
+            ("CZ", "Czechia"),
+        ] {
+            gazetteer.countries.insert(
+                code.into(),
+                crate::geonames::CountryInfo {
+                    name: name.into(),
+                    languages: vec![],
+                },
+            );
+        }
+        let index = country_index(&gazetteer);
+        assert_eq!(
+            country_code(&index, "England, United Kingdom").as_deref(),
+            Some("GB")
+        );
+        assert_eq!(country_code(&index, "Scotland").as_deref(), Some("GB"));
+        assert_eq!(country_code(&index, "United States").as_deref(), Some("US"));
+        assert_eq!(
+            country_code(&index, "Czech Republic").as_deref(),
+            Some("CZ")
+        );
+        assert_eq!(country_code(&index, "Atlantis"), None);
+    }
+}
