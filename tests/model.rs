@@ -96,6 +96,21 @@ fn every_checked_in_model_version_still_loads() {
 }
 
 #[test]
+fn models_of_the_previous_feature_schema_are_refused_with_the_fix() {
+    // Feature schema v1 (before issue 11: raw distance in communication cost).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/old_schema");
+    for name in ["default-schema-v1.json", "prior-schema-v1.json"] {
+        match LinearModel::load(&dir.join(name)) {
+            Err(Error::Model { message, .. }) => {
+                assert!(message.contains("schema v1"), "{message}");
+                assert!(message.contains("retrain or regenerate"), "{message}");
+            }
+            other => panic!("{name}: expected a schema error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn save_is_atomic_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.json");

@@ -25,7 +25,7 @@ pub struct FeatureSpec {
 }
 
 /// Version of the feature schema; bump it when a feature is added, removed or redefined.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The features, in schema order.
 pub const FEATURES: [FeatureSpec; 10] = [
@@ -81,13 +81,13 @@ pub const FEATURES: [FeatureSpec; 10] = [
         name: "existing_exchange",
         label: "past exchange",
         direction: 1,
-        description: "strongest existing tie: max over past partnerships of japan_tie x overseas_tie (same region 1, same prefecture or parent/child/sibling region 0.6, same bureau or country 0.3), and 0.3 for a twin-city link between the two regions or their parent/child regions (Wikidata P190, a 2016 snapshot without dates, so it counts whatever the year limit)",
+        description: "strongest existing tie: max over past partnerships of japan_tie x overseas_tie (same region 1, same prefecture or parent/child/sibling region 0.6, same bureau or country 0.3), and 0.3 for a twin-city link between the two regions or their parent/child regions (Wikidata P190 2016, Wikipedia sister cities, Wikidata EU-Japan; undated, so it counts whatever the year limit)",
     },
     FeatureSpec {
         name: "communication_cost",
         label: "comm. cost",
         direction: -1,
-        description: "mean of distance/12,000 km (capped at 1), time-zone gap/12 h and language gap (0 Japanese, 0.5 English, 1 neither)",
+        description: "mean of door-to-door air travel hours/24 h in the 2014 network (distance/12,000 km without air data; capped at 1), time-zone gap/12 h and language gap (0 Japanese, 0.5 English, 1 neither)",
     },
 ];
 
@@ -482,7 +482,12 @@ impl<'a> Encoder<'a> {
 
     /// Communication cost between a Japanese region and a candidate, in [0, 1].
     pub fn communication(&self, japan: RegionId, candidate: RegionId) -> f64 {
-        geo::communication_cost(self.catalog.region(japan), self.catalog.region(candidate)).total
+        geo::communication_cost(
+            self.catalog.region(japan),
+            self.catalog.region(candidate),
+            self.catalog.air_access(japan, candidate).map(|a| a.hours),
+        )
+        .total
     }
 
     /// Best complementary sector: (value, sector).

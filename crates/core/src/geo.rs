@@ -7,6 +7,9 @@ use serde::Serialize;
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 /// Distance at which the distance part of the cost reaches 1 (about Tokyo to Lisbon).
 pub const DISTANCE_SCALE_KM: f64 = 12_000.0;
+/// Door-to-door hours at which the travel part of the cost reaches 1 (one connection and a
+/// long way: Tokyo to Lisbon takes about 20 h).
+pub const TRAVEL_SCALE_HOURS: f64 = 24.0;
 
 /// Great-circle distance between two points in km (haversine).
 ///
@@ -39,16 +42,25 @@ pub fn time_gap_hours(a: f64, b: f64) -> f64 {
 pub struct CommunicationCost {
     /// Great-circle distance, km.
     pub distance_km: f64,
+    /// Estimated door-to-door hours by air (2014 network), when the catalog has them.
+    pub travel_hours: Option<f64>,
     /// Time-zone gap, hours.
     pub time_gap_hours: f64,
     /// 0 shared language, 0.5 English as working language, 1 neither.
     pub language_gap: f64,
-    /// Mean of the three scaled parts.
+    /// Mean of the three scaled parts: travel hours / [`TRAVEL_SCALE_HOURS`] (or, without
+    /// air access data, distance / [`DISTANCE_SCALE_KM`]), each capped at 1; time gap / 12 h;
+    /// language gap.
     pub total: f64,
 }
 
-/// Communication cost between a Japanese region and a candidate.
-pub fn communication_cost(japan: &Region, candidate: &Region) -> CommunicationCost {
+/// Communication cost between a Japanese region and a candidate; `travel_hours` (door to
+/// door by air) replaces the distance part when given.
+pub fn communication_cost(
+    japan: &Region,
+    candidate: &Region,
+    travel_hours: Option<f64>,
+) -> CommunicationCost {
     let distance = distance_km(japan.lat, japan.lon, candidate.lat, candidate.lon);
     let gap = time_gap_hours(japan.utc_offset, candidate.utc_offset);
     let shares = |code: &str| candidate.languages.iter().any(|l| l == code);
@@ -59,9 +71,14 @@ pub fn communication_cost(japan: &Region, candidate: &Region) -> CommunicationCo
     } else {
         1.0
     };
-    let total = ((distance / DISTANCE_SCALE_KM).min(1.0) + gap / 12.0 + language_gap) / 3.0;
+    let far = match travel_hours {
+        Some(hours) => (hours / TRAVEL_SCALE_HOURS).min(1.0),
+        None => (distance / DISTANCE_SCALE_KM).min(1.0),
+    };
+    let total = (far + gap / 12.0 + language_gap) / 3.0;
     CommunicationCost {
         distance_km: distance,
+        travel_hours,
         time_gap_hours: gap,
         language_gap,
         total,

@@ -209,11 +209,12 @@ fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: 
         Feature::ExistingExchange => exchange_text(encoder, query, c),
         Feature::CommunicationCost => {
             let japan = catalog.region(query.japan_region);
-            let cost = geo::communication_cost(japan, catalog.region(c));
+            let access = catalog.air_access(query.japan_region, c);
+            let cost = geo::communication_cost(japan, catalog.region(c), access.map(|a| a.hours));
             format!(
-                "communication cost {:.2}: {:.0} km, {} h time difference, languages {}",
+                "communication cost {:.2}: {}, {} h time difference, languages {}",
                 cost.total,
-                cost.distance_km,
+                access.map_or_else(|| format!("{:.0} km", cost.distance_km), access_text),
                 cost.time_gap_hours,
                 catalog.region(c).languages.join("/")
             )
@@ -314,6 +315,28 @@ fn relatedness_source(catalog: &Catalog, a: SectorId, b: SectorId) -> String {
                 .filter(|_| catalog.relatedness(x, b) == value)
         })
         .map_or(String::new(), |p| format!(" ({p})"))
+}
+
+/// "about 12 h door to door, direct flights Kansai – Frankfurt am Main in the 2014 network".
+fn access_text(a: &crate::catalog::AirAccess) -> String {
+    let route = match (a.connections, &a.via) {
+        (0, _) => format!(
+            "direct flights {} – {}",
+            a.japan_airport, a.overseas_airport
+        ),
+        (_, Some(via)) => format!(
+            "{} – {}, one connection via {via}",
+            a.japan_airport, a.overseas_airport
+        ),
+        _ => format!(
+            "{} – {}, two or more connections",
+            a.japan_airport, a.overseas_airport
+        ),
+    };
+    format!(
+        "about {:.0} h door to door, {route} in the 2014 network",
+        a.hours
+    )
 }
 
 fn twin_text(catalog: &Catalog, tie: &crate::catalog::TwinTie) -> String {

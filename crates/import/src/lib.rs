@@ -11,6 +11,7 @@
 //!
 //! Nothing here prints; every report is a value the binary renders.
 
+pub mod air;
 pub mod bres;
 pub mod cbp;
 pub mod codes;

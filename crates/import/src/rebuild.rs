@@ -224,6 +224,8 @@ pub struct RebuildReport {
     pub twin_sources: Vec<crate::twin_sources::SourceReport>,
     /// Merged ties: (region pairs, links, links carried by more than one source).
     pub twin_merged: (usize, usize, usize),
+    /// Air access (2014 network).
+    pub air: crate::air::AirReport,
     /// Overseas regions with statistics-based strengths, per country:
     /// (country, regions, with statistics, why the rest have none).
     pub countries: Vec<(String, usize, usize, String)>,
@@ -381,6 +383,17 @@ impl RebuildReport {
         let _ = writeln!(
             out,
             "Twin cities merged: {links} distinct links ({shared} carried by more than one source) in {pairs} region pairs"
+        );
+        let a = &self.air;
+        let _ = writeln!(
+            out,
+            "\nAir access ({}, the 2014 network): {} airports with non-stop routes; Japanese × overseas region pairs: {} direct, {} with one connection, {} estimated with two; {} Japanese regions have a direct route to at least one candidate",
+            crate::air::SOURCE,
+            a.airports,
+            a.pairs[0],
+            a.pairs[1],
+            a.pairs[2],
+            a.japan_direct
         );
         out
     }
@@ -864,6 +877,16 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         "twin_unmatched.csv",
         &crate::twin_sources::unmatched_csv(&unmatched),
     )?;
+    let network = crate::air::read(
+        &raw(raw_dir, "openflights/airports.dat")?,
+        &raw(raw_dir, "openflights/routes.dat")?,
+    )?;
+    let (access, air) = crate::air::build(&catalog, &network);
+    writer.write(
+        "air_access.csv",
+        &crate::air::access_csv(&catalog, &network, &access),
+    )?;
+    writer.write("airports.csv", &crate::air::airports_csv(&network, &access))?;
 
     let mut report = RebuildReport {
         datasets,
@@ -873,6 +896,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         twins: twin_report,
         twin_sources,
         twin_merged,
+        air,
         countries,
         calibration: calibration
             .into_iter()

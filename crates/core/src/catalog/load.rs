@@ -63,6 +63,7 @@ impl Catalog {
             relatedness_sources: BTreeMap::new(),
             twin_ties: Vec::new(),
             twin_index: BTreeMap::new(),
+            air_access: BTreeMap::new(),
             children,
             geo_overrides,
             index,
@@ -86,6 +87,10 @@ impl Catalog {
             let twins = d.join("twin_ties.csv");
             if twins.is_file() {
                 catalog.load_twin_ties(&twins)?;
+            }
+            let air = d.join("air_access.csv");
+            if air.is_file() {
+                catalog.load_air_access(&air, &d.join("airports.csv"))?;
             }
         }
         catalog.derive_strengths();
@@ -267,6 +272,53 @@ impl Catalog {
                 examples: row.text("examples").to_string(),
                 sources: row.required(sources_column)?.to_string(),
             });
+        }
+        Ok(())
+    }
+
+    /// Reads `air_access.csv`, with airport names from `airports.csv` when present.
+    fn load_air_access(&mut self, path: &Path, airports: &Path) -> Result<()> {
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        if airports.is_file() {
+            let file = CsvFile::open(airports, &["iata", "name"])?;
+            for row in file.rows() {
+                names.insert(
+                    row.required("iata")?.to_string(),
+                    row.text("name").to_string(),
+                );
+            }
+        }
+        let name = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_string());
+        let file = CsvFile::open(
+            path,
+            &[
+                "japan_region",
+                "overseas_region",
+                "hours",
+                "connections",
+                "japan_airport",
+                "overseas_airport",
+                "via",
+            ],
+        )?;
+        for row in file.rows() {
+            let japan = self.region_in_row(&row, "japan_region", Some(RegionKind::Japan))?;
+            let overseas =
+                self.region_in_row(&row, "overseas_region", Some(RegionKind::Overseas))?;
+            let via = row.text("via");
+            let access = AirAccess {
+                hours: row.number_in("hours", 0.0, 100.0)?,
+                connections: row.number_in("connections", 0.0, 2.0)? as u8,
+                japan_airport: name(row.required("japan_airport")?),
+                overseas_airport: name(row.required("overseas_airport")?),
+                via: (!via.is_empty()).then(|| name(via)),
+            };
+            if self.air_access.insert((japan, overseas), access).is_some() {
+                return Err(row.error(
+                    "the region pair is listed twice".into(),
+                    "keep one row per pair (rebuild the file)",
+                ));
+            }
         }
         Ok(())
     }

@@ -170,6 +170,22 @@ pub struct TwinTie {
     pub sources: String,
 }
 
+/// How one gets from a Japanese to an overseas region by air, in the 2014 OpenFlights network
+/// (`derived/air_access.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AirAccess {
+    /// Estimated door-to-door hours.
+    pub hours: f64,
+    /// Changes of plane: 0 direct, 1 through `via`, 2 estimated (no route searched).
+    pub connections: u8,
+    /// The Japanese region's airport (name, or IATA code without `airports.csv`).
+    pub japan_airport: String,
+    /// The overseas region's airport.
+    pub overseas_airport: String,
+    /// The hub of a one-connection trip.
+    pub via: Option<String>,
+}
+
 /// The directory of derived overlay files inside a catalog directory.
 pub const DERIVED_DIR: &str = "derived";
 
@@ -201,6 +217,7 @@ pub struct Catalog {
     /// Twin-city ties, in file order.
     twin_ties: Vec<TwinTie>,
     twin_index: BTreeMap<(RegionId, RegionId), usize>,
+    air_access: BTreeMap<(RegionId, RegionId), AirAccess>,
     /// Each region's child regions.
     children: Vec<Vec<RegionId>>,
     geo_overrides: usize,
@@ -407,6 +424,12 @@ impl Catalog {
         sector: SectorId,
     ) -> Option<&(f64, ValueSource)> {
         self.overridden.get(&(region, sector))
+    }
+
+    /// Air access from a Japanese to an overseas region (2014 network), when the catalog has
+    /// `derived/air_access.csv`.
+    pub fn air_access(&self, japan: RegionId, overseas: RegionId) -> Option<&AirAccess> {
+        self.air_access.get(&(japan, overseas))
     }
 
     /// The twin-city tie between a Japanese and an overseas region or their parent or child
