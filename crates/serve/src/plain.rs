@@ -101,7 +101,10 @@ pub fn label(
         Feature::ExistingExchange => exchange_label(encoder, query, candidate, lang),
         Feature::CommunicationCost => {
             let japan = catalog.region(query.japan_region);
-            let cost = geo::communication_cost(japan, catalog.region(candidate.region));
+            let hours = catalog
+                .air_access(query.japan_region, candidate.region)
+                .map(|a| a.hours);
+            let cost = geo::communication_cost(japan, catalog.region(candidate.region), hours);
             communication_label(&cost, lang)
         }
         Feature::AdvancedTechnology
@@ -213,6 +216,7 @@ mod tests {
     fn communication_in_both_languages() {
         let cost = geo::CommunicationCost {
             distance_km: 8700.0,
+            travel_hours: None,
             time_gap_hours: 8.0,
             language_gap: 0.5,
             total: 0.6,

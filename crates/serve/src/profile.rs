@@ -107,8 +107,19 @@ fn geography(
             h2 { (t.geography) }
             table.facts {
                 @if let Some(j) = japan {
-                    @let cost = geo::communication_cost(catalog.region(j), region);
+                    @let access = catalog.air_access(j, position);
+                    @let cost = geo::communication_cost(catalog.region(j), region, access.map(|a| a.hours));
                     tr { th { (t.distance) } td { (format!("{:.0} km", cost.distance_km)) " (" (i18n::region_name(catalog.region(j), params.lang)) ")" } }
+                    @if let Some(a) = access {
+                        tr {
+                            th { @if params.lang == Lang::Ja { "空路（2014年の路線網）" } @else { "by air (2014 network)" } }
+                            td {
+                                (format!("{:.0} h", a.hours)) ", " (a.japan_airport) " – " (a.overseas_airport)
+                                @if let Some(via) = &a.via { " via " (via) }
+                                @else if a.connections == 0 { " direct" }
+                            }
+                        }
+                    }
                     tr { th { (t.time_gap) } td { (cost.time_gap_hours) " " (t.hours) } }
                     tr { th { "" } td { (plain::communication_label(&cost, params.lang)) } }
                 }
@@ -209,7 +220,7 @@ fn partnerships(catalog: &Catalog, params: &Params, position: RegionId) -> Marku
                     @for tie in &twins {
                         li {
                             (i18n::region_name(catalog.region(tie.japan_region), lang))
-                            " (" (tie.links) "): " (tie.examples) " " code { (tie.source) }
+                            " (" (tie.links) "): " (tie.examples) " " code { (tie.sources) }
                         }
                     }
                 }
@@ -265,7 +276,7 @@ pub fn compare(state: &AppState, params: &Params) -> Result<Markup, UserError> {
                 }
                 @if let Some(j) = japan {
                     tr { th { (t.geography) } @for &p in &positions {
-                        td { (plain::communication_label(&geo::communication_cost(catalog.region(j), catalog.region(p)), lang)) } } }
+                        td { (plain::communication_label(&geo::communication_cost(catalog.region(j), catalog.region(p), catalog.air_access(j, p).map(|a| a.hours)), lang)) } } }
                 }
                 tr { th { (t.languages) } @for &p in &positions { td { (catalog.region(p).languages.join(", ")) } } }
                 @for (i, _) in TRAITS.iter().enumerate() {
