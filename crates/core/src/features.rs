@@ -7,7 +7,6 @@
 
 use crate::catalog::{Catalog, Partnership, RegionId, RegionKind, SectorId};
 use crate::error::{Error, Result};
-use crate::geo;
 use ndarray::Array2;
 use serde::Serialize;
 
@@ -87,7 +86,7 @@ pub const FEATURES: [FeatureSpec; 10] = [
         name: "communication_cost",
         label: "comm. cost",
         direction: -1,
-        description: "mean of door-to-door air travel hours/24 h in the 2014 network (distance/12,000 km without air data; capped at 1), time-zone gap/12 h and language gap (0 Japanese, 0.5 English, 1 neither)",
+        description: "mean of door-to-door air travel hours/24 h in the 2014 network (distance/12,000 km without air data; capped at 1), time-zone gap/12 h, language gap (0 Japanese, 0.5 English, 1 neither) and, with MOFA resident counts, the Japanese presence gap 1 - ln(1+residents)/ln(1+100,000) (0.5 for a country not listed)",
     },
 ];
 
@@ -482,12 +481,7 @@ impl<'a> Encoder<'a> {
 
     /// Communication cost between a Japanese region and a candidate, in [0, 1].
     pub fn communication(&self, japan: RegionId, candidate: RegionId) -> f64 {
-        geo::communication_cost(
-            self.catalog.region(japan),
-            self.catalog.region(candidate),
-            self.catalog.air_access(japan, candidate).map(|a| a.hours),
-        )
-        .total
+        self.catalog.communication_cost(japan, candidate).total
     }
 
     /// Best complementary sector: (value, sector).

@@ -10,6 +10,22 @@ pub const DISTANCE_SCALE_KM: f64 = 12_000.0;
 /// Door-to-door hours at which the travel part of the cost reaches 1 (one connection and a
 /// long way: Tokyo to Lisbon takes about 20 h).
 pub const TRAVEL_SCALE_HOURS: f64 = 24.0;
+/// Japanese residents at which the presence gap reaches 0 (Germany has about 42,000).
+pub const RESIDENTS_SCALE: f64 = 100_000.0;
+
+/// Presence gap in [0, 1]: 1 − log(1 + residents) / log(1 + [`RESIDENTS_SCALE`]), and 0.5
+/// for a country the survey does not list.
+///
+/// ```
+/// assert_eq!(tieup_core::geo::presence_gap(Some(200_000.0)), 0.0);
+/// assert_eq!(tieup_core::geo::presence_gap(None), 0.5);
+/// ```
+pub fn presence_gap(residents: Option<f64>) -> f64 {
+    match residents {
+        Some(n) => (1.0 - (1.0 + n.max(0.0)).ln() / (1.0 + RESIDENTS_SCALE).ln()).clamp(0.0, 1.0),
+        None => 0.5,
+    }
+}
 
 /// Great-circle distance between two points in km (haversine).
 ///
@@ -44,22 +60,26 @@ pub struct CommunicationCost {
     pub distance_km: f64,
     /// Estimated door-to-door hours by air (2014 network), when the catalog has them.
     pub travel_hours: Option<f64>,
+    /// Japanese presence gap ([`presence_gap`]), when the catalog has resident counts.
+    pub presence_gap: Option<f64>,
     /// Time-zone gap, hours.
     pub time_gap_hours: f64,
     /// 0 shared language, 0.5 English as working language, 1 neither.
     pub language_gap: f64,
-    /// Mean of the three scaled parts: travel hours / [`TRAVEL_SCALE_HOURS`] (or, without
-    /// air access data, distance / [`DISTANCE_SCALE_KM`]), each capped at 1; time gap / 12 h;
-    /// language gap.
+    /// Mean of the scaled parts: travel hours / [`TRAVEL_SCALE_HOURS`] (or, without air
+    /// access data, distance / [`DISTANCE_SCALE_KM`]), each capped at 1; time gap / 12 h;
+    /// language gap; and the presence gap when the catalog has resident counts.
     pub total: f64,
 }
 
 /// Communication cost between a Japanese region and a candidate; `travel_hours` (door to
-/// door by air) replaces the distance part when given.
+/// door by air) replaces the distance part when given, and `presence_gap` is a fourth part
+/// when given.
 pub fn communication_cost(
     japan: &Region,
     candidate: &Region,
     travel_hours: Option<f64>,
+    presence_gap: Option<f64>,
 ) -> CommunicationCost {
     let distance = distance_km(japan.lat, japan.lon, candidate.lat, candidate.lon);
     let gap = time_gap_hours(japan.utc_offset, candidate.utc_offset);
@@ -75,10 +95,14 @@ pub fn communication_cost(
         Some(hours) => (hours / TRAVEL_SCALE_HOURS).min(1.0),
         None => (distance / DISTANCE_SCALE_KM).min(1.0),
     };
-    let total = (far + gap / 12.0 + language_gap) / 3.0;
+    let total = match presence_gap {
+        Some(p) => (far + gap / 12.0 + language_gap + p) / 4.0,
+        None => (far + gap / 12.0 + language_gap) / 3.0,
+    };
     CommunicationCost {
         distance_km: distance,
         travel_hours,
+        presence_gap,
         time_gap_hours: gap,
         language_gap,
         total,

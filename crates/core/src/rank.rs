@@ -6,7 +6,6 @@
 use crate::catalog::{Catalog, RegionId, SectorId};
 use crate::error::Result;
 use crate::features::{Encoder, Feature, N_FEATURES, Query};
-use crate::geo;
 use crate::model::LinearModel;
 use std::cmp::Ordering;
 
@@ -208,11 +207,15 @@ fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: 
         }
         Feature::ExistingExchange => exchange_text(encoder, query, c),
         Feature::CommunicationCost => {
-            let japan = catalog.region(query.japan_region);
             let access = catalog.air_access(query.japan_region, c);
-            let cost = geo::communication_cost(japan, catalog.region(c), access.map(|a| a.hours));
+            let cost = catalog.communication_cost(query.japan_region, c);
+            let presence = match catalog.japanese_residents(&catalog.region(c).country) {
+                Some(Some(n)) => format!(", {n:.0} Japanese residents in the country (MOFA 2025)"),
+                Some(None) => ", Japanese residents not counted (MOFA 2025)".to_string(),
+                None => String::new(),
+            };
             format!(
-                "communication cost {:.2}: {}, {} h time difference, languages {}",
+                "communication cost {:.2}: {}, {} h time difference, languages {}{presence}",
                 cost.total,
                 access.map_or_else(|| format!("{:.0} km", cost.distance_km), access_text),
                 cost.time_gap_hours,

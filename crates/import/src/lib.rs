@@ -21,6 +21,7 @@ pub mod geonames;
 pub mod japan;
 pub mod long;
 pub mod lq;
+pub mod mofa;
 pub mod nuts;
 pub mod profile;
 pub mod rebuild;

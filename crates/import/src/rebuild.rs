@@ -226,6 +226,8 @@ pub struct RebuildReport {
     pub twin_merged: (usize, usize, usize),
     /// Air access (2014 network).
     pub air: crate::air::AirReport,
+    /// Japanese residents: catalog countries with a count, and those without.
+    pub residents: (usize, Vec<String>),
     /// Overseas regions with statistics-based strengths, per country:
     /// (country, regions, with statistics, why the rest have none).
     pub countries: Vec<(String, usize, usize, String)>,
@@ -394,6 +396,17 @@ impl RebuildReport {
             a.pairs[1],
             a.pairs[2],
             a.japan_direct
+        );
+        let _ = writeln!(
+            out,
+            "Japanese residents ({}): {} catalog countries counted; not in the survey: {}",
+            crate::mofa::SOURCE,
+            self.residents.0,
+            if self.residents.1.is_empty() {
+                "none".to_string()
+            } else {
+                self.residents.1.join(", ")
+            }
         );
         out
     }
@@ -887,6 +900,17 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         &crate::air::access_csv(&catalog, &network, &access),
     )?;
     writer.write("airports.csv", &crate::air::airports_csv(&network, &access))?;
+    let (residents, residents_missing) = crate::mofa::read(
+        &raw(
+            raw_dir,
+            "mofa_residents/overseas_japanese_residents_2025-10-01_by_country.csv",
+        )?,
+        &catalog,
+    )?;
+    writer.write(
+        "japanese_residents.csv",
+        &crate::mofa::residents_csv(&residents),
+    )?;
 
     let mut report = RebuildReport {
         datasets,
@@ -897,6 +921,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         twin_sources,
         twin_merged,
         air,
+        residents: (residents.len(), residents_missing),
         countries,
         calibration: calibration
             .into_iter()

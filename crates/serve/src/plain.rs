@@ -100,11 +100,7 @@ pub fn label(
         }
         Feature::ExistingExchange => exchange_label(encoder, query, candidate, lang),
         Feature::CommunicationCost => {
-            let japan = catalog.region(query.japan_region);
-            let hours = catalog
-                .air_access(query.japan_region, candidate.region)
-                .map(|a| a.hours);
-            let cost = geo::communication_cost(japan, catalog.region(candidate.region), hours);
+            let cost = catalog.communication_cost(query.japan_region, candidate.region);
             communication_label(&cost, lang)
         }
         Feature::AdvancedTechnology
@@ -217,6 +213,7 @@ mod tests {
         let cost = geo::CommunicationCost {
             distance_km: 8700.0,
             travel_hours: None,
+            presence_gap: None,
             time_gap_hours: 8.0,
             language_gap: 0.5,
             total: 0.6,

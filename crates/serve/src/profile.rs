@@ -11,7 +11,6 @@ use crate::state::AppState;
 use maud::{Markup, html};
 use tieup_core::catalog::{Catalog, RegionKind, TRAITS};
 use tieup_core::features::Query;
-use tieup_core::geo;
 use tieup_core::ids::RegionId;
 use tieup_core::rank::RankedCandidate;
 
@@ -108,7 +107,7 @@ fn geography(
             table.facts {
                 @if let Some(j) = japan {
                     @let access = catalog.air_access(j, position);
-                    @let cost = geo::communication_cost(catalog.region(j), region, access.map(|a| a.hours));
+                    @let cost = catalog.communication_cost(j, position);
                     tr { th { (t.distance) } td { (format!("{:.0} km", cost.distance_km)) " (" (i18n::region_name(catalog.region(j), params.lang)) ")" } }
                     @if let Some(a) = access {
                         tr {
@@ -276,7 +275,7 @@ pub fn compare(state: &AppState, params: &Params) -> Result<Markup, UserError> {
                 }
                 @if let Some(j) = japan {
                     tr { th { (t.geography) } @for &p in &positions {
-                        td { (plain::communication_label(&geo::communication_cost(catalog.region(j), catalog.region(p), catalog.air_access(j, p).map(|a| a.hours)), lang)) } } }
+                        td { (plain::communication_label(&catalog.communication_cost(j, p), lang)) } } }
                 }
                 tr { th { (t.languages) } @for &p in &positions { td { (catalog.region(p).languages.join(", ")) } } }
                 @for (i, _) in TRAITS.iter().enumerate() {

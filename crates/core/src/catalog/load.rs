@@ -64,6 +64,7 @@ impl Catalog {
             twin_ties: Vec::new(),
             twin_index: BTreeMap::new(),
             air_access: BTreeMap::new(),
+            japanese_residents: None,
             children,
             geo_overrides,
             index,
@@ -87,6 +88,16 @@ impl Catalog {
             let twins = d.join("twin_ties.csv");
             if twins.is_file() {
                 catalog.load_twin_ties(&twins)?;
+            }
+            let residents = d.join("japanese_residents.csv");
+            if residents.is_file() {
+                let file = CsvFile::open(&residents, &["country", "residents"])?;
+                let mut counts = BTreeMap::new();
+                for row in file.rows() {
+                    let n = row.number_in("residents", 0.0, 1e9)?;
+                    counts.insert(row.required("country")?.to_string(), n);
+                }
+                catalog.japanese_residents = Some(counts);
             }
             let air = d.join("air_access.csv");
             if air.is_file() {

@@ -218,6 +218,7 @@ pub struct Catalog {
     twin_ties: Vec<TwinTie>,
     twin_index: BTreeMap<(RegionId, RegionId), usize>,
     air_access: BTreeMap<(RegionId, RegionId), AirAccess>,
+    japanese_residents: Option<BTreeMap<String, f64>>,
     /// Each region's child regions.
     children: Vec<Vec<RegionId>>,
     geo_overrides: usize,
@@ -430,6 +431,31 @@ impl Catalog {
     /// `derived/air_access.csv`.
     pub fn air_access(&self, japan: RegionId, overseas: RegionId) -> Option<&AirAccess> {
         self.air_access.get(&(japan, overseas))
+    }
+
+    /// Communication cost between a Japanese region and a candidate, with the catalog's air
+    /// access and Japanese residents when it has them ([`crate::geo::communication_cost`]).
+    pub fn communication_cost(
+        &self,
+        japan: RegionId,
+        candidate: RegionId,
+    ) -> crate::geo::CommunicationCost {
+        let region = self.region(candidate);
+        crate::geo::communication_cost(
+            self.region(japan),
+            region,
+            self.air_access(japan, candidate).map(|a| a.hours),
+            self.japanese_residents(&region.country)
+                .map(crate::geo::presence_gap),
+        )
+    }
+
+    /// Japanese nationals living in a country (MOFA 2025): `None` without
+    /// `derived/japanese_residents.csv`, `Some(None)` for a country the survey lacks.
+    pub fn japanese_residents(&self, country: &str) -> Option<Option<f64>> {
+        self.japanese_residents
+            .as_ref()
+            .map(|r| r.get(country).copied())
     }
 
     /// The twin-city tie between a Japanese and an overseas region or their parent or child
