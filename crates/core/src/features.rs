@@ -753,6 +753,64 @@ mod tests {
     }
 
     #[test]
+    fn merged_ties_air_access_and_residents_load_and_enter_the_features() {
+        let (dir, before) = crate::testutil::fixture_with_twins();
+        let derived = dir.path().join("derived");
+        std::fs::write(
+            derived.join("twin_ties.csv"),
+            "japan_region,overseas_region,links,examples,sources\n\
+             ishikawa,milan,1,\"Kanazawa – Milan (Wikipedia)\",wikipedia:sister-cities:2026\n",
+        )
+        .unwrap();
+        std::fs::write(
+            derived.join("air_access.csv"),
+            "japan_region,overseas_region,hours,connections,japan_airport,overseas_airport,via\n\
+             ishikawa,milan,6.0,0,KMQ,MXP,\n\
+             nagano,milan,30.0,1,MMJ,MXP,ICN\n",
+        )
+        .unwrap();
+        std::fs::write(
+            derived.join("airports.csv"),
+            "iata,name,lat,lon,source\nKMQ,Komatsu,36.4,136.4,x\n",
+        )
+        .unwrap();
+        std::fs::write(
+            derived.join("japanese_residents.csv"),
+            "country,residents,source\nIT,100000,x\n",
+        )
+        .unwrap();
+        let c = crate::catalog::Catalog::load(dir.path()).unwrap();
+        let (ishikawa, nagano) = (
+            c.find_japan_region("ishikawa").unwrap(),
+            c.find_japan_region("nagano").unwrap(),
+        );
+        let milan = c.find_region("milan").unwrap();
+        let tie = c.twin_tie(ishikawa, milan).unwrap();
+        assert_eq!(tie.sources, "wikipedia:sister-cities:2026");
+        let access = c.air_access(ishikawa, milan).unwrap();
+        assert_eq!(
+            (
+                access.japan_airport.as_str(),
+                access.overseas_airport.as_str()
+            ),
+            ("Komatsu", "MXP")
+        );
+        assert_eq!(access.via, None);
+        assert_eq!(
+            c.air_access(nagano, milan).unwrap().via.as_deref(),
+            Some("ICN")
+        );
+        let cost = |cat: &crate::catalog::Catalog, j| cat.communication_cost(j, milan);
+        // Travel hours replace distance; a large community closes the presence gap.
+        let (near, far) = (cost(&c, ishikawa), cost(&c, nagano));
+        assert_eq!(near.travel_hours, Some(6.0));
+        assert_eq!(near.presence_gap, Some(0.0));
+        assert!(near.total < far.total, "{near:?} {far:?}");
+        assert_eq!(cost(&before, ishikawa).travel_hours, None);
+        assert_eq!(c.japanese_residents("SE"), Some(None));
+    }
+
+    #[test]
     fn communication_cost_rises_with_distance_time_and_language() {
         let c = fixture();
         let cost = |cand| {
