@@ -1,21 +1,19 @@
 //! `tieup db export | import | backup | check` and `tieup train --db`: the store of saved
 //! shortlists, decisions, projects and follow-ups (`tieup-store`), from the command line.
 
-use super::args::{Cli, LearnerArg, TrainArgs};
+use super::args::{Cli, TrainArgs};
 use super::{
     catalog_inputs, data_dir, default_model, invalid_arguments, load_catalog, output_guard,
     write_or_check,
 };
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use linfa::ParamGuard;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tieup_core::catalog::{Catalog, Partnership};
 use tieup_core::features::Encoder;
 use tieup_core::model::LinearModel;
-use tieup_learn::{LearnerKind, TrainParams};
 use tieup_store::{PartnershipRecord, Store, partnerships};
 
 /// `tieup db ...`.
@@ -233,16 +231,8 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) ->
     if a.check {
         invalid_arguments!("--check cannot be used with --db (the database changes)");
     }
-    let learner = match a.learner {
-        LearnerArg::Pointwise => LearnerKind::Pointwise,
-        LearnerArg::Pairwise => LearnerKind::Pairwise,
-        LearnerArg::PriorAnchored => LearnerKind::PriorAnchored,
-    };
-    let params = TrainParams::new(learner)
-        .seed(a.seed)
-        .negatives(a.negatives)
-        .l2(a.l2)
-        .check()?;
+    let params = super::models::train_params(a)?;
+    let learner = params.learner();
     let mut training_file = a.out.clone().into_os_string();
     training_file.push(".training.csv");
     let training_file = PathBuf::from(training_file);

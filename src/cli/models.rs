@@ -27,21 +27,26 @@ pub(super) fn prior(cli: &Cli, a: &PriorArgs, out: &mut dyn Write) -> Result<()>
     write_or_check(out, &a.out, &model.to_json(), a.check, "tieup prior")
 }
 
-/// `tieup train`: a ranking model learned from past partnerships.
-pub(super) fn train(cli: &Cli, a: &TrainArgs, out: &mut dyn Write) -> Result<()> {
-    if let Some(db) = &a.db {
-        return super::db::train(cli, a, db, out);
-    }
+/// The validated learner parameters of `tieup train` (with or without `--db`).
+pub(super) fn train_params(a: &TrainArgs) -> Result<tieup_learn::TrainValidParams> {
     let learner = match a.learner {
         LearnerArg::Pointwise => LearnerKind::Pointwise,
         LearnerArg::Pairwise => LearnerKind::Pairwise,
         LearnerArg::PriorAnchored => LearnerKind::PriorAnchored,
     };
-    let params = TrainParams::new(learner)
+    Ok(TrainParams::new(learner)
         .seed(a.seed)
         .negatives(a.negatives)
         .l2(a.l2)
-        .check()?;
+        .check()?)
+}
+
+/// `tieup train`: a ranking model learned from past partnerships.
+pub(super) fn train(cli: &Cli, a: &TrainArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(db) = &a.db {
+        return super::db::train(cli, a, db, out);
+    }
+    let params = train_params(a)?;
     if !a.check {
         catalog_inputs(output_guard(cli), &data_dir(cli.data.as_deref()))
             .input("--exchanges", &a.exchanges)

@@ -10,23 +10,7 @@ use std::path::Path;
 use tieup_core::Error;
 
 /// The columns of `data/partnerships.csv`, in order; `wanted` follows when any row has it.
-pub const COLUMNS: [&str; 12] = [
-    "id",
-    "japan_region",
-    "overseas_region",
-    "sector",
-    "start_fy",
-    "end_fy",
-    "research_trips",
-    "missions",
-    "invitations",
-    "outcome",
-    "outcome_basis",
-    "source",
-];
-
-/// The outcome words of the layout.
-pub const OUTCOMES: [&str; 5] = ["during", "after", "not_yet", "reported_success", "unknown"];
+pub use tieup_core::catalog::PARTNERSHIP_COLUMNS as COLUMNS;
 
 /// One partnership row, as text where the file has text.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -45,7 +29,7 @@ pub struct PartnershipRecord {
     pub end_fy: u16,
     /// Research trips, missions, invitations, where reported.
     pub activities: [Option<u32>; 3],
-    /// One of [`OUTCOMES`].
+    /// An outcome id (`tieup_core::catalog::Outcome::as_str`).
     pub outcome: String,
     /// The evidence of the outcome.
     pub outcome_basis: String,
@@ -116,7 +100,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> tieup_core::Result<Vec<PartnershipRec
             })
         };
         let outcome = cell(9).to_string();
-        if !OUTCOMES.contains(&outcome.as_str()) {
+        if tieup_core::catalog::Outcome::parse(&outcome).is_none() {
             return Err(bad(
                 line,
                 format!("unknown outcome '{outcome}'"),

@@ -32,26 +32,17 @@ impl Synthetic {
     /// (`wanted`, `bureau`, `survey_sector`, `implementation_bodies`, `commitment`,
     /// `obstacles`).
     pub fn partnerships_csv(&self, catalog: &Catalog) -> String {
-        let header = [
-            "id",
-            "japan_region",
-            "overseas_region",
-            "sector",
-            "start_fy",
-            "end_fy",
-            "research_trips",
-            "missions",
-            "invitations",
-            "outcome",
-            "outcome_basis",
-            "source",
-            "wanted",
-            "bureau",
-            "survey_sector",
-            "implementation_bodies",
-            "commitment",
-            "obstacles",
-        ];
+        let header: Vec<&str> = tieup_core::catalog::PARTNERSHIP_COLUMNS
+            .into_iter()
+            .chain([
+                "wanted",
+                "bureau",
+                "survey_sector",
+                "implementation_bodies",
+                "commitment",
+                "obstacles",
+            ])
+            .collect();
         let rows: Vec<Vec<String>> = self
             .themes
             .iter()

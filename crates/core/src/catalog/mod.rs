@@ -17,6 +17,7 @@ mod partnerships;
 mod regions;
 mod stats;
 
+pub use partnerships::{MAX_PARTNERSHIP_ID, PARTNERSHIP_COLUMNS};
 pub use stats::CatalogStats;
 
 use crate::error::{Error, Result};
@@ -117,7 +118,8 @@ impl Outcome {
         }
     }
 
-    fn parse(text: &str) -> Option<Self> {
+    /// The outcome an id of [`Outcome::as_str`] names.
+    pub fn parse(text: &str) -> Option<Self> {
         Outcome::ALL.into_iter().find(|o| o.as_str() == text)
     }
 }

@@ -6,6 +6,22 @@ use crate::csvin::{CsvFile, Row};
 use crate::error::Result;
 use std::path::Path;
 
+/// The columns of `data/partnerships.csv`, in order (files may add more after them).
+pub const PARTNERSHIP_COLUMNS: [&str; 12] = [
+    "id",
+    "japan_region",
+    "overseas_region",
+    "sector",
+    "start_fy",
+    "end_fy",
+    "research_trips",
+    "missions",
+    "invitations",
+    "outcome",
+    "outcome_basis",
+    "source",
+];
+
 /// Longest partnership id, in bytes.
 pub const MAX_PARTNERSHIP_ID: usize = 64;
 
