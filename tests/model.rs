@@ -99,10 +99,16 @@ fn every_checked_in_model_version_still_loads() {
 fn models_of_the_previous_feature_schema_are_refused_with_the_fix() {
     // Feature schema v1 (before issue 11: raw distance in communication cost).
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/old_schema");
-    for name in ["default-schema-v1.json", "prior-schema-v1.json"] {
+    // Feature schema v2 (before issue 12: sector-blind traits, similarity over all sectors).
+    for (name, version) in [
+        ("default-schema-v1.json", "schema v1"),
+        ("prior-schema-v1.json", "schema v1"),
+        ("default-schema-v2.json", "schema v2"),
+        ("prior-schema-v2.json", "schema v2"),
+    ] {
         match LinearModel::load(&dir.join(name)) {
             Err(Error::Model { message, .. }) => {
-                assert!(message.contains("schema v1"), "{message}");
+                assert!(message.contains(version), "{message}");
                 assert!(message.contains("retrain or regenerate"), "{message}");
             }
             other => panic!("{name}: expected a schema error, got {other:?}"),

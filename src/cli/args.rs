@@ -191,6 +191,10 @@ pub struct EvalArgs {
     /// Directory for report.md, metrics.json, evaluation.json, plots, qrels and runs.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The shipped model to replay beside the rankers, marked in-sample (default:
+    /// models/default.json when it loads; catalog data only).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
     /// LETOR / SVMlight training file (with --letor-test: evaluate on LETOR data instead of
     /// the catalog; queries from inline qid: or a LightGBM FILE.query beside it).
     #[arg(long, value_name = "FILE", requires = "letor_test")]
@@ -260,8 +264,10 @@ pub struct TrainArgs {
     /// Unchosen candidates sampled per partnership.
     #[arg(long, default_value_t = 64)]
     pub negatives: usize,
-    /// L2 strength (toward 0, or toward the prior for prior-anchored).
-    #[arg(long, default_value_t = 1.0)]
+    /// L2 strength (toward 0, or toward the prior for prior-anchored). The default 10 lets
+    /// the survey prior weigh about as much as ten partnerships: with the ten shipped ones,
+    /// a weaker pull loses to the prior itself in the leave-one-out replay (README).
+    #[arg(long, default_value_t = 10.0)]
     pub l2: f64,
     /// Prior model: the anchor, and the source of the wanted-trait boost.
     #[arg(long, value_name = "FILE", default_value = "models/prior.json")]

@@ -168,7 +168,21 @@ fn evaluate(
                     dir.display()
                 )?;
             }
-            tieup_bench::eval::evaluate_catalog(&catalog, external, &params, &mut bar)?
+            let mut evaluation =
+                tieup_bench::eval::evaluate_catalog(&catalog, external, &params, &mut bar)?;
+            let shipped = match &a.model {
+                Some(path) => Some(
+                    tieup_core::model::LinearModel::load(path)
+                        .with_context(|| format!("loading --model {}", path.display()))?,
+                ),
+                None => tieup_core::model::LinearModel::load(&super::default_model()).ok(),
+            };
+            evaluation.replay = Some(tieup_bench::eval::replay_catalog(
+                &catalog,
+                &params,
+                shipped.as_ref(),
+            )?);
+            evaluation
         }
     };
     Ok(evaluation)

@@ -24,7 +24,7 @@ pub struct FeatureSpec {
 }
 
 /// Version of the feature schema; bump it when a feature is added, removed or redefined.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The features, in schema order.
 pub const FEATURES: [FeatureSpec; 10] = [
@@ -38,7 +38,7 @@ pub const FEATURES: [FeatureSpec; 10] = [
         name: "cluster_similarity",
         label: "similar profile",
         direction: 1,
-        description: "cosine similarity of the two regions' strengths over all finer sectors",
+        description: "cosine similarity of the two regions' measured strengths over the finer sectors both have statistics for (a Japanese area without statistics uses its prefecture's), shrunk toward the catalog's mean similarity by coverage: (n x cosine + 10 x mean) / (n + 10) for n common sectors, so missing values neither create nor remove similarity",
     },
     FeatureSpec {
         name: "supplemental_cluster",
@@ -50,19 +50,19 @@ pub const FEATURES: [FeatureSpec; 10] = [
         name: "advanced_technology",
         label: "adv. technology",
         direction: 1,
-        description: "the candidate's advanced-technology trait",
+        description: "the candidate's advanced-technology trait where it has a cluster in the query sector: trait x strength in the sector (the survey item is an 'advanced technology cluster': a cluster of the sector with advanced technology, not a region's general level)",
     },
     FeatureSpec {
         name: "design_ability",
         label: "design",
         direction: 1,
-        description: "the candidate's design-ability trait",
+        description: "the candidate's design-ability trait where it has a cluster in the query sector: trait x strength in the sector (the survey item 'high design ability' is asked of a partner for a tie-up in the sector, like its 'advanced technology cluster')",
     },
     FeatureSpec {
         name: "brand_image",
         label: "brand",
         direction: 1,
-        description: "the candidate's brand-image trait",
+        description: "the candidate's brand-image trait where it has a cluster in the query sector: trait x strength in the sector (the survey item 'excellent brand image' is asked of a partner for a tie-up in the sector, like its 'advanced technology cluster')",
     },
     FeatureSpec {
         name: "materials",
@@ -181,19 +181,29 @@ impl Feature {
         }
     }
 
+    /// True for the traits that count only where the candidate has a cluster in the query
+    /// sector (advanced technology, design ability, brand image): their value is the trait
+    /// times [`Encoder::sector_presence`].
+    pub const fn in_sector(self) -> bool {
+        matches!(
+            self,
+            Feature::AdvancedTechnology | Feature::DesignAbility | Feature::BrandImage
+        )
+    }
+
     /// What, besides the candidate, the feature's value depends on (how the kernel keys
     /// its precomputed columns).
     pub const fn depends_on(self) -> Dependence {
         match self {
-            Feature::SameAreaCluster => Dependence::Sector,
+            Feature::SameAreaCluster
+            | Feature::AdvancedTechnology
+            | Feature::DesignAbility
+            | Feature::BrandImage => Dependence::Sector,
             Feature::ClusterSimilarity | Feature::CommunicationCost => Dependence::JapanRegion,
             Feature::SupplementalCluster | Feature::JapanTechDemand => {
                 Dependence::JapanRegionAndSector
             }
-            Feature::AdvancedTechnology
-            | Feature::DesignAbility
-            | Feature::BrandImage
-            | Feature::Materials => Dependence::Candidate,
+            Feature::Materials => Dependence::Candidate,
             Feature::ExistingExchange => Dependence::JapanRegionAndYear,
         }
     }
@@ -213,6 +223,17 @@ pub enum Dependence {
     /// The Japanese region and the year limit.
     JapanRegionAndYear,
 }
+
+/// The strength in the query sector from which a region's advanced technology, design
+/// ability and brand image count in full ([`Encoder::sector_presence`]). At 1 the traits
+/// count in plain proportion to the strength: the interaction without a free parameter.
+/// (Levels 0.3, 0.5 and 0.7 were tried; see the README's real-partnership table.)
+pub const PRESENCE_LEVEL: f64 = 1.0;
+
+/// Pseudo-sectors of the similarity's shrinkage toward the mean
+/// ([`Encoder::similarity`]): a pair measured on this many common sectors weighs its own
+/// cosine and the catalog's mean similarity equally.
+pub const SIMILARITY_PSEUDO_SECTORS: f64 = 10.0;
 
 /// Number of features.
 pub const N_FEATURES: usize = FEATURES.len();
@@ -326,36 +347,95 @@ impl Query {
 
 /// Encodes queries against the candidates of one catalog.
 ///
-/// Query-independent work (normalised sector profiles) is done once in [`Encoder::new`].
+/// Query-independent work (measured sector profiles and the mean similarity) is done once
+/// in [`Encoder::new`].
 pub struct Encoder<'a> {
     catalog: &'a Catalog,
     leaves: Vec<SectorId>,
-    /// Unit-length strength profiles over leaf sectors, one row per region.
-    profiles: Array2<f64>,
+    /// Statistics-based strengths over leaf sectors, one row per region; NaN where the
+    /// region has no statistic for the sector.
+    measured: Array2<f64>,
+    /// Whose measured profile stands for each region: itself, or for a Japanese area
+    /// without statistics its prefecture.
+    profile_of: Vec<RegionId>,
+    /// Mean cosine over the (Japanese region, candidate) pairs with a common measured sector:
+    /// the value the similarity shrinks toward.
+    mean_similarity: f64,
 }
 
 impl<'a> Encoder<'a> {
     /// Prepares an encoder for a catalog.
     pub fn new(catalog: &'a Catalog) -> Self {
         let leaves = catalog.sectors().leaves();
-        let mut profiles = Array2::zeros((catalog.n_regions(), leaves.len()));
+        let mut measured = Array2::from_elem((catalog.n_regions(), leaves.len()), f64::NAN);
         for (region, _) in catalog.regions() {
-            let mut norm = 0.0;
             for (j, &s) in leaves.iter().enumerate() {
-                let v = catalog.strength(region, s);
-                profiles[[region.index(), j]] = v;
-                norm += v * v;
-            }
-            if norm > 0.0 {
-                let norm = norm.sqrt();
-                profiles.row_mut(region.index()).mapv_inplace(|v| v / norm);
+                if let Some((v, source)) = catalog.strength_source(region, s)
+                    && source.provenance.is_statistic()
+                {
+                    measured[[region.index(), j]] = v;
+                }
             }
         }
-        Encoder {
+        let has_profile = |r: RegionId| measured.row(r.index()).iter().any(|v| !v.is_nan());
+        let profile_of: Vec<RegionId> = catalog
+            .regions()
+            .map(|(region, info)| match info.parent {
+                Some(parent) if info.kind == RegionKind::Japan && !has_profile(region) => parent,
+                _ => region,
+            })
+            .collect();
+        let mut encoder = Encoder {
             catalog,
             leaves,
-            profiles,
+            measured,
+            profile_of,
+            mean_similarity: 0.0,
+        };
+        let (mut sum, mut pairs) = (0.0, 0usize);
+        for japan in catalog.japan_ids() {
+            for candidate in catalog.candidate_ids() {
+                if let Some((cosine, _)) = encoder.measured_cosine(japan, candidate) {
+                    sum += cosine;
+                    pairs += 1;
+                }
+            }
         }
+        encoder.mean_similarity = if pairs == 0 { 0.0 } else { sum / pairs as f64 };
+        encoder
+    }
+
+    /// Cosine of two regions' measured strengths over the leaf sectors both have statistics
+    /// for, and how many those are; None without a common measured sector.
+    pub fn measured_cosine(&self, japan: RegionId, candidate: RegionId) -> Option<(f64, usize)> {
+        let a = self.measured.row(self.profile_of[japan.index()].index());
+        let b = self
+            .measured
+            .row(self.profile_of[candidate.index()].index());
+        let (mut dot, mut na, mut nb, mut n) = (0.0, 0.0, 0.0, 0usize);
+        for (&x, &y) in a.iter().zip(b.iter()) {
+            if x.is_nan() || y.is_nan() {
+                continue;
+            }
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
+            n += 1;
+        }
+        if n == 0 {
+            return None;
+        }
+        let cosine = if na > 0.0 && nb > 0.0 {
+            (dot / (na.sqrt() * nb.sqrt())).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        Some((cosine, n))
+    }
+
+    /// The mean cosine the similarity shrinks toward.
+    pub fn mean_similarity(&self) -> f64 {
+        self.mean_similarity
     }
 
     /// The catalog this encoder reads.
@@ -407,7 +487,7 @@ impl<'a> Encoder<'a> {
             Feature::AdvancedTechnology
             | Feature::DesignAbility
             | Feature::BrandImage
-            | Feature::Materials => self.trait_feature(feature, candidate),
+            | Feature::Materials => self.trait_feature(feature, query, candidate),
             Feature::JapanTechDemand => {
                 let (demand, strength) = self.demand_parts(query, candidate);
                 demand * strength
@@ -443,12 +523,24 @@ impl<'a> Encoder<'a> {
         }
     }
 
-    /// A trait feature's value: the candidate's trait ([`Feature::catalog_trait`]), 0 for a
-    /// feature that reads no trait.
-    fn trait_feature(&self, feature: Feature, candidate: RegionId) -> f64 {
-        feature
+    /// A trait feature's value: the candidate's trait ([`Feature::catalog_trait`]), times
+    /// [`Encoder::sector_presence`] for the traits that count in the sector
+    /// ([`Feature::in_sector`]); 0 for a feature that reads no trait.
+    fn trait_feature(&self, feature: Feature, query: &Query, candidate: RegionId) -> f64 {
+        let value = feature
             .catalog_trait()
-            .map_or(0.0, |t| self.catalog.trait_value(candidate, t))
+            .map_or(0.0, |t| self.catalog.trait_value(candidate, t));
+        if feature.in_sector() {
+            value * self.sector_presence(query, candidate)
+        } else {
+            value
+        }
+    }
+
+    /// How far the candidate has a cluster in the query sector, in [0, 1]:
+    /// min(1, strength / [`PRESENCE_LEVEL`]).
+    pub fn sector_presence(&self, query: &Query, candidate: RegionId) -> f64 {
+        (self.catalog.strength(candidate, query.sector) / PRESENCE_LEVEL).min(1.0)
     }
 
     /// The two factors of the reciprocal-demand feature: the candidate's demand for Japanese
@@ -471,12 +563,16 @@ impl<'a> Encoder<'a> {
             .max(self.twin_tie(query, candidate).map_or(0.0, |_| TWIN_TIE))
     }
 
-    /// Cosine similarity of two regions' leaf-sector profiles, in [0, 1].
+    /// Profile similarity of a Japanese region and a candidate, in [0, 1]: the cosine of
+    /// their measured strengths over the n leaf sectors both have statistics for, shrunk
+    /// toward the catalog's mean similarity: (n · cosine + K · mean) / (n + K) with
+    /// K = [`SIMILARITY_PSEUDO_SECTORS`]; the mean itself when nothing is measured on both.
     pub fn similarity(&self, japan: RegionId, candidate: RegionId) -> f64 {
-        self.profiles
-            .row(japan.index())
-            .dot(&self.profiles.row(candidate.index()))
-            .clamp(0.0, 1.0)
+        let k = SIMILARITY_PSEUDO_SECTORS;
+        match self.measured_cosine(japan, candidate) {
+            Some((cosine, n)) => (n as f64 * cosine + k * self.mean_similarity) / (n as f64 + k),
+            None => self.mean_similarity,
+        }
     }
 
     /// Communication cost between a Japanese region and a candidate, in [0, 1].
@@ -646,28 +742,107 @@ mod tests {
         );
     }
 
+    /// The fixture with statistics for Nagano, Texas and Dalian (Suwa, an area of Nagano,
+    /// has none of its own; Skåne stays curated only).
+    fn fixture_with_statistics() -> (tempfile::TempDir, Catalog) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let source = crate::testutil::fixture_dir();
+        for entry in std::fs::read_dir(&source).expect("fixture directory") {
+            let entry = entry.expect("fixture entry");
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+        }
+        let mut strengths =
+            std::fs::read_to_string(dir.path().join("strengths.csv")).expect("strengths");
+        strengths = strengths.replace("dalian,dies_moulds,0.7,curated,fixture\n", "");
+        strengths.push_str(
+            "nagano,dies_moulds,0.6,statistics:test:2020,\n\
+             nagano,medical_devices,0.2,statistics:test:2020,\n\
+             texas,medical_devices,0.4,statistics:test:2020,\n\
+             dalian,dies_moulds,0.7,statistics:test:2020,\n",
+        );
+        std::fs::write(dir.path().join("strengths.csv"), strengths).expect("write");
+        std::fs::write(
+            dir.path().join("strengths.csv"),
+            std::fs::read_to_string(dir.path().join("strengths.csv"))
+                .unwrap()
+                .replace(
+                    "nagano,precision_machinery,0.7,curated,fixture",
+                    "nagano,precision_machinery,0.8,statistics:test:2020,",
+                ),
+        )
+        .expect("write");
+        let catalog = Catalog::load(dir.path()).expect("fixture with statistics loads");
+        (dir, catalog)
+    }
+
     #[test]
-    fn similarity_is_cosine_of_leaf_profiles() {
-        let c = fixture();
+    fn similarity_compares_measured_sectors_and_shrinks_toward_the_mean() {
+        let (_dir, c) = fixture_with_statistics();
+        let encoder = Encoder::new(&c);
+        let id = |name: &str| c.find_region(name).unwrap();
+        // Nagano (precision 0.8, dies 0.6, medical 0.2) and Texas (precision 0.5, medical
+        // 0.4) share two measured sectors; Texas's curated software value does not count.
+        let texas = (0.8 * 0.5 + 0.2 * 0.4) / ((0.64f64 + 0.04).sqrt() * (0.25f64 + 0.16).sqrt());
+        let (cosine, n) = encoder.measured_cosine(id("nagano"), id("texas")).unwrap();
+        assert_abs_diff_eq!(cosine, texas, epsilon = 1e-12);
+        assert_eq!(n, 2);
+        // Dalian shares one measured sector (dies) with Nagano: cosine 1 on it.
         assert_eq!(
-            features(&c, "fukushima", "medical_devices", "milan", None)
-                [Feature::ClusterSimilarity.index()],
-            0.0
+            encoder.measured_cosine(id("nagano"), id("dalian")),
+            Some((1.0, 1))
         );
-        // Fukushima has only medical devices; Skåne has only medical devices: identical profiles.
+        // Suwa has no statistics of its own and stands on Nagano's profile.
+        assert_eq!(
+            encoder.measured_cosine(id("suwa"), id("texas")),
+            encoder.measured_cosine(id("nagano"), id("texas"))
+        );
+        // Shrinkage toward the mean by coverage; the mean itself without common sectors.
+        let mean = encoder.mean_similarity();
+        assert!(mean > texas && mean < 1.0, "{mean}");
+        let k = SIMILARITY_PSEUDO_SECTORS;
         assert_abs_diff_eq!(
-            features(&c, "fukushima", "medical_devices", "skane", None)
-                [Feature::ClusterSimilarity.index()],
-            1.0,
+            encoder.similarity(id("nagano"), id("texas")),
+            (2.0 * texas + k * mean) / (2.0 + k),
             epsilon = 1e-12
         );
-        // Suwa (precision 0.9, dies 0.5) and Dalian (dies 0.7, software 0.5): 0.35 / (|s| |d|).
-        let expected = 0.5 * 0.7 / ((0.81f64 + 0.25).sqrt() * (0.49f64 + 0.25).sqrt());
         assert_abs_diff_eq!(
-            features(&c, "suwa", "dies_moulds", "dalian", None)[Feature::ClusterSimilarity.index()],
-            expected,
+            encoder.similarity(id("nagano"), id("dalian")),
+            (1.0 + k * mean) / (1.0 + k),
             epsilon = 1e-12
         );
+        // Curated-only Skåne, and curated-only Fukushima: neither similar nor dissimilar.
+        assert_eq!(encoder.similarity(id("nagano"), id("skane")), mean);
+        assert_eq!(encoder.similarity(id("fukushima"), id("texas")), mean);
+    }
+
+    #[test]
+    fn design_brand_and_technology_count_in_the_query_sector_only() {
+        let c = fixture();
+        let encoder = Encoder::new(&c);
+        let id = |name: &str| c.find_region(name).unwrap();
+        let query = Query::new(
+            id("fukushima"),
+            c.sectors().find("medical_devices").unwrap(),
+        );
+        for (candidate, strength) in [("skane", 0.9), ("milan", 0.0), ("vasterbotten", 0.5)] {
+            for f in [
+                Feature::AdvancedTechnology,
+                Feature::DesignAbility,
+                Feature::BrandImage,
+            ] {
+                let t = c.trait_value(id(candidate), f.catalog_trait().unwrap());
+                assert_abs_diff_eq!(
+                    encoder.value(f, &query, id(candidate)),
+                    t * (strength / PRESENCE_LEVEL).min(1.0),
+                    epsilon = 1e-12
+                );
+            }
+            // Materials are a region's endowment, not a cluster's: counted everywhere.
+            assert_eq!(
+                encoder.value(Feature::Materials, &query, id(candidate)),
+                c.trait_value(id(candidate), Feature::Materials.catalog_trait().unwrap())
+            );
+        }
     }
 
     #[test]

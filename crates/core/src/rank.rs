@@ -186,12 +186,20 @@ fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: 
     let x = candidate.features[f.index()];
     match f {
         Feature::SameAreaCluster => format!("strength {}", strength_text(catalog, c, query.sector)),
-        Feature::ClusterSimilarity => similarity_text(catalog, query, c, x),
+        Feature::ClusterSimilarity => similarity_text(encoder, query, c, x),
         Feature::SupplementalCluster => supplemental_text(encoder, query, c),
-        Feature::AdvancedTechnology
-        | Feature::DesignAbility
-        | Feature::BrandImage
-        | Feature::Materials => format!(
+        Feature::AdvancedTechnology | Feature::DesignAbility | Feature::BrandImage => {
+            let t = f.catalog_trait().unwrap_or(0);
+            format!(
+                "{} {:.2}{} × strength {:.2} in {} (the trait counts where the region has the cluster)",
+                f.name().replace('_', " "),
+                catalog.trait_value(c, t),
+                source_text(catalog.trait_source(c, t)),
+                encoder.sector_presence(query, c),
+                catalog.sectors().get(query.sector).name,
+            )
+        }
+        Feature::Materials => format!(
             "{} {x:.2}{}",
             f.name().replace('_', " "),
             source_text(f.catalog_trait().and_then(|t| catalog.trait_source(c, t)))
@@ -225,7 +233,8 @@ fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: 
     }
 }
 
-fn similarity_text(catalog: &Catalog, query: &Query, c: RegionId, x: f64) -> String {
+fn similarity_text(encoder: &Encoder<'_>, query: &Query, c: RegionId, x: f64) -> String {
+    let catalog = encoder.catalog();
     let mut shared: Vec<(f64, SectorId)> = catalog
         .sectors()
         .leaves()
@@ -246,8 +255,18 @@ fn similarity_text(catalog: &Catalog, query: &Query, c: RegionId, x: f64) -> Str
         .take(3)
         .map(|(_, s)| catalog.sectors().get(*s).name.as_str())
         .collect();
+    let basis = match encoder.measured_cosine(query.japan_region, c) {
+        Some((cosine, n)) => format!(
+            "cosine {cosine:.2} over {n} sectors both have statistics for, shrunk toward the mean {:.2}",
+            encoder.mean_similarity()
+        ),
+        None => format!(
+            "no sector measured for both, so the catalog's mean {:.2}",
+            encoder.mean_similarity()
+        ),
+    };
     format!(
-        "sector profile similarity {x:.2} with {}; shared strengths: {}",
+        "sector profile similarity {x:.2} with {} ({basis}); shared strengths: {}",
         catalog.region(query.japan_region).name,
         if names.is_empty() {
             "none".to_string()

@@ -216,5 +216,6 @@ pub fn evaluate_letor(
         ],
         splits: vec![split],
         goal: None,
+        replay: None,
     })
 }

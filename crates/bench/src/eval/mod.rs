@@ -46,6 +46,7 @@ pub mod params;
 pub mod plan;
 pub mod plots;
 pub mod rankers;
+pub mod replay;
 pub mod report;
 pub mod significance;
 pub mod specificity;
@@ -160,6 +161,18 @@ pub struct Evaluation {
     pub splits: Vec<SplitReport>,
     /// The benchmark goal, when measurable.
     pub goal: Option<Goal>,
+    /// The real-partnership replay ([`replay_catalog`]), when it was run.
+    pub replay: Option<replay::Replay>,
+}
+
+/// Replays every partnership of a catalog as of its start year ([`replay`]); `shipped` is
+/// the shipped model file, reported as in-sample.
+pub fn replay_catalog(
+    catalog: &Catalog,
+    params: &EvalValidParams,
+    shipped: Option<&tieup_core::model::LinearModel>,
+) -> Result<replay::Replay> {
+    Benchmark::load(catalog, Vec::new())?.replay(params, shipped)
 }
 
 /// Evaluates a catalog directory on every split that applies.
@@ -206,6 +219,7 @@ pub fn evaluate_catalog(
         notes,
         splits,
         goal,
+        replay: None,
     })
 }
 

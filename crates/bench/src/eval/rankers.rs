@@ -186,7 +186,7 @@ impl Benchmark<'_> {
     }
 
     /// Times each candidate was chosen by the training partnerships.
-    fn popularity(&self, train: &[usize]) -> Vec<f64> {
+    pub(super) fn popularity(&self, train: &[usize]) -> Vec<f64> {
         let catalog = self.catalog();
         let mut counts = vec![0.0; catalog.candidate_ids().len()];
         for &t in train {
@@ -200,7 +200,7 @@ impl Benchmark<'_> {
     }
 
     /// A learner trained on the training partnerships with the evaluation's hyperparameters.
-    fn train(
+    pub(super) fn train(
         &self,
         kind: LearnerKind,
         train: &[usize],
@@ -221,7 +221,7 @@ impl Benchmark<'_> {
     }
 
     /// Scores of a linear model over the encoded test queries.
-    fn linear(
+    pub(super) fn linear(
         &self,
         model: &LinearModel,
         test: &[EvalQuery],

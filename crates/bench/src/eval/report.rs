@@ -5,6 +5,7 @@
 //! | `report.md` | the goal (synthetic held-out data), every split's metrics with 95% bootstrap intervals, significance, per-sector means, the plots |
 //! | `metrics.json` | the primary split: ranker name → mean metrics (`ndcg@10`, `map`, `mrr`, ...) |
 //! | `evaluation.json` | everything: parameters, every split's means, intervals, curves, per-sector means, all pairwise comparisons, the goal |
+//! | `replay.csv` | the real-partnership replay ([`super::replay`]): the real partner's rank per partnership and ranker |
 //! | `qrels.txt` | the primary split's judgements, `qid 0 docno rel` |
 //! | `run-<ranker>.txt` | the primary split's rankings, `qid Q0 docno rank score <ranker>` (every candidate) |
 //! | `ndcg_at_k.svg`, `per_sector.svg` | plots of the primary split |
@@ -238,6 +239,10 @@ pub fn report_md(eval: &Evaluation) -> String {
         p.permutations,
         p.bootstrap
     );
+    if let Some(replay) = &eval.replay {
+        out.push_str(&replay.markdown());
+        out.push('\n');
+    }
     if let Some(g) = &eval.goal {
         let _ = writeln!(out, "## Goal\n");
         let _ = writeln!(
@@ -312,6 +317,9 @@ pub fn write(dir: &Path, eval: &Evaluation) -> Result<Vec<String>> {
     full.push('\n');
     put("evaluation.json".into(), full.as_bytes())?;
     put("qrels.txt".into(), qrels_text(primary).as_bytes())?;
+    if let Some(replay) = &eval.replay {
+        put("replay.csv".into(), replay.csv().as_bytes())?;
+    }
     for r in &primary.rankers {
         put(
             format!("run-{}.txt", file_safe(r)),
