@@ -69,7 +69,7 @@ pub struct BackupArgs {
 }
 
 /// Turns a store error into the binary's: a refused file is a bad input file (exit 4).
-fn store_error(e: tieup_store::Error) -> anyhow::Error {
+pub(super) fn store_error(e: tieup_store::Error) -> anyhow::Error {
     let refused = |path: &Path, message: String| -> anyhow::Error {
         tieup_core::Error::data(
             path,
