@@ -47,7 +47,12 @@ pub fn run(cli: &Cli, args: &ServeArgs, out: &mut dyn Write) -> Result<()> {
                 .with_store(setup)
                 .map_err(super::db::store_error)
                 .with_context(|| format!("opening the store {}", db.display()))?;
-            writeln!(out, "tieup serve: store {} (models in {})", db.display(), db.with_extension("models").display())?;
+            writeln!(
+                out,
+                "tieup serve: store {} (models in {})",
+                db.display(),
+                db.with_extension("models").display()
+            )?;
             state
         }
     };

@@ -57,13 +57,7 @@ pub fn answer(
     let model = &active.model;
     let encoder = state.encoder();
     let list = shortlist(state, model, &query, top).map_err(|e| UserError::from_core(e, 400))?;
-    let report = ShortlistReport::new(
-        encoder,
-        model,
-        &active.path.to_string_lossy(),
-        &list,
-        top,
-    );
+    let report = ShortlistReport::new(encoder, model, &active.path.to_string_lossy(), &list, top);
     let bars: Vec<Vec<Bar>> = if labels {
         list.candidates
             .iter()

@@ -200,9 +200,15 @@ mod tests {
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
         assert!(check_same_site(&h, &f, "abc").is_ok());
         assert_eq!(check_same_site(&h, &f, "abd").unwrap_err().status, 403);
-        h.insert(header::ORIGIN, HeaderValue::from_static("http://evil.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example"),
+        );
         assert_eq!(check_same_site(&h, &f, "abc").unwrap_err().status, 403);
-        h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
         assert!(check_same_site(&h, &f, "abc").is_ok());
         h.remove(header::ORIGIN);
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));

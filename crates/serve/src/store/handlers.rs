@@ -52,10 +52,13 @@ fn redirect(path: &str, lang: Lang) -> Response {
 }
 
 fn row_id(text: &str, kind: &str) -> Result<i64, UserError> {
-    text.parse::<i64>().ok().filter(|&id| id > 0).ok_or(UserError {
-        status: 404,
-        ..UserError::bad(format!("no {kind} '{text}'"))
-    })
+    text.parse::<i64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or(UserError {
+            status: 404,
+            ..UserError::bad(format!("no {kind} '{text}'"))
+        })
 }
 
 /// The posted form after the CSRF check, with the page parameters (language) it carries.
@@ -104,7 +107,11 @@ pub async fn shortlists(State(state): State<Arc<AppState>>, RawQuery(raw): RawQu
             .collect::<Result<Vec<_>, _>>()
     })
     .await;
-    respond(&state, &params, list.map(|l| pages::shortlists(&params, &l)))
+    respond(
+        &state,
+        &params,
+        list.map(|l| pages::shortlists(&params, &l)),
+    )
 }
 
 /// `POST /shortlists`: ranks the query in `query` again (as the page showed it) and saves it.
@@ -194,9 +201,7 @@ pub async fn shortlist(
             Ok((saved, decisions, projects))
         })
         .await
-        .map(|(s, d, p)| {
-            pages::shortlist(&state, &params, &s, &d, &p)
-        }),
+        .map(|(s, d, p)| pages::shortlist(&state, &params, &s, &d, &p)),
         Err(e) => Err(e),
     };
     respond(&state, &params, page)
@@ -308,7 +313,11 @@ pub async fn open_project(
                 })?;
             let wanted = saved.shortlist.query["wanted_features"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
             project.decision = Some(decision);
             project.japan_region = saved.shortlist.japan_region;
@@ -338,7 +347,12 @@ pub async fn project(
                 .map_err(user_error)?
                 .into_iter()
                 .find(|p| p.id == id)
-                .ok_or_else(|| user_error(tieup_store::Error::NotFound { kind: "project", id }))?;
+                .ok_or_else(|| {
+                    user_error(tieup_store::Error::NotFound {
+                        kind: "project",
+                        id,
+                    })
+                })?;
             Ok((project, store.follow_ups(id).map_err(user_error)?))
         })
         .await
@@ -479,7 +493,12 @@ pub async fn activate(
                 .map_err(user_error)?
                 .into_iter()
                 .find(|m| m.id == row)
-                .ok_or_else(|| user_error(tieup_store::Error::NotFound { kind: "model", id: row }))?;
+                .ok_or_else(|| {
+                    user_error(tieup_store::Error::NotFound {
+                        kind: "model",
+                        id: row,
+                    })
+                })?;
             let path = std::path::PathBuf::from(&model.model.path);
             state
                 .switch_model_with(&path, || store.activate_model(row))

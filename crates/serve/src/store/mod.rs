@@ -94,10 +94,16 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
             get(handlers::shortlists).post(handlers::save_shortlist),
         )
         .route("/shortlists/{id}", get(handlers::shortlist))
-        .route("/shortlists/{id}/decisions", post(handlers::record_decision))
+        .route(
+            "/shortlists/{id}/decisions",
+            post(handlers::record_decision),
+        )
         .route("/projects", post(handlers::open_project))
         .route("/projects/{id}", get(handlers::project))
-        .route("/projects/{id}/follow-ups", post(handlers::record_follow_up))
+        .route(
+            "/projects/{id}/follow-ups",
+            post(handlers::record_follow_up),
+        )
         .route("/follow-ups/due", get(handlers::due))
         .route("/models", get(handlers::models))
         .route("/models/retrain", post(handlers::retrain))
@@ -135,8 +141,10 @@ pub(crate) async fn with_store<T: Send + 'static>(
         f(&state, &mut store)
     })
     .await
-    .unwrap_or_else(|e| Err(UserError {
-        status: 500,
-        ..UserError::bad(format!("the request failed: {e}"))
-    }))
+    .unwrap_or_else(|e| {
+        Err(UserError {
+            status: 500,
+            ..UserError::bad(format!("the request failed: {e}"))
+        })
+    })
 }

@@ -10,8 +10,8 @@ use crate::state::AppState;
 use maud::{Markup, html};
 use tieup_core::catalog::Catalog;
 use tieup_store::{
-    Commitment, Decision, DecisionRecord, DueProject, FollowUpOutcome, FollowUpRecord,
-    ModelRecord, ModelRowId, ProjectRecord, SavedShortlist,
+    Commitment, Decision, DecisionRecord, DueProject, FollowUpOutcome, FollowUpRecord, ModelRecord,
+    ModelRowId, ProjectRecord, SavedShortlist,
 };
 
 /// `path` with `?lang=ja` in Japanese.
@@ -295,7 +295,11 @@ pub fn project(
     let (t, s) = (lang.text(), lang.store_text());
     let catalog = state.catalog();
     let p = &project.project;
-    let partners: Vec<String> = p.partner_regions.iter().map(|r| region_label(catalog, r, lang)).collect();
+    let partners: Vec<String> = p
+        .partner_regions
+        .iter()
+        .map(|r| region_label(catalog, r, lang))
+        .collect();
     let title = format!("{} {}", s.project, p.key.as_deref().unwrap_or(""));
     let mediator = match p.mediator {
         Some(true) => s.yes,
