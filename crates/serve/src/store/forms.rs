@@ -141,18 +141,23 @@ pub fn check_same_site(headers: &HeaderMap, form: &Form, token: &str) -> Result<
         ..UserError::bad(why.to_string())
     };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().unwrap_or("");
+    // A page sent with `Referrer-Policy: no-referrer` (as this one is) posts its forms with
+    // `Origin: null`; then `Sec-Fetch-Site` tells where the form came from.
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or(""))
+        .filter(|o| *o != "null");
+    if let Some(origin) = origin {
         let authority = origin
             .strip_prefix("http://")
             .or_else(|| origin.strip_prefix("https://"));
         if authority.is_none() || authority != host {
             return Err(forbidden("the form comes from another origin"));
         }
-    } else if let Some(site) = headers.get("sec-fetch-site") {
-        if !matches!(site.to_str().unwrap_or(""), "same-origin" | "none") {
-            return Err(forbidden("the form comes from another site"));
-        }
+    } else if let Some(site) = headers.get("sec-fetch-site")
+        && !matches!(site.to_str().unwrap_or(""), "same-origin" | "none")
+    {
+        return Err(forbidden("the form comes from another site"));
     }
     if !constant_time_eq(form.get("csrf").as_bytes(), token.as_bytes()) {
         return Err(forbidden("the form token is missing or wrong"));
@@ -210,8 +215,12 @@ mod tests {
             HeaderValue::from_static("http://127.0.0.1:8080"),
         );
         assert!(check_same_site(&h, &f, "abc").is_ok());
-        h.remove(header::ORIGIN);
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(check_same_site(&h, &f, "abc").is_ok());
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert_eq!(check_same_site(&h, &f, "abc").unwrap_err().status, 403);
+        h.remove(header::ORIGIN);
         assert_eq!(check_same_site(&h, &f, "abc").unwrap_err().status, 403);
     }
 }

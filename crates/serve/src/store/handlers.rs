@@ -110,7 +110,7 @@ pub async fn shortlists(State(state): State<Arc<AppState>>, RawQuery(raw): RawQu
     respond(
         &state,
         &params,
-        list.map(|l| pages::shortlists(&params, &l)),
+        list.map(|l| pages::shortlists(&state, &params, &l)),
     )
 }
 
@@ -413,7 +413,7 @@ pub async fn due(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) ->
             store.follow_ups_due(months).map_err(user_error)
         })
         .await
-        .map(|due| pages::due(&params, months, &due)),
+        .map(|due| pages::due(&state, &params, months, &due)),
         Err(e) => Err(e),
     };
     respond(&state, &params, page)

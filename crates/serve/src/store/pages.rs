@@ -114,7 +114,8 @@ pub fn save_form(state: &AppState, params: &Params) -> Markup {
 }
 
 /// `GET /shortlists`.
-pub fn shortlists(params: &Params, list: &[SavedShortlist]) -> Markup {
+pub fn shortlists(state: &AppState, params: &Params, list: &[SavedShortlist]) -> Markup {
+    let catalog = state.catalog();
     let lang = params.lang;
     let (t, s) = (lang.text(), lang.store_text());
     let body = html! {
@@ -129,7 +130,8 @@ pub fn shortlists(params: &Params, list: &[SavedShortlist]) -> Markup {
                         tr {
                             td { a href=(link(&format!("/shortlists/{}", saved.id), lang)) { (saved.id) } }
                             td { (saved.created_at) }
-                            td { (l.japan_region) } td { (l.sector) }
+                            td { (region_label(catalog, &l.japan_region, lang)) }
+                            td { (sector_label(catalog, &l.sector, lang)) }
                             td { (l.candidates.len()) } td { (l.author) } td { (l.note) }
                         }
                     }
@@ -356,7 +358,8 @@ fn follow_up_form(state: &AppState, lang: Lang, project: i64) -> Markup {
 }
 
 /// `GET /follow-ups/due`.
-pub fn due(params: &Params, months: u32, due: &[DueProject]) -> Markup {
+pub fn due(state: &AppState, params: &Params, months: u32, due: &[DueProject]) -> Markup {
+    let catalog = state.catalog();
     let lang = params.lang;
     let (t, s) = (lang.text(), lang.store_text());
     let body = html! {
@@ -378,7 +381,9 @@ pub fn due(params: &Params, months: u32, due: &[DueProject]) -> Markup {
                     @let p = &d.project.project;
                     tr {
                         td { a href=(link(&format!("/projects/{}", d.project.id), lang)) { (p.key.as_deref().unwrap_or("")) } }
-                        td { (p.japan_region) } td { (p.partner_regions.join(", ")) } td { (p.sector) }
+                        td { (region_label(catalog, &p.japan_region, lang)) }
+                        td { (p.partner_regions.iter().map(|r| region_label(catalog, r, lang)).collect::<Vec<_>>().join(", ")) }
+                        td { (sector_label(catalog, &p.sector, lang)) }
                         td { (p.start_fy) "–" (p.end_fy) }
                         td { (d.last_follow_up.as_deref().unwrap_or(s.never)) }
                     }
@@ -445,6 +450,7 @@ fn evaluation(path: &str, lang: Lang) -> Markup {
     };
     html! {
         table.figures {
+            caption { "n = " (e.after.held_out.len()) }
             tr { th {} th { (s.mrr) } th { (s.recall10) } th { (s.median_rank) } }
             @for (label, loo) in [(s.before, &e.before), (s.after_training, &e.after)] {
                 tr { th { (label) } td { (format!("{:.3}", loo.mrr)) } td { (format!("{:.2}", loo.recall_at_10)) } td { (loo.median_rank) } }

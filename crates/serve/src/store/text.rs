@@ -195,7 +195,7 @@ pub static STORE_JA: StoreText = StoreText {
     record_follow_up: "フォローアップを記録",
     last_follow_up: "最後のフォローアップ",
     never: "なし",
-    due_intro: "フォローアップが次の期間ない事業：直近",
+    due_intro: "フォローアップのない事業：直近",
     months: "か月",
     show: "表示",
     active: "使用中",
