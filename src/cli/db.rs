@@ -266,6 +266,7 @@ fn report_evaluation(e: &tieup_retrain::Evaluation, out: &mut dyn Write) -> Resu
         e.after.held_out.len()
     )?;
     for (label, loo) in [
+        ("prior (untrained)", &e.prior),
         ("before (shipped partnerships only)", &e.before),
         ("after (shipped + recorded)", &e.after),
     ] {

@@ -10,7 +10,7 @@
 //! Every partnership of the merged training data is held out in turn and ranked among all
 //! candidates by a model trained without it, once on the shipped partnerships only ("before")
 //! and once on the shipped plus the recorded ones ("after"), with the same learner and
-//! parameters. The figures are the mean reciprocal rank of the real partner, the share of real
+//! parameters; the untrained prior ranks them too, as a baseline. The figures are the mean reciprocal rank of the real partner, the share of real
 //! partners in the top 10 and the median rank of the real partner ([`loo::Loo`]): none of them
 //! is measured on a partnership the model was trained on.
 
@@ -37,9 +37,12 @@ pub struct Setup {
     pub params: TrainValidParams,
 }
 
-/// Before and after, by leave-one-out over the merged partnerships.
+/// Before and after, by leave-one-out over the merged partnerships, beside the untrained
+/// prior (which has seen none of them, so it needs no leaving out).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
+    /// The prior model, untrained.
+    pub prior: Loo,
     /// Trained on the shipped partnerships only.
     pub before: Loo,
     /// Trained on the shipped plus the recorded partnerships.
@@ -118,7 +121,13 @@ pub fn retrain(
     let queries = setup.params.training_set(&encoder, &rows);
     let hash = tieup_core::hash::digest(text.as_bytes());
     let model = setup.params.fit(&queries, &prior, &source, &hash)?;
+    let n_candidates = catalog.candidate_ids().count();
     let evaluation = Evaluation {
+        prior: Loo::from_held_out(
+            rows.iter()
+                .map(|p| loo::rank_of_partner(&encoder, &prior, p, n_candidates))
+                .collect::<tieup_core::Result<Vec<_>>>()?,
+        ),
         before: loo::leave_one_out(&encoder, &setup.params, &prior, &real, &rows)?,
         after: loo::leave_one_out(&encoder, &setup.params, &prior, &rows, &rows)?,
     };

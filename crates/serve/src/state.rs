@@ -120,25 +120,28 @@ impl AppState {
     /// Turns the store on: the page then saves shortlists, records decisions, projects and
     /// follow-ups in it, retrains from them and switches between the models it keeps. Opens
     /// (creating and migrating) the database once, then agrees with it on the model: with
-    /// [`crate::StoreSetup::use_active_model`] and an active model in the store, that model
-    /// is loaded; otherwise the page's model is registered and made the active one.
+    /// [`crate::StoreSetup::use_active_model`] and an active model in the store whose file
+    /// loads, that model is loaded; otherwise the page's model is registered and made the
+    /// active one.
     pub fn with_store(mut self, setup: crate::StoreSetup) -> tieup_store::Result<Self> {
         let mut store = tieup_store::Store::open(&setup.db)?;
         let active = store.active_model()?;
-        match active {
-            Some(m) if setup.use_active_model => self.replace(Path::new(&m.model.path))?,
-            _ => {
-                let current = self.active();
-                let row = store.register_model(&tieup_store::NewModel {
-                    model_id: tieup_store::model_id(&current.path)?,
-                    path: current.path.to_string_lossy().replace('\\', "/"),
-                    learner: current.model.kind.clone(),
-                    outcomes: Vec::new(),
-                    catalog_digest: tieup_store::catalog_digest(self.catalog.dir())?,
-                    training_source: current.model.training.source.clone(),
-                })?;
-                store.activate_model(row)?;
-            }
+        // An active model whose file no longer loads gives way to the page's model.
+        let loaded = match active {
+            Some(m) if setup.use_active_model => self.replace(Path::new(&m.model.path)).is_ok(),
+            _ => false,
+        };
+        if !loaded {
+            let current = self.active();
+            let row = store.register_model(&tieup_store::NewModel {
+                model_id: tieup_store::model_id(&current.path)?,
+                path: current.path.to_string_lossy().replace('\\', "/"),
+                learner: current.model.kind.clone(),
+                outcomes: Vec::new(),
+                catalog_digest: tieup_store::catalog_digest(self.catalog.dir())?,
+                training_source: current.model.training.source.clone(),
+            })?;
+            store.activate_model(row)?;
         }
         self.store = Some(crate::store::StoreState::new(setup));
         Ok(self)

@@ -431,6 +431,27 @@ async fn retrain_and_switch(f: &Fixture) {
     );
     let store = tieup_store::Store::open(&f.dir.path().join("tieup.db")).unwrap();
     assert_eq!(store.active_model().unwrap().unwrap().id, 1);
+    // A restarted page starts with the store's active model; one whose file is gone gives
+    // way to the page's own.
+    assert_eq!(
+        f.post("/models/2/activate", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let restart = || {
+        AppState::load(&root().join("tests/fixtures/mini"), &start)
+            .unwrap()
+            .with_store(StoreSetup {
+                db: f.dir.path().join("tieup.db"),
+                retrain: None,
+                use_active_model: true,
+            })
+            .unwrap()
+    };
+    assert_eq!(restart().model_path(), new_model);
+    std::fs::remove_file(&new_model).unwrap();
+    let restarted = restart();
+    assert_eq!(restarted.model_path(), start);
+    assert_eq!(store.active_model().unwrap().unwrap().id, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -452,7 +452,7 @@ fn evaluation(path: &str, lang: Lang) -> Markup {
         table.figures {
             caption { "n = " (e.after.held_out.len()) }
             tr { th {} th { (s.mrr) } th { (s.recall10) } th { (s.median_rank) } }
-            @for (label, loo) in [(s.before, &e.before), (s.after_training, &e.after)] {
+            @for (label, loo) in [(s.prior, &e.prior), (s.before, &e.before), (s.after_training, &e.after)] {
                 tr { th { (label) } td { (format!("{:.3}", loo.mrr)) } td { (format!("{:.2}", loo.recall_at_10)) } td { (loo.median_rank) } }
             }
         }
