@@ -5,7 +5,10 @@ WebDriver protocol (Python standard library only; no browser download, no networ
 Usage: e2e.py BASE_URL CHROMEDRIVER_URL OUT_DIR
 Drives the page like a coordinator: types a Japanese region and a sector, reads the shortlist,
 opens a profile, compares two candidates, exports the CSV, prints the brief (print media) and
-switches to Japanese; saves a screenshot of each step under OUT_DIR and asserts on the DOM.
+switches to Japanese; then, with the store on, saves the shortlist, records decisions, opens a
+project from the agreed candidate, reads the follow-ups due, records a follow-up, retrains and
+switches to the new model and back. Saves a screenshot of each step under OUT_DIR and asserts
+on the DOM.
 """
 
 import base64
@@ -208,6 +211,108 @@ def steps(b):
     check("closest matches" in b.text("section.error"), "an unknown name lists the closest names")
     check(b.find_all("ul.suggestions a"), "suggestions are links")
     b.shot("07_unknown_name")
+
+    store_steps(b, shortlist_url)
+
+
+def wait_text(b, css, text, seconds=60):
+    """Reloads until the element `css` contains `text` (retraining runs in the background)."""
+    import time
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if b.find_all(css) and text in b.text(css):
+            return
+        time.sleep(0.5)
+        b.go(b.url())
+    raise AssertionError(f"{css} never said {text!r}")
+
+
+def store_steps(b, shortlist_url):
+    print("step 8: save the shortlist (the store is on: tieup serve --db)")
+    b.go(shortlist_url)
+    b.type("#save-author", "Sato")
+    b.type("#save-note", "first list for the <b>board</b>")
+    b.shot("08_save_form")
+    b.click("#save")
+    b.wait_url("/shortlists/")
+    check(len(b.find_all("section.candidate-store")) == 8, "the 8 candidates were saved")
+    check("<b>board</b>" in b.text("p.note-text"), "the note is shown as typed (escaped)")
+    saved_url = b.url()
+    b.shot("09_saved_shortlist")
+
+    print("step 9: record decisions: contacted, then agreed")
+    first = "section.candidate-store:first-of-type form.decision"
+    b.click(first + " select[name=decision] option[value=contacted]")
+    b.type(first + " input[name=author]", "Sato")
+    b.type(first + " input[name=reason]", "strong in medical devices")
+    b.click(first + " button")
+    b.wait_url("#c-")
+    b.click(first + " select[name=decision] option[value=agreed]")
+    b.type(first + " input[name=author]", "Sato")
+    b.type(first + " input[name=reason]", "the cluster agreed to a joint study")
+    b.click(first + " button")
+    wait_text(b, "section.candidate-store:first-of-type ul.decisions", "agreed")
+    check(len(b.find_all("section.candidate-store:first-of-type ul.decisions li")) == 2,
+          "two decisions on the first candidate")
+    b.shot("10_decisions")
+
+    print("step 10: open a project from the agreed candidate")
+    b.click("form.project input[name=body][value=company]")
+    b.click("form.project input[name=body][value=prefecture]")
+    b.click("form.project select[name=commitment] option[value=sufficient]")
+    b.click("form.project select[name=mediator] option[value=yes]")
+    b.click("form.project button")
+    b.wait_url("/projects/")
+    project_url = b.url()
+    check("company, prefecture" in b.text("dl.facts"), "the project lists its bodies")
+    b.shot("11_project")
+
+    print("step 11: follow-ups due")
+    b.click("#nav-due")
+    b.wait_url("/follow-ups/due")
+    check(project_url.split("/projects/")[1] in b.attr("table#due a", "href"),
+          "the new project has no follow-up yet: it is due")
+    b.click("#months option[value='12']")
+    b.click("form.due button")
+    b.wait_url("months=12")
+    b.shot("12_due")
+
+    print("step 12: record a follow-up")
+    b.go(project_url)
+    b.click("#follow-up-form select[name=outcome] option[value=during]")
+    b.type("#follow-up-form input[name=author]", "Sato")
+    b.type("#follow-up-form textarea[name=evidence]", "a joint prototype was shown at MEDICA")
+    b.click("#follow-up-form button")
+    wait_text(b, "table#follow-ups", "MEDICA")
+    b.shot("13_follow_up")
+    b.go(BASE + "/follow-ups/due?months=6")
+    check(not b.find_all("table#due"), "once followed up, nothing is due")
+
+    print("step 13: retrain on the recorded outcomes")
+    b.click("#nav-models")
+    b.wait_url("/models")
+    check(len(b.find_all("tr.model")) == 1, "one model before retraining (the starting one)")
+    b.click("#retrain")
+    b.wait_url("/models")
+    wait_text(b, "#retrain-status", "Retrained")
+    check(len(b.find_all("tr.model")) == 2, "the new model is listed beside the old one")
+    check("median rank" in b.text("tr.model table.figures"), "with its leave-one-out figures")
+    b.shot("14_retrained")
+
+    print("step 14: switch to the new model, then back")
+    b.click("button.activate")
+    b.wait_url("/models")
+    wait_text(b, "tr.model.active", "model-0001.json")
+    b.go(shortlist_url)
+    check("model-0001.json" in b.text("section.summary"), "the shortlist is ranked by the new model")
+    b.shot("15_switched")
+    b.go(BASE + "/models")
+    b.click("button.activate")
+    wait_text(b, "tr.model.active", "default.json")
+    check("default.json" in b.text("#active-model"), "switched back to the earlier model")
+    b.go(BASE + "/models?lang=ja")
+    check("再学習" in b.text("#retrain"), "the models page in Japanese")
+    b.shot("16_models_ja")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # e2e.sh [BIN]: end-to-end test of `tieup serve` in a real headless Chromium (Debian's chromium
 # and chromium-driver). Starts the server and ChromeDriver on free localhost ports, runs
 # scripts/e2e.py (type a region, pick a sector, read the list, open a profile, compare two,
-# export, print, switch language), checks that /api/shortlist gives the CLI's JSON byte for byte,
+# export, print, switch language; with the store on: save, decide, open a project, follow-ups
+# due, follow up, retrain, switch models), checks that /api/shortlist gives the CLI's JSON byte for byte,
 # and saves a screenshot of each step under target/e2e/.
 # Without chromium it skips with a message (exit 0), unless $CI is set (then it fails).
 set -euo pipefail
@@ -25,7 +26,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$LOG"; }
 trap cleanup EXIT
 
-"$BIN" serve --bind 127.0.0.1:0 >"$LOG/serve.out" 2>"$LOG/serve.err" &
+"$BIN" serve --bind 127.0.0.1:0 --db "$LOG/e2e.db" >"$LOG/serve.out" 2>"$LOG/serve.err" &
 PIDS+=($!)
 for _ in $(seq 100); do grep -q 'http://' "$LOG/serve.out" && break; sleep 0.1; done
 BASE=$(grep -o 'http://[0-9.:]*' "$LOG/serve.out" | head -1)

@@ -546,8 +546,14 @@ fn cli_train_on_recorded_outcomes() {
         .success()
         .stdout(
             predicate::str::contains("on 11 partnerships")
-                .and(predicate::str::contains("models/default.json"))
-                .and(predicate::str::contains("ndcg@10")),
+                .and(predicate::str::contains(
+                    "leave-one-out on the 11 partnerships",
+                ))
+                .and(predicate::str::contains(
+                    "before (shipped partnerships only)",
+                ))
+                .and(predicate::str::contains("median rank"))
+                .and(predicate::str::contains("ndcg@10").not()),
         );
     let text = std::fs::read_to_string(&model).unwrap();
     assert!(

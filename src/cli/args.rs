@@ -107,9 +107,15 @@ pub struct ServeArgs {
     /// explicitly to serve the local network).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub bind: std::net::SocketAddr,
-    /// Model file (default: models/default.json); a changed file is picked up without restart.
+    /// Model file (default: models/default.json, or with --db the store's active model); a
+    /// changed file is picked up without restart.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// Turn the store on: save shortlists, record decisions, projects and follow-ups, retrain
+    /// and switch models from the page. FILE defaults to tieup.db beside the data directory;
+    /// new models go to the directory beside it named like it with .models.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    pub db: Option<PathBuf>,
 }
 
 /// `tieup catalog ...`.

@@ -8,13 +8,9 @@ use super::{
 };
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use tieup_core::catalog::{Catalog, Partnership};
-use tieup_core::features::Encoder;
-use tieup_core::model::LinearModel;
-use tieup_store::{PartnershipRecord, Store, partnerships};
+use tieup_store::Store;
 
 /// `tieup db ...`.
 #[derive(Debug, Subcommand)]
@@ -73,7 +69,7 @@ pub struct BackupArgs {
 }
 
 /// Turns a store error into the binary's: a refused file is a bad input file (exit 4).
-fn store_error(e: tieup_store::Error) -> anyhow::Error {
+pub(super) fn store_error(e: tieup_store::Error) -> anyhow::Error {
     let refused = |path: &Path, message: String| -> anyhow::Error {
         tieup_core::Error::data(
             path,
@@ -205,34 +201,18 @@ fn check(cli: &Cli, a: &DbArgs, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// The shipped partnerships with the store's rows merged in: a store row replaces the
-/// shipped row of the same id, new ids follow in store order. Also returns the store's ids.
-fn merge(
-    shipped: Vec<PartnershipRecord>,
-    recorded: Vec<PartnershipRecord>,
-) -> (Vec<PartnershipRecord>, Vec<String>) {
-    let ids: Vec<String> = recorded.iter().map(|r| r.id.clone()).collect();
-    let mut by_id: BTreeMap<String, PartnershipRecord> =
-        recorded.into_iter().map(|r| (r.id.clone(), r)).collect();
-    let mut merged: Vec<PartnershipRecord> = shipped
-        .into_iter()
-        .map(|s| by_id.remove(&s.id).unwrap_or(s))
-        .collect();
-    merged.extend(
-        ids.iter()
-            .filter_map(|id| by_id.remove(id))
-            .collect::<Vec<_>>(),
-    );
-    (merged, ids)
-}
-
-/// `tieup train --db FILE`: train on the shipped partnerships plus the recorded outcomes.
+/// `tieup train --db FILE`: train on the shipped partnerships plus the recorded outcomes
+/// (`tieup_retrain` does the work), report before and after by leave-one-out, write OUT and
+/// register it in the database.
 pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) -> Result<()> {
     if a.check {
         invalid_arguments!("--check cannot be used with --db (the database changes)");
     }
-    let params = super::models::train_params(a)?;
-    let learner = params.learner();
+    let setup = tieup_retrain::Setup {
+        exchanges: a.exchanges.clone(),
+        prior: a.prior.clone(),
+        params: super::models::train_params(a)?,
+    };
     let mut training_file = a.out.clone().into_os_string();
     training_file.push(".training.csv");
     let training_file = PathBuf::from(training_file);
@@ -244,64 +224,32 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) ->
     guard.check_file("the training data", &training_file)?;
     let catalog = load_catalog(cli)?;
     let mut store = Store::open_existing(db).map_err(store_error)?;
-    let shipped = partnerships::read(&a.exchanges)?;
-    let (merged, recorded) = merge(shipped, store.partnerships().map_err(store_error)?);
-    let text = partnerships::to_csv(&merged);
-    tieup_core::fsutil::write_atomic(&training_file, text.as_bytes())?;
-    let rows = catalog
-        .read_partnerships(&training_file)
-        .with_context(|| format!("the merged training data in {}", training_file.display()))?;
-    let digest = tieup_store::catalog_digest(catalog.dir()).map_err(store_error)?;
-    let source = format!(
-        "{} + {} ({} recorded outcomes: {}); catalog {digest}; learner {}; data in {}",
-        a.exchanges.display(),
-        db.display(),
-        recorded.len(),
-        recorded.join(";"),
-        learner.name(),
-        training_file.display()
-    )
-    .replace('\\', "/");
-    let prior = LinearModel::load(&a.prior)?;
-    let encoder = Encoder::new(&catalog);
-    let queries = params.training_set(&encoder, &rows);
-    let hash = tieup_core::hash::digest(text.as_bytes());
-    let model = params.fit(&queries, &prior, &source, &hash)?;
-    let real = catalog.read_partnerships(&a.exchanges)?;
-    let before_path = default_model();
-    let before = LinearModel::load(&before_path)?;
-    let replacing = recorded
-        .iter()
-        .filter(|id| real.iter().any(|r| &r.id == *id))
-        .count();
+    let retrained = tieup_retrain::retrain(&catalog, &store, &setup, &training_file)
+        .map_err(store_error)
+        .with_context(|| format!("training on {} and {}", a.exchanges.display(), db.display()))?;
     writeln!(
         out,
-        "trained {} on {} partnerships: {} from {}, {} recorded in {} ({replacing} of them replacing a shipped row of the same id); catalog {digest}",
-        learner.name(),
-        rows.len(),
-        real.len(),
+        "trained {} on {} partnerships: {} from {}, {} recorded in {} ({} of them replacing a shipped row of the same id); catalog {}",
+        retrained.learner,
+        retrained.n_rows,
+        retrained.n_shipped,
         a.exchanges.display(),
-        recorded.len(),
-        db.display()
+        retrained.recorded.len(),
+        db.display(),
+        retrained.n_replacing,
+        retrained.catalog_digest
     )?;
-    report_metrics(
-        &catalog,
-        &real,
-        &[(&before_path, &before), (&a.out, &model)],
+    report_evaluation(&retrained.evaluation, out)?;
+    write_or_check(
         out,
+        &a.out,
+        &retrained.model.to_json(),
+        false,
+        "tieup train",
     )?;
-    write_or_check(out, &a.out, &model.to_json(), false, "tieup train")?;
     writeln!(out, "wrote {} (its training data)", training_file.display())?;
-    let registered = store
-        .register_model(&tieup_store::NewModel {
-            model_id: tieup_store::model_id(&a.out).map_err(store_error)?,
-            path: a.out.to_string_lossy().replace('\\', "/"),
-            learner: learner.name().into(),
-            outcomes: recorded,
-            catalog_digest: digest,
-            training_source: model.training.source.clone(),
-        })
-        .map_err(store_error)?;
+    let registered =
+        tieup_retrain::register(&mut store, &a.out, &retrained).map_err(store_error)?;
     writeln!(
         out,
         "registered as model {registered} in {} (the page activates it)",
@@ -310,44 +258,22 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) ->
     Ok(())
 }
 
-/// Mean NDCG@10, MRR and hit@10 of the chosen partners of the real partnerships, per model.
-fn report_metrics(
-    catalog: &Catalog,
-    real: &[Partnership],
-    models: &[(&Path, &LinearModel)],
-    out: &mut dyn Write,
-) -> Result<()> {
-    use tieup_bench::eval::{metrics, partnership_query};
+/// Before and after by leave-one-out: MRR, recall@10 and median rank of the real partner.
+fn report_evaluation(e: &tieup_retrain::Evaluation, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
-        "before and after on the {} real partnerships of the shipped file: training-set metrics \
-         (in-sample: the new model has seen them; tieup_bench::eval has no leave-one-out function)",
-        real.len()
+        "leave-one-out on the {} partnerships trained on (each ranked among all candidates by a model trained without it):",
+        e.after.held_out.len()
     )?;
-    let encoder = Encoder::new(catalog);
-    let n = catalog.candidate_ids().len();
-    for (path, model) in models {
-        let mut per_query = Vec::new();
-        for p in real {
-            let q = partnership_query(catalog, p);
-            let list = tieup_core::rank::shortlist(&encoder, model, &q.query, n)?;
-            let ranked: Vec<u8> = list
-                .candidates
-                .iter()
-                .map(|c| q.judgements.get(&c.region).copied().unwrap_or(0))
-                .collect();
-            let judged: Vec<u8> = q.judgements.values().copied().collect();
-            per_query.push(metrics::query_metrics(&ranked, &judged, &[10]));
-        }
-        let mean = metrics::mean(&per_query);
-        let get = |k: &str| mean.get(k).copied().unwrap_or(f64::NAN);
+    for (label, loo) in [
+        ("prior (untrained)", &e.prior),
+        ("before (shipped partnerships only)", &e.before),
+        ("after (shipped + recorded)", &e.after),
+    ] {
         writeln!(
             out,
-            "  {:<40} ndcg@10 {:.4}  mrr {:.4}  hit@10 {:.4}",
-            path.display(),
-            get("ndcg@10"),
-            get("mrr"),
-            get("hit@10")
+            "  {label:<36} mrr {:.4}  recall@10 {:.4}  median rank {}",
+            loo.mrr, loo.recall_at_10, loo.median_rank
         )?;
     }
     Ok(())

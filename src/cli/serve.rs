@@ -1,9 +1,11 @@
-//! `tieup serve`: loads the catalog and the model once, prints the URL and serves the
-//! shortlist page until Ctrl-C or SIGTERM (requests in flight are finished first).
+//! `tieup serve`: loads the catalog and the model once (with `--db`, opens the store and
+//! agrees with it on the model), prints the URL and serves the shortlist page until Ctrl-C or
+//! SIGTERM (requests in flight are finished first).
 
 use super::args::{Cli, ServeArgs};
-use super::{data_dir, default_model};
+use super::{data_dir, default_model, shipped_model};
 use anyhow::{Context, Result};
+use linfa::ParamGuard;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +25,37 @@ pub fn run(cli: &Cli, args: &ServeArgs, out: &mut dyn Write) -> Result<()> {
             model_path.display()
         )
     })?;
+    let state = match &args.db {
+        None => state,
+        Some(given) => {
+            let db = if given.as_os_str().is_empty() {
+                tieup_store::default_path(&dir)
+            } else {
+                given.clone()
+            };
+            let setup = tieup_serve::StoreSetup {
+                db: db.clone(),
+                retrain: Some(tieup_retrain::Setup {
+                    exchanges: dir.join("partnerships.csv"),
+                    prior: shipped_model("prior.json"),
+                    params: tieup_learn::TrainParams::new(tieup_learn::LearnerKind::PriorAnchored)
+                        .check()?,
+                }),
+                use_active_model: args.model.is_none(),
+            };
+            let state = state
+                .with_store(setup)
+                .map_err(super::db::store_error)
+                .with_context(|| format!("opening the store {}", db.display()))?;
+            writeln!(
+                out,
+                "tieup serve: store {} (models in {})",
+                db.display(),
+                db.with_extension("models").display()
+            )?;
+            state
+        }
+    };
     let state = Arc::new(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

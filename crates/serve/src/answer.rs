@@ -53,16 +53,11 @@ pub fn answer(
         Some(k) => k,
         None => params.top()?,
     };
-    let model = state.model();
+    let active = state.active();
+    let model = &active.model;
     let encoder = state.encoder();
-    let list = shortlist(state, &model, &query, top).map_err(|e| UserError::from_core(e, 400))?;
-    let report = ShortlistReport::new(
-        encoder,
-        &model,
-        &state.model_path().to_string_lossy(),
-        &list,
-        top,
-    );
+    let list = shortlist(state, model, &query, top).map_err(|e| UserError::from_core(e, 400))?;
+    let report = ShortlistReport::new(encoder, model, &active.path.to_string_lossy(), &list, top);
     let bars: Vec<Vec<Bar>> = if labels {
         list.candidates
             .iter()

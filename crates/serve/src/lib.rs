@@ -15,11 +15,18 @@
 //! | `GET /api/sectors` | the sector listing of `tieup sectors --format json` |
 //! | `GET /api/profile/{id}` | the region's listing entry, traits, partnerships and rank |
 //! | `GET /static/style.css`, `/static/app.js`, `/static/world.svg`, `GET /healthz` | assets; `ok` |
+//! | `/shortlists`, `/projects`, `/follow-ups/due`, `/models` | the store (with [`AppState::with_store`]; see `store`) |
 //!
 //! Query parameters: `region`, `sector`, `want` and `objective` (repeatable), `before`
 //! (fiscal year), `top`, `lang` (`en` or `ja`). Unknown names answer 400 (404 for a
 //! profile) with the command line's message and suggestions. Limits ([`Limits`]): URI
 //! length, request body size, per-request timeout and concurrency, as middleware.
+//!
+//! With a store ([`AppState::with_store`], `tieup serve --db`) the shortlist page can be saved,
+//! and decisions, projects and follow-ups recorded, through POST forms that carry a form token
+//! and are refused (403) from another origin; the page retrains on the recorded outcomes and
+//! switches between the models it produced ([`AppState::switch_model`], safe under concurrent
+//! requests). Without one the store's routes answer 404 with how to start one.
 //!
 //! The library prints nothing; the binary prints the URL and errors.
 
@@ -33,8 +40,10 @@ mod params;
 mod plain;
 mod profile;
 mod state;
+mod store;
 
-pub use state::AppState;
+pub use state::{ActiveModel, AppState};
+pub use store::StoreSetup;
 
 use axum::Router;
 use axum::body::Body;
@@ -95,6 +104,7 @@ pub fn router_with_limits(state: Arc<AppState>, limits: Limits) -> Router {
         .route("/static/app.js", get(script))
         .route("/static/world.svg", get(world_map))
         .route("/healthz", get(|| async { "ok" }))
+        .merge(store::routes())
         .fallback(not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
@@ -176,7 +186,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-fn html_response(status: u16, markup: maud::Markup) -> Response {
+pub(crate) fn html_response(status: u16, markup: maud::Markup) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     (
         status,
@@ -186,7 +196,7 @@ fn html_response(status: u16, markup: maud::Markup) -> Response {
         .into_response()
 }
 
-fn error_page(state: &AppState, params: &Params, err: &UserError) -> Response {
+pub(crate) fn error_page(state: &AppState, params: &Params, err: &UserError) -> Response {
     html_response(err.status, pages::error(state, params, err))
 }
 

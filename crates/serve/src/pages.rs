@@ -10,6 +10,17 @@ use tieup_core::catalog::Catalog;
 
 /// The page frame: head, language switch, body.
 pub fn layout(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Markup {
+    layout_with_nav(lang, title, switch_href, html! {}, body)
+}
+
+/// The page frame with more links in the header (the store's) before the language switch.
+pub fn layout_with_nav(
+    lang: Lang,
+    title: &str,
+    switch_href: &str,
+    links: Markup,
+    body: Markup,
+) -> Markup {
     let t = lang.text();
     html! {
         (DOCTYPE)
@@ -25,6 +36,7 @@ pub fn layout(lang: Lang, title: &str, switch_href: &str, body: Markup) -> Marku
                 header.top {
                     a.home href=(format!("/?lang={}", lang.code())) { (t.title) }
                     nav {
+                        (links)
                         a.lang-switch href=(switch_href) hreflang=(lang.other().code()) { (t.switch_to) }
                     }
                 }
@@ -311,11 +323,18 @@ pub fn index(state: &AppState, params: &Params, answer: Option<&Answer>) -> Mark
         p.subtitle { (t.subtitle) }
         (form(state, params))
         @match answer {
-            Some(a) => (shortlist(state, params, a)),
+            Some(a) => {
+                (shortlist(state, params, a))
+                @if state.store.is_some() { (crate::store::pages::save_form(state, params)) }
+            },
             None => p.empty { (t.empty_start) },
         }
     };
-    layout(params.lang, t.title, &switch_href("/", params), body)
+    let links = match state.store {
+        Some(_) => crate::store::pages::nav(params.lang),
+        None => html! {},
+    };
+    layout_with_nav(params.lang, t.title, &switch_href("/", params), links, body)
 }
 
 /// The error in the page's language when the library's (English) message needs it.

@@ -35,8 +35,9 @@
 //! - record a follow-up: [`Store::record_follow_up`]; list with [`Store::follow_ups`];
 //! - the "follow-ups due" view: [`Store::follow_ups_due`] (6 or 12 months);
 //! - the retrain button: [`Store::partnerships`] gives the recorded outcomes in the layout of
-//!   `data/partnerships.csv` ([`partnerships::to_csv`]); the binary's `tieup train --db`
-//!   shows how they are merged with the shipped partnerships and trained on;
+//!   `data/partnerships.csv` ([`partnerships::to_csv`]); the crate `tieup-retrain` merges
+//!   them with the shipped partnerships, trains, evaluates and writes the model file into
+//!   [`Store::models_dir`];
 //! - models: every model file produced is registered with [`Store::register_model`]
 //!   (`tieup train --db` does so); [`Store::models`] lists them, [`Store::activate_model`]
 //!   switches (also back to an earlier one), [`Store::active_model`] says which one ranks. The

@@ -110,6 +110,12 @@ impl Store {
         &self.path
     }
 
+    /// The directory of the model files this store's retraining writes: the database file's
+    /// name with the extension `.models` (`tieup.db` → `tieup.models/`), beside it.
+    pub fn models_dir(&self) -> PathBuf {
+        self.path.with_extension("models")
+    }
+
     /// The schema version (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<u32> {
         schema::user_version(&self.path, &self.conn)
