@@ -2,7 +2,9 @@
 //! vectors (negative, zero, tiny, large but finite) and random queries (Japanese region,
 //! sector, wanted features, year limit) over the fixture catalog with twin-city ties, the
 //! kernel's top-K equals `rank::shortlist` bit for bit (same order, same scores), its feature
-//! rows equal the encoder's, and every candidate's contributions sum to its score.
+//! rows equal the encoder's, and every candidate's contributions sum to its score. The same
+//! holds with a random selection (grouping on or off, country, level, exclusion, cap): the
+//! kernel's selected rows equal `rank::shortlist_selected`'s, grouped members included.
 
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -10,7 +12,8 @@ use tieup_core::catalog::Catalog;
 use tieup_core::features::{Encoder, Feature, N_FEATURES, Query};
 use tieup_core::kernel::FeatureTables;
 use tieup_core::model::{LinearModel, TrainingInfo};
-use tieup_core::rank::shortlist;
+use tieup_core::rank::{shortlist, shortlist_selected};
+use tieup_core::select::Selection;
 
 /// The fixture catalog with two twin-city ties (Ishikawa–Milan, Suwa–Texas), so that every
 /// source of every feature is exercised. The directory lives as long as the test binary.
@@ -115,6 +118,100 @@ proptest! {
             prop_assert_eq!(c.features, encoder.encode_one(&query, c.region));
             let sum = c.contributions.iter().fold(0.0, |s, x| s + x);
             prop_assert_eq!(sum.to_bits(), c.score.to_bits());
+        }
+    }
+}
+
+/// A selection from random choices: grouping or not, and the countries, levels and
+/// candidates flagged in the masks (over the fixture's sorted lists), and a cap.
+fn selection(
+    expand: bool,
+    country_mask: [bool; 4],
+    levels: [bool; 4],
+    exclude: [bool; 7],
+    cap: Option<usize>,
+) -> Selection {
+    let catalog = catalog();
+    let pick = |names: Vec<String>, mask: &[bool]| -> Vec<String> {
+        names
+            .into_iter()
+            .zip(mask)
+            .filter_map(|(n, &m)| m.then_some(n))
+            .collect()
+    };
+    let countries: Vec<String> = tieup_core::select::overseas_countries(catalog)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let country_mask: Vec<bool> = (0..countries.len()).map(|i| country_mask[i % 4]).collect();
+    Selection {
+        countries: pick(countries, &country_mask),
+        levels: pick(tieup_core::select::overseas_levels(catalog), &levels),
+        exclude: catalog
+            .candidate_ids()
+            .zip(exclude)
+            .filter_map(|(c, m)| m.then_some(c))
+            .collect(),
+        max_per_country: cap,
+        expand,
+    }
+    .normalized(catalog)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn kernel_selected_rows_equal_the_reference_path(
+        weights in proptest::array::uniform10(weight()),
+        japan in 0..64usize,
+        sector in 0..64usize,
+        year in proptest::option::of(1995u16..2015),
+        k in 0..12usize,
+        expand in any::<bool>(),
+        countries in proptest::array::uniform4(any::<bool>()),
+        levels in proptest::array::uniform4(any::<bool>()),
+        exclude in proptest::array::uniform7(proptest::bool::weighted(0.2)),
+        cap in proptest::option::of(1..3usize),
+    ) {
+        let catalog = catalog();
+        let encoder = Encoder::new(catalog);
+        let mut tables = FeatureTables::new(&encoder);
+        let model = model(weights, 1.0);
+        let query = query(japan, sector, [false; N_FEATURES], year);
+        let selection = selection(expand, countries, levels, exclude, cap);
+        tables.prepare([&query]);
+
+        let reference = shortlist_selected(&encoder, &model, &query, &selection, k).unwrap();
+        let raw = model.weights_for(catalog.sectors(), &query);
+        let rows = tables.top_k_selected(&query, &raw, &selection, k, &mut Vec::new());
+        let kernel: Vec<_> = rows
+            .iter()
+            .map(|r| (r.score.to_bits(), r.region, r.also.clone()))
+            .collect();
+        let expected: Vec<_> = reference
+            .candidates
+            .iter()
+            .map(|c| (c.score.to_bits(), c.region, c.also.clone()))
+            .collect();
+        prop_assert_eq!(kernel, expected);
+        // Grouping never changes a score, and never shows a region with an ancestor.
+        let plain = shortlist(&encoder, &model, &query, catalog.n_candidates()).unwrap();
+        for c in &reference.candidates {
+            let p = plain.candidates.iter().find(|p| p.region == c.region).unwrap();
+            prop_assert_eq!(p.score.to_bits(), c.score.to_bits());
+            prop_assert!(selection.admits(catalog, c.region));
+        }
+        if !expand {
+            let places: Vec<_> = reference
+                .candidates
+                .iter()
+                .map(|c| tieup_core::select::place_of(catalog, c.region))
+                .collect();
+            let mut unique = places.clone();
+            unique.sort();
+            unique.dedup();
+            prop_assert_eq!(unique.len(), places.len());
         }
     }
 }

@@ -324,6 +324,9 @@ pub struct ScoreArgs {
     /// Applications scored together (bounds memory).
     #[arg(long, default_value_t = 4096)]
     pub chunk_size: usize,
+    /// Filters and grouping, applied to every application.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 }
 
 /// Arguments of `train-success`.
@@ -396,6 +399,32 @@ pub struct ShortlistArgs {
     /// In table format, print every reason under each candidate.
     #[arg(long)]
     pub explain: bool,
+    /// Filters and grouping.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+/// Filters applied before top-K, and the grouping of nested regions (shared by `shortlist`
+/// and `score`).
+#[derive(Debug, Args, Default)]
+pub struct SelectionArgs {
+    /// Only candidates in this country: ISO 3166-1 code as in the catalog, e.g. DE, US, CN
+    /// (repeatable).
+    #[arg(long, value_name = "CC")]
+    pub country: Vec<String>,
+    /// Leave out this overseas region and its descendants, e.g. bavaria (repeatable).
+    #[arg(long, value_name = "REGION")]
+    pub exclude: Vec<String>,
+    /// Only candidates of this level: country, nuts1, nuts2, state, metro, city (repeatable).
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Vec<String>,
+    /// At most N rows per country.
+    #[arg(long, value_name = "N")]
+    pub max_per_country: Option<usize>,
+    /// List a region and its parent in separate rows (default: one row per place, the
+    /// best-scoring member first, the others named after "also").
+    #[arg(long)]
+    pub expand: bool,
 }
 
 /// Region kinds for filtering.

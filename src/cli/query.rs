@@ -1,6 +1,8 @@
-//! `tieup shortlist`, `regions`, `sectors` and `stats`: questions asked of the catalog.
+//! `tieup shortlist`, `regions`, `sectors` and `stats`: questions asked of the catalog; the
+//! shortlist filters and grouping (`--country`, `--exclude`, `--level`, `--max-per-country`,
+//! `--expand`) shared with `score`.
 
-use super::args::{Cli, Format, FormatArgs, KindArg, RegionsArgs, ShortlistArgs};
+use super::args::{Cli, Format, FormatArgs, KindArg, RegionsArgs, SelectionArgs, ShortlistArgs};
 use super::{default_model, invalid_arguments, load_catalog, render};
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -9,10 +11,12 @@ use tieup_core::catalog::{Catalog, RegionKind};
 use tieup_core::features::{Encoder, Query, find_feature};
 use tieup_core::model::LinearModel;
 use tieup_core::report::{RegionEntry, SectorEntry, ShortlistReport};
+use tieup_core::select::Selection;
 
 /// A shortlist request with every name resolved against the catalog.
 struct ShortlistRequest {
     query: Query,
+    selection: Selection,
     top: usize,
     model_path: PathBuf,
 }
@@ -40,6 +44,7 @@ impl ShortlistRequest {
         query.before_year = a.before_year;
         Ok(ShortlistRequest {
             query,
+            selection: selection(&a.selection, catalog)?,
             top: a.top,
             model_path: a.model.clone().unwrap_or_else(default_model),
         })
@@ -53,7 +58,13 @@ pub(super) fn shortlist(cli: &Cli, a: &ShortlistArgs, out: &mut dyn Write) -> Re
     let model = LinearModel::load(&request.model_path)
         .context("loading the model (regenerate the default with `tieup prior`)")?;
     let encoder = Encoder::new(&catalog);
-    let list = tieup_core::rank::shortlist(&encoder, &model, &request.query, request.top)?;
+    let list = tieup_core::rank::shortlist_selected(
+        &encoder,
+        &model,
+        &request.query,
+        &request.selection,
+        request.top,
+    )?;
     let report = ShortlistReport::new(
         &encoder,
         &model,
@@ -66,6 +77,46 @@ pub(super) fn shortlist(cli: &Cli, a: &ShortlistArgs, out: &mut dyn Write) -> Re
         Format::Csv => render::shortlist_csv(out, &report),
         Format::Table => render::shortlist_table(out, &report, a.explain),
     }
+}
+
+/// Resolves `--country`, `--exclude`, `--level`, `--max-per-country` and `--expand`; a bad
+/// value names its flag and the fix (unknown country or region: exit 3 with the closest
+/// names; unknown level or a zero cap: exit 2).
+pub(super) fn selection(a: &SelectionArgs, catalog: &Catalog) -> Result<Selection> {
+    let mut selection = Selection {
+        expand: a.expand,
+        ..Selection::default()
+    };
+    for c in &a.country {
+        selection
+            .countries
+            .push(Selection::parse_country(catalog, c).with_context(|| {
+                format!(
+                    "--country {c}: give an ISO 3166-1 code of a country in the catalog \
+                     (`tieup regions --kind overseas` lists them)"
+                )
+            })?);
+    }
+    for x in &a.exclude {
+        selection
+            .exclude
+            .push(Selection::parse_exclude(catalog, x).with_context(|| {
+                format!("--exclude {x}: give an overseas region's id, name or alias")
+            })?);
+    }
+    for l in &a.level {
+        selection.levels.push(
+            Selection::parse_level(catalog, l)
+                .with_context(|| format!("--level {l}: not a level of the catalog's regions"))?,
+        );
+    }
+    if let Some(n) = a.max_per_country {
+        if n == 0 {
+            invalid_arguments!("--max-per-country must be at least 1 (leave it out for no cap)");
+        }
+        selection.max_per_country = Some(n);
+    }
+    Ok(selection.normalized(catalog))
 }
 
 /// `tieup regions`.

@@ -63,6 +63,9 @@ pub fn shortlist_table(out: &mut dyn Write, report: &ShortlistReport, explain: b
     }
     writeln!(out, "{}", fit(&title, TABLE_WIDTH).trim_end())?;
     writeln!(out, "{}", fit(&subtitle, TABLE_WIDTH).trim_end())?;
+    if let Some(line) = selection_line(report) {
+        writeln!(out, "{line}")?;
+    }
     writeln!(
         out,
         "{} {} {} {} top reasons",
@@ -82,12 +85,25 @@ pub fn shortlist_table(out: &mut dyn Write, report: &ShortlistReport, explain: b
             top_reasons(c, 3)
         );
         writeln!(out, "{}", fit(&line, TABLE_WIDTH).trim_end())?;
+        if !c.also.is_empty() {
+            for line in wrap(&format!("- also {}", also_text(c)), TABLE_WIDTH - 5) {
+                writeln!(out, "     {line}")?;
+            }
+        }
         if explain {
             for r in &c.reasons {
                 let text = format!("       {:+.3} {}: {}", r.contribution, r.feature, r.detail);
                 writeln!(out, "{text}")?;
             }
         }
+    }
+    if report.candidates.len() < q.top {
+        writeln!(
+            out,
+            "(only {} row(s): no other place passes the filters and the cap; {} asked for)",
+            report.candidates.len(),
+            q.top
+        )?;
     }
     if !explain {
         writeln!(
@@ -96,6 +112,61 @@ pub fn shortlist_table(out: &mut dyn Write, report: &ShortlistReport, explain: b
         )?;
     }
     Ok(())
+}
+
+/// The filters and grouping of a shortlist as one header line (none for an expanded,
+/// unfiltered list, whose table reads as before grouping existed).
+fn selection_line(report: &ShortlistReport) -> Option<String> {
+    let q = &report.query;
+    let mut parts: Vec<String> = Vec::new();
+    if q.grouped {
+        parts.push("one row per place (--expand lists nested regions apart)".into());
+    }
+    if !q.countries.is_empty() {
+        parts.push(format!("country {}", q.countries.join(", ")));
+    }
+    if !q.levels.is_empty() {
+        parts.push(format!("level {}", q.levels.join(", ")));
+    }
+    if !q.exclude.is_empty() {
+        parts.push(format!("excluding {}", q.exclude.join(", ")));
+    }
+    if let Some(n) = q.max_per_country {
+        parts.push(format!("at most {n} per country"));
+    }
+    if let Some(n) = report.n_eligible {
+        parts.push(format!("{n} pass the filters"));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Breaks `text` at spaces into lines of at most `width` characters (a longer word stays
+/// whole); never cuts.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("one line");
+        let n = line.chars().count();
+        if n > 0 && n + 1 + word.chars().count() > width {
+            lines.push(format!("  {word}"));
+        } else {
+            if n > 0 {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}
+
+/// "Munich (#3), Nuremberg (#7)": the regions folded into a row, with their ranks without
+/// grouping.
+fn also_text(c: &tieup_core::report::CandidateReport) -> String {
+    c.also
+        .iter()
+        .map(|m| format!("{} (#{})", m.name, m.rank_ungrouped))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A shortlist as CSV: one row per candidate, one contribution column per feature.
@@ -110,6 +181,11 @@ pub fn shortlist_csv(out: &mut dyn Write, report: &ShortlistReport) -> Result<()
         "top_reasons".into(),
     ];
     header.extend(FEATURES.iter().map(|f| format!("contribution_{}", f.name)));
+    // Grouped lists add the folded regions last; expanded lists keep the old columns.
+    let grouped = report.query.grouped;
+    if grouped {
+        header.push("also".into());
+    }
     w.write_record(&header)?;
     for c in &report.candidates {
         let mut row = vec![
@@ -121,6 +197,9 @@ pub fn shortlist_csv(out: &mut dyn Write, report: &ShortlistReport) -> Result<()
             top_reasons(c, 3),
         ];
         row.extend(c.contributions.0.iter().map(|v| v.to_string()));
+        if grouped {
+            row.push(also_text(c));
+        }
         w.write_record(&row)?;
     }
     w.flush()?;

@@ -76,6 +76,7 @@ impl ScoreRequest {
         let config = BatchConfig {
             top_k: a.top,
             chunk_size: a.chunk_size,
+            ..BatchConfig::default()
         };
         Ok(ScoreRequest {
             model_path: model,
@@ -113,6 +114,10 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
         config,
     } = ScoreRequest::new(cli, a)?;
     let catalog = super::load_catalog(cli)?;
+    let config = BatchConfig {
+        selection: super::query::selection(&a.selection, &catalog)?,
+        ..config
+    };
     let model = LinearModel::load(&model_path)?;
     let success = SuccessModel::load(&success_path)?;
     let encoder = Encoder::new(&catalog);

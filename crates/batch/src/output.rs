@@ -19,7 +19,8 @@ pub enum BatchFormat {
 ///
 /// CSV columns: `application_id, line, japan_region, sector, rank, region_id, region_name,
 /// country, score, top_reasons, partner_fit, p_during, p_after, p_not_yet, checklist_met,
-/// checklist_at_risk`. Rejects: `line, application_id, reason`.
+/// checklist_at_risk`: one row per shortlist row, so a grouped place is one row (JSON Lines
+/// candidates name the folded regions in `also`). Rejects: `line, application_id, reason`.
 pub struct BatchWriter<'a, O: std::io::Write, J: std::io::Write> {
     catalog: &'a Catalog,
     out: BatchOut<O>,
@@ -60,6 +61,9 @@ struct JsonCandidate<'a> {
     score: f64,
     contributions: Named,
     top_reasons: Vec<String>,
+    /// Regions folded into this row (grouped output), as in the shortlist report.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<tieup_core::report::MemberReport>,
 }
 
 #[derive(Serialize)]
@@ -219,6 +223,16 @@ fn json_line<O: std::io::Write>(
                     score: c.score,
                     contributions: Named(c.contributions),
                     top_reasons: crate::score::top_reasons(&c.contributions, 3),
+                    also: c
+                        .also
+                        .iter()
+                        .map(|m| tieup_core::report::MemberReport {
+                            region_id: catalog.region(m.region).id.clone(),
+                            name: catalog.region(m.region).name.clone(),
+                            score: m.score,
+                            rank_ungrouped: m.rank_ungrouped,
+                        })
+                        .collect(),
                 }
             })
             .collect(),

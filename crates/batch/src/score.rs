@@ -12,17 +12,20 @@ use std::io::Read;
 use tieup_core::application::{Application, ApplicationReader, Reject};
 use tieup_core::error::Result;
 use tieup_core::features::{FEATURES, Feature, N_FEATURES, Query};
-use tieup_core::kernel::FeatureTables;
+use tieup_core::kernel::{FeatureTables, Hit};
 use tieup_core::model::LinearModel;
+use tieup_core::select::{Member, Selection};
 use tieup_learn::success::{SuccessModel, SuccessProbabilities, partner_fit};
 
 /// How a batch is scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchConfig {
     /// Candidates kept per application.
     pub top_k: usize,
     /// Applications scored together (bounds memory).
     pub chunk_size: usize,
+    /// Filters and grouping, the same for every application (default: one row per place).
+    pub selection: Selection,
 }
 
 impl Default for BatchConfig {
@@ -30,6 +33,7 @@ impl Default for BatchConfig {
         BatchConfig {
             top_k: 10,
             chunk_size: 4096,
+            selection: Selection::grouped(),
         }
     }
 }
@@ -45,6 +49,8 @@ pub struct BatchCandidate {
     pub score: f64,
     /// Contribution of each feature, schema order.
     pub contributions: [f64; N_FEATURES],
+    /// Other members of its place folded into this row.
+    pub also: Vec<Member>,
 }
 
 /// Status of one success point.
@@ -137,7 +143,7 @@ pub fn score_batch<R: Read>(
             }
         }
         if chunk.len() >= config.chunk_size.max(1) || (end && !chunk.is_empty()) {
-            let scored = score_chunk(&chunk, tables, model, success, config.top_k);
+            let scored = score_chunk(&chunk, tables, model, success, &config);
             for s in &scored {
                 sink.accept(s)?;
             }
@@ -169,7 +175,7 @@ fn score_chunk(
     tables: &mut FeatureTables<'_>,
     model: &LinearModel,
     success: &SuccessModel,
-    top_k: usize,
+    config: &BatchConfig,
 ) -> Vec<ScoredApplication> {
     let queries: Vec<Query> = chunk.iter().map(query_of).collect();
     tables.prepare(&queries);
@@ -178,7 +184,7 @@ fn score_chunk(
         .par_iter()
         .zip(queries.par_iter())
         .map_init(Vec::new, |scratch, (app, query)| {
-            score_one(app, query, tables, model, success, top_k, scratch)
+            score_one(app, query, tables, model, success, config, scratch)
         })
         .collect()
 }
@@ -189,22 +195,30 @@ fn score_one(
     tables: &FeatureTables<'_>,
     model: &LinearModel,
     success: &SuccessModel,
-    top_k: usize,
+    config: &BatchConfig,
     scratch: &mut Vec<f64>,
 ) -> ScoredApplication {
     let catalog = tables.catalog();
     let weights = model.weights_for(catalog.sectors(), query);
-    let hits = tables.top_k(query, &weights, top_k, scratch);
-    let candidates: Vec<BatchCandidate> = hits
+    let rows = tables.top_k_selected(query, &weights, &config.selection, config.top_k, scratch);
+    let hits: Vec<Hit> = rows
         .iter()
+        .map(|r| Hit {
+            score: r.score,
+            region: r.region,
+        })
+        .collect();
+    let candidates: Vec<BatchCandidate> = rows
+        .into_iter()
         .enumerate()
-        .map(|(i, hit)| {
-            let x = tables.features(query, hit.region);
+        .map(|(i, row)| {
+            let x = tables.features(query, row.region);
             BatchCandidate {
                 rank: i + 1,
-                region: hit.region,
-                score: hit.score,
+                region: row.region,
+                score: row.score,
                 contributions: std::array::from_fn(|f| weights[f] * x[f]),
+                also: row.also,
             }
         })
         .collect();

@@ -9,6 +9,7 @@
 
 use crate::catalog::{Catalog, RegionId, SectorId};
 use crate::features::{Dependence, Encoder, Feature, N_FEATURES, Query};
+use crate::select::{Row, Selection};
 use std::collections::{BTreeSet, HashMap};
 
 /// What a precomputed column is keyed by: the feature and the parts of the query its value
@@ -182,6 +183,21 @@ impl<'a> FeatureTables<'a> {
         self.columns.extend(columns);
     }
 
+    /// Scores every candidate for `query` under raw-unit `weights` into `scores` (catalog
+    /// order).
+    fn score_all(&self, query: &Query, weights: &[f64; N_FEATURES], scores: &mut Vec<f64>) {
+        let columns: [&[f64]; N_FEATURES] = Feature::ALL.map(|f| self.column(f, query));
+        scores.clear();
+        scores.extend((0..self.candidates.len()).map(|c| {
+            // Same terms, same order as rank::score_row over Encoder::encode_one.
+            let mut s = 0.0;
+            for (w, column) in weights.iter().zip(&columns) {
+                s += w * column[c];
+            }
+            s
+        }));
+    }
+
     /// Scores every candidate for `query` under raw-unit `weights` and returns the best `k`,
     /// best first (score descending, then region id ascending). `scores` is scratch space.
     ///
@@ -194,17 +210,8 @@ impl<'a> FeatureTables<'a> {
         k: usize,
         scores: &mut Vec<f64>,
     ) -> Vec<Hit> {
-        let columns: [&[f64]; N_FEATURES] = Feature::ALL.map(|f| self.column(f, query));
-        scores.clear();
-        scores.extend((0..self.candidates.len()).map(|c| {
-            // Same terms, same order as rank::score_row over Encoder::encode_one.
-            let mut s = 0.0;
-            for (w, column) in weights.iter().zip(&columns) {
-                s += w * column[c];
-            }
-            s
-        }));
-        select_top(scores, &self.id_rank, k)
+        self.score_all(query, weights, scores);
+        select_top(scores, &self.id_rank, k, |_| true)
             .into_iter()
             .map(|c| Hit {
                 score: scores[c],
@@ -212,10 +219,81 @@ impl<'a> FeatureTables<'a> {
             })
             .collect()
     }
+
+    /// As [`FeatureTables::top_k`], then `selection` ([`Selection::walk`]) over the best
+    /// eligible candidates: the same rows as [`crate::rank::shortlist_selected`]. Reads a
+    /// bounded prefix of the eligible order and doubles it until `k` rows are filled or
+    /// every eligible candidate was read.
+    ///
+    /// # Panics
+    /// If [`FeatureTables::prepare`] was not called for this query.
+    pub fn top_k_selected(
+        &self,
+        query: &Query,
+        weights: &[f64; N_FEATURES],
+        selection: &Selection,
+        k: usize,
+        scores: &mut Vec<f64>,
+    ) -> Vec<Row> {
+        let catalog = self.catalog();
+        if selection.is_plain() {
+            return self
+                .top_k(query, weights, k, scores)
+                .into_iter()
+                .map(|h| Row {
+                    region: h.region,
+                    score: h.score,
+                    also: Vec::new(),
+                })
+                .collect();
+        }
+        self.score_all(query, weights, scores);
+        let keep: Vec<bool> = self
+            .candidates
+            .iter()
+            .map(|&r| selection.admits(catalog, r))
+            .collect();
+        let n_eligible = keep.iter().filter(|&&b| b).count();
+        let mut prefix = k.saturating_mul(2).max(k + 8);
+        loop {
+            let top = if prefix.saturating_mul(4) >= n_eligible {
+                prefix = n_eligible;
+                sort_where(scores, &self.id_rank, |c| keep[c])
+            } else {
+                select_top(scores, &self.id_rank, prefix, |c| keep[c])
+            };
+            let rows = selection.walk(
+                catalog,
+                top.iter().map(|&c| (scores[c], self.candidates[c])),
+                k,
+            );
+            if rows.len() >= k || prefix >= n_eligible {
+                return rows;
+            }
+            prefix = prefix.saturating_mul(2);
+        }
+    }
 }
 
-/// Positions of the best `k` scores, best first; ties break on `id_rank` (smaller first).
-fn select_top(scores: &[f64], id_rank: &[u32], k: usize) -> Vec<usize> {
+/// Positions `keep` accepts, best first (score descending, then `id_rank`).
+fn sort_where(scores: &[f64], id_rank: &[u32], keep: impl Fn(usize) -> bool) -> Vec<usize> {
+    let mut all: Vec<usize> = (0..scores.len()).filter(|&c| keep(c)).collect();
+    all.sort_unstable_by(|&a, &b| {
+        scores[b]
+            .total_cmp(&scores[a])
+            .then(id_rank[a].cmp(&id_rank[b]))
+    });
+    all
+}
+
+/// Positions of the best `k` scores among those `keep` accepts, best first; ties break on
+/// `id_rank` (smaller first).
+fn select_top(
+    scores: &[f64],
+    id_rank: &[u32],
+    k: usize,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<usize> {
     let better = |a: usize, b: usize| {
         scores[a]
             .total_cmp(&scores[b])
@@ -224,7 +302,7 @@ fn select_top(scores: &[f64], id_rank: &[u32], k: usize) -> Vec<usize> {
             .is_lt()
     };
     let mut top: Vec<usize> = Vec::with_capacity(k + 1);
-    for c in 0..scores.len() {
+    for c in (0..scores.len()).filter(|&c| keep(c)) {
         if top.len() == k {
             match top.last() {
                 Some(&worst) if better(c, worst) => {}
@@ -304,6 +382,22 @@ mod tests {
             for c in &reference.candidates {
                 assert_eq!(tables.features(q, c.region), c.features);
             }
+            let weights = model.weights_for(catalog.sectors(), q);
+            for selection in [Selection::grouped(), Selection::expanded()] {
+                for k in [1, 2, 100] {
+                    let reference =
+                        crate::rank::shortlist_selected(&encoder, &model, q, &selection, k)
+                            .unwrap();
+                    let rows = tables.top_k_selected(q, &weights, &selection, k, &mut scratch);
+                    let kernel: Vec<_> = rows.iter().map(|r| (r.region, r.also.clone())).collect();
+                    let expected: Vec<_> = reference
+                        .candidates
+                        .iter()
+                        .map(|c| (c.region, c.also.clone()))
+                        .collect();
+                    assert_eq!(kernel, expected, "{q:?} {selection:?} {k}");
+                }
+            }
         }
     }
 
@@ -311,8 +405,14 @@ mod tests {
     fn select_top_breaks_ties_on_id_rank() {
         let scores = [1.0, 3.0, 3.0, 2.0, 3.0];
         let id_rank = [0, 4, 1, 2, 3];
-        assert_eq!(select_top(&scores, &id_rank, 3), vec![2, 4, 1]);
-        assert_eq!(select_top(&scores, &id_rank, 10), vec![2, 4, 1, 3, 0]);
-        assert_eq!(select_top(&scores, &id_rank, 0), Vec::<usize>::new());
+        assert_eq!(select_top(&scores, &id_rank, 3, |_| true), vec![2, 4, 1]);
+        assert_eq!(
+            select_top(&scores, &id_rank, 10, |_| true),
+            vec![2, 4, 1, 3, 0]
+        );
+        assert_eq!(
+            select_top(&scores, &id_rank, 0, |_| true),
+            Vec::<usize>::new()
+        );
     }
 }

@@ -33,6 +33,7 @@ pub mod provenance;
 pub mod rank;
 pub mod report;
 pub mod sector;
+pub mod select;
 pub mod survey;
 #[cfg(test)]
 mod testutil;

@@ -7,6 +7,7 @@ use crate::catalog::{Catalog, RegionId, SectorId};
 use crate::error::Result;
 use crate::features::{Encoder, Feature, N_FEATURES, Query};
 use crate::model::LinearModel;
+use crate::select::{Member, Row, Selection};
 use std::cmp::Ordering;
 
 /// One ranked candidate.
@@ -22,6 +23,8 @@ pub struct RankedCandidate {
     pub features: [f64; N_FEATURES],
     /// Weight × (scaled) feature value, schema order; they add up to `score`.
     pub contributions: [f64; N_FEATURES],
+    /// Other members of its place named in its row (empty when expanded).
+    pub also: Vec<Member>,
 }
 
 /// The ranked answer to a query.
@@ -33,7 +36,11 @@ pub struct Shortlist {
     pub weights: [f64; N_FEATURES],
     /// How many candidates were scored.
     pub n_candidates: usize,
-    /// The top candidates, best first.
+    /// The filters and grouping applied after scoring.
+    pub selection: Selection,
+    /// How many candidates passed the filters.
+    pub n_eligible: usize,
+    /// The top candidates (one per row), best first.
     pub candidates: Vec<RankedCandidate>,
 }
 
@@ -58,46 +65,73 @@ pub fn compare(catalog: &Catalog, a: (f64, RegionId), b: (f64, RegionId)) -> Ord
         .then_with(|| catalog.region(a.1).id.cmp(&catalog.region(b.1).id))
 }
 
-/// Ranks every overseas candidate for `query` and keeps the best `top_k`.
+/// Ranks every overseas candidate for `query` and keeps the best `top_k`, every region in
+/// its own row (no grouping, no filter: [`Selection::expanded`]).
 pub fn shortlist(
     encoder: &Encoder<'_>,
     model: &LinearModel,
     query: &Query,
     top_k: usize,
 ) -> Result<Shortlist> {
+    shortlist_selected(encoder, model, query, &Selection::expanded(), top_k)
+}
+
+/// Ranks every overseas candidate for `query` and keeps `top_k` rows chosen by `selection`
+/// (the reference path: every candidate encoded, sorted, then [`Selection::walk`]).
+pub fn shortlist_selected(
+    encoder: &Encoder<'_>,
+    model: &LinearModel,
+    query: &Query,
+    selection: &Selection,
+    top_k: usize,
+) -> Result<Shortlist> {
     encoder.check(query)?;
     let catalog = encoder.catalog();
     let weights = model.weights_for(catalog.sectors(), query);
-    let mut scored: Vec<(f64, RegionId, [f64; N_FEATURES], [f64; N_FEATURES])> = catalog
+    let mut scored: Vec<(f64, RegionId)> = catalog
         .candidate_ids()
         .map(|candidate| {
             let features = encoder.encode_one(query, candidate);
-            let (score, contributions) = score_row(&weights, &features);
-            (score, candidate, features, contributions)
+            (score_row(&weights, &features).0, candidate)
         })
         .collect();
     let n_candidates = scored.len();
-    scored.sort_by(|a, b| compare(catalog, (a.0, a.1), (b.0, b.1)));
-    scored.truncate(top_k);
-    let candidates = scored
-        .into_iter()
-        .enumerate()
-        .map(
-            |(i, (score, region, features, contributions))| RankedCandidate {
-                rank: i + 1,
-                region,
-                score,
-                features,
-                contributions,
-            },
-        )
-        .collect();
+    scored.sort_by(|a, b| compare(catalog, *a, *b));
+    let rows = selection.walk(catalog, scored, top_k);
     Ok(Shortlist {
         query: query.clone(),
         weights,
         n_candidates,
-        candidates,
+        selection: selection.clone(),
+        n_eligible: selection.n_eligible(catalog),
+        candidates: explain_rows(encoder, query, &weights, rows),
     })
+}
+
+/// The ranked candidates of selected rows: features and contributions encoded again for
+/// the rows shown (the same values, so the same score to the bit).
+pub fn explain_rows(
+    encoder: &Encoder<'_>,
+    query: &Query,
+    weights: &[f64; N_FEATURES],
+    rows: Vec<Row>,
+) -> Vec<RankedCandidate> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let features = encoder.encode_one(query, row.region);
+            let (score, contributions) = score_row(weights, &features);
+            debug_assert_eq!(score.to_bits(), row.score.to_bits());
+            RankedCandidate {
+                rank: i + 1,
+                region: row.region,
+                score,
+                features,
+                contributions,
+                also: row.also,
+            }
+        })
+        .collect()
 }
 
 /// Why one feature moved a candidate's score.

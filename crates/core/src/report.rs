@@ -45,6 +45,22 @@ pub struct QueryReport {
     pub before_year: Option<u16>,
     /// Number of candidates asked for.
     pub top: usize,
+    /// One row per place (absent when nested regions are listed separately, `--expand`,
+    /// as in reports made before grouping).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub grouped: bool,
+    /// Only these countries (absent = every country).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
+    /// Only these levels (absent = every level).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<String>,
+    /// Excluded regions, with their descendants.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// At most this many rows per country.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_per_country: Option<usize>,
 }
 
 /// The model part of a report.
@@ -96,6 +112,22 @@ pub struct CandidateReport {
     pub features: Named,
     /// Reasons, largest contribution first.
     pub reasons: Vec<ReasonReport>,
+    /// Other members of its place that outscore the last row (grouped lists only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<MemberReport>,
+}
+
+/// A region folded into a candidate's row.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberReport {
+    /// Overseas region id.
+    pub region_id: String,
+    /// Name.
+    pub name: String,
+    /// Score (unchanged by grouping).
+    pub score: f64,
+    /// Rank among the candidates that pass the filters, without grouping.
+    pub rank_ungrouped: usize,
 }
 
 /// A whole shortlist report.
@@ -109,6 +141,9 @@ pub struct ShortlistReport {
     pub model: ModelReport,
     /// Candidates scored.
     pub n_candidates: usize,
+    /// Candidates that pass the filters (present when a filter is set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n_eligible: Option<usize>,
     /// Ranked candidates.
     pub candidates: Vec<CandidateReport>,
 }
@@ -148,9 +183,20 @@ impl ShortlistReport {
                             detail: r.detail,
                         })
                         .collect(),
+                    also: c
+                        .also
+                        .iter()
+                        .map(|m| MemberReport {
+                            region_id: catalog.region(m.region).id.clone(),
+                            name: catalog.region(m.region).name.clone(),
+                            score: m.score,
+                            rank_ungrouped: m.rank_ungrouped,
+                        })
+                        .collect(),
                 }
             })
             .collect();
+        let selection = &shortlist.selection;
         ShortlistReport {
             format_version: REPORT_FORMAT_VERSION,
             query: QueryReport {
@@ -166,6 +212,15 @@ impl ShortlistReport {
                 wanted: query.wanted.iter().map(|f| f.name().to_string()).collect(),
                 before_year: query.before_year,
                 top,
+                grouped: !selection.expand,
+                countries: selection.countries.clone(),
+                levels: selection.levels.clone(),
+                exclude: selection
+                    .exclude
+                    .iter()
+                    .map(|&r| catalog.region(r).id.clone())
+                    .collect(),
+                max_per_country: selection.max_per_country,
             },
             model: ModelReport {
                 kind: model.kind.clone(),
@@ -183,6 +238,7 @@ impl ShortlistReport {
                 }),
             },
             n_candidates: shortlist.n_candidates,
+            n_eligible: selection.is_filtered().then_some(shortlist.n_eligible),
             candidates,
         }
     }

@@ -10,6 +10,7 @@ use tieup_core::ids::RegionId;
 use tieup_core::model::LinearModel;
 use tieup_core::rank::{self, RankedCandidate, Shortlist};
 use tieup_core::report::ShortlistReport;
+use tieup_core::select::Selection;
 
 /// One bar: a contribution with its plain label and the full reason.
 #[derive(Debug, Clone)]
@@ -56,7 +57,9 @@ pub fn answer(
     let active = state.active();
     let model = &active.model;
     let encoder = state.encoder();
-    let list = shortlist(state, model, &query, top).map_err(|e| UserError::from_core(e, 400))?;
+    let selection = params.selection(catalog)?;
+    let list = shortlist(state, model, &query, &selection, top)
+        .map_err(|e| UserError::from_core(e, 400))?;
     let report = ShortlistReport::new(encoder, model, &active.path.to_string_lossy(), &list, top);
     let bars: Vec<Vec<Bar>> = if labels {
         list.candidates
@@ -81,44 +84,32 @@ pub fn answer(
     })
 }
 
-/// The ranking of [`rank::shortlist`], scored by the batch kernel when the query has no
-/// year limit (the kernel's scores equal the reference path's to the bit, so the order, the
-/// contributions and the report are the same bytes; a test checks it), by the reference path
-/// otherwise.
+/// The ranking of [`rank::shortlist_selected`], scored by the batch kernel when the query
+/// has no year limit (the kernel's scores equal the reference path's to the bit and the
+/// selection step is shared, so the rows, the contributions and the report are the same
+/// bytes; a test checks it), by the reference path otherwise.
 pub fn shortlist(
     state: &AppState,
     model: &LinearModel,
     query: &Query,
+    selection: &Selection,
     top: usize,
 ) -> tieup_core::Result<Shortlist> {
     if query.before_year.is_some() {
-        return rank::shortlist(state.encoder(), model, query, top);
+        return rank::shortlist_selected(state.encoder(), model, query, selection, top);
     }
     let encoder = state.encoder();
     encoder.check(query)?;
     let catalog = state.catalog();
     let weights = model.weights_for(catalog.sectors(), query);
-    let candidates = state
-        .top_k(query, &weights, top)
-        .into_iter()
-        .enumerate()
-        .map(|(i, hit)| {
-            let features = encoder.encode_one(query, hit.region);
-            let (score, contributions) = rank::score_row(&weights, &features);
-            RankedCandidate {
-                rank: i + 1,
-                region: hit.region,
-                score,
-                features,
-                contributions,
-            }
-        })
-        .collect();
+    let rows = state.top_k(query, &weights, selection, top);
     Ok(Shortlist {
         query: query.clone(),
         weights,
         n_candidates: catalog.n_candidates(),
-        candidates,
+        selection: selection.clone(),
+        n_eligible: selection.n_eligible(catalog),
+        candidates: rank::explain_rows(encoder, query, &weights, rows),
     })
 }
 
@@ -161,7 +152,8 @@ pub fn ranks_of(
     let model = state.model();
     let encoder = state.encoder();
     let n = state.catalog().n_candidates();
-    let list = shortlist(state, &model, query, n).map_err(|e| UserError::from_core(e, 400))?;
+    let list = shortlist(state, &model, query, &Selection::expanded(), n)
+        .map_err(|e| UserError::from_core(e, 400))?;
     let found = regions
         .iter()
         .map(|&r| {
@@ -208,14 +200,51 @@ mod tests {
                 for (wanted, top) in cases {
                     let mut query = Query::new(japan, sector);
                     query.wanted = wanted;
-                    let fast = shortlist(state, &model, &query, top).unwrap();
-                    let reference = rank::shortlist(state.encoder(), &model, &query, top).unwrap();
-                    assert_eq!(fast, reference, "{japan:?} {sector:?}");
+                    for selection in selections(catalog) {
+                        let fast = shortlist(state, &model, &query, &selection, top).unwrap();
+                        let reference = rank::shortlist_selected(
+                            state.encoder(),
+                            &model,
+                            &query,
+                            &selection,
+                            top,
+                        )
+                        .unwrap();
+                        assert_eq!(fast, reference, "{japan:?} {sector:?} {selection:?}");
+                    }
                     checked += 1;
                 }
             }
         }
         assert!(checked > 30);
+    }
+
+    /// Grouped, expanded, and filtered with a cap (the catalog's two largest countries,
+    /// its most common level, its first parent excluded).
+    fn selections(catalog: &tieup_core::catalog::Catalog) -> Vec<Selection> {
+        let mut countries = tieup_core::select::overseas_countries(catalog);
+        countries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let parent = catalog
+            .candidates()
+            .find_map(|(_, r)| r.parent)
+            .into_iter()
+            .collect();
+        let filtered = Selection {
+            countries: countries.iter().take(2).map(|c| c.0.clone()).collect(),
+            exclude: parent,
+            max_per_country: Some(3),
+            ..Selection::grouped()
+        };
+        let levels = Selection {
+            levels: vec!["state".into(), "city".into()],
+            ..Selection::expanded()
+        };
+        vec![
+            Selection::grouped(),
+            Selection::expanded(),
+            filtered.normalized(catalog),
+            levels,
+        ]
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The shortlist as a CSV file that Excel opens correctly: UTF-8 with a byte-order mark,
-//! numbers rounded to three decimals, and every reason in full with its sources.
+//! numbers rounded to three decimals, every reason in full with its sources, and the regions
+//! folded into each row (`also`, with their ranks without grouping).
 
 use crate::answer::Answer;
 use crate::i18n;
@@ -22,6 +23,7 @@ pub fn shortlist_csv(state: &AppState, answer: &Answer) -> Result<String, csv::E
     header.extend(Feature::ALL.iter().map(|f| f.name().to_string()));
     header.push("summary".into());
     header.push("reasons".into());
+    header.push("also".into());
     writer.write_record(&header)?;
     for (i, c) in answer.report.candidates.iter().enumerate() {
         let region = catalog.region(answer.list.candidates[i].region);
@@ -48,6 +50,13 @@ pub fn shortlist_csv(state: &AppState, answer: &Answer) -> Result<String, csv::E
                 .map(|r| format!("{} {:+.3}: {}", r.feature, r.contribution, r.detail))
                 .collect::<Vec<_>>()
                 .join("\n"),
+        ));
+        row.push(text_cell(
+            &c.also
+                .iter()
+                .map(|m| format!("{} (#{})", m.name, m.rank_ungrouped))
+                .collect::<Vec<_>>()
+                .join("; "),
         ));
         writer.write_record(&row)?;
     }

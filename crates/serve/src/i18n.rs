@@ -110,6 +110,18 @@ pub struct Text {
     pub empty_start: &'static str,
     pub hours: &'static str,
     pub map: &'static str,
+    pub filters: &'static str,
+    pub countries: &'static str,
+    pub countries_hint: &'static str,
+    pub levels: &'static str,
+    pub exclude: &'static str,
+    pub exclude_hint: &'static str,
+    pub max_per_country: &'static str,
+    pub expand: &'static str,
+    pub grouped_note: &'static str,
+    pub also: &'static str,
+    pub eligible: &'static str,
+    pub shortfall: &'static str,
 }
 
 /// English labels.
@@ -169,6 +181,18 @@ pub static EN: Text = Text {
     empty_start: "Choose a Japanese region and a sector to see the shortlist.",
     hours: "h",
     map: "Map of the shortlist",
+    filters: "Filters",
+    countries: "Countries",
+    countries_hint: "ISO codes, e.g. DE, US (empty: all)",
+    levels: "Levels",
+    exclude: "Exclude regions",
+    exclude_hint: "e.g. bavaria, shenzhen (with their cities)",
+    max_per_country: "At most per country",
+    expand: "List cities and their state or province in separate rows",
+    grouped_note: "One row per place: a state or province and its cities share a row.",
+    also: "also",
+    eligible: "pass the filters",
+    shortfall: "Fewer rows than asked for: no other place passes the filters and the cap.",
 };
 
 /// Japanese labels.
@@ -228,7 +252,38 @@ pub static JA: Text = Text {
     empty_start: "日本の地域と産業分野を選ぶと候補一覧が表示されます。",
     hours: "時間",
     map: "候補の地図",
+    filters: "絞り込み",
+    countries: "国",
+    countries_hint: "ISOコード、例：DE, US（空欄ならすべて）",
+    levels: "区分",
+    exclude: "除外する地域",
+    exclude_hint: "例：bavaria, shenzhen（その都市も除外）",
+    max_per_country: "1か国あたりの上限",
+    expand: "都市とその州・省を別々の行に表示",
+    grouped_note: "1地域1行：州・省とその都市は同じ行にまとめています。",
+    also: "ほかに",
+    eligible: "件が条件に合致",
+    shortfall: "指定件数に届きません：条件に合う候補はこれだけです。",
 };
+
+/// The label of a catalog level in `lang` (the code itself when unknown).
+pub fn level_label(level: &str, lang: Lang) -> &str {
+    let labels: [(&str, &str, &str); 6] = [
+        ("country", "country", "国"),
+        ("nuts1", "NUTS 1 region", "NUTS 1 地域"),
+        ("nuts2", "NUTS 2 region", "NUTS 2 地域"),
+        ("state", "state or province", "州・省"),
+        ("metro", "metropolitan area", "都市圏"),
+        ("city", "city", "都市"),
+    ];
+    labels
+        .iter()
+        .find(|l| l.0 == level)
+        .map_or(level, |l| match lang {
+            Lang::En => l.1,
+            Lang::Ja => l.2,
+        })
+}
 
 /// True for hiragana, katakana and CJK ideographs.
 fn is_japanese_char(c: char) -> bool {

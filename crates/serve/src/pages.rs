@@ -155,7 +155,56 @@ pub fn form(state: &AppState, params: &Params) -> Markup {
                 }
                 button #submit type="submit" { (t.submit) }
             }
+            (filters(state.catalog(), params))
             (datalists(state, lang))
+        }
+    }
+}
+
+/// The shortlist filters of the form (the CLI's `--country`, `--level`, `--exclude`,
+/// `--max-per-country` and `--expand`); open when one is set.
+fn filters(catalog: &Catalog, params: &Params) -> Markup {
+    let lang = params.lang;
+    let t = lang.text();
+    let set = !params.countries.is_empty()
+        || !params.level.is_empty()
+        || !params.exclude.is_empty()
+        || !params.max_per_country.is_empty()
+        || params.expand;
+    html! {
+        details.filters open[set] {
+            summary { (t.filters) }
+            div.row {
+                label {
+                    span { (t.countries) }
+                    input #country name="country" autocomplete="off"
+                        placeholder=(t.countries_hint) value=(params.countries.join(", "));
+                }
+                label {
+                    span { (t.exclude) }
+                    input #exclude name="exclude" autocomplete="off"
+                        placeholder=(t.exclude_hint) value=(params.exclude.join(", "));
+                }
+                label {
+                    span { (t.max_per_country) }
+                    input #max-per-country name="max_per_country" type="number" min="1"
+                        value=(params.max_per_country);
+                }
+            }
+            fieldset {
+                legend { (t.levels) }
+                @for level in tieup_core::select::overseas_levels(catalog) {
+                    label.check {
+                        input type="checkbox" name="level" value=(level)
+                            checked[params.level.iter().any(|l| *l == level)];
+                        (i18n::level_label(&level, lang))
+                    }
+                }
+            }
+            label.check {
+                input #expand type="checkbox" name="expand" value="1" checked[params.expand];
+                (t.expand)
+            }
         }
     }
 }
@@ -220,6 +269,11 @@ fn hidden_query(params: &Params) -> Markup {
         @for o in &params.objective { input type="hidden" name="objective" value=(o); }
         @if !params.before.is_empty() { input type="hidden" name="before" value=(params.before); }
         @if !params.top.is_empty() { input type="hidden" name="top" value=(params.top); }
+        @for c in &params.countries { input type="hidden" name="country" value=(c); }
+        @for l in &params.level { input type="hidden" name="level" value=(l); }
+        @for x in &params.exclude { input type="hidden" name="exclude" value=(x); }
+        @if !params.max_per_country.is_empty() { input type="hidden" name="max_per_country" value=(params.max_per_country); }
+        @if params.expand { input type="hidden" name="expand" value="1"; }
         input type="hidden" name="lang" value=(params.lang.code());
     }
 }
@@ -251,6 +305,7 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                 (answer.report.n_candidates) " " (t.scored) " · " (t.model) ": "
                 (answer.report.model.kind) " (" (answer.report.model.path) ")"
             }
+            (selection_facts(catalog, answer, lang))
             p.actions {
                 a #export href=(format!("/export.csv?{query_string}")) { (t.export_csv) }
                 " · "
@@ -283,6 +338,7 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                             td.name {
                                 a.profile href=(format!("/region/{}?{query_string}", c.region_id)) { (c.name) }
                                 @if let Some(ja) = i18n::region_name_ja(region) { br; span.ja { (ja) } }
+                                (also(catalog, &answer.list.candidates[i].also, lang, &query_string))
                             }
                             td.country { (i18n::country_name(&c.country, lang)) br; small { (c.country) } }
                             td.score { (format!("{:.3}", c.score)) }
@@ -292,6 +348,62 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// The filters and grouping of a shortlist, and a note when fewer rows than asked for pass.
+fn selection_facts(catalog: &Catalog, answer: &Answer, lang: Lang) -> Markup {
+    let t = lang.text();
+    let q = &answer.report.query;
+    let levels: Vec<&str> = q
+        .levels
+        .iter()
+        .map(|l| i18n::level_label(l, lang))
+        .collect();
+    let exclude: Vec<&str> = answer
+        .list
+        .selection
+        .exclude
+        .iter()
+        .map(|&r| i18n::region_name(catalog.region(r), lang))
+        .collect();
+    html! {
+        @if answer.list.selection.is_filtered() {
+            p.filters-facts {
+                @if !q.countries.is_empty() { (t.countries) ": " (q.countries.join(", ")) " · " }
+                @if !levels.is_empty() { (t.levels) ": " (levels.join(", ")) " · " }
+                @if !exclude.is_empty() { (t.exclude) ": " (exclude.join(", ")) " · " }
+                @if let Some(n) = q.max_per_country { (t.max_per_country) ": " (n) " · " }
+                (answer.list.n_eligible) " " (t.eligible)
+            }
+        }
+        @if q.grouped { p.grouped-note { (t.grouped_note) } }
+        @if answer.report.candidates.len() < q.top { p.shortfall role="status" { (t.shortfall) } }
+    }
+}
+
+/// "also Munich (#3), Nuremberg (#7)": the members folded into a row, with their ranks
+/// without grouping.
+fn also(
+    catalog: &Catalog,
+    members: &[tieup_core::select::Member],
+    lang: Lang,
+    query_string: &str,
+) -> Markup {
+    html! {
+        @if !members.is_empty() {
+            br;
+            small.also {
+                (lang.text().also) " "
+                @for (i, m) in members.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    a.member href=(format!("/region/{}?{query_string}", catalog.region(m.region).id)) {
+                        (i18n::region_name(catalog.region(m.region), lang))
+                    }
+                    " (#" (m.rank_ungrouped) ")"
                 }
             }
         }
@@ -370,6 +482,18 @@ pub fn error(state: &AppState, params: &Params, err: &UserError) -> Markup {
         match err.field {
             Some("region") => p.region = suggestion.to_string(),
             Some("sector") => p.sector = suggestion.to_string(),
+            Some("country") => {
+                let catalog = state.catalog();
+                p.countries
+                    .retain(|c| tieup_core::select::Selection::parse_country(catalog, c).is_ok());
+                p.countries.push(suggestion.to_string());
+            }
+            Some("exclude") => {
+                let catalog = state.catalog();
+                p.exclude
+                    .retain(|x| tieup_core::select::Selection::parse_exclude(catalog, x).is_ok());
+                p.exclude.push(suggestion.to_string());
+            }
             Some("profile") => {
                 return format!(
                     "/region/{suggestion}?{}",

@@ -5,6 +5,7 @@
 use crate::i18n::Lang;
 use tieup_core::catalog::Catalog;
 use tieup_core::features::{Query, find_feature};
+use tieup_core::select::Selection;
 
 /// Largest `top` a page may ask for (the catalog has a few hundred candidates).
 pub const MAX_TOP: usize = 500;
@@ -25,6 +26,13 @@ pub struct Params {
     pub kind: String,
     pub country: String,
     pub search: String,
+    /// Shortlist filters: countries (every `country` value), levels, excluded regions, the
+    /// cap per country, and `expand` (nested regions in rows of their own).
+    pub countries: Vec<String>,
+    pub level: Vec<String>,
+    pub exclude: Vec<String>,
+    pub max_per_country: String,
+    pub expand: bool,
 }
 
 /// Why a request cannot be answered: a 4xx with a message and the closest names.
@@ -86,7 +94,14 @@ impl Params {
                 "lang" => p.lang = Lang::parse(&value),
                 "c" => push_items(&mut p.compare, &value),
                 "kind" => p.kind = value,
-                "country" => p.country = value,
+                "country" => {
+                    push_items(&mut p.countries, &value);
+                    p.country = value;
+                }
+                "level" => push_items(&mut p.level, &value),
+                "exclude" => push_items(&mut p.exclude, &value),
+                "max_per_country" => p.max_per_country = value,
+                "expand" => p.expand = matches!(value.as_str(), "1" | "true" | "on" | "yes"),
                 "search" => p.search = value,
                 _ => {}
             }
@@ -145,6 +160,48 @@ impl Params {
         Ok(query)
     }
 
+    /// Resolves the shortlist filters and grouping, with the same checks as the command
+    /// line's `--country`, `--level`, `--exclude` and `--max-per-country`.
+    pub fn selection(&self, catalog: &Catalog) -> Result<Selection, UserError> {
+        let mut selection = Selection {
+            expand: self.expand,
+            ..Selection::default()
+        };
+        for c in &self.countries {
+            selection.countries.push(
+                Selection::parse_country(catalog, c)
+                    .map_err(|e| UserError::from_core(e, 400).on("country"))?,
+            );
+        }
+        for l in &self.level {
+            selection.levels.push(
+                Selection::parse_level(catalog, l)
+                    .map_err(|e| UserError::from_core(e, 400).on("level"))?,
+            );
+        }
+        for x in &self.exclude {
+            selection.exclude.push(
+                Selection::parse_exclude(catalog, x)
+                    .map_err(|e| UserError::from_core(e, 400).on("exclude"))?,
+            );
+        }
+        let cap = self.max_per_country.trim();
+        if !cap.is_empty() {
+            let n = cap
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| {
+                    UserError::bad(format!(
+                        "max_per_country must be a whole number of at least 1, not '{cap}'"
+                    ))
+                    .on("max_per_country")
+                })?;
+            selection.max_per_country = Some(n);
+        }
+        Ok(selection.normalized(catalog))
+    }
+
     /// The query string of these parameters (without `c`), for links; `lang` as given.
     pub fn to_query_string(&self, lang: Lang) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
@@ -165,6 +222,21 @@ impl Params {
         }
         if !self.top.is_empty() {
             s.append_pair("top", &self.top);
+        }
+        for c in &self.countries {
+            s.append_pair("country", c);
+        }
+        for l in &self.level {
+            s.append_pair("level", l);
+        }
+        for x in &self.exclude {
+            s.append_pair("exclude", x);
+        }
+        if !self.max_per_country.is_empty() {
+            s.append_pair("max_per_country", &self.max_per_country);
+        }
+        if self.expand {
+            s.append_pair("expand", "1");
         }
         if lang != Lang::En {
             s.append_pair("lang", lang.code());
@@ -226,6 +298,21 @@ mod tests {
         assert_eq!(p.region, "福島県");
         let back = Params::parse(Some(&p.to_query_string(Lang::En)));
         assert_eq!(back, p);
+    }
+
+    #[test]
+    fn filters_round_trip() {
+        let p = Params::parse(Some(
+            "region=aichi&sector=automotive&country=DE&country=us&level=state&exclude=bavaria&max_per_country=2&expand=1",
+        ));
+        assert_eq!(p.countries, ["DE", "us"]);
+        assert!(p.expand);
+        let back = Params::parse(Some(&p.to_query_string(Lang::En)));
+        assert_eq!(back.countries, p.countries);
+        assert_eq!(back.level, p.level);
+        assert_eq!(back.exclude, p.exclude);
+        assert_eq!(back.max_per_country, "2");
+        assert!(back.expand);
     }
 
     #[test]

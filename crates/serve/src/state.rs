@@ -11,8 +11,9 @@ use std::time::SystemTime;
 use tieup_core::catalog::Catalog;
 use tieup_core::features::{Encoder, N_FEATURES, Query};
 use tieup_core::ids::{RegionId, SectorId};
-use tieup_core::kernel::{FeatureTables, Hit};
+use tieup_core::kernel::FeatureTables;
 use tieup_core::model::LinearModel;
+use tieup_core::select::{Row, Selection};
 
 /// What every request reads.
 pub struct AppState {
@@ -92,9 +93,16 @@ impl AppState {
         self.encoder
     }
 
-    /// The best `k` candidates for a query without a year limit, by the batch kernel
-    /// (bit-identical to the reference ranking; columns computed once per region and sector).
-    pub fn top_k(&self, query: &Query, weights: &[f64; N_FEATURES], k: usize) -> Vec<Hit> {
+    /// The best `k` rows for a query without a year limit chosen by `selection`, by the
+    /// batch kernel (bit-identical to the reference ranking; columns computed once per
+    /// region and sector).
+    pub fn top_k(
+        &self,
+        query: &Query,
+        weights: &[f64; N_FEATURES],
+        selection: &Selection,
+        k: usize,
+    ) -> Vec<Row> {
         debug_assert!(query.before_year.is_none(), "year columns are not cached");
         let key = (query.japan_region, query.sector);
         let ready = self
@@ -114,7 +122,7 @@ impl AppState {
         self.tables
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .top_k(query, weights, k, &mut scores)
+            .top_k_selected(query, weights, selection, k, &mut scores)
     }
 
     /// Turns the store on: the page then saves shortlists, records decisions, projects and

@@ -358,6 +358,18 @@ impl Catalog {
         }
     }
 
+    /// The ids of up to `limit` regions that `keep` accepts whose names are closest to
+    /// `query`, best first.
+    pub fn suggest_regions(
+        &self,
+        query: &str,
+        limit: usize,
+        keep: impl Fn(RegionId) -> bool,
+    ) -> Vec<String> {
+        self.index
+            .suggest_among(query, limit, |p| keep(RegionId::from_index(p)))
+    }
+
     /// True when `query` is a substring of the region's id, name or an alias (normalised).
     pub fn region_matches(&self, region: RegionId, query: &str) -> bool {
         self.index.matches_text(region.index(), query)
