@@ -5,7 +5,8 @@
 //! `kernel` checks the batch kernel against the reference ranking as a property;
 //! `relatedness` checks RCA, proximity and density against reference figures; `import` runs
 //! the importers; `bench` runs `synth` and `eval` (tests that need `../shared` say when they
-//! are skipped); `db` the store (`tieup-store`) and `tieup db`.
+//! are skipped); `db` the store (`tieup-store`) and `tieup db`; `select` the shortlist filters
+//! and grouping.
 
 mod bench;
 mod checks;
@@ -20,4 +21,5 @@ mod model;
 mod outputs;
 mod relatedness;
 mod score;
+mod select;
 mod util;

@@ -63,8 +63,10 @@ pub fn shortlist_table(out: &mut dyn Write, report: &ShortlistReport, explain: b
     }
     writeln!(out, "{}", fit(&title, TABLE_WIDTH).trim_end())?;
     writeln!(out, "{}", fit(&subtitle, TABLE_WIDTH).trim_end())?;
-    if let Some(line) = selection_line(report) {
-        writeln!(out, "{line}")?;
+    if let Some(text) = selection_line(report) {
+        for line in wrap(&text, TABLE_WIDTH) {
+            writeln!(out, "{line}")?;
+        }
     }
     writeln!(
         out,
@@ -97,7 +99,9 @@ pub fn shortlist_table(out: &mut dyn Write, report: &ShortlistReport, explain: b
             }
         }
     }
-    if report.candidates.len() < q.top {
+    // Only a selection can leave fewer rows than asked for on a catalog with enough
+    // candidates; an expanded, unfiltered table reads as before.
+    if report.candidates.len() < q.top && (q.grouped || report.n_eligible.is_some()) {
         writeln!(
             out,
             "(only {} row(s): no other place passes the filters and the cap; {} asked for)",

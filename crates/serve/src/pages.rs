@@ -381,7 +381,9 @@ fn selection_facts(catalog: &Catalog, answer: &Answer, lang: Lang) -> Markup {
             }
         }
         @if q.grouped { p.grouped-note { (t.grouped_note) } }
-        @if answer.report.candidates.len() < q.top { p.shortfall role="status" { (t.shortfall) } }
+        @if answer.report.candidates.len() < q.top && (q.grouped || answer.list.selection.is_filtered()) {
+            p.shortfall role="status" { (t.shortfall) }
+        }
     }
 }
 
