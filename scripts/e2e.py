@@ -5,7 +5,7 @@ WebDriver protocol (Python standard library only; no browser download, no networ
 Usage: e2e.py BASE_URL CHROMEDRIVER_URL OUT_DIR
 Drives the page like a coordinator: types a Japanese region and a sector, reads the shortlist,
 opens a profile, compares two candidates, exports the CSV, prints the brief (print media) and
-switches to Japanese; then, with the store on, saves the shortlist, records decisions, opens a
+switches to Japanese; asks a grouped, then a filtered and an expanded query; then, with the store on, saves the shortlist, records decisions, opens a
 project from the agreed candidate, reads the follow-ups due, records a follow-up, retrains and
 switches to the new model and back. Saves a screenshot of each step under OUT_DIR and asserts
 on the DOM.
@@ -212,6 +212,7 @@ def steps(b):
     check(b.find_all("ul.suggestions a"), "suggestions are links")
     b.shot("07_unknown_name")
 
+    selection_steps(b)
     store_steps(b, shortlist_url)
 
 
@@ -313,6 +314,50 @@ def store_steps(b, shortlist_url):
     b.go(BASE + "/models?lang=ja")
     check("再学習" in b.text("#retrain"), "the models page in Japanese")
     b.shot("16_models_ja")
+
+
+def selection_steps(b):
+    print("step 7b: one row per place, then filters (country, levels, cap) and expand")
+    b.go(BASE + "/?region=Aichi&sector=automotive&top=10")
+    check(b.find_all("p.grouped-note"), "the page says nested regions share a row")
+    also = b.js("return [...document.querySelectorAll('tr.candidate small.also')]"
+                ".map(e => e.textContent)")
+    check(also, "a grouped row names its other members (also ...)")
+    check("(#" in also[0], f"members show their ranks without grouping: {also[0]}")
+    b.click("details.filters summary")
+    b.type("#country", "DE, US")
+    b.click("input[name=level][value=state]")
+    b.click("input[name=level][value=nuts1]")
+    b.type("#max-per-country", "3")
+    b.shot("07b_filters_form")
+    b.click("#submit")
+    b.wait_url("max_per_country=3")
+    url = b.url()
+    check("country=DE" in url and "level=nuts1" in url and "level=state" in url,
+          "the URL holds the filters (bookmarkable)")
+    codes = b.js("return [...document.querySelectorAll('tr.candidate td.country small')]"
+                 ".map(e => e.textContent)")
+    check(codes and all(c in ("DE", "US") for c in codes), f"only DE and US rows: {codes}")
+    check(all(codes.count(c) <= 3 for c in codes), "at most 3 rows per country")
+    check(len(codes) == 6, f"2 countries x cap 3 = 6 rows, fewer than asked ({len(codes)})")
+    check(b.find_all("p.shortfall"), "fewer rows than asked for is said, not padded")
+    check("pass the filters" in b.text("p.filters-facts"), "the filters are echoed")
+    b.shot("07c_filtered")
+    b.click("#expand")
+    b.click("#submit")
+    b.wait_url("expand=1")
+    check(not b.find_all("p.grouped-note"), "expanded: no grouping note")
+    b.go(BASE + "/?region=Aichi&sector=automotive&top=10&expand=1")
+    check(not b.find_all("tr.candidate small.also"), "expanded rows name no members")
+    b.shot("07d_expanded")
+    b.go(BASE + "/?region=Aichi&sector=automotive&top=10&lang=ja&country=DE&level=nuts1")
+    check("絞り込み" in b.text("details.filters summary"), "filter labels are Japanese")
+    check(len(b.find_all("tr.candidate")) == 10, "ten German NUTS 1 regions")
+    check("州・省" in b.text("details.filters"), "level labels are Japanese")
+    b.shot("07e_filtered_japanese")
+    b.go(BASE + "/?region=Aichi&sector=automotive&country=UK")
+    check("closest matches: GB" in b.text("section.error"), "an unknown country suggests GB")
+    b.shot("07f_unknown_country")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,14 @@ cli = subprocess.run([binary, "shortlist", "--region", "fukushima", "--sector", 
 api = urllib.request.urlopen(base + "/api/shortlist?region=fukushima&sector=medical+devices&want=design&top=12").read()
 assert cli == api, "API and CLI JSON differ"
 print("  ok: identical bytes (%d)" % len(api))
+cli = subprocess.run([binary, "shortlist", "--region", "aichi", "--sector", "automotive",
+                      "--country", "DE", "--country", "US", "--level", "state", "--level", "nuts1",
+                      "--max-per-country", "3", "--format", "json"],
+                     check=True, capture_output=True).stdout
+api = urllib.request.urlopen(base + "/api/shortlist?region=aichi&sector=automotive"
+                             "&country=DE&country=US&level=state&level=nuts1&max_per_country=3").read()
+assert cli == api, "API and CLI JSON differ with filters"
+print("  ok: identical bytes with filters (%d)" % len(api))
 PY
 
 python3 scripts/e2e.py "$BASE" "http://127.0.0.1:$DPORT" "$OUT"

@@ -271,7 +271,7 @@ pub fn find_overseas_region(catalog: &Catalog, text: &str) -> Result<RegionId> {
         Ok(_) | Err(Error::UnknownName { .. }) => Err(Error::UnknownName {
             kind: "overseas region",
             query: crate::lookup::clip(text),
-            suggestions: catalog.suggest_regions(text, 5, |r| overseas(r)),
+            suggestions: catalog.suggest_regions(text, 5, overseas),
         }),
         Err(other) => Err(other),
     }

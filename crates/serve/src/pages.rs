@@ -196,7 +196,7 @@ fn filters(catalog: &Catalog, params: &Params) -> Markup {
                 @for level in tieup_core::select::overseas_levels(catalog) {
                     label.check {
                         input type="checkbox" name="level" value=(level)
-                            checked[params.level.iter().any(|l| *l == level)];
+                            checked[params.level.contains(&level)];
                         (i18n::level_label(&level, lang))
                     }
                 }

@@ -329,12 +329,70 @@ async fn api_shortlist_is_the_cli_json() {
         .wanted
         .push(tieup_core::features::find_feature("design").unwrap());
     query.before_year = Some(2005);
-    let list = tieup_core::rank::shortlist(&encoder, &model, &query, 7).unwrap();
+    // The CLI's default: one row per place.
+    let grouped = tieup_core::select::Selection::grouped();
+    let list = tieup_core::rank::shortlist_selected(&encoder, &model, &query, &grouped, 7).unwrap();
     let report = ShortlistReport::new(&encoder, &model, &model_path().to_string_lossy(), &list, 7);
     let mut expected = serde_json::to_string_pretty(&report).unwrap();
     expected.push('\n');
     assert_eq!(reply.body, expected);
     assert_eq!(get("/api/shortlist").await.status, StatusCode::BAD_REQUEST);
+    // Filters and expand: the same parameters as the CLI flags.
+    let reply = get_with(
+        router(state.clone()),
+        "/api/shortlist?region=fukushima&sector=medical_welfare&top=7&country=de&country=US\
+         &level=state&level=nuts1&max_per_country=2&exclude=bavaria&expand=1",
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let selection = tieup_core::select::Selection {
+        countries: vec!["DE".into(), "US".into()],
+        levels: vec!["nuts1".into(), "state".into()],
+        exclude: vec![catalog.find_region("bavaria").unwrap()],
+        max_per_country: Some(2),
+        expand: true,
+    };
+    query.wanted.clear();
+    query.before_year = None;
+    let list =
+        tieup_core::rank::shortlist_selected(&encoder, &model, &query, &selection, 7).unwrap();
+    assert_eq!(list.candidates.len(), 4);
+    let report = ShortlistReport::new(&encoder, &model, &model_path().to_string_lossy(), &list, 7);
+    let mut expected = serde_json::to_string_pretty(&report).unwrap();
+    expected.push('\n');
+    assert_eq!(reply.body, expected);
+    for (bad, field) in [
+        ("country=XX", "unknown country"),
+        ("level=prefecture", "level"),
+        ("exclude=fukushima", "unknown overseas region"),
+        ("max_per_country=0", "max_per_country"),
+    ] {
+        let reply = get_with(
+            router(state.clone()),
+            &format!("/api/shortlist?region=fukushima&sector=medical_welfare&{bad}"),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(reply.body.contains(field), "{bad}: {}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn page_shows_grouped_rows_and_keeps_filters_in_links() {
+    let reply =
+        get("/?region=suwa&sector=dies&country=CN&country=IT&max_per_country=1&lang=ja").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    // Dalian's row names Liaoning; the filters stay in the export link and the form.
+    assert!(reply.body.contains("class=\"also\""), "{}", reply.body);
+    assert!(reply.body.contains("ほかに"));
+    assert!(
+        reply
+            .body
+            .contains("country=CN&amp;country=IT&amp;max_per_country=1")
+    );
+    assert!(reply.body.contains("絞り込み"));
+    let expanded = get("/?region=suwa&sector=dies&expand=1").await;
+    assert!(!expanded.body.contains("class=\"also\""));
 }
 
 #[tokio::test]
