@@ -282,6 +282,19 @@ fn score_applies_the_flags_to_every_application() {
         assert!(!(ids.contains(&"dalian".into()) && ids.contains(&"liaoning".into())));
         assert!(!(ids.contains(&"milan".into()) && ids.contains(&"lombardy".into())));
     }
+    tieup()
+        .arg("--data")
+        .arg(fixture_dir())
+        .args(["score", "--model", MODEL, "--applications"])
+        .arg(&apps)
+        .arg("--out")
+        .arg(dir.path().join("echo.csv"))
+        .args(["--country", "cn", "--max-per-country", "1"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "rows: one per place (--expand lists nested regions apart); country CN; at most 1 per country",
+        ));
     let suwa = &run("grouped2.jsonl", &[])[0];
     assert_eq!(suwa["candidates"][0]["also"][0]["region_id"], "liaoning");
 }

@@ -12,7 +12,7 @@ Exit codes:
   0  success (also when the output pipe is closed early, e.g. `| head`)
   1  failure (a file could not be read or written)
   2  invalid arguments
-  3  unknown or ambiguous region, sector or trait name (the message lists the closest matches)
+  3  unknown or ambiguous region, sector, trait or country (the message lists the closest)
   4  malformed data or model file (the message names file, line and column, and the fix)
   5  `score` only: some rows were rejected (see the rejects file); the others were scored
 

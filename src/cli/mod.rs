@@ -28,7 +28,7 @@ use tieup_core::catalog::Catalog;
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit code: invalid arguments.
 pub const EXIT_INVALID_ARGUMENTS: u8 = 2;
-/// Exit code: an unknown or ambiguous region, sector or trait name.
+/// Exit code: an unknown or ambiguous region, sector, trait or country.
 pub const EXIT_UNKNOWN_NAME: u8 = 3;
 /// Exit code: a malformed data or model file.
 pub const EXIT_BAD_INPUT_FILE: u8 = 4;

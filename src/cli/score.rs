@@ -114,8 +114,9 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
         config,
     } = ScoreRequest::new(cli, a)?;
     let catalog = super::load_catalog(cli)?;
+    let selection = super::query::selection(&a.selection, &catalog)?;
     let config = BatchConfig {
-        selection: super::query::selection(&a.selection, &catalog)?,
+        selection: selection.clone(),
         ..config
     };
     let model = LinearModel::load(&model_path)?;
@@ -155,10 +156,42 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
         seconds,
         a.out.display()
     )?;
+    if let Some(text) = selection_text(&catalog, &selection) {
+        writeln!(err, "rows: {text}")?;
+    }
     // Always replace the rejects file, so a stale one from an earlier run never misleads.
     rejects.commit()?;
     if summary.rejected > 0 {
         return Err(RowsRejected(summary.rejected, rejects_path.display().to_string()).into());
     }
     Ok(())
+}
+
+/// The filters and grouping every application's rows went through, for the summary.
+fn selection_text(
+    catalog: &tieup_core::catalog::Catalog,
+    s: &tieup_core::select::Selection,
+) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if !s.expand {
+        parts.push("one per place (--expand lists nested regions apart)".into());
+    }
+    if !s.countries.is_empty() {
+        parts.push(format!("country {}", s.countries.join(", ")));
+    }
+    if !s.levels.is_empty() {
+        parts.push(format!("level {}", s.levels.join(", ")));
+    }
+    if !s.exclude.is_empty() {
+        let ids: Vec<&str> = s
+            .exclude
+            .iter()
+            .map(|&r| catalog.region(r).id.as_str())
+            .collect();
+        parts.push(format!("excluding {}", ids.join(", ")));
+    }
+    if let Some(n) = s.max_per_country {
+        parts.push(format!("at most {n} per country"));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }

@@ -399,6 +399,43 @@ mod tests {
     }
 
     #[test]
+    fn places_group_any_depth() {
+        // A grandchild (Navigli in Milan in Lombardy) joins its grandparent's place.
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(crate::testutil::fixture_dir()).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+        let path = dir.path().join("overseas_regions.csv");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("navigli,Navigli,,IT,milan,city,45.45,9.17,1,it,fixture\n");
+        std::fs::write(&path, text).unwrap();
+        let path = dir.path().join("traits.csv");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        for t in crate::catalog::TRAITS {
+            text.push_str(&format!("navigli,{t},0.5,curated,fixture\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+        let catalog = Catalog::load(dir.path()).unwrap();
+        let (navigli, lombardy) = (id(&catalog, "navigli"), id(&catalog, "lombardy"));
+        assert_eq!(place_of(&catalog, navigli), lombardy);
+        assert_eq!(lineage(&catalog, navigli).count(), 3);
+        let mut scores = SCORES.to_vec();
+        scores.push(("navigli", 0.85));
+        let order = ordered(&catalog, &scores);
+        let rows = Selection::grouped().walk(&catalog, order.clone(), 2);
+        assert_eq!(
+            names(&catalog, &rows),
+            ["milan+navigli#2+lombardy#3", "dalian"]
+        );
+        let s = Selection {
+            exclude: vec![id(&catalog, "milan")],
+            ..Selection::grouped()
+        };
+        assert_eq!(names(&catalog, &s.walk(&catalog, order, 1)), ["lombardy"]);
+    }
+
+    #[test]
     fn bad_values_fail_with_suggestions() {
         let catalog = fixture();
         assert_eq!(Selection::parse_country(&catalog, "se").unwrap(), "SE");
