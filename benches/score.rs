@@ -1,5 +1,6 @@
 //! Batch scoring speed on the shipped catalog: the kernel (ten multiply-adds per candidate
-//! pair and a bounded top-10, single thread and rayon over queries) and whole batches of
+//! pair and a bounded top-10, single thread and rayon over queries; single thread also with
+//! one row per place and with filters) and whole batches of
 //! 1k, 10k and 100k applications through the library (CSV parsing, scoring, success model,
 //! checklist, CSV output to a sink). Run: `cargo bench --bench score`.
 //! Throughput is reported in candidate pairs per second (criterion "elements").
@@ -15,6 +16,7 @@ use tieup_core::catalog::Catalog;
 use tieup_core::features::{Encoder, Query};
 use tieup_core::kernel::FeatureTables;
 use tieup_core::model::LinearModel;
+use tieup_core::select::Selection;
 use tieup_learn::success::SuccessModel;
 
 fn queries(catalog: &Catalog, n: usize) -> Vec<Query> {
@@ -89,6 +91,30 @@ fn bench(c: &mut Criterion) {
             })
         },
     );
+    // The same with the default selection (one row per place) and with filters.
+    let selections = [
+        ("top10_grouped_1thread", Selection::grouped()),
+        (
+            "top10_filtered_1thread",
+            Selection {
+                countries: vec!["CN".into(), "DE".into(), "US".into()],
+                max_per_country: Some(4),
+                ..Selection::grouped()
+            },
+        ),
+    ];
+    for (name, selection) in &selections {
+        group.bench_function(BenchmarkId::new(*name, qs.len() * n_candidates), |b| {
+            let mut scratch = Vec::new();
+            b.iter(|| {
+                let mut total = 0.0;
+                for (q, w) in qs.iter().zip(&weights) {
+                    total += tables.top_k_selected(q, w, selection, 10, &mut scratch)[0].score;
+                }
+                total
+            })
+        });
+    }
     group.bench_function(
         BenchmarkId::new("top10_rayon", qs.len() * n_candidates),
         |b| {

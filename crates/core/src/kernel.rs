@@ -248,11 +248,15 @@ impl<'a> FeatureTables<'a> {
                 .collect();
         }
         self.score_all(query, weights, scores);
-        let keep: Vec<bool> = self
-            .candidates
-            .iter()
-            .map(|&r| selection.admits(catalog, r))
-            .collect();
+        // Grouping alone admits every candidate: no mask to compute.
+        let keep: Vec<bool> = if selection.filters_candidates() {
+            self.candidates
+                .iter()
+                .map(|&r| selection.admits(catalog, r))
+                .collect()
+        } else {
+            vec![true; self.candidates.len()]
+        };
         let n_eligible = keep.iter().filter(|&&b| b).count();
         let mut prefix = k.saturating_mul(2).max(k + 8);
         loop {

@@ -87,6 +87,12 @@ impl Selection {
             || self.max_per_country.is_some()
     }
 
+    /// True when a country, level or exclusion filter is set (the filters that decide
+    /// which candidates are eligible; the cap and grouping act on rows).
+    pub fn filters_candidates(&self) -> bool {
+        !self.countries.is_empty() || !self.levels.is_empty() || !self.exclude.is_empty()
+    }
+
     /// True when the selection is the plain top-K (expanded, unfiltered).
     pub fn is_plain(&self) -> bool {
         self.expand && !self.is_filtered()
@@ -107,6 +113,9 @@ impl Selection {
     /// True when `region` passes the country, level and exclusion filters.
     pub fn admits(&self, catalog: &Catalog, region: RegionId) -> bool {
         let r = catalog.region(region);
+        if !self.filters_candidates() {
+            return true;
+        }
         (self.countries.is_empty() || self.countries.contains(&r.country))
             && (self.levels.is_empty() || self.levels.contains(&r.level))
             && (self.exclude.is_empty()
@@ -115,7 +124,7 @@ impl Selection {
 
     /// Number of overseas candidates that pass the filters.
     pub fn n_eligible(&self, catalog: &Catalog) -> usize {
-        if self.countries.is_empty() && self.levels.is_empty() && self.exclude.is_empty() {
+        if !self.filters_candidates() {
             return catalog.n_candidates();
         }
         catalog
