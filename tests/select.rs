@@ -1,8 +1,10 @@
 //! Shortlist filters and grouping through the real binary: each flag, bad values (the flag
 //! named, exit codes 2 and 3), the JSON shape of grouped rows, `--expand` byte for byte
 //! against outputs recorded before grouping existed (`tests/fixtures/golden/expand`, made by
-//! the binary of commit e2327d4), batch scoring, and on the shipped catalog and model: no
-//! grouped shortlist of any prefecture × survey sector shows a region with its parent.
+//! the binary of commit a0fdf2e, main before grouping; a change of features or of the test
+//! model on purpose regenerates them with that command list), batch scoring, and on the
+//! shipped catalog and model: no grouped shortlist of any prefecture × survey sector shows a
+//! region with its parent.
 
 use crate::util::{fixture_dir, shipped_data, tieup};
 use predicates::prelude::*;
