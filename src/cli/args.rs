@@ -396,6 +396,28 @@ pub struct ShortlistArgs {
     /// In table format, print every reason under each candidate.
     #[arg(long)]
     pub explain: bool,
+    /// Language of the table's labels, reasons and region, country and sector names, and of
+    /// the CSV's names and reasons (JSON keeps ids and English details).
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
+}
+
+/// Languages of the answers.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Japanese (日本語).
+    Ja,
+}
+
+impl From<LangArg> for tieup_core::plain::Lang {
+    fn from(lang: LangArg) -> Self {
+        match lang {
+            LangArg::En => tieup_core::plain::Lang::En,
+            LangArg::Ja => tieup_core::plain::Lang::Ja,
+        }
+    }
 }
 
 /// Region kinds for filtering.
@@ -410,7 +432,8 @@ pub enum KindArg {
 /// Arguments of `regions`.
 #[derive(Debug, Args)]
 pub struct RegionsArgs {
-    /// Keep regions whose id, name or alias contains this text.
+    /// Find regions by id, name or alias: exact and whole-word matches (with or without
+    /// 市/県/府/都) when there are any, else every region whose name contains the text.
     #[arg(long)]
     pub search: Option<String>,
     /// Keep regions of this ISO country code (JP for Japan).

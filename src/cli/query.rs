@@ -61,19 +61,20 @@ pub(super) fn shortlist(cli: &Cli, a: &ShortlistArgs, out: &mut dyn Write) -> Re
         &list,
         request.top,
     );
+    let words = tieup_core::plain::PlainShortlist::new(&encoder, &list, a.lang.into());
     match a.format {
         Format::Json => render::json(out, &report),
-        Format::Csv => render::shortlist_csv(out, &report),
-        Format::Table => render::shortlist_table(out, &report, a.explain),
+        Format::Csv => render::shortlist_csv(out, &report, &words),
+        Format::Table => render::shortlist_table(out, &report, &words, a.explain),
     }
 }
 
 /// `tieup regions`.
 pub(super) fn regions(cli: &Cli, a: &RegionsArgs, out: &mut dyn Write) -> Result<()> {
     let catalog = load_catalog(cli)?;
-    let entries: Vec<RegionEntry> = catalog
+    let kept: Vec<_> = catalog
         .regions()
-        .filter(|&(p, r)| {
+        .filter(|&(_, r)| {
             let kind_ok = match a.kind {
                 None => true,
                 Some(KindArg::Japan) => r.kind == RegionKind::Japan,
@@ -83,11 +84,18 @@ pub(super) fn regions(cli: &Cli, a: &RegionsArgs, out: &mut dyn Write) -> Result
                 && a.country
                     .as_deref()
                     .is_none_or(|c| r.country.eq_ignore_ascii_case(c))
-                && a.search
-                    .as_deref()
-                    .is_none_or(|s| catalog.region_matches(p, s))
         })
-        .map(|(p, _)| RegionEntry::new(&catalog, p))
+        .map(|(p, _)| p)
+        .collect();
+    // Exact and whole-word matches first, and only those when there are any (`京都` is
+    // Kyoto, not Tokyo's 東京都).
+    let found = match a.search.as_deref() {
+        Some(text) => catalog.search_regions(kept, text),
+        None => kept,
+    };
+    let entries: Vec<RegionEntry> = found
+        .into_iter()
+        .map(|p| RegionEntry::new(&catalog, p))
         .collect();
     match a.format {
         Format::Json => render::json(out, &entries),

@@ -100,12 +100,87 @@ pub fn keys(text: &str) -> Vec<String> {
     }
 }
 
+/// Japanese administrative suffixes dropped by [`loose`]: city, prefecture (県, 府, 都,
+/// 道), ward, town, village.
+const JAPANESE_SUFFIXES: [char; 8] = ['市', '県', '府', '都', '道', '区', '町', '村'];
+
+/// Romanised and English administrative words dropped at the end by [`loose`].
+const SUFFIX_WORDS: [&str; 7] = ["shi", "ken", "fu", "city", "prefecture", "ward", "ku"];
+
+/// A looser form of a normalised key, for a second lookup pass when no name matches
+/// exactly: English plurals folded to the singular (`cars` → `car`, `industries` →
+/// `industry`), and an administrative suffix dropped (`北九州市` → `北九州`, `京都府` → `京都`,
+/// `kitakyushu shi` → `kitakyushu`). A name of two characters keeps its last one (`京都`
+/// stays `京都`, not `京`).
+///
+/// ```
+/// use tieup_core::lookup::loose;
+/// assert_eq!(loose("cars"), "car");
+/// assert_eq!(loose("semiconductors"), "semiconductor");
+/// assert_eq!(loose("creative industries"), "creative industry");
+/// assert_eq!(loose("北九州市"), "北九州");
+/// assert_eq!(loose("京都"), "京都");
+/// assert_eq!(loose("kitakyushu city"), "kitakyushu");
+/// assert_eq!(loose("glass"), "glass");
+/// ```
+pub fn loose(key: &str) -> String {
+    let mut words: Vec<&str> = key.split(' ').collect();
+    if words.len() > 1 && words.last().is_some_and(|w| SUFFIX_WORDS.contains(w)) {
+        words.pop();
+    }
+    let mut out: Vec<String> = words.iter().map(|w| singular(w)).collect();
+    if let Some(last) = out.last_mut() {
+        let n = last.chars().count();
+        if n >= 3 && last.ends_with(JAPANESE_SUFFIXES) {
+            last.pop();
+        }
+    }
+    out.join(" ")
+}
+
+/// An English word in the singular: `ies` → `y`, a final `s` dropped (not `ss`, `us`, `is`),
+/// for ASCII words of four letters or more.
+fn singular(word: &str) -> String {
+    if word.len() < 4 || !word.is_ascii() {
+        return word.to_string();
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    if word.ends_with('s')
+        && !(word.ends_with("ss") || word.ends_with("us") || word.ends_with("is"))
+    {
+        return word[..word.len() - 1].to_string();
+    }
+    word.to_string()
+}
+
+/// How well a search text matches an entry, best first: the whole name (or the name
+/// without its suffix, or in the singular), a whole word of the name, part of a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchTier {
+    /// The text is the id, a name or an alias (or is one once [`loose`]ned).
+    Exact,
+    /// The text is one or more whole words of a name (`kyoto` in `kyoto city`).
+    Word,
+    /// The text is part of a name (`京都` in `東京都`).
+    Substring,
+}
+
 /// An index from normalised names to entry positions.
 #[derive(Debug, Default, Clone)]
 pub struct NameIndex {
     by_key: BTreeMap<String, Vec<usize>>,
+    by_loose_key: BTreeMap<String, Vec<usize>>,
+    keys_of: Vec<Vec<String>>,
     ids: Vec<String>,
     by_id: HashMap<String, usize>,
+}
+
+fn push_unique(list: &mut Vec<usize>, position: usize) {
+    if !list.contains(&position) {
+        list.push(position);
+    }
 }
 
 impl NameIndex {
@@ -113,14 +188,16 @@ impl NameIndex {
     pub fn insert(&mut self, position: usize, id: &str, names: &[&str]) {
         if self.ids.len() <= position {
             self.ids.resize(position + 1, String::new());
+            self.keys_of.resize(position + 1, Vec::new());
         }
         self.ids[position] = id.to_string();
         self.by_id.entry(id.to_string()).or_insert(position);
         for name in std::iter::once(id).chain(names.iter().copied()) {
             for key in keys(name) {
-                let entry = self.by_key.entry(key).or_default();
-                if !entry.contains(&position) {
-                    entry.push(position);
+                push_unique(self.by_loose_key.entry(loose(&key)).or_default(), position);
+                push_unique(self.by_key.entry(key.clone()).or_default(), position);
+                if !self.keys_of[position].contains(&key) {
+                    self.keys_of[position].push(key);
                 }
             }
         }
@@ -133,34 +210,75 @@ impl NameIndex {
 
     /// Finds the entry that `query` names. An exact id wins over names and aliases.
     pub fn find(&self, kind: &'static str, query: &str) -> Result<usize> {
-        if let Some(&position) = self.by_id.get(query.trim()) {
+        self.find_among(kind, query, |_| true)
+    }
+
+    /// Finds the entry that `query` names among the entries `keep` accepts: an exact id
+    /// first, then exact names and aliases, then names in their [`loose`] form (singular,
+    /// without 市/県/府/都). Several matches at the first tier that has any are ambiguous
+    /// (the error lists them); no match fails with suggestions among the kept entries.
+    pub fn find_among(
+        &self,
+        kind: &'static str,
+        query: &str,
+        keep: impl Fn(usize) -> bool,
+    ) -> Result<usize> {
+        if let Some(&position) = self.by_id.get(query.trim()).filter(|&&p| keep(p)) {
             return Ok(position);
         }
-        let mut found: Vec<usize> = Vec::new();
-        for key in keys(query) {
-            for &p in self.by_key.get(&key).into_iter().flatten() {
-                if !found.contains(&p) {
-                    found.push(p);
+        let exact_keys = keys(query);
+        let loose_keys: Vec<String> = exact_keys.iter().map(|k| loose(k)).collect();
+        for (table, wanted) in [
+            (&self.by_key, &exact_keys),
+            (&self.by_loose_key, &loose_keys),
+        ] {
+            let mut found: Vec<usize> = Vec::new();
+            for key in wanted {
+                for &p in table.get(key).into_iter().flatten().filter(|&&p| keep(p)) {
+                    push_unique(&mut found, p);
+                }
+            }
+            match found.len() {
+                0 => continue,
+                1 => return Ok(found[0]),
+                _ => {
+                    let mut candidates: Vec<String> =
+                        found.iter().map(|&p| self.ids[p].clone()).collect();
+                    candidates.sort();
+                    return Err(Error::AmbiguousName {
+                        query: clip(query),
+                        candidates,
+                    });
                 }
             }
         }
-        match found.len() {
-            1 => Ok(found[0]),
-            0 => Err(Error::UnknownName {
-                kind,
-                query: clip(query),
-                suggestions: self.suggest(query, 5),
-            }),
-            _ => {
-                let mut candidates: Vec<String> =
-                    found.iter().map(|&p| self.ids[p].clone()).collect();
-                candidates.sort();
-                Err(Error::AmbiguousName {
-                    query: clip(query),
-                    candidates,
-                })
-            }
+        Err(Error::UnknownName {
+            kind,
+            query: clip(query),
+            suggestions: self.suggest_among(query, 5, keep),
+        })
+    }
+
+    /// How well `query` matches the entry's id, name or aliases; `None` when it is in none
+    /// of them.
+    pub fn match_tier(&self, position: usize, query: &str) -> Option<MatchTier> {
+        let query = normalize(query);
+        let loose_query = loose(&query);
+        let padded = format!(" {query} ");
+        let mut best: Option<MatchTier> = None;
+        for key in self.keys_of.get(position).into_iter().flatten() {
+            let tier = if *key == query || loose(key) == loose_query {
+                MatchTier::Exact
+            } else if format!(" {key} ").contains(&padded) {
+                MatchTier::Word
+            } else if key.contains(&query) {
+                MatchTier::Substring
+            } else {
+                continue;
+            };
+            best = Some(best.map_or(tier, |b| b.min(tier)));
         }
+        best
     }
 
     /// The ids of up to `limit` entries whose names are closest to `query`, best first. Only
