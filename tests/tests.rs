@@ -21,3 +21,4 @@ mod outputs;
 mod relatedness;
 mod score;
 mod util;
+mod words;

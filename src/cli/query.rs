@@ -1,6 +1,8 @@
 //! `tieup shortlist`, `regions`, `sectors` and `stats`: questions asked of the catalog.
 
-use super::args::{Cli, Format, FormatArgs, KindArg, RegionsArgs, ShortlistArgs};
+use super::args::{
+    Cli, Format, FormatArgs, KindArg, RegionsArgs, ShortlistArgs, TextFormat, TextFormatArgs,
+};
 use super::{default_model, invalid_arguments, load_catalog, render};
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -120,11 +122,11 @@ pub(super) fn sectors(cli: &Cli, a: &FormatArgs, out: &mut dyn Write) -> Result<
 }
 
 /// `tieup stats`.
-pub(super) fn stats(cli: &Cli, a: &FormatArgs, out: &mut dyn Write) -> Result<()> {
+pub(super) fn stats(cli: &Cli, a: &TextFormatArgs, out: &mut dyn Write) -> Result<()> {
     let catalog = load_catalog(cli)?;
     let stats = catalog.stats();
     match a.format {
-        Format::Json => render::json(out, &stats),
-        _ => render::stats_table(out, &stats),
+        TextFormat::Json => render::json(out, &stats),
+        TextFormat::Table => render::stats_table(out, &stats),
     }
 }

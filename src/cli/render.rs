@@ -381,27 +381,34 @@ pub fn regions_csv(out: &mut dyn Write, entries: &[RegionEntry]) -> Result<()> {
     Ok(())
 }
 
-/// Sectors as an aligned table.
+/// Sectors as an aligned table, each with every word it is found by (its aliases, in
+/// English and Japanese) wrapped under it.
 pub fn sectors_table(out: &mut dyn Write, entries: &[SectorEntry]) -> Result<()> {
     writeln!(
         out,
-        "{} {} {} isic4",
+        "{} {} survey sector / also found as",
         fit("id", 27),
         fit("name", 40),
-        fit("survey sector", 16),
     )?;
     writeln!(out, "{}", "-".repeat(TABLE_WIDTH))?;
+    const INDENT: usize = 6;
     for e in entries {
         let line = format!(
-            "{} {} {} {}",
+            "{} {} {}",
             fit(&e.id, 27),
             fit(&e.name, 40),
-            fit(e.parent.as_deref().unwrap_or("(survey)"), 16),
-            e.isic4.join(";")
+            e.parent.as_deref().unwrap_or("(survey)"),
         );
-        writeln!(out, "{}", fit(&line, TABLE_WIDTH).trim_end())?;
+        writeln!(out, "{}", line.trim_end())?;
+        for part in wrap_items(&e.aliases, TABLE_WIDTH - INDENT) {
+            writeln!(out, "{}{part}", " ".repeat(INDENT))?;
+        }
     }
-    writeln!(out, "({} sectors)", entries.len())?;
+    writeln!(
+        out,
+        "({} sectors; a name, an id or any word above finds a sector, in any case, singular or plural)",
+        entries.len()
+    )?;
     Ok(())
 }
 
