@@ -59,7 +59,13 @@ fn a_word_of_two_sectors_lists_the_choices() {
 /// listed under two sectors (data/README.md), which must list both.
 #[test]
 fn shipped_sector_aliases_are_unique_unless_meant_to_ask() {
-    const ASKING: [&str; 5] = ["design", "デザイン", "welfare", "lumber", "building materials"];
+    const ASKING: [&str; 5] = [
+        "design",
+        "デザイン",
+        "welfare",
+        "lumber",
+        "building materials",
+    ];
     let catalog = Catalog::load(&shipped_data()).unwrap();
     let sectors = catalog.sectors();
     for (id, sector) in sectors.iter() {
