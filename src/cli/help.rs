@@ -148,6 +148,7 @@ tieup catalog rebuild --check",
     (
         "serve",
         "tieup serve
+tieup serve --db tieup.db
 tieup serve --bind 0.0.0.0:8080 --model models/default.json",
     ),
     (
