@@ -6,18 +6,20 @@ mod cli;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// Exit code after Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
-const EXIT_INTERRUPTED: i32 = 130;
-
 fn main() -> ExitCode {
-    let args = <cli::args::Cli as clap::Parser>::parse();
+    // The clap definitions with every command's examples and exit codes (`cli::help`).
+    let matches = cli::help::command().get_matches();
+    let args = match <cli::args::Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(args) => args,
+        Err(error) => error.exit(),
+    };
     // An interrupted run removes the temporary files of its unfinished outputs; the outputs
     // themselves are only ever renamed into place, so nothing half-written remains. `serve`
     // writes no files and handles Ctrl-C itself (it finishes the requests in flight).
     if !matches!(args.command, cli::args::Command::Serve(_)) {
         let _ = ctrlc::set_handler(|| {
             tieup_core::fsutil::remove_temporary_files();
-            std::process::exit(EXIT_INTERRUPTED);
+            std::process::exit(i32::from(cli::EXIT_INTERRUPTED));
         });
     }
     let stdout = std::io::stdout();

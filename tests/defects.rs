@@ -214,7 +214,7 @@ fn a_model_without_the_sector_names_its_default_fallback() {
     query_with_model(&model)
         .success()
         .stdout(predicates::str::contains(
-            "default weights, none for metal_mechanical",
+            "default weights, none for Metal and mechanical processing",
         ));
     tieup()
         .arg("--data")

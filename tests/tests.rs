@@ -23,3 +23,4 @@ mod relatedness;
 mod score;
 mod select;
 mod util;
+mod words;

@@ -1,4 +1,5 @@
-//! Command-line arguments (clap derive). Help text and exit codes are documented here.
+//! Command-line arguments (clap derive). The examples and exit codes shown in every
+//! command's help are added from one table in `super::help`.
 
 // The doc comments below are clap's help text (`<dataset>`, `[,establishments]` are meant
 // literally), not rustdoc markup.
@@ -7,18 +8,9 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-const AFTER_HELP: &str = "\
-Exit codes:
-  0  success (also when the output pipe is closed early, e.g. `| head`)
-  1  failure (a file could not be read or written)
-  2  invalid arguments
-  3  unknown or ambiguous region, sector, trait or country (the message lists the closest)
-  4  malformed data or model file (the message names file, line and column, and the fix)
-  5  `score` only: some rows were rejected (see the rejects file); the others were scored
-
-Data: --data DIR, else $TIEUP_DATA, else ./data, else the data/ shipped with the source.";
-
-const SCORE_HELP: &str = "\
+/// What `score --help` says about its input and output; the examples and exit codes of
+/// every command are added by `super::help`.
+pub const SCORE_HELP: &str = "\
 Input: CSV or JSON Lines with application_id, japan_region, sector and optional fiscal_year,
 objectives, desired_traits, implementation_bodies, commitment, preparation, continuation_years,
 mediator, core_company, support_tools (see data/applications.example.csv and data/README.md).
@@ -26,18 +18,12 @@ mediator, core_company, support_tools (see data/applications.example.csv and dat
 Output (written to a temporary file and renamed at the end): CSV, one row per application and
 rank, or JSON Lines, one object per application, in input order. Invalid rows go to the rejects
 file (default: OUT with .rejects.csv) with their line number and reason; valid rows are still
-scored.
-
-Exit codes:
-  0  every row scored
-  1  failure (a file could not be read or written)
-  2  invalid arguments (e.g. --out equal to the input)
-  4  the input, data or model file is not usable (empty, not CSV/JSONL, malformed)
-  5  some rows were rejected (see the rejects file); the others were scored";
+scored. --format names file formats (csv, jsonl) because score writes a file, streamed one
+application at a time; the commands that answer on the terminal use table, json and csv.";
 
 /// Recommends overseas partner regions for a Japanese region and sector, and explains why.
 #[derive(Debug, Parser)]
-#[command(name = "tieup", version, about, after_help = AFTER_HELP)]
+#[command(name = "tieup", version, about)]
 pub struct Cli {
     /// Catalog directory (sectors.csv, japan_regions.csv, overseas_regions.csv, ...).
     #[arg(long, global = true, value_name = "DIR")]
@@ -55,49 +41,60 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Rank overseas partner regions for a Japanese region and sector.
-    #[command(after_help = AFTER_HELP)]
     Shortlist(ShortlistArgs),
     /// List or search catalog regions.
-    #[command(after_help = AFTER_HELP)]
     Regions(RegionsArgs),
-    /// List the sectors (survey sectors and finer sectors).
-    #[command(after_help = AFTER_HELP)]
+    /// List the sectors (survey sectors and finer sectors) with every word each is found by.
     Sectors(FormatArgs),
     /// Catalog sizes and how many values are statistics versus curated.
-    #[command(after_help = AFTER_HELP)]
-    Stats(FormatArgs),
+    Stats(TextFormatArgs),
     /// Regenerate the prior model from the survey tables in DATA/survey.
-    #[command(after_help = AFTER_HELP)]
     Prior(PriorArgs),
     /// Learn ranking weights from past partnerships and their outcomes.
-    #[command(after_help = AFTER_HELP)]
     Train(TrainArgs),
     /// Score a batch of tie-up applications: shortlist, success likelihood, checklist.
     #[command(after_help = SCORE_HELP)]
     Score(ScoreArgs),
     /// Train the success-likelihood model from outcomes.
-    #[command(name = "train-success", after_help = AFTER_HELP)]
+    #[command(name = "train-success")]
     TrainSuccess(TrainSuccessArgs),
     /// Generate a synthetic partnership history with a known truth (a benchmark directory).
-    #[command(after_help = AFTER_HELP)]
     Synth(SynthArgs),
     /// Evaluate rankers on past partnerships, a synthetic directory, or LETOR files.
-    #[command(after_help = AFTER_HELP)]
     Eval(EvalArgs),
     /// Measure how much the Japanese region changes the shortlist: for every sector, the mean
     /// top-K overlap of two prefectures' lists and the share of slots held by the K most
     /// frequent regions.
-    #[command(after_help = AFTER_HELP)]
     Specificity(SpecificityArgs),
     /// Build the derived catalog files (DATA/derived/) from official statistics.
     #[command(subcommand)]
     Catalog(CatalogCommand),
     /// Serve the shortlist page (and its JSON API) on a local web server.
-    #[command(after_help = AFTER_HELP)]
     Serve(ServeArgs),
     /// The store of saved shortlists, decisions, projects and follow-ups (SQLite).
     #[command(subcommand)]
     Db(super::db::DbCommand),
+    /// Print a shell completion script (bash, elvish, fish, powershell, zsh) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (tieup.1), or with --out write one page per command into a directory.
+    Man(ManArgs),
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write tieup.1 and one tieup-COMMAND.1 per command (each written atomically) into this
+    /// directory, created when missing, instead of printing tieup.1.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `serve`.
@@ -122,11 +119,9 @@ pub struct ServeArgs {
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
     /// Rebuild every derived file from the raw statistics and gazetteers; prints coverage.
-    #[command(after_help = AFTER_HELP)]
     Rebuild(RebuildArgs),
     /// Import one long CSV (region_id,classification,industry_code,employment and optionally
     /// establishments) into DATA/derived/strengths_DATASET_YEAR.csv; prints coverage.
-    #[command(after_help = AFTER_HELP)]
     Import(ImportArgs),
 }
 
@@ -402,6 +397,10 @@ pub struct ShortlistArgs {
     /// Filters and grouping.
     #[command(flatten)]
     pub selection: SelectionArgs,
+    /// Language of the table's labels, reasons and region, country and sector names, and of
+    /// the CSV's names and reasons (JSON keeps ids and English details).
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
 }
 
 /// Filters applied before top-K, and the grouping of nested regions (shared by `shortlist`
@@ -427,6 +426,24 @@ pub struct SelectionArgs {
     pub expand: bool,
 }
 
+/// Languages of the answers.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Japanese (日本語).
+    Ja,
+}
+
+impl From<LangArg> for tieup_core::plain::Lang {
+    fn from(lang: LangArg) -> Self {
+        match lang {
+            LangArg::En => tieup_core::plain::Lang::En,
+            LangArg::Ja => tieup_core::plain::Lang::Ja,
+        }
+    }
+}
+
 /// Region kinds for filtering.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum KindArg {
@@ -439,7 +456,8 @@ pub enum KindArg {
 /// Arguments of `regions`.
 #[derive(Debug, Args)]
 pub struct RegionsArgs {
-    /// Keep regions whose id, name or alias contains this text.
+    /// Find regions by id, name or alias: exact and whole-word matches (with or without
+    /// 市/県/府/都) when there are any, else every region whose name contains the text.
     #[arg(long)]
     pub search: Option<String>,
     /// Keep regions of this ISO country code (JP for Japan).
@@ -461,6 +479,23 @@ pub struct FormatArgs {
     pub format: Format,
 }
 
+/// Output formats of the commands whose answer has no one-row-per-item shape.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TextFormat {
+    /// Aligned text for a terminal.
+    Table,
+    /// JSON for programs.
+    Json,
+}
+
+/// Just an output format, table or json (no CSV: the answer is not one row per item).
+#[derive(Debug, Args)]
+pub struct TextFormatArgs {
+    /// Output format (no csv: the answer is not a list of rows).
+    #[arg(long, value_enum, default_value_t = TextFormat::Table)]
+    pub format: TextFormat,
+}
+
 /// Arguments of `specificity`.
 #[derive(Debug, Args)]
 pub struct SpecificityArgs {
@@ -470,9 +505,9 @@ pub struct SpecificityArgs {
     /// Model file (default: models/default.json).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
-    /// Output format (table or json).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format (no csv: the answer is not a list of rows).
+    #[arg(long, value_enum, default_value_t = TextFormat::Table)]
+    pub format: TextFormat,
 }
 
 /// Arguments of `prior`.

@@ -1,7 +1,7 @@
 //! `tieup synth` and `tieup eval`: the benchmark commands, with a progress bar drawn only on a
 //! terminal and never under `CI`.
 
-use super::args::{Cli, EvalArgs, Format, SpecificityArgs, SynthArgs};
+use super::args::{Cli, EvalArgs, SpecificityArgs, SynthArgs, TextFormat};
 use super::{data_dir, invalid_arguments, load_catalog, render};
 use anyhow::{Context, Result};
 use linfa::ParamGuard;
@@ -245,8 +245,8 @@ pub(super) fn specificity(cli: &Cli, a: &SpecificityArgs, out: &mut dyn Write) -
         .context("loading the model (regenerate the default with `tieup prior`)")?;
     let s = tieup_bench::eval::specificity(&catalog, &model, a.top);
     match a.format {
-        Format::Json => render::json(out, &s),
-        Format::Table | Format::Csv => {
+        TextFormat::Json => render::json(out, &s),
+        TextFormat::Table => {
             writeln!(
                 out,
                 "{} prefectures, top {}: mean overlap of two prefectures' lists, share of slots held by the {} most frequent regions",

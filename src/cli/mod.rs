@@ -2,7 +2,8 @@
 //! clap arguments into a validated request, calls the library and renders the answer; the
 //! exit codes; and where the data directory and the default models are found.
 //!
-//! Submodules: `args` (clap definitions, help text, exit codes), `render` (tables and CSV),
+//! Submodules: `args` (clap definitions), `help` (examples and exit codes of every command,
+//! `completions`, `man`), `render` (tables and CSV),
 //! `query` (`shortlist`, `regions`, `sectors`, `stats`), `models` (`prior`, `train`,
 //! `train-success`), `score` (`score`), `bench` (`synth`, `eval`), `catalog`
 //! (`catalog rebuild`, `catalog import`), `serve` (`serve`), `db` (`db export|import|backup|check`,
@@ -12,6 +13,7 @@ pub mod args;
 mod bench;
 mod catalog;
 pub mod db;
+pub mod help;
 mod models;
 mod query;
 pub mod render;
@@ -34,6 +36,8 @@ pub const EXIT_UNKNOWN_NAME: u8 = 3;
 pub const EXIT_BAD_INPUT_FILE: u8 = 4;
 /// Exit code: batch scoring rejected some rows (the others were scored).
 pub const EXIT_REJECTS: u8 = 5;
+/// Exit code after Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// The largest `--top` accepted (more than any catalog's candidates; bounds allocation).
 pub const MAX_TOP: usize = 100_000;
@@ -54,7 +58,7 @@ macro_rules! invalid_arguments {
 }
 pub(crate) use invalid_arguments;
 
-/// Maps an error to the documented exit code.
+/// Maps an error to the documented exit code (the table is `help::EXIT_CODES`).
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     if error.downcast_ref::<score::RowsRejected>().is_some() {
         return EXIT_REJECTS;
@@ -203,5 +207,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Catalog(CatalogCommand::Import(a)) => catalog::import(&cli, a, out),
         Command::Serve(a) => serve::run(&cli, a, out),
         Command::Db(c) => db::run(&cli, c, out),
+        Command::Completions(a) => help::completions(a, out),
+        Command::Man(a) => help::man(&cli, a, out),
     }
 }

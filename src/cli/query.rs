@@ -2,7 +2,10 @@
 //! shortlist filters and grouping (`--country`, `--exclude`, `--level`, `--max-per-country`,
 //! `--expand`) shared with `score`.
 
-use super::args::{Cli, Format, FormatArgs, KindArg, RegionsArgs, SelectionArgs, ShortlistArgs};
+use super::args::{
+    Cli, Format, FormatArgs, KindArg, RegionsArgs, SelectionArgs, ShortlistArgs, TextFormat,
+    TextFormatArgs,
+};
 use super::{default_model, invalid_arguments, load_catalog, render};
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -72,10 +75,11 @@ pub(super) fn shortlist(cli: &Cli, a: &ShortlistArgs, out: &mut dyn Write) -> Re
         &list,
         request.top,
     );
+    let words = tieup_core::plain::PlainShortlist::new(&encoder, &list, a.lang.into());
     match a.format {
         Format::Json => render::json(out, &report),
-        Format::Csv => render::shortlist_csv(out, &report),
-        Format::Table => render::shortlist_table(out, &report, a.explain),
+        Format::Csv => render::shortlist_csv(out, &report, &words),
+        Format::Table => render::shortlist_table(out, &report, &words, a.explain),
     }
 }
 
@@ -122,9 +126,9 @@ pub(super) fn selection(a: &SelectionArgs, catalog: &Catalog) -> Result<Selectio
 /// `tieup regions`.
 pub(super) fn regions(cli: &Cli, a: &RegionsArgs, out: &mut dyn Write) -> Result<()> {
     let catalog = load_catalog(cli)?;
-    let entries: Vec<RegionEntry> = catalog
+    let kept: Vec<_> = catalog
         .regions()
-        .filter(|&(p, r)| {
+        .filter(|&(_, r)| {
             let kind_ok = match a.kind {
                 None => true,
                 Some(KindArg::Japan) => r.kind == RegionKind::Japan,
@@ -134,11 +138,18 @@ pub(super) fn regions(cli: &Cli, a: &RegionsArgs, out: &mut dyn Write) -> Result
                 && a.country
                     .as_deref()
                     .is_none_or(|c| r.country.eq_ignore_ascii_case(c))
-                && a.search
-                    .as_deref()
-                    .is_none_or(|s| catalog.region_matches(p, s))
         })
-        .map(|(p, _)| RegionEntry::new(&catalog, p))
+        .map(|(p, _)| p)
+        .collect();
+    // Exact and whole-word matches first, and only those when there are any (`京都` is
+    // Kyoto, not Tokyo's 東京都).
+    let found = match a.search.as_deref() {
+        Some(text) => catalog.search_regions(kept, text),
+        None => kept,
+    };
+    let entries: Vec<RegionEntry> = found
+        .into_iter()
+        .map(|p| RegionEntry::new(&catalog, p))
         .collect();
     match a.format {
         Format::Json => render::json(out, &entries),
@@ -163,11 +174,11 @@ pub(super) fn sectors(cli: &Cli, a: &FormatArgs, out: &mut dyn Write) -> Result<
 }
 
 /// `tieup stats`.
-pub(super) fn stats(cli: &Cli, a: &FormatArgs, out: &mut dyn Write) -> Result<()> {
+pub(super) fn stats(cli: &Cli, a: &TextFormatArgs, out: &mut dyn Write) -> Result<()> {
     let catalog = load_catalog(cli)?;
     let stats = catalog.stats();
     match a.format {
-        Format::Json => render::json(out, &stats),
-        _ => render::stats_table(out, &stats),
+        TextFormat::Json => render::json(out, &stats),
+        TextFormat::Table => render::stats_table(out, &stats),
     }
 }

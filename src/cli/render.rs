@@ -4,18 +4,95 @@ use anyhow::Result;
 use std::io::Write;
 use tieup_core::catalog::CatalogStats;
 use tieup_core::features::FEATURES;
+use tieup_core::plain::{Lang, PlainShortlist, summary};
 use tieup_core::report::{RegionEntry, SectorEntry, ShortlistReport};
 
-/// Pads or cuts `text` to exactly `width` characters.
-fn fit(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    if n <= width {
-        format!("{text}{}", " ".repeat(width - n))
-    } else {
-        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
+/// Display width of `text` in a terminal (East Asian wide characters count two).
+fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// Pads or cuts `text` to exactly `columns` display columns (wide characters count two).
+fn fit(text: &str, columns: usize) -> String {
+    let n = width(text);
+    if n <= columns {
+        return format!("{text}{}", " ".repeat(columns - n));
     }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > columns {
+            break;
+        }
+        cut.push(c);
+        used += w;
+    }
+    cut.push('…');
+    format!("{cut}{}", " ".repeat(columns.saturating_sub(used + 1)))
+}
+
+/// Breaks `text` into lines of at most `columns` display columns, at spaces where it can
+/// and between characters where a word is longer than a line (Japanese has no spaces).
+fn wrap_text(text: &str, columns: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let sep = usize::from(!line.is_empty());
+        if width(&line) + sep + width(word) <= columns {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if width(&line) + w > columns && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Lays out `items` joined by "; " in lines of at most `columns` display columns, starting a
+/// new line rather than splitting an item that fits on one.
+fn wrap_items(items: &[String], columns: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{item};")
+        } else {
+            item.clone()
+        };
+        let sep = usize::from(!line.is_empty());
+        if width(&line) + sep + width(&piece) <= columns {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(&piece);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut parts = wrap_text(&piece, columns);
+        line = parts.pop().unwrap_or_default();
+        lines.extend(parts);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Pretty JSON with a trailing newline.
@@ -27,66 +104,125 @@ pub fn json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Res
 
 const TABLE_WIDTH: usize = 100;
 
-/// The top positive reasons of a candidate as `label +0.12` items.
-fn top_reasons(c: &tieup_core::report::CandidateReport, n: usize) -> String {
-    let mut items: Vec<(f64, usize)> = c
-        .contributions
-        .0
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| **v > 0.0)
-        .map(|(f, v)| (*v, f))
-        .collect();
-    items.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    items
-        .iter()
-        .take(n)
-        .map(|(v, f)| format!("{} +{v:.2}", FEATURES[*f].label))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Reasons a table row shows: the three largest raises and the largest penalty.
+const TABLE_REASONS: usize = 3;
+
+/// Where the reasons column starts: after rank (4), region (28), country (2), score (6).
+const REASONS_COLUMN: usize = 4 + 1 + 28 + 1 + 2 + 1 + 6 + 1;
+
+/// The fixed words of the shortlist table in one language.
+struct TableWords {
+    title: String,
+    subtitle: String,
+    header: [&'static str; 5],
+    footer: &'static str,
 }
 
-/// A shortlist as an aligned table; with `explain`, every reason under each row.
-pub fn shortlist_table(out: &mut dyn Write, report: &ShortlistReport, explain: bool) -> Result<()> {
-    let q = &report.query;
-    let title = format!("Partners for {} in {}", q.region_name, q.sector_name);
-    let weights = match &report.model.fallback {
-        Some(_) => format!("default weights, none for {}", q.survey_sector),
-        None => format!("{} weights", q.survey_sector),
-    };
-    let mut subtitle = format!(
-        "model {} ({weights}), {} candidates scored",
-        report.model.kind, report.n_candidates
+fn table_words(report: &ShortlistReport, words: &PlainShortlist) -> TableWords {
+    let fallback = report.model.fallback.is_some();
+    let kind = &report.model.kind;
+    let n = report.n_candidates;
+    let (region, sector, survey) = (
+        &words.region_name,
+        &words.sector_name,
+        &words.survey_sector_name,
     );
-    if !q.wanted.is_empty() {
-        subtitle.push_str(&format!("; wanted: {}", q.wanted.join(", ")));
+    match words.lang {
+        Lang::En => TableWords {
+            title: format!("Partners for {region} in {sector}"),
+            subtitle: match fallback {
+                true => format!(
+                    "model {kind} (default weights, none for {survey}), {n} candidates scored"
+                ),
+                false => format!("model {kind} ({survey} weights), {n} candidates scored"),
+            },
+            header: [
+                "rank",
+                "region",
+                "cc",
+                " score",
+                "reasons (+ raises the score, − lowers it)",
+            ],
+            footer: "(scores are sums of weight x feature; --explain or --format json gives every reason and its source)",
+        },
+        Lang::Ja => TableWords {
+            title: format!("{region}・{sector}の海外連携先候補"),
+            subtitle: match fallback {
+                true => format!(
+                    "モデル {kind}（{survey}の重みがないため既定の重み）、{n}件の候補を採点"
+                ),
+                false => format!("モデル {kind}（{survey}の重み）、{n}件の候補を採点"),
+            },
+            header: [
+                "順位",
+                "地域",
+                "国",
+                "スコア",
+                "主な理由（+は加点、−は減点）",
+            ],
+            footer: "（スコアは重み×特徴量の合計。--explain または --format json ですべての理由と出典を表示）",
+        },
     }
-    writeln!(out, "{}", fit(&title, TABLE_WIDTH).trim_end())?;
-    writeln!(out, "{}", fit(&subtitle, TABLE_WIDTH).trim_end())?;
-    if let Some(text) = selection_line(report) {
-        for line in wrap(&text, TABLE_WIDTH) {
-            writeln!(out, "{line}")?;
+}
+
+/// A shortlist as an aligned table: each row's reasons are the largest raises and always
+/// the largest penalty, in plain words, wrapped under one another (never cut); with
+/// `explain`, every reason with its source under each row.
+pub fn shortlist_table(
+    out: &mut dyn Write,
+    report: &ShortlistReport,
+    words: &PlainShortlist,
+    explain: bool,
+) -> Result<()> {
+    let q = &report.query;
+    let mut text = table_words(report, words);
+    let wanted = &report.query.wanted;
+    if !wanted.is_empty() {
+        let label = if words.lang == Lang::Ja {
+            "；重視："
+        } else {
+            "; wanted: "
+        };
+        text.subtitle
+            .push_str(&format!("{label}{}", wanted.join(", ")));
+    }
+    for line in [&text.title, &text.subtitle] {
+        for part in wrap_text(line, TABLE_WIDTH) {
+            writeln!(out, "{}", part.trim_end())?;
         }
     }
+    if let Some(line) = selection_line(report) {
+        for part in wrap(&line, TABLE_WIDTH) {
+            writeln!(out, "{part}")?;
+        }
+    }
+    let [rank, region, cc, score, reasons] = text.header;
     writeln!(
         out,
-        "{} {} {} {} top reasons",
-        fit("rank", 4),
-        fit("region", 28),
-        fit("cc", 2),
-        fit(" score", 6),
+        "{} {} {} {} {reasons}",
+        fit(rank, 4),
+        fit(region, 28),
+        fit(cc, 2),
+        fit(score, 6)
     )?;
     writeln!(out, "{}", "-".repeat(TABLE_WIDTH))?;
-    for c in &report.candidates {
-        let line = format!(
-            "{:>4} {} {} {:>6.3} {}",
+    for (c, plain) in report.candidates.iter().zip(&words.candidates) {
+        let items: Vec<String> = summary(&plain.reasons, TABLE_REASONS)
+            .iter()
+            .map(|r| r.text())
+            .collect();
+        let lines = wrap_items(&items, TABLE_WIDTH - REASONS_COLUMN);
+        let head = format!(
+            "{:>4} {} {} {:>6.3} ",
             c.rank,
-            fit(&c.name, 28),
+            fit(&plain.name, 28),
             fit(&c.country, 2),
-            c.score,
-            top_reasons(c, 3)
+            c.score
         );
-        writeln!(out, "{}", fit(&line, TABLE_WIDTH).trim_end())?;
+        writeln!(out, "{}", format!("{head}{}", lines[0]).trim_end())?;
+        for line in &lines[1..] {
+            writeln!(out, "{}{line}", " ".repeat(REASONS_COLUMN))?;
+        }
         if !c.also.is_empty() {
             for line in wrap(&format!("- also {}", also_text(c)), TABLE_WIDTH - 5) {
                 writeln!(out, "     {line}")?;
@@ -110,10 +246,9 @@ pub fn shortlist_table(out: &mut dyn Write, report: &ShortlistReport, explain: b
         )?;
     }
     if !explain {
-        writeln!(
-            out,
-            "(scores are sums of weight x feature; --explain or --format json gives every reason)"
-        )?;
+        for part in wrap_text(text.footer, TABLE_WIDTH) {
+            writeln!(out, "{part}")?;
+        }
     }
     Ok(())
 }
@@ -173,17 +308,40 @@ fn also_text(c: &tieup_core::report::CandidateReport) -> String {
         .join(", ")
 }
 
-/// A shortlist as CSV: one row per candidate, one contribution column per feature.
-pub fn shortlist_csv(out: &mut dyn Write, report: &ShortlistReport) -> Result<()> {
+/// A number rounded for a spreadsheet: four decimals, no negative zero.
+fn rounded(value: f64) -> String {
+    let text = format!("{value:.4}");
+    if text == "-0.0000" {
+        "0.0000".into()
+    } else {
+        text
+    }
+}
+
+/// A shortlist as CSV: one row per candidate with country and parent names, the reasons a
+/// table shows, every reason in words and in full with its source, and one rounded
+/// contribution column per feature.
+pub fn shortlist_csv(
+    out: &mut dyn Write,
+    report: &ShortlistReport,
+    words: &PlainShortlist,
+) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    let mut header = vec![
-        "rank".to_string(),
-        "region_id".into(),
-        "name".into(),
-        "country".into(),
-        "score".into(),
-        "top_reasons".into(),
-    ];
+    let mut header: Vec<String> = [
+        "rank",
+        "region_id",
+        "name",
+        "country",
+        "country_name",
+        "parent",
+        "parent_name",
+        "score",
+        "top_reasons",
+        "reasons",
+        "details",
+    ]
+    .map(String::from)
+    .to_vec();
     header.extend(FEATURES.iter().map(|f| format!("contribution_{}", f.name)));
     // Grouped lists add the folded regions last; expanded lists keep the old columns.
     let grouped = report.query.grouped;
@@ -191,16 +349,31 @@ pub fn shortlist_csv(out: &mut dyn Write, report: &ShortlistReport) -> Result<()
         header.push("also".into());
     }
     w.write_record(&header)?;
-    for c in &report.candidates {
+    for (c, plain) in report.candidates.iter().zip(&words.candidates) {
+        let top: Vec<String> = summary(&plain.reasons, TABLE_REASONS)
+            .iter()
+            .map(|r| r.text())
+            .collect();
+        let all: Vec<String> = plain.reasons.iter().map(|r| r.text()).collect();
+        let details: Vec<String> = c
+            .reasons
+            .iter()
+            .map(|r| format!("{} {:+.4}: {}", r.feature, r.contribution, r.detail))
+            .collect();
         let mut row = vec![
             c.rank.to_string(),
             c.region_id.clone(),
-            c.name.clone(),
+            plain.name.clone(),
             c.country.clone(),
-            c.score.to_string(),
-            top_reasons(c, 3),
+            plain.country_name.clone(),
+            c.parent.clone().unwrap_or_default(),
+            plain.parent_name.clone().unwrap_or_default(),
+            rounded(c.score),
+            top.join("; "),
+            all.join("; "),
+            details.join(" | "),
         ];
-        row.extend(c.contributions.0.iter().map(|v| v.to_string()));
+        row.extend(c.contributions.0.iter().map(|&v| rounded(v)));
         if grouped {
             row.push(also_text(c));
         }
@@ -292,27 +465,34 @@ pub fn regions_csv(out: &mut dyn Write, entries: &[RegionEntry]) -> Result<()> {
     Ok(())
 }
 
-/// Sectors as an aligned table.
+/// Sectors as an aligned table, each with every word it is found by (its aliases, in
+/// English and Japanese) wrapped under it.
 pub fn sectors_table(out: &mut dyn Write, entries: &[SectorEntry]) -> Result<()> {
     writeln!(
         out,
-        "{} {} {} isic4",
+        "{} {} survey sector / also found as",
         fit("id", 27),
         fit("name", 40),
-        fit("survey sector", 16),
     )?;
     writeln!(out, "{}", "-".repeat(TABLE_WIDTH))?;
+    const INDENT: usize = 6;
     for e in entries {
         let line = format!(
-            "{} {} {} {}",
+            "{} {} {}",
             fit(&e.id, 27),
             fit(&e.name, 40),
-            fit(e.parent.as_deref().unwrap_or("(survey)"), 16),
-            e.isic4.join(";")
+            e.parent.as_deref().unwrap_or("(survey)"),
         );
-        writeln!(out, "{}", fit(&line, TABLE_WIDTH).trim_end())?;
+        writeln!(out, "{}", line.trim_end())?;
+        for part in wrap_items(&e.aliases, TABLE_WIDTH - INDENT) {
+            writeln!(out, "{}{part}", " ".repeat(INDENT))?;
+        }
     }
-    writeln!(out, "({} sectors)", entries.len())?;
+    writeln!(
+        out,
+        "({} sectors; a name, an id or any word above finds a sector, in any case, singular or plural)",
+        entries.len()
+    )?;
     Ok(())
 }
 

@@ -29,6 +29,7 @@ pub mod ids;
 pub mod kernel;
 pub mod lookup;
 pub mod model;
+pub mod plain;
 pub mod provenance;
 pub mod rank;
 pub mod report;

@@ -100,27 +100,142 @@ pub fn keys(text: &str) -> Vec<String> {
     }
 }
 
+/// Japanese administrative suffixes dropped by [`loose`]: city, prefecture (県, 府, 都,
+/// 道), ward, town, village.
+const JAPANESE_SUFFIXES: [char; 8] = ['市', '県', '府', '都', '道', '区', '町', '村'];
+
+/// Romanised and English administrative words dropped at the end by [`loose`].
+const SUFFIX_WORDS: [&str; 7] = ["shi", "ken", "fu", "city", "prefecture", "ward", "ku"];
+
+/// What the second lookup pass forgives ([`loose`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Loosen {
+    /// An administrative suffix (places: `北九州` finds 北九州市, `kitakyushu-shi` Kitakyushu).
+    #[default]
+    Suffixes,
+    /// English plurals (words: `cars` finds car, `semiconductor` semiconductors). Not for
+    /// places, whose names end in `s` by themselves (Texas, Paris).
+    Plurals,
+}
+
+/// A looser form of a normalised key, for a second lookup pass when no name matches
+/// exactly. With [`Loosen::Suffixes`] an administrative suffix is dropped (`北九州市` →
+/// `北九州`, `京都府` → `京都`, `kitakyushu shi` → `kitakyushu`; a name of two characters
+/// keeps its last one: `京都` stays `京都`, not `京`); with [`Loosen::Plurals`] English plurals
+/// fold to the singular (`cars` → `car`, `industries` → `industry`).
+///
+/// ```
+/// use tieup_core::lookup::{Loosen, loose};
+/// assert_eq!(loose("cars", Loosen::Plurals), "car");
+/// assert_eq!(loose("semiconductors", Loosen::Plurals), "semiconductor");
+/// assert_eq!(loose("creative industries", Loosen::Plurals), "creative industry");
+/// assert_eq!(loose("glass", Loosen::Plurals), "glass");
+/// assert_eq!(loose("北九州市", Loosen::Suffixes), "北九州");
+/// assert_eq!(loose("京都", Loosen::Suffixes), "京都");
+/// assert_eq!(loose("kitakyushu city", Loosen::Suffixes), "kitakyushu");
+/// assert_eq!(loose("texas", Loosen::Suffixes), "texas");
+/// ```
+pub fn loose(key: &str, how: Loosen) -> String {
+    let mut words: Vec<String> = key.split(' ').map(str::to_string).collect();
+    match how {
+        Loosen::Plurals => {
+            for word in &mut words {
+                *word = singular(word);
+            }
+        }
+        Loosen::Suffixes => {
+            if words.len() > 1
+                && words
+                    .last()
+                    .is_some_and(|w| SUFFIX_WORDS.contains(&w.as_str()))
+            {
+                words.pop();
+            }
+            if let Some(last) = words.last_mut()
+                && last.chars().count() >= 3
+                && last.ends_with(JAPANESE_SUFFIXES)
+            {
+                last.pop();
+            }
+        }
+    }
+    words.join(" ")
+}
+
+/// An English word in the singular: `ies` → `y`, a final `s` dropped (not `ss`, `us`, `is`),
+/// for ASCII words of four letters or more.
+fn singular(word: &str) -> String {
+    if word.len() < 4 || !word.is_ascii() {
+        return word.to_string();
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    if word.ends_with('s')
+        && !(word.ends_with("ss") || word.ends_with("us") || word.ends_with("is"))
+    {
+        return word[..word.len() - 1].to_string();
+    }
+    word.to_string()
+}
+
+/// How well a search text matches an entry, best first: the whole name (or the name
+/// without its suffix, or in the singular), a whole word of the name, part of a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchTier {
+    /// The text is the id, a name or an alias (or is one once [`loose`]ned).
+    Exact,
+    /// The text is one or more whole words of a name (`kyoto` in `kyoto city`).
+    Word,
+    /// The text is part of a name (`京都` in `東京都`).
+    Substring,
+}
+
 /// An index from normalised names to entry positions.
 #[derive(Debug, Default, Clone)]
 pub struct NameIndex {
     by_key: BTreeMap<String, Vec<usize>>,
+    by_loose_key: BTreeMap<String, Vec<usize>>,
+    loosen: Loosen,
+    keys_of: Vec<Vec<String>>,
     ids: Vec<String>,
     by_id: HashMap<String, usize>,
 }
 
+fn push_unique(list: &mut Vec<usize>, position: usize) {
+    if !list.contains(&position) {
+        list.push(position);
+    }
+}
+
 impl NameIndex {
+    /// An empty index whose second pass forgives what `loosen` says.
+    pub fn new(loosen: Loosen) -> Self {
+        NameIndex {
+            loosen,
+            ..NameIndex::default()
+        }
+    }
+
     /// Adds entry `position` (its id must be unique) under its id, name and aliases.
     pub fn insert(&mut self, position: usize, id: &str, names: &[&str]) {
         if self.ids.len() <= position {
             self.ids.resize(position + 1, String::new());
+            self.keys_of.resize(position + 1, Vec::new());
         }
         self.ids[position] = id.to_string();
         self.by_id.entry(id.to_string()).or_insert(position);
         for name in std::iter::once(id).chain(names.iter().copied()) {
             for key in keys(name) {
-                let entry = self.by_key.entry(key).or_default();
-                if !entry.contains(&position) {
-                    entry.push(position);
+                push_unique(
+                    self.by_loose_key
+                        .entry(loose(&key, self.loosen))
+                        .or_default(),
+                    position,
+                );
+                push_unique(self.by_key.entry(key.clone()).or_default(), position);
+                if !self.keys_of[position].contains(&key) {
+                    self.keys_of[position].push(key);
                 }
             }
         }
@@ -133,34 +248,75 @@ impl NameIndex {
 
     /// Finds the entry that `query` names. An exact id wins over names and aliases.
     pub fn find(&self, kind: &'static str, query: &str) -> Result<usize> {
-        if let Some(&position) = self.by_id.get(query.trim()) {
+        self.find_among(kind, query, |_| true)
+    }
+
+    /// Finds the entry that `query` names among the entries `keep` accepts: an exact id
+    /// first, then exact names and aliases, then names in their [`loose`] form (without
+    /// 市/県/府/都 for places, singular for words). Several matches at the first tier that has any are ambiguous
+    /// (the error lists them); no match fails with suggestions among the kept entries.
+    pub fn find_among(
+        &self,
+        kind: &'static str,
+        query: &str,
+        keep: impl Fn(usize) -> bool,
+    ) -> Result<usize> {
+        if let Some(&position) = self.by_id.get(query.trim()).filter(|&&p| keep(p)) {
             return Ok(position);
         }
-        let mut found: Vec<usize> = Vec::new();
-        for key in keys(query) {
-            for &p in self.by_key.get(&key).into_iter().flatten() {
-                if !found.contains(&p) {
-                    found.push(p);
+        let exact_keys = keys(query);
+        let loose_keys: Vec<String> = exact_keys.iter().map(|k| loose(k, self.loosen)).collect();
+        for (table, wanted) in [
+            (&self.by_key, &exact_keys),
+            (&self.by_loose_key, &loose_keys),
+        ] {
+            let mut found: Vec<usize> = Vec::new();
+            for key in wanted {
+                for &p in table.get(key).into_iter().flatten().filter(|&&p| keep(p)) {
+                    push_unique(&mut found, p);
+                }
+            }
+            match found.len() {
+                0 => continue,
+                1 => return Ok(found[0]),
+                _ => {
+                    let mut candidates: Vec<String> =
+                        found.iter().map(|&p| self.ids[p].clone()).collect();
+                    candidates.sort();
+                    return Err(Error::AmbiguousName {
+                        query: clip(query),
+                        candidates,
+                    });
                 }
             }
         }
-        match found.len() {
-            1 => Ok(found[0]),
-            0 => Err(Error::UnknownName {
-                kind,
-                query: clip(query),
-                suggestions: self.suggest(query, 5),
-            }),
-            _ => {
-                let mut candidates: Vec<String> =
-                    found.iter().map(|&p| self.ids[p].clone()).collect();
-                candidates.sort();
-                Err(Error::AmbiguousName {
-                    query: clip(query),
-                    candidates,
-                })
-            }
+        Err(Error::UnknownName {
+            kind,
+            query: clip(query),
+            suggestions: self.suggest_among(query, 5, keep),
+        })
+    }
+
+    /// How well `query` matches the entry's id, name or aliases; `None` when it is in none
+    /// of them.
+    pub fn match_tier(&self, position: usize, query: &str) -> Option<MatchTier> {
+        let query = normalize(query);
+        let loose_query = loose(&query, self.loosen);
+        let padded = format!(" {query} ");
+        let mut best: Option<MatchTier> = None;
+        for key in self.keys_of.get(position).into_iter().flatten() {
+            let tier = if *key == query || loose(key, self.loosen) == loose_query {
+                MatchTier::Exact
+            } else if format!(" {key} ").contains(&padded) {
+                MatchTier::Word
+            } else if key.contains(&query) {
+                MatchTier::Substring
+            } else {
+                continue;
+            };
+            best = Some(best.map_or(tier, |b| b.min(tier)));
         }
+        best
     }
 
     /// The ids of up to `limit` entries whose names are closest to `query`, best first. Only
@@ -223,5 +379,65 @@ impl NameIndex {
         self.by_key
             .iter()
             .any(|(key, positions)| positions.contains(&position) && key.contains(&query))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn places() -> NameIndex {
+        let mut index = NameIndex::new(Loosen::Suffixes);
+        index.insert(0, "tokyo", &["Tokyo", "東京都", "東京"]);
+        index.insert(1, "kyoto", &["Kyoto", "京都府", "京都"]);
+        index.insert(2, "kyoto_city", &["Kyoto City", "京都市"]);
+        index.insert(3, "kitakyushu", &["Kitakyushu", "北九州市"]);
+        index.insert(4, "texas", &["Texas"]);
+        index.insert(5, "new_south_wales", &["New South Wales"]);
+        index
+    }
+
+    #[test]
+    fn exact_names_win_over_loose_ones_and_loose_ones_are_found() {
+        let index = places();
+        assert_eq!(index.find("region", "京都").unwrap(), 1);
+        assert_eq!(index.find("region", "京都市").unwrap(), 2);
+        assert_eq!(index.find("region", "北九州").unwrap(), 3);
+        assert_eq!(index.find("region", "kitakyushu-shi").unwrap(), 3);
+        assert!(matches!(
+            index.find("region", "texa"),
+            Err(Error::UnknownName { .. })
+        ));
+        assert!(matches!(
+            index.find_among("region", "tokyo", |p| p != 0),
+            Err(Error::UnknownName { .. })
+        ));
+    }
+
+    #[test]
+    fn search_tiers_put_kyoto_before_tokyo() {
+        let index = places();
+        assert_eq!(index.match_tier(1, "京都"), Some(MatchTier::Exact));
+        assert_eq!(index.match_tier(2, "京都"), Some(MatchTier::Exact));
+        assert_eq!(index.match_tier(2, "kyoto"), Some(MatchTier::Exact));
+        assert_eq!(index.match_tier(5, "south wales"), Some(MatchTier::Word));
+        assert_eq!(index.match_tier(5, "wale"), Some(MatchTier::Substring));
+        assert_eq!(index.match_tier(0, "京都"), Some(MatchTier::Substring));
+        assert_eq!(index.match_tier(4, "京都"), None);
+    }
+
+    #[test]
+    fn plurals_fold_for_words_and_a_shared_word_is_ambiguous() {
+        let mut index = NameIndex::new(Loosen::Plurals);
+        index.insert(0, "automotive", &["car", "自動車"]);
+        index.insert(1, "contents_design", &["design"]);
+        index.insert(2, "industrial_design", &["design"]);
+        assert_eq!(index.find("sector", "cars").unwrap(), 0);
+        match index.find("sector", "design") {
+            Err(Error::AmbiguousName { candidates, .. }) => {
+                assert_eq!(candidates, ["contents_design", "industrial_design"])
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

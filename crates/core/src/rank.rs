@@ -333,22 +333,12 @@ fn exchange_text(encoder: &Encoder<'_>, query: &Query, c: RegionId) -> String {
     match (encoder.exchange(query, c), twin) {
         (Some((v, _)), Some(tie)) if v < crate::features::TWIN_TIE => twin_text(catalog, tie),
         (None, Some(tie)) => twin_text(catalog, tie),
-        (Some((v, p)), _) => {
-            let partners: Vec<&str> = p
-                .overseas_regions
-                .iter()
-                .map(|&o| catalog.region(o).name.as_str())
-                .collect();
-            format!(
-                "tie {v:.2} through past partnership {} ({} with {}, FY{}-{}, {})",
-                p.id,
-                catalog.region(p.japan_region).name,
-                partners.join(" and "),
-                p.start_fy,
-                p.end_fy,
-                catalog.sectors().get(p.sector).name
-            )
-        }
+        // In words, not by its id: "the Nagasaki–Sichuan environment partnership, FY1997-1999".
+        (Some((v, p)), _) => format!(
+            "tie {v:.2} through the {}-{}",
+            crate::plain::partnership_words(catalog, p, crate::plain::Lang::En),
+            p.end_fy
+        ),
         (None, None) => "no past exchange".into(),
     }
 }

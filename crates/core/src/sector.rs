@@ -58,7 +58,7 @@ impl SectorTable {
         let file = CsvFile::open(path, &COLUMNS)?;
         let mut sectors: Vec<Sector> = Vec::new();
         let mut parents: Vec<(usize, String, u64)> = Vec::new();
-        let mut index = NameIndex::default();
+        let mut index = NameIndex::new(crate::lookup::Loosen::Plurals);
         for row in file.rows() {
             let id = row.required("id")?;
             check_id(id).map_err(|m| row.cell_error("id", m, "use lowercase a-z, 0-9 and _"))?;

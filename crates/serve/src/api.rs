@@ -68,14 +68,19 @@ pub async fn regions(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery
         }
     };
     let catalog = state.catalog();
-    let entries: Vec<RegionEntry> = catalog
-        .regions()
-        .filter(|&(p, r)| {
-            kind.is_none_or(|k| r.kind == k)
-                && (params.country.is_empty() || r.country.eq_ignore_ascii_case(&params.country))
-                && (params.search.is_empty() || catalog.region_matches(p, &params.search))
-        })
-        .map(|(p, _)| RegionEntry::new(catalog, p))
+    let kept = catalog.regions().filter(|&(_, r)| {
+        kind.is_none_or(|k| r.kind == k)
+            && (params.country.is_empty() || r.country.eq_ignore_ascii_case(&params.country))
+    });
+    let ids: Vec<_> = kept.map(|(p, _)| p).collect();
+    let ids = if params.search.is_empty() {
+        ids
+    } else {
+        catalog.search_regions(ids, &params.search)
+    };
+    let entries: Vec<RegionEntry> = ids
+        .into_iter()
+        .map(|p| RegionEntry::new(catalog, p))
         .collect();
     json_response(StatusCode::OK, &entries)
 }

@@ -1,50 +1,24 @@
-//! The two languages of the page: every label and message in English and Japanese, and the
-//! Japanese names of catalog entries (the first alias written in Japanese script).
+//! The two languages of the page: every label and message in English and Japanese. The
+//! language itself and the names of catalog entries in both languages are shared with the
+//! command line ([`tieup_core::plain`]).
 //!
 //! Labels live in one struct per language, so a label missing in one language is a compile
 //! error, not a blank on the page.
 
-use tieup_core::catalog::{Region, RegionKind};
-use tieup_core::sector::Sector;
+pub use tieup_core::plain::Lang;
+pub use tieup_core::plain::names::{
+    OBJECTIVE_CHOICES, WANT_CHOICES, choice_label, country_name, region_name, region_name_ja,
+    sector_name, sector_name_ja,
+};
 
-/// The page language, from the `lang` query parameter (`en` by default).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Japanese.
-    Ja,
+/// The labels of a language on the page.
+pub trait PageText {
+    /// The labels of this language.
+    fn text(self) -> &'static Text;
 }
 
-impl Lang {
-    /// `ja` gives Japanese; anything else English.
-    pub fn parse(text: &str) -> Lang {
-        if text.trim().eq_ignore_ascii_case("ja") {
-            Lang::Ja
-        } else {
-            Lang::En
-        }
-    }
-
-    /// The code used in URLs and `<html lang>`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ja => "ja",
-        }
-    }
-
-    /// The other language (for the switch).
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::En => Lang::Ja,
-            Lang::Ja => Lang::En,
-        }
-    }
-
-    /// The labels of this language.
-    pub fn text(self) -> &'static Text {
+impl PageText for Lang {
+    fn text(self) -> &'static Text {
         match self {
             Lang::En => &EN,
             Lang::Ja => &JA,
@@ -285,166 +259,6 @@ pub fn level_label(level: &str, lang: Lang) -> &str {
         })
 }
 
-/// True for hiragana, katakana and CJK ideographs.
-fn is_japanese_char(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
-}
-
-fn has_kana(text: &str) -> bool {
-    text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}'))
-}
-
-/// The Japanese name of a region: for a Japanese region the first alias in Japanese script;
-/// for an overseas region the first alias with kana (Chinese-script aliases of Chinese
-/// regions are Chinese, not Japanese, so they are not shown as Japanese names).
-pub fn region_name_ja(region: &Region) -> Option<&str> {
-    region
-        .aliases
-        .iter()
-        .find(|a| match region.kind {
-            RegionKind::Japan => a.chars().any(is_japanese_char),
-            RegionKind::Overseas => has_kana(a),
-        })
-        .map(String::as_str)
-}
-
-/// The Japanese name of a sector: its first alias in Japanese script.
-pub fn sector_name_ja(sector: &Sector) -> Option<&str> {
-    sector
-        .aliases
-        .iter()
-        .find(|a| a.chars().any(is_japanese_char))
-        .map(String::as_str)
-}
-
-/// The region name to show in `lang`.
-pub fn region_name(region: &Region, lang: Lang) -> &str {
-    match lang {
-        Lang::Ja => region_name_ja(region).unwrap_or(&region.name),
-        Lang::En => &region.name,
-    }
-}
-
-/// The sector name to show in `lang`.
-pub fn sector_name(sector: &Sector, lang: Lang) -> &str {
-    match lang {
-        Lang::Ja => sector_name_ja(sector).unwrap_or(&sector.name),
-        Lang::En => &sector.name,
-    }
-}
-
-/// Labels of the wanted-trait choices (feature name, English, Japanese).
-pub const WANT_CHOICES: [(&str, &str, &str); 7] = [
-    ("advanced_technology", "advanced technology", "先端技術"),
-    ("design_ability", "design ability", "デザイン力"),
-    ("brand_image", "brand image", "ブランド力"),
-    ("materials", "materials to procure", "調達できる素材"),
-    (
-        "japan_tech_demand",
-        "demand for Japanese technology",
-        "日本の技術への需要",
-    ),
-    ("existing_exchange", "existing exchange", "これまでの交流"),
-    (
-        "communication_cost",
-        "easy communication",
-        "意思疎通のしやすさ",
-    ),
-];
-
-/// Labels of the objectives (objective name, English, Japanese).
-pub const OBJECTIVE_CHOICES: [(&str, &str, &str); 7] = [
-    ("joint_development", "joint development", "共同開発"),
-    ("technology_import", "technology import", "技術導入"),
-    ("market_development", "market development", "販路開拓"),
-    ("technology_export", "technology export", "技術移転（輸出）"),
-    ("design", "design", "デザイン"),
-    ("procurement", "procurement", "調達"),
-    (
-        "complementary_cluster",
-        "complementary cluster",
-        "補完的な産業集積",
-    ),
-];
-
-/// The label of a choice in `lang`.
-pub fn choice_label(
-    choice: &(&'static str, &'static str, &'static str),
-    lang: Lang,
-) -> &'static str {
-    match lang {
-        Lang::En => choice.1,
-        Lang::Ja => choice.2,
-    }
-}
-
-/// Country names (ISO 3166-1 alpha-2, English, Japanese) of the catalog's countries.
-const COUNTRIES: [(&str, &str, &str); 52] = [
-    ("AR", "Argentina", "アルゼンチン"),
-    ("AT", "Austria", "オーストリア"),
-    ("AU", "Australia", "オーストラリア"),
-    ("BD", "Bangladesh", "バングラデシュ"),
-    ("BE", "Belgium", "ベルギー"),
-    ("BR", "Brazil", "ブラジル"),
-    ("CA", "Canada", "カナダ"),
-    ("CH", "Switzerland", "スイス"),
-    ("CL", "Chile", "チリ"),
-    ("CN", "China", "中国"),
-    ("CZ", "Czechia", "チェコ"),
-    ("DE", "Germany", "ドイツ"),
-    ("DK", "Denmark", "デンマーク"),
-    ("EE", "Estonia", "エストニア"),
-    ("ES", "Spain", "スペイン"),
-    ("FI", "Finland", "フィンランド"),
-    ("FR", "France", "フランス"),
-    ("GB", "United Kingdom", "英国"),
-    ("HK", "Hong Kong", "香港"),
-    ("HU", "Hungary", "ハンガリー"),
-    ("ID", "Indonesia", "インドネシア"),
-    ("IE", "Ireland", "アイルランド"),
-    ("IL", "Israel", "イスラエル"),
-    ("IN", "India", "インド"),
-    ("IS", "Iceland", "アイスランド"),
-    ("IT", "Italy", "イタリア"),
-    ("KH", "Cambodia", "カンボジア"),
-    ("KR", "South Korea", "韓国"),
-    ("LA", "Laos", "ラオス"),
-    ("LK", "Sri Lanka", "スリランカ"),
-    ("LT", "Lithuania", "リトアニア"),
-    ("LU", "Luxembourg", "ルクセンブルク"),
-    ("MM", "Myanmar", "ミャンマー"),
-    ("MN", "Mongolia", "モンゴル"),
-    ("MO", "Macao", "マカオ"),
-    ("MX", "Mexico", "メキシコ"),
-    ("MY", "Malaysia", "マレーシア"),
-    ("NL", "Netherlands", "オランダ"),
-    ("NO", "Norway", "ノルウェー"),
-    ("NZ", "New Zealand", "ニュージーランド"),
-    ("PH", "Philippines", "フィリピン"),
-    ("PK", "Pakistan", "パキスタン"),
-    ("PL", "Poland", "ポーランド"),
-    ("PT", "Portugal", "ポルトガル"),
-    ("SE", "Sweden", "スウェーデン"),
-    ("SG", "Singapore", "シンガポール"),
-    ("SI", "Slovenia", "スロベニア"),
-    ("SK", "Slovakia", "スロバキア"),
-    ("TH", "Thailand", "タイ"),
-    ("TW", "Taiwan", "台湾"),
-    ("US", "United States", "米国"),
-    ("VN", "Vietnam", "ベトナム"),
-];
-
-/// The name of a country in `lang`, or its code when the table does not have it.
-pub fn country_name(code: &str, lang: Lang) -> &str {
-    match COUNTRIES.binary_search_by(|c| c.0.cmp(code)) {
-        Ok(i) => match lang {
-            Lang::En => COUNTRIES[i].1,
-            Lang::Ja => COUNTRIES[i].2,
-        },
-        Err(_) => code,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,22 +269,6 @@ mod tests {
         assert_eq!(Lang::parse("JA"), Lang::Ja);
         assert_eq!(Lang::parse("fr"), Lang::En);
         assert_eq!(Lang::Ja.other(), Lang::En);
-    }
-
-    #[test]
-    fn country_names_are_sorted_and_found() {
-        assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
-        assert_eq!(country_name("SE", Lang::Ja), "スウェーデン");
-        assert_eq!(country_name("US", Lang::En), "United States");
-        assert_eq!(country_name("XX", Lang::Ja), "XX");
-    }
-
-    #[test]
-    fn japanese_script_detection() {
-        assert!(is_japanese_char('福'));
-        assert!(is_japanese_char('カ'));
-        assert!(!is_japanese_char('a'));
-        assert!(has_kana("スウェーデン"));
-        assert!(!has_kana("大连"));
+        assert_eq!(Lang::Ja.text().switch_to, "English");
     }
 }

@@ -3,7 +3,7 @@
 //! as a dot, the shown candidates numbered by rank, the Japanese region marked.
 
 use crate::answer::Answer;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, Lang, PageText};
 use crate::params::Params;
 use crate::state::AppState;
 use maud::{Markup, PreEscaped, html};

@@ -2,7 +2,7 @@
 //! shortlist, errors. Profiles and comparisons are in [`crate::profile`].
 
 use crate::answer::{Answer, Bar};
-use crate::i18n::{self, Lang, OBJECTIVE_CHOICES, WANT_CHOICES};
+use crate::i18n::{self, Lang, OBJECTIVE_CHOICES, PageText, WANT_CHOICES};
 use crate::params::{Params, UserError};
 use crate::state::AppState;
 use maud::{DOCTYPE, Markup, PreEscaped, html};

@@ -3,31 +3,31 @@
 //! and the side-by-side comparison of two or three candidates.
 
 use crate::answer::{self, Bar};
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, Lang, PageText};
 use crate::pages::{bars, href, layout, reasons, switch_href};
 use crate::params::{Params, UserError};
 use crate::plain;
 use crate::state::AppState;
 use maud::{Markup, html};
-use tieup_core::catalog::{Catalog, RegionKind, TRAITS};
+use tieup_core::catalog::{Catalog, TRAITS};
 use tieup_core::features::Query;
 use tieup_core::ids::RegionId;
 use tieup_core::rank::RankedCandidate;
 
 /// Finds an overseas region by id, name or alias; anything else is a 404 with suggestions.
 pub fn find_overseas(catalog: &Catalog, name: &str) -> Result<RegionId, UserError> {
-    let position = catalog
-        .find_region(name)
-        .map_err(|e| UserError::from_core(e, 404).on("profile"))?;
-    if catalog.region(position).kind != RegionKind::Overseas {
-        return Err(UserError {
-            status: 404,
-            message: format!("'{name}' is a Japanese region; profiles are of overseas regions"),
-            suggestions: Vec::new(),
-            field: None,
-        });
+    match catalog.find_overseas_region(name) {
+        Ok(found) => Ok(found),
+        Err(tieup_core::Error::UnknownName { .. }) if catalog.find_japan_region(name).is_ok() => {
+            Err(UserError {
+                status: 404,
+                message: format!("'{name}' is a Japanese region; profiles are of overseas regions"),
+                suggestions: Vec::new(),
+                field: None,
+            })
+        }
+        Err(e) => Err(UserError::from_core(e, 404).on("profile")),
     }
-    Ok(position)
 }
 
 /// The ranking facts of one region for the current query, when the page has a query.

@@ -21,7 +21,7 @@ pub use partnerships::{MAX_PARTNERSHIP_ID, PARTNERSHIP_COLUMNS};
 pub use stats::CatalogStats;
 
 use crate::error::{Error, Result};
-use crate::lookup::NameIndex;
+use crate::lookup::{MatchTier, NameIndex};
 use crate::provenance::Provenance;
 use crate::sector::{Sector, SectorTable};
 use ndarray::{Array2, ArrayView1};
@@ -338,22 +338,42 @@ impl Catalog {
         self.index.find("region", query).map(RegionId::from_index)
     }
 
-    /// Finds a Japanese region; an overseas match is an error that says so. Suggestions
-    /// name Japanese regions only.
+    /// Finds a Japanese region among the Japanese regions only (a name shared with an
+    /// overseas region is the Japanese one); a name that only an overseas region has is an
+    /// error that says so. Suggestions name Japanese regions only.
     pub fn find_japan_region(&self, query: &str) -> Result<RegionId> {
-        let is_japan = |p: usize| self.regions[p].kind == RegionKind::Japan;
-        match self.find_region(query) {
-            Ok(found) if self.region(found).kind == RegionKind::Japan => Ok(found),
-            Ok(found) => Err(Error::NotJapanese {
-                query: crate::lookup::clip(query),
-                overseas: self.region(found).id.clone(),
-                suggestions: self.index.suggest_among(query, 5, is_japan),
-            }),
-            Err(Error::UnknownName { kind, query: q, .. }) => Err(Error::UnknownName {
-                kind,
+        self.find_region_of_kind(RegionKind::Japan, query)
+    }
+
+    /// Finds an overseas region among the overseas regions only; suggestions name overseas
+    /// regions only.
+    pub fn find_overseas_region(&self, query: &str) -> Result<RegionId> {
+        self.find_region_of_kind(RegionKind::Overseas, query)
+    }
+
+    fn find_region_of_kind(&self, kind: RegionKind, query: &str) -> Result<RegionId> {
+        let of_kind = |p: usize| self.regions[p].kind == kind;
+        match self.index.find_among("region", query, of_kind) {
+            Ok(found) => Ok(RegionId::from_index(found)),
+            Err(Error::UnknownName {
+                kind: k,
                 query: q,
-                suggestions: self.index.suggest_among(query, 5, is_japan),
-            }),
+                suggestions,
+            }) => match (
+                kind,
+                self.index.find_among("region", query, |p| !of_kind(p)),
+            ) {
+                (RegionKind::Japan, Ok(other)) => Err(Error::NotJapanese {
+                    query: q,
+                    overseas: self.regions[other].id.clone(),
+                    suggestions,
+                }),
+                _ => Err(Error::UnknownName {
+                    kind: k,
+                    query: q,
+                    suggestions,
+                }),
+            },
             Err(other) => Err(other),
         }
     }
@@ -373,6 +393,32 @@ impl Catalog {
     /// True when `query` is a substring of the region's id, name or an alias (normalised).
     pub fn region_matches(&self, region: RegionId, query: &str) -> bool {
         self.index.matches_text(region.index(), query)
+    }
+
+    /// How well `query` matches the region's id, name or aliases ([`MatchTier`]).
+    pub fn region_match_tier(&self, region: RegionId, query: &str) -> Option<MatchTier> {
+        self.index.match_tier(region.index(), query)
+    }
+
+    /// The regions among `regions` that a search text finds, best first: when some match
+    /// exactly or by whole words (`京都` is Kyoto and Kyoto City), only those, exact before
+    /// word matches; otherwise every region the text is part of (`fuku`). Ties keep the
+    /// order of `regions`.
+    pub fn search_regions(
+        &self,
+        regions: impl IntoIterator<Item = RegionId>,
+        query: &str,
+    ) -> Vec<RegionId> {
+        let mut found: Vec<(MatchTier, usize, RegionId)> = regions
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, r)| self.region_match_tier(r, query).map(|t| (t, i, r)))
+            .collect();
+        if found.iter().any(|f| f.0 < MatchTier::Substring) {
+            found.retain(|f| f.0 < MatchTier::Substring);
+        }
+        found.sort();
+        found.into_iter().map(|f| f.2).collect()
     }
 
     /// Effective strength of a region in a sector, in [0, 1].

@@ -6,6 +6,7 @@ use super::{Job, pages, user_error, with_store};
 use crate::i18n::Lang;
 use crate::params::{Params, UserError};
 use crate::state::AppState;
+use crate::store::text::StoreLabels;
 use crate::{answer, error_page, html_response};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};

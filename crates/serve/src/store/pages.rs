@@ -3,10 +3,11 @@
 //! follow-ups due, and the models with the retrain button.
 
 use super::Job;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, Lang, PageText};
 use crate::pages::{layout_with_nav, switch_href};
 use crate::params::Params;
 use crate::state::AppState;
+use crate::store::text::StoreLabels;
 use maud::{Markup, html};
 use tieup_core::catalog::Catalog;
 use tieup_store::{

@@ -1,12 +1,17 @@
 //! The labels of the store's pages in English and Japanese, reached through
-//! [`Lang::store_text`] beside the page's other labels ([`crate::i18n`]); one struct per
+//! [`StoreLabels::store_text`] beside the page's other labels ([`crate::i18n`]); one struct per
 //! language, so a label missing in one language is a compile error.
 
 use crate::i18n::Lang;
 
-impl Lang {
+/// The labels of a language on the store's pages.
+pub trait StoreLabels {
     /// The store pages' labels of this language.
-    pub fn store_text(self) -> &'static StoreText {
+    fn store_text(self) -> &'static StoreText;
+}
+
+impl StoreLabels for Lang {
+    fn store_text(self) -> &'static StoreText {
         match self {
             Lang::En => &STORE_EN,
             Lang::Ja => &STORE_JA,
