@@ -20,4 +20,5 @@ mod model;
 mod outputs;
 mod relatedness;
 mod score;
+mod score_outputs;
 mod util;

@@ -265,4 +265,6 @@ fn write_letor_fold(
 }
 
 #[cfg(test)]
+mod plot_tests;
+#[cfg(test)]
 mod tests;

@@ -402,13 +402,18 @@ pub fn write(dir: &Path, eval: &Evaluation) -> Result<Vec<String>> {
 /// `per_query.csv`: one row per split, test query and ranker, with every metric (columns in
 /// name order, 6 decimals).
 pub fn per_query_csv(eval: &Evaluation) -> String {
-    let names: Vec<&String> = eval
+    let mut names: Vec<&String> = eval
         .splits
         .iter()
         .flat_map(|s| s.per_query.values().flatten())
         .next()
         .map(|m| m.keys().collect())
         .unwrap_or_default();
+    // ndcg@1, ndcg@3, ndcg@10, ...: by name, then by cut-off as a number.
+    names.sort_by_key(|n| {
+        let (name, k) = n.split_once('@').unwrap_or((n.as_str(), ""));
+        (name.to_string(), k.parse::<usize>().unwrap_or(0))
+    });
     let mut out = String::from("split,query_id,group,ranker");
     for n in &names {
         let _ = write!(out, ",{n}");
