@@ -117,6 +117,10 @@ fn ndcg_curve_ticks_are_whole_numbers() {
 
 #[test]
 fn every_split_has_plots_in_svg_and_png_and_every_query_a_metrics_row() {
+    assert!(
+        raster::font_family().is_some(),
+        "no sans-serif font for the PNGs' text: on Debian, apt-get install fonts-dejavu-core"
+    );
     let eval = shipped();
     assert!(eval.splits.len() >= 2);
     let dir = tempfile::tempdir().unwrap();

@@ -344,6 +344,12 @@ pub fn report_md(eval: &Evaluation) -> String {
     for (i, split) in eval.splits.iter().enumerate() {
         split_section(&mut out, split, metric, i == 0);
     }
+    if super::raster::font_family().is_none() {
+        let _ = writeln!(
+            out,
+            "Note: no sans-serif font was found on this machine, so the PNG plots have no text; the SVGs are complete. On Debian, `apt-get install fonts-dejavu-core`.\n"
+        );
+    }
     let _ = writeln!(
         out,
         "## Definitions\n\n\
