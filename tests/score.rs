@@ -50,7 +50,7 @@ fn valid_rows_are_scored_and_bad_rows_rejected_with_line_and_reason() {
     assert_eq!(&rows[0][4], "1");
     let rejects = std::fs::read_to_string(dir.path().join("out.rejects.csv")).unwrap();
     let lines: Vec<&str> = rejects.lines().collect();
-    assert_eq!(lines[0], "line,application_id,reason");
+    assert_eq!(lines[0], "\u{feff}line,application_id,column,problem");
     assert!(
         lines[1].starts_with("3,a2,") && lines[1].contains("closest matches: fukushima"),
         "{}",
@@ -67,7 +67,7 @@ fn valid_rows_are_scored_and_bad_rows_rejected_with_line_and_reason() {
         lines[3]
     );
     assert!(
-        lines[4].starts_with("6,a4,") && lines[4].contains("missing required field 'sector'"),
+        lines[4].starts_with("6,a4,sector,") && lines[4].contains("required, but empty"),
         "{}",
         lines[4]
     );

@@ -21,6 +21,7 @@ mod model;
 mod outputs;
 mod relatedness;
 mod score;
+mod score_outputs;
 mod select;
 mod util;
 mod words;

@@ -16,10 +16,13 @@ objectives, desired_traits, implementation_bodies, commitment, preparation, cont
 mediator, core_company, support_tools (see data/applications.example.csv and data/README.md).
 
 Output (written to a temporary file and renamed at the end): CSV, one row per application and
-rank, or JSON Lines, one object per application, in input order. Invalid rows go to the rejects
-file (default: OUT with .rejects.csv) with their line number and reason; valid rows are still
-scored. --format names file formats (csv, jsonl) because score writes a file, streamed one
-application at a time; the commands that answer on the terminal use table, json and csv.";
+rank, JSON Lines, one object per application, in input order, or an Excel workbook for a
+selection committee (Summary, Candidates and Columns sheets). CSV files start with a UTF-8
+byte-order mark for Excel (--no-bom to leave it out). Invalid rows go to the rejects file
+(default: OUT with .rejects.csv), one line per problem with its line number and column, and the
+problems are listed on stderr; valid rows are still scored. --format names file formats (csv,
+jsonl, xlsx) because score writes a file, streamed one application at a time; the commands that
+answer on the terminal use table, json and csv.";
 
 /// Recommends overseas partner regions for a Japanese region and sector, and explains why.
 #[derive(Debug, Parser)]
@@ -289,6 +292,8 @@ pub enum BatchFormatArg {
     Csv,
     /// One JSON object per application.
     Jsonl,
+    /// An Excel workbook: a summary row per application, every candidate, every column explained.
+    Xlsx,
 }
 
 /// Arguments of `score`.
@@ -310,9 +315,17 @@ pub struct ScoreArgs {
     /// Output file.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Output format (default: from the --out extension, .jsonl for JSON Lines, else CSV).
+    /// Output format (default: from the --out extension, .jsonl for JSON Lines, .xlsx for a
+    /// workbook, else CSV).
     #[arg(long, value_enum)]
     pub format: Option<BatchFormatArg>,
+    /// Start the CSV output and the rejects file with a UTF-8 byte-order mark, so that Excel
+    /// reads accented and Japanese names right (the default).
+    #[arg(long, overrides_with = "no_bom")]
+    pub bom: bool,
+    /// Write the CSV files without a byte-order mark.
+    #[arg(long, overrides_with = "bom")]
+    pub no_bom: bool,
     /// Rejected rows with line numbers and reasons (default: OUT with .rejects.csv).
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,

@@ -6,8 +6,8 @@ use anyhow::{Context, Result};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use tieup_batch::output::{BatchFormat, BatchWriter};
-use tieup_batch::score::{BatchConfig, score_batch};
-use tieup_core::application::ApplicationReader;
+use tieup_batch::score::{BatchConfig, BatchSink, ScoredApplication, score_batch};
+use tieup_core::application::{ApplicationReader, Reject};
 use tieup_core::features::Encoder;
 use tieup_core::fsutil::{AtomicFile, absolute};
 use tieup_core::kernel::FeatureTables;
@@ -27,6 +27,7 @@ struct ScoreRequest {
     rejects_path: PathBuf,
     format: BatchFormat,
     config: BatchConfig,
+    bom: bool,
 }
 
 impl ScoreRequest {
@@ -68,8 +69,10 @@ impl ScoreRequest {
         let format = match a.format {
             Some(BatchFormatArg::Csv) => BatchFormat::Csv,
             Some(BatchFormatArg::Jsonl) => BatchFormat::JsonLines,
+            Some(BatchFormatArg::Xlsx) => BatchFormat::Xlsx,
             None => match a.out.extension().and_then(|e| e.to_str()) {
                 Some("jsonl" | "ndjson") => BatchFormat::JsonLines,
+                Some("xlsx") => BatchFormat::Xlsx,
                 _ => BatchFormat::Csv,
             },
         };
@@ -84,9 +87,46 @@ impl ScoreRequest {
             rejects_path,
             format,
             config,
+            bom: !a.no_bom,
         })
     }
 }
+
+/// Problems of rejected rows listed on stderr; the rest are only in the rejects file.
+const LISTED_PROBLEMS: usize = 40;
+
+/// A sink that passes everything on and keeps the first problems of rejected rows for stderr.
+struct Listing<'s> {
+    inner: &'s mut dyn BatchSink,
+    problems: Vec<String>,
+    more: u64,
+}
+
+impl BatchSink for Listing<'_> {
+    fn accept(&mut self, scored: &ScoredApplication) -> tieup_core::Result<()> {
+        self.inner.accept(scored)
+    }
+
+    fn reject(&mut self, reject: &Reject) -> tieup_core::Result<()> {
+        for p in &reject.problems {
+            if self.problems.len() < LISTED_PROBLEMS {
+                let id = if reject.application_id.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", reject.application_id)
+                };
+                self.problems
+                    .push(format!("  line {}{id}, {p}", reject.line));
+            } else {
+                self.more += 1;
+            }
+        }
+        self.inner.reject(reject)
+    }
+}
+
+/// A UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A spinner with the rows read so far, on a terminal and never under `CI`.
 fn progress_bar() -> indicatif::ProgressBar {
@@ -112,6 +152,7 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
         rejects_path,
         format,
         config,
+        bom,
     } = ScoreRequest::new(cli, a)?;
     let catalog = super::load_catalog(cli)?;
     let selection = super::query::selection(&a.selection, &catalog)?;
@@ -124,9 +165,20 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
     let encoder = Encoder::new(&catalog);
     let mut tables = FeatureTables::new(&encoder);
     let reader = ApplicationReader::open(&catalog, &a.applications)?;
-    let output = AtomicFile::create(&a.out)?;
-    let rejects = AtomicFile::create(&rejects_path)?;
-    let mut writer = BatchWriter::new(&catalog, format, output, Some(rejects))?;
+    let mut output = AtomicFile::create(&a.out)?;
+    let mut rejects = AtomicFile::create(&rejects_path)?;
+    if bom {
+        if format == BatchFormat::Csv {
+            output.write_all(BOM)?;
+        }
+        rejects.write_all(BOM)?;
+    }
+    let mut writer = BatchWriter::with_model(&catalog, format, &success, output, Some(rejects))?;
+    let mut listing = Listing {
+        inner: &mut writer,
+        problems: Vec::new(),
+        more: 0,
+    };
     let bar = progress_bar();
     let started = std::time::Instant::now();
     let summary = score_batch(
@@ -135,11 +187,12 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
         &model,
         &success,
         config,
-        &mut writer,
+        &mut listing,
         &mut |rows| bar.set_position(rows),
     )
     .with_context(|| format!("scoring {}", a.applications.display()))?;
     bar.finish_and_clear();
+    let (problems, more) = (std::mem::take(&mut listing.problems), listing.more);
     let (output, rejects) = writer.finish()?;
     output.commit()?;
     let rejects = rejects.expect("rejects writer");
@@ -162,6 +215,13 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
     // Always replace the rejects file, so a stale one from an earlier run never misleads.
     rejects.commit()?;
     if summary.rejected > 0 {
+        writeln!(err, "rejected rows, every problem with its column:")?;
+        for p in &problems {
+            writeln!(err, "{p}")?;
+        }
+        if more > 0 {
+            writeln!(err, "  ... and {more} more problem(s)")?;
+        }
         return Err(RowsRejected(summary.rejected, rejects_path.display().to_string()).into());
     }
     Ok(())

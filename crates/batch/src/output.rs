@@ -1,6 +1,8 @@
-//! Batch output: scored applications as CSV or JSON Lines, and rejected rows as CSV. The
-//! layouts here are a contract (`BATCH_CSV_HEADER`, the JSON Lines objects).
+//! Batch output: scored applications as CSV, JSON Lines or an Excel workbook
+//! ([`crate::workbook`]), and rejected rows as CSV, one row per problem. The layouts here are a
+//! contract (`BATCH_CSV_HEADER`, `REJECTS_CSV_HEADER`, the JSON Lines objects).
 
+use crate::explain;
 use crate::score::{PointStatus, ScoredApplication};
 use serde::Serialize;
 use tieup_core::catalog::Catalog;
@@ -13,14 +15,16 @@ pub enum BatchFormat {
     Csv,
     /// One JSON object per application.
     JsonLines,
+    /// An Excel workbook for a selection committee: summary, candidates, columns explained.
+    Xlsx,
 }
 
 /// Writes scored applications (CSV or JSON Lines) and rejects (CSV) to two writers.
 ///
-/// CSV columns: `application_id, line, japan_region, sector, rank, region_id, region_name,
-/// country, score, top_reasons, partner_fit, p_during, p_after, p_not_yet, checklist_met,
-/// checklist_at_risk`: one row per shortlist row, so a grouped place is one row (JSON Lines
-/// candidates name the folded regions in `also`). Rejects: `line, application_id, reason`.
+/// CSV columns: [`BATCH_CSV_HEADER`]; numbers rounded to 4 decimals, reasons in full, the
+/// checklist points by number and name; one row per shortlist row, so a grouped place is one
+/// row (JSON Lines candidates name the folded regions in `also`). Rejects:
+/// [`REJECTS_CSV_HEADER`], one row per problem.
 pub struct BatchWriter<'a, O: std::io::Write, J: std::io::Write> {
     catalog: &'a Catalog,
     out: BatchOut<O>,
@@ -30,10 +34,15 @@ pub struct BatchWriter<'a, O: std::io::Write, J: std::io::Write> {
 enum BatchOut<O: std::io::Write> {
     Csv(Box<csv::Writer<O>>),
     Json(O),
+    Xlsx(Box<crate::workbook::Workbook>, O),
 }
 
+/// The CSV header of the rejects file: one row per problem, with the column it is in
+/// (`(row)` for a problem of the whole row).
+pub const REJECTS_CSV_HEADER: [&str; 4] = ["line", "application_id", "column", "problem"];
+
 /// The CSV header of batch output.
-pub const BATCH_CSV_HEADER: [&str; 16] = [
+pub const BATCH_CSV_HEADER: [&str; 17] = [
     "application_id",
     "line",
     "japan_region",
@@ -43,13 +52,14 @@ pub const BATCH_CSV_HEADER: [&str; 16] = [
     "region_name",
     "country",
     "score",
-    "top_reasons",
+    "reasons",
     "partner_fit",
     "p_during",
     "p_after",
     "p_not_yet",
     "checklist_met",
     "checklist_at_risk",
+    "checklist_unknown",
 ];
 
 #[derive(Serialize)]
@@ -79,6 +89,22 @@ struct JsonApplication<'a> {
 }
 
 impl<'a, O: std::io::Write, J: std::io::Write> BatchWriter<'a, O, J> {
+    /// A writer for the workbook format, which also explains what `success` reads; the other
+    /// formats need no model and can use [`BatchWriter::new`].
+    pub fn with_model(
+        catalog: &'a Catalog,
+        format: BatchFormat,
+        success: &tieup_learn::success::SuccessModel,
+        out: O,
+        rejects: Option<J>,
+    ) -> tieup_core::Result<Self> {
+        let mut writer = Self::new(catalog, format, out, rejects)?;
+        if let BatchOut::Xlsx(book, _) = &mut writer.out {
+            book.set_success_note(explain::success_model_note(success));
+        }
+        Ok(writer)
+    }
+
     /// A writer; `rejects` may be None to drop rejected rows' details.
     pub fn new(
         catalog: &'a Catalog,
@@ -93,12 +119,12 @@ impl<'a, O: std::io::Write, J: std::io::Write> BatchWriter<'a, O, J> {
                 BatchOut::Csv(Box::new(w))
             }
             BatchFormat::JsonLines => BatchOut::Json(out),
+            BatchFormat::Xlsx => BatchOut::Xlsx(Box::new(crate::workbook::Workbook::new()?), out),
         };
         let rejects = match rejects {
             Some(w) => {
                 let mut w = csv::Writer::from_writer(w);
-                w.write_record(["line", "application_id", "reason"])
-                    .map_err(csv_error)?;
+                w.write_record(REJECTS_CSV_HEADER).map_err(csv_error)?;
                 Some(w)
             }
             None => None,
@@ -117,6 +143,12 @@ impl<'a, O: std::io::Write, J: std::io::Write> BatchWriter<'a, O, J> {
                 .into_inner()
                 .map_err(|e| tieup_core::Error::io("output", e.into_error()))?,
             BatchOut::Json(w) => w,
+            BatchOut::Xlsx(book, mut w) => {
+                let bytes = book.finish()?;
+                w.write_all(&bytes)
+                    .map_err(|e| tieup_core::Error::io("output", e))?;
+                w
+            }
         };
         let rejects = match self.rejects {
             Some(w) => Some(
@@ -133,20 +165,9 @@ fn csv_error(e: csv::Error) -> tieup_core::Error {
     tieup_core::Error::io("output", std::io::Error::other(e.to_string()))
 }
 
-/// The checklist points with `status`, as `1; 2` (at-risk points with their reasons).
-fn points(s: &ScoredApplication, status: PointStatus) -> String {
-    s.checklist
-        .iter()
-        .filter(|c| c.status == status)
-        .map(|c| {
-            if status == PointStatus::AtRisk {
-                format!("{}: {}", c.point, c.reason)
-            } else {
-                c.point.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+/// A number rounded to 4 decimals, for people (`-0.0000` written as `0.0000`).
+pub fn round4(x: f64) -> String {
+    format!("{:.4}", x + 0.0).replace("-0.0000", "0.0000")
 }
 
 /// One scored application as CSV rows, one per candidate.
@@ -158,20 +179,21 @@ fn csv_rows<O: std::io::Write>(
     let app = &s.application;
     let japan = &catalog.region(app.japan_region).id;
     let sector = &catalog.sectors().get(app.sector).id;
-    let met = points(s, PointStatus::Met);
-    let at_risk = points(s, PointStatus::AtRisk);
+    let met = explain::points_in_words(&s.checklist, PointStatus::Met);
+    let at_risk = explain::points_in_words(&s.checklist, PointStatus::AtRisk);
+    let unknown = explain::points_in_words(&s.checklist, PointStatus::Unknown);
     let line = app.line.to_string();
-    let fit = format!("{:.4}", s.partner_fit);
+    let fit = round4(s.partner_fit);
     let p = [
-        format!("{:.4}", s.success.during),
-        format!("{:.4}", s.success.after),
-        format!("{:.4}", s.success.not_yet),
+        round4(s.success.during),
+        round4(s.success.after),
+        round4(s.success.not_yet),
     ];
     for c in &s.candidates {
         let region = catalog.region(c.region);
         let rank = c.rank.to_string();
-        let score = format!("{:.6}", c.score);
-        let reasons = crate::score::top_reasons(&c.contributions, 3).join("; ");
+        let score = round4(c.score);
+        let reasons = explain::full_reasons(&c.contributions);
         out.write_record([
             app.id.as_str(),
             &line,
@@ -189,6 +211,7 @@ fn csv_rows<O: std::io::Write>(
             &p[2],
             &met,
             &at_risk,
+            &unknown,
         ])
         .map_err(csv_error)?;
     }
@@ -248,17 +271,22 @@ impl<O: std::io::Write, J: std::io::Write> crate::score::BatchSink for BatchWrit
         match &mut self.out {
             BatchOut::Csv(out) => csv_rows(out, self.catalog, s),
             BatchOut::Json(out) => json_line(out, self.catalog, s),
+            BatchOut::Xlsx(book, _) => book.add(self.catalog, s),
         }
     }
 
     fn reject(&mut self, r: &tieup_core::application::Reject) -> tieup_core::Result<()> {
         if let Some(w) = &mut self.rejects {
-            w.write_record([
-                r.line.to_string(),
-                r.application_id.clone(),
-                r.reason.clone(),
-            ])
-            .map_err(csv_error)?;
+            let line = r.line.to_string();
+            for p in &r.problems {
+                w.write_record([
+                    line.as_str(),
+                    r.application_id.as_str(),
+                    p.column,
+                    p.message.as_str(),
+                ])
+                .map_err(csv_error)?;
+            }
         }
         Ok(())
     }

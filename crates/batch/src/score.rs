@@ -65,6 +65,18 @@ pub enum PointStatus {
     Unknown,
 }
 
+/// Short names of the survey's eight success points, in survey order.
+pub const POINT_NAMES: [&str; 8] = [
+    "regional technology that matters globally",
+    "tied into the region's industrial policy",
+    "wide, assumption-free vision",
+    "motivated participating companies",
+    "government-industry-academia network",
+    "sufficient communication, with a mediator",
+    "flexibility after failures (advance preparation)",
+    "long-term view with the region's own budget",
+];
+
 /// One of the survey's eight success points, checked for an application.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckItem {
@@ -258,10 +270,10 @@ impl Facts<'_> {
     }
 }
 
-fn item(point: u8, name: &'static str, status: PointStatus, reason: String) -> CheckItem {
+fn item(point: u8, status: PointStatus, reason: String) -> CheckItem {
     CheckItem {
         point,
-        name,
+        name: POINT_NAMES[usize::from(point) - 1],
         status,
         reason,
     }
@@ -315,7 +327,6 @@ fn technology(f: &Facts<'_>) -> CheckItem {
     let (strength, sector) = (f.strength, f.sector);
     item(
         1,
-        "regional technology that matters globally",
         if strength >= 0.5 {
             PointStatus::Met
         } else if strength < 0.3 {
@@ -341,12 +352,7 @@ fn policy(f: &Facts<'_>) -> CheckItem {
             "no prefectural or city government body named",
         )
     };
-    item(
-        2,
-        "tied into the region's industrial policy",
-        status,
-        reason.into(),
-    )
+    item(2, status, reason.into())
 }
 
 fn vision(f: &Facts<'_>) -> CheckItem {
@@ -356,12 +362,7 @@ fn vision(f: &Facts<'_>) -> CheckItem {
         1 => PointStatus::Unknown,
         _ => PointStatus::Met,
     };
-    item(
-        3,
-        "wide, assumption-free vision",
-        status,
-        format!("{n} objective(s) named"),
-    )
+    item(3, status, format!("{n} objective(s) named"))
 }
 
 fn companies(f: &Facts<'_>) -> CheckItem {
@@ -377,20 +378,13 @@ fn companies(f: &Facts<'_>) -> CheckItem {
         (Some(false), _) => "no core company",
         (None, _) => "core company not stated",
     };
-    item(
-        4,
-        "motivated participating companies",
-        status,
-        reason.into(),
-    )
+    item(4, status, reason.into())
 }
 
 fn network(f: &Facts<'_>) -> CheckItem {
-    let name = "government-industry-academia network";
     if f.app.success.industry_academia_government() {
         return item(
             5,
-            name,
             PointStatus::Met,
             "companies, a university and government take part together".into(),
         );
@@ -406,7 +400,6 @@ fn network(f: &Facts<'_>) -> CheckItem {
     .collect();
     item(
         5,
-        name,
         PointStatus::AtRisk,
         format!("missing: {}", missing.join(", ")),
     )
@@ -435,12 +428,7 @@ fn communication(f: &Facts<'_>) -> CheckItem {
             format!("communication cost to the best candidates is moderate ({cost:.2})"),
         ),
     };
-    item(
-        6,
-        "sufficient communication, with a mediator",
-        status,
-        reason,
-    )
+    item(6, status, reason)
 }
 
 fn preparation(f: &Facts<'_>) -> CheckItem {
@@ -450,12 +438,7 @@ fn preparation(f: &Facts<'_>) -> CheckItem {
         Some(false) => "no advance preparation",
         None => "preparation not stated",
     };
-    item(
-        7,
-        "flexibility after failures (advance preparation)",
-        tri(preparation),
-        reason.into(),
-    )
+    item(7, tri(preparation), reason.into())
 }
 
 fn continuation(f: &Facts<'_>) -> CheckItem {
@@ -469,12 +452,7 @@ fn continuation(f: &Facts<'_>) -> CheckItem {
         Some(y) => format!("{y} year(s) of own funding after support ends"),
         None => "continuation budget not stated".into(),
     };
-    item(
-        8,
-        "long-term view with the region's own budget",
-        status,
-        reason,
-    )
+    item(8, status, reason)
 }
 
 /// Short labels of a candidate's top positive reasons with their contributions.

@@ -7,8 +7,8 @@
 //! `core_company`, `support_tools` (optional). Lists are `;`-separated in CSV and may be JSON
 //! arrays in JSON Lines. `data/applications.example.csv` documents the schema by example.
 //!
-//! A row that cannot be used becomes a [`Reject`] with its line number and reason; the
-//! reader goes on with the next row. Only a file that is not an application file at all
+//! A row that cannot be used becomes a [`Reject`] with its line number and every problem
+//! found in it, each with its column ([`Problem`]); the reader goes on with the next row. Only a file that is not an application file at all
 //! (empty, not CSV/JSONL, no header) is an error.
 
 use crate::catalog::{Catalog, RegionKind};
@@ -122,8 +122,75 @@ pub struct Reject {
     pub line: u64,
     /// The application id, when it could be read.
     pub application_id: String,
-    /// What is wrong and how to fix it.
+    /// Every problem found, as `column: problem` joined by `; ` (the same as [`Reject::problems`]).
     pub reason: String,
+    /// Every problem found in the row, in column order, each with its column.
+    pub problems: Vec<Problem>,
+}
+
+/// One problem of a rejected row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The column (one of [`COLUMNS`]), or [`ROW`] for a problem of the whole row.
+    pub column: &'static str,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// The column name of a problem that belongs to the whole row (a quote never closed, too many
+/// fields, a line that is not JSON).
+pub const ROW: &str = "(row)";
+
+impl Problem {
+    /// A problem of `column`.
+    pub fn new(column: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            column,
+            message: message.into(),
+        }
+    }
+
+    /// A problem of the whole row.
+    pub fn row(message: impl Into<String>) -> Self {
+        Problem::new(ROW, message)
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column == ROW {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.column, self.message)
+        }
+    }
+}
+
+impl Reject {
+    /// A reject of the row on `line` with its problems, sorted into column order.
+    pub fn new(line: u64, application_id: String, mut problems: Vec<Problem>) -> Self {
+        let order = |c: &str| COLUMNS.iter().position(|x| *x == c).unwrap_or(usize::MAX);
+        // Row problems first, then columns in file order; a stable sort keeps the order in
+        // which a column's problems were found.
+        problems.sort_by_key(|p| {
+            if p.column == ROW {
+                0
+            } else {
+                1 + order(p.column)
+            }
+        });
+        let reason = problems
+            .iter()
+            .map(Problem::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        Reject {
+            line,
+            application_id,
+            reason,
+            problems,
+        }
+    }
 }
 
 /// CSV or JSON Lines.
@@ -272,27 +339,25 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         };
         let fields = match fields {
             Ok(fields) => fields,
-            Err(reason) => {
-                return Some(Ok(Err(Reject {
+            Err(problems) => {
+                return Some(Ok(Err(Reject::new(
                     line,
-                    application_id: std::mem::take(&mut self.rejected_id),
-                    reason,
-                })));
+                    std::mem::take(&mut self.rejected_id),
+                    problems,
+                ))));
             }
         };
         let id = fields[0].clone().unwrap_or_default();
-        Some(Ok(self.parse(line, &fields).map_err(|reason| Reject {
-            line,
-            application_id: id,
-            reason,
-        })))
+        Some(Ok(self
+            .parse(line, &fields)
+            .map_err(|problems| Reject::new(line, id, problems))))
     }
 
     /// Raw fields of the next row in [`COLUMNS`] order, or a row-level problem.
     #[allow(clippy::type_complexity)]
     fn read_fields(
         &mut self,
-    ) -> Option<Result<(u64, std::result::Result<Vec<Option<String>>, String>)>> {
+    ) -> Option<Result<(u64, std::result::Result<Vec<Option<String>>, Vec<Problem>>)>> {
         match &mut self.inner {
             Inner::Csv {
                 stream,
@@ -308,10 +373,10 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                         .unwrap_or_default();
                     Some(Ok((
                         line,
-                        Err(format!(
+                        Err(vec![Problem::row(format!(
                             "a quote opened on line {line} is never closed (it would run past {} lines or to the end of the file); close it or remove it, the next lines are read on their own",
                             crate::csvstream::MAX_RECORD_LINES
-                        )),
+                        ))]),
                     )))
                 }
                 Ok(crate::csvstream::Record::Fields { line, fields }) => {
@@ -343,7 +408,10 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                     // Skip the rest of an over-long line.
                     let mut rest = Vec::new();
                     let _ = lines.read_until(b'\n', &mut rest);
-                    return Some(Ok((*line, Err("line longer than 1 MiB".into()))));
+                    return Some(Ok((
+                        *line,
+                        Err(vec![Problem::row("line longer than 1 MiB")]),
+                    )));
                 }
                 if *line == 1 && buffer.starts_with(b"\xEF\xBB\xBF") {
                     buffer.drain(..3);
@@ -353,7 +421,9 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                     Err(_) => {
                         return Some(Ok((
                             *line,
-                            Err("line is not valid UTF-8; save the file as UTF-8".into()),
+                            Err(vec![Problem::row(
+                                "line is not valid UTF-8; save the file as UTF-8",
+                            )]),
                         )));
                     }
                 };
@@ -362,10 +432,15 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                 }
                 let value: serde_json::Value = match serde_json::from_str(text) {
                     Ok(v) => v,
-                    Err(e) => return Some(Ok((*line, Err(format!("not a JSON object: {e}"))))),
+                    Err(e) => {
+                        return Some(Ok((
+                            *line,
+                            Err(vec![Problem::row(format!("not a JSON object: {e}"))]),
+                        )));
+                    }
                 };
                 let Some(object) = value.as_object() else {
-                    return Some(Ok((*line, Err("not a JSON object".into()))));
+                    return Some(Ok((*line, Err(vec![Problem::row("not a JSON object")]))));
                 };
                 let mut out = Vec::with_capacity(COLUMNS.len());
                 for column in COLUMNS {
@@ -384,9 +459,10 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                     if text.as_ref().is_some_and(|t| t.len() > MAX_FIELD_BYTES) {
                         return Some(Ok((
                             *line,
-                            Err(format!(
-                                "field '{column}' is longer than {MAX_FIELD_BYTES} bytes"
-                            )),
+                            Err(vec![Problem::new(
+                                column,
+                                format!("longer than {MAX_FIELD_BYTES} bytes"),
+                            )]),
                         )));
                     }
                     out.push(text.filter(|t| !t.is_empty()));
@@ -400,18 +476,18 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         &mut self,
         line: u64,
         f: &[Option<String>],
-    ) -> std::result::Result<Application, String> {
-        let mut problems: Vec<String> = Vec::new();
+    ) -> std::result::Result<Application, Vec<Problem>> {
+        let mut problems: Vec<Problem> = Vec::new();
         let required = |i: usize| {
             f[i].as_deref()
-                .ok_or_else(|| format!("missing required field '{}'", COLUMNS[i]))
+                .ok_or_else(|| Problem::new(COLUMNS[i], "required, but empty or missing"))
         };
         let catalog = self.catalog;
         let japan_region = required(1)
             .and_then(|q| {
                 catalog
                     .find_japan_region(q)
-                    .map_err(|e| format!("japan_region: {e}"))
+                    .map_err(|e| Problem::new(COLUMNS[1], e.to_string()))
             })
             .map_err(|e| problems.push(e))
             .ok();
@@ -420,7 +496,7 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
                 catalog
                     .sectors()
                     .find(q)
-                    .map_err(|e| format!("sector: {e}"))
+                    .map_err(|e| Problem::new(COLUMNS[2], e.to_string()))
             })
             .map_err(|e| problems.push(e))
             .ok();
@@ -430,9 +506,12 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         let wanted = wanted(&list(5), &objectives, &mut problems);
         let bodies = bodies(&list(6), &mut problems);
         let commitment = Commitment::parse(f[7].as_deref().unwrap_or("")).unwrap_or_else(|| {
-            problems.push(format!(
-                "commitment: '{}' is not sufficient, partial or unknown",
-                crate::lookup::clip(f[7].as_deref().unwrap_or(""))
+            problems.push(Problem::new(
+                COLUMNS[7],
+                format!(
+                    "'{}' is not sufficient, partial or unknown",
+                    crate::lookup::clip(f[7].as_deref().unwrap_or(""))
+                ),
             ));
             Commitment::Unknown
         });
@@ -456,14 +535,17 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         };
         let (Some(japan_region), Some(sector), true) = (japan_region, sector, problems.is_empty())
         else {
-            return Err(problems.join("; "));
+            return Err(problems);
         };
         debug_assert_eq!(catalog.region(japan_region).kind, RegionKind::Japan);
         if !self.seen.insert(id.as_str().into()) {
-            return Err(format!(
-                "duplicate application_id '{}'; give every application its own id",
-                crate::lookup::clip(&id)
-            ));
+            return Err(vec![Problem::new(
+                COLUMNS[0],
+                format!(
+                    "duplicate application_id '{}'; give every application its own id",
+                    crate::lookup::clip(&id)
+                ),
+            )]);
         }
         Ok(Application {
             id,
@@ -488,7 +570,7 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
 }
 
 /// `fiscal_year`: a year between 1990 and 2100, or empty.
-fn fiscal_year(text: Option<&str>, problems: &mut Vec<String>) -> Option<u16> {
+fn fiscal_year(text: Option<&str>, problems: &mut Vec<Problem>) -> Option<u16> {
     match text {
         None => None,
         Some(t) => t
@@ -496,9 +578,12 @@ fn fiscal_year(text: Option<&str>, problems: &mut Vec<String>) -> Option<u16> {
             .ok()
             .filter(|y| (1990..=2100).contains(y))
             .or_else(|| {
-                problems.push(format!(
-                    "fiscal_year: '{}' is not a year between 1990 and 2100",
-                    crate::lookup::clip(t)
+                problems.push(Problem::new(
+                    "fiscal_year",
+                    format!(
+                        "'{}' is not a year between 1990 and 2100",
+                        crate::lookup::clip(t)
+                    ),
                 ));
                 None
             }),
@@ -506,20 +591,23 @@ fn fiscal_year(text: Option<&str>, problems: &mut Vec<String>) -> Option<u16> {
 }
 
 /// `objectives`: positions in [`OBJECTIVES`].
-fn objectives(names: &[String], problems: &mut Vec<String>) -> Vec<usize> {
+fn objectives(names: &[String], problems: &mut Vec<Problem>) -> Vec<usize> {
     let mut objectives = Vec::new();
     for name in names {
         let key = crate::lookup::normalize(name).replace(' ', "_");
         match OBJECTIVES.iter().position(|(o, _)| *o == key) {
             Some(position) => objectives.push(position),
-            None => problems.push(format!(
-                "objectives: unknown objective '{}'; use {}",
-                crate::lookup::clip(name),
-                OBJECTIVES
-                    .iter()
-                    .map(|(o, _)| *o)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            None => problems.push(Problem::new(
+                "objectives",
+                format!(
+                    "unknown objective '{}'; use {}",
+                    crate::lookup::clip(name),
+                    OBJECTIVES
+                        .iter()
+                        .map(|(o, _)| *o)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             )),
         }
     }
@@ -527,12 +615,12 @@ fn objectives(names: &[String], problems: &mut Vec<String>) -> Vec<usize> {
 }
 
 /// `desired_traits` plus the features the objectives want, sorted and deduplicated.
-fn wanted(names: &[String], objectives: &[usize], problems: &mut Vec<String>) -> Vec<Feature> {
+fn wanted(names: &[String], objectives: &[usize], problems: &mut Vec<Problem>) -> Vec<Feature> {
     let mut wanted: Vec<Feature> = Vec::new();
     for name in names {
         match find_feature(name) {
             Ok(feature) => wanted.push(feature),
-            Err(e) => problems.push(format!("desired_traits: {e}")),
+            Err(e) => problems.push(Problem::new("desired_traits", e.to_string())),
         }
     }
     for &o in objectives {
@@ -544,15 +632,18 @@ fn wanted(names: &[String], objectives: &[usize], problems: &mut Vec<String>) ->
 }
 
 /// `implementation_bodies`: positions in [`BODY_KINDS`].
-fn bodies(names: &[String], problems: &mut Vec<String>) -> Vec<usize> {
+fn bodies(names: &[String], problems: &mut Vec<Problem>) -> Vec<usize> {
     let mut bodies = Vec::new();
     for name in names {
         match body_kind(name) {
             Some(body) => bodies.push(body),
-            None => problems.push(format!(
-                "implementation_bodies: unknown body '{}'; use {}",
-                crate::lookup::clip(name),
-                BODY_KINDS.join(", ")
+            None => problems.push(Problem::new(
+                "implementation_bodies",
+                format!(
+                    "unknown body '{}'; use {}",
+                    crate::lookup::clip(name),
+                    BODY_KINDS.join(", ")
+                ),
             )),
         }
     }
@@ -560,7 +651,7 @@ fn bodies(names: &[String], problems: &mut Vec<String>) -> Vec<usize> {
 }
 
 /// `continuation_years`: a number of years between 0 and 50, or empty.
-fn continuation_years(text: Option<&str>, problems: &mut Vec<String>) -> Option<f64> {
+fn continuation_years(text: Option<&str>, problems: &mut Vec<Problem>) -> Option<f64> {
     match text {
         None => None,
         Some(t) => t
@@ -568,9 +659,12 @@ fn continuation_years(text: Option<&str>, problems: &mut Vec<String>) -> Option<
             .ok()
             .filter(|y| y.is_finite() && (0.0..=50.0).contains(y))
             .or_else(|| {
-                problems.push(format!(
-                    "continuation_years: '{}' is not a number of years between 0 and 50",
-                    crate::lookup::clip(t)
+                problems.push(Problem::new(
+                    "continuation_years",
+                    format!(
+                        "'{}' is not a number of years between 0 and 50",
+                        crate::lookup::clip(t)
+                    ),
                 ));
                 None
             }),
@@ -578,7 +672,7 @@ fn continuation_years(text: Option<&str>, problems: &mut Vec<String>) -> Option<
 }
 
 /// `support_tools`: positions in [`SUPPORT_TOOLS`] (by name or number 1-7), sorted.
-fn support_tools(names: &[String], problems: &mut Vec<String>) -> Vec<usize> {
+fn support_tools(names: &[String], problems: &mut Vec<Problem>) -> Vec<usize> {
     let mut support_tools = Vec::new();
     for name in names {
         let key = crate::lookup::normalize(name).replace(' ', "_");
@@ -590,10 +684,13 @@ fn support_tools(names: &[String], problems: &mut Vec<String>) -> Vec<usize> {
         });
         match position {
             Some(position) => support_tools.push(position),
-            None => problems.push(format!(
-                "support_tools: unknown tool '{}'; use 1-7 or {}",
-                crate::lookup::clip(name),
-                SUPPORT_TOOLS.join(", ")
+            None => problems.push(Problem::new(
+                "support_tools",
+                format!(
+                    "unknown tool '{}'; use 1-7 or {}",
+                    crate::lookup::clip(name),
+                    SUPPORT_TOOLS.join(", ")
+                ),
             )),
         }
     }
@@ -607,13 +704,13 @@ fn csv_fields(
     fields: &[Vec<u8>],
     columns: &[Option<usize>],
     n_header: usize,
-) -> std::result::Result<Vec<Option<String>>, String> {
+) -> std::result::Result<Vec<Option<String>>, Vec<Problem>> {
     let mut problems = Vec::new();
     if fields.len() > n_header {
-        problems.push(format!(
+        problems.push(Problem::row(format!(
             "the row has {} fields, the header has {n_header}; quote fields that contain commas",
             fields.len()
-        ));
+        )));
     }
     let mut out = Vec::with_capacity(COLUMNS.len());
     for (c, column) in columns.iter().enumerate() {
@@ -623,10 +720,9 @@ fn csv_fields(
         };
         let bytes = fields.get(*i).map_or(&[][..], Vec::as_slice);
         if bytes.len() > MAX_FIELD_BYTES {
-            problems.push(format!(
-                "field '{}' is {} bytes, longer than {MAX_FIELD_BYTES}",
+            problems.push(Problem::new(
                 COLUMNS[c],
-                bytes.len()
+                format!("{} bytes, longer than {MAX_FIELD_BYTES}", bytes.len()),
             ));
             out.push(None);
             continue;
@@ -634,9 +730,9 @@ fn csv_fields(
         match std::str::from_utf8(bytes) {
             Ok(text) => out.push(Some(text.trim().to_string()).filter(|t| !t.is_empty())),
             Err(_) => {
-                problems.push(format!(
-                    "field '{}' is not valid UTF-8; save the file as UTF-8",
-                    COLUMNS[c]
+                problems.push(Problem::new(
+                    COLUMNS[c],
+                    "not valid UTF-8; save the file as UTF-8",
                 ));
                 out.push(None);
             }
@@ -645,7 +741,7 @@ fn csv_fields(
     if problems.is_empty() {
         Ok(out)
     } else {
-        Err(problems.join("; "))
+        Err(problems)
     }
 }
 
@@ -675,9 +771,17 @@ pub fn parse_bool(text: &str) -> Option<Option<bool>> {
     }
 }
 
-fn boolean(text: Option<&str>, column: &str) -> std::result::Result<Option<bool>, String> {
+fn boolean(text: Option<&str>, column: &'static str) -> std::result::Result<Option<bool>, Problem> {
     let text = text.unwrap_or("");
-    parse_bool(text).ok_or_else(|| format!("{column}: '{text}' is not true or false"))
+    parse_bool(text).ok_or_else(|| {
+        Problem::new(
+            column,
+            format!(
+                "'{}' is not true or false (use true/false, yes/no or 1/0; leave it empty when unknown)",
+                crate::lookup::clip(text)
+            ),
+        )
+    })
 }
 
 /// Finds an implementation-body kind by name or a common alias.

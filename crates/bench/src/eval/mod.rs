@@ -46,6 +46,7 @@ pub mod params;
 pub mod plan;
 pub mod plots;
 pub mod rankers;
+pub mod raster;
 pub mod replay;
 pub mod report;
 pub mod significance;
@@ -263,5 +264,7 @@ fn write_letor_fold(
     Ok(())
 }
 
+#[cfg(test)]
+mod plot_tests;
 #[cfg(test)]
 mod tests;

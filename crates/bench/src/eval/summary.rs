@@ -57,6 +57,9 @@ pub struct SplitReport {
     pub by_group: BTreeMap<String, BTreeMap<String, f64>>,
     /// Test queries per group.
     pub group_sizes: BTreeMap<String, usize>,
+    /// 95% Wilson score interval of each group's mean headline metric, by group and ranker
+    /// ([`significance::wilson_interval`]; every group has one, however small).
+    pub group_ci: BTreeMap<String, BTreeMap<String, Interval>>,
     /// Every pair of rankers on the headline metric.
     pub comparisons: Vec<Comparison>,
     /// Per-query metrics by ranker (test-query order).
@@ -229,6 +232,17 @@ pub fn summarise<'d>(
     };
     let comparisons = comparisons(&rankers, &headline, params);
     let (group_sizes, by_group) = group_means(judged, &rankers, &headline);
+    let group_ci = by_group
+        .iter()
+        .map(|(g, means)| {
+            let n = group_sizes[g];
+            let cis = means
+                .iter()
+                .map(|(r, m)| (r.clone(), significance::wilson_interval(*m, n)))
+                .collect();
+            (g.clone(), cis)
+        })
+        .collect();
     let qrels = judged
         .iter()
         .map(|j| (j.qid.clone(), j.labels.clone()))
@@ -245,6 +259,7 @@ pub fn summarise<'d>(
         curve,
         by_group,
         group_sizes,
+        group_ci,
         comparisons,
         per_query,
         rankings,
