@@ -8,6 +8,7 @@
 //! are skipped); `db` the store (`tieup-store`) and `tieup db`.
 
 mod bench;
+mod bodies;
 mod checks;
 mod cli;
 mod db;
