@@ -244,3 +244,50 @@ fn a_catalog_without_bodies_scores_zero_everywhere() {
         );
     }
 }
+
+#[test]
+fn the_partner_body_feature_reads_the_ladder_and_its_reason_names_the_body() {
+    use tieup_core::features::{Encoder, Feature, Query};
+    let (_dir, catalog) = with_bodies(LADDER);
+    let catalog = catalog.unwrap();
+    let encoder = Encoder::new(&catalog);
+    let mut query = Query::new(
+        catalog.find_japan_region("fukushima").unwrap(),
+        catalog.sectors().by_id("medical_devices").unwrap(),
+    );
+    for before in [None, Some(2011), Some(2010), Some(2000), Some(1990)] {
+        query.before_year = before;
+        for candidate in catalog.candidate_ids() {
+            let region = &catalog.region(candidate).id;
+            assert_eq!(
+                encoder.value(Feature::PartnerBody, &query, candidate),
+                body_feature(&catalog, "medical_devices", region, before),
+                "{region} {before:?}"
+            );
+        }
+    }
+    query.before_year = Some(2005);
+    let mut default_weights = [0.0; tieup_core::features::N_FEATURES];
+    default_weights[Feature::PartnerBody.index()] = 1.0;
+    let model = tieup_core::model::LinearModel {
+        kind: "test".into(),
+        description: String::new(),
+        hyperparameters: Default::default(),
+        scaling: None,
+        default_weights,
+        sector_weights: Default::default(),
+        want_boost: 0.0,
+        training: Default::default(),
+    };
+    let list = tieup_core::rank::shortlist(&encoder, &model, &query, 1).unwrap();
+    assert_eq!(catalog.region(list.candidates[0].region).id, "skane");
+    let reasons = tieup_core::rank::explain(&encoder, &query, &list.candidates[0]);
+    let reason = reasons
+        .iter()
+        .find(|r| r.feature == Feature::PartnerBody)
+        .unwrap();
+    assert_eq!(
+        reason.detail,
+        "partner body level 2/3: Device Cluster, medical devices cluster organisation of Skåne, since 2000"
+    );
+}
