@@ -326,6 +326,28 @@ impl Catalog {
         out.into_iter().map(|(_, m)| m).collect()
     }
 
+    /// Every body in the region, an enclosing or an enclosed region, whatever it serves
+    /// (what a profile page lists without a query): enclosing regions' bodies first, then
+    /// the region's, then enclosed regions'; by id within each.
+    pub fn bodies_around(&self, region: RegionId) -> Vec<&PartnerBody> {
+        let up = self.ancestors_and_self(region);
+        let mut out: Vec<(usize, &PartnerBody)> = self
+            .bodies
+            .iter()
+            .filter_map(|body| {
+                if let Some(depth) = up.iter().position(|&r| r == body.region) {
+                    Some((up.len() - depth, body))
+                } else if self.ancestors_and_self(body.region).contains(&region) {
+                    Some((up.len() + 1, body))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+        out.into_iter().map(|(_, b)| b).collect()
+    }
+
     /// The ladder rung of a candidate for a sector and year limit: the best counted body
     /// (0 to [`MAX_BODY_LEVEL`]), with that body.
     pub fn body_level(
