@@ -83,11 +83,11 @@ proptest! {
 
     #[test]
     fn kernel_top_k_equals_the_reference_path_to_the_bit(
-        weights in proptest::array::uniform11(weight()),
+        weights in proptest::array::uniform10(weight()),
         want_boost in prop_oneof![Just(0.0), 0.0..3.0f64],
         japan in 0..64usize,
         sector in 0..64usize,
-        wanted in proptest::array::uniform11(any::<bool>()),
+        wanted in proptest::array::uniform10(any::<bool>()),
         year in proptest::option::of(1995u16..2015),
         k in 0..12usize,
     ) {

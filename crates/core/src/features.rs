@@ -24,10 +24,10 @@ pub struct FeatureSpec {
 }
 
 /// Version of the feature schema; bump it when a feature is added, removed or redefined.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The features, in schema order.
-pub const FEATURES: [FeatureSpec; 11] = [
+pub const FEATURES: [FeatureSpec; 10] = [
     FeatureSpec {
         name: "same_area_cluster",
         label: "same cluster",
@@ -88,12 +88,6 @@ pub const FEATURES: [FeatureSpec; 11] = [
         direction: -1,
         description: "mean of door-to-door air travel hours/24 h in the 2014 network (distance/12,000 km without air data; capped at 1), time-zone gap/12 h, language gap (0 Japanese, 0.5 English, 1 neither) and, with MOFA resident counts, the Japanese presence gap 1 - ln(1+residents)/ln(1+100,000) (0.5 for a country not listed)",
     },
-    FeatureSpec {
-        name: "partner_body",
-        label: "partner body",
-        direction: 1,
-        description: "a body that could run the tie-up (partner_bodies.csv), as a ladder /3: 0 none; 1 a general development agency in the candidate or an enclosing region; 2 a cluster organisation, university-industry centre or industry association serving the query sector in the candidate, an enclosing or an enclosed region; 3 such a body with an international or Japan cooperation record. Only bodies founded before the year limit count (a body of unknown founding year only without a limit); bodies named in a known partnership never count",
-    },
 ];
 
 /// One feature of the schema; the variants are in schema order, so `feature as usize` is
@@ -124,8 +118,6 @@ pub enum Feature {
     ExistingExchange,
     /// `communication_cost`
     CommunicationCost,
-    /// `partner_body`
-    PartnerBody,
 }
 
 impl Feature {
@@ -141,7 +133,6 @@ impl Feature {
         Feature::JapanTechDemand,
         Feature::ExistingExchange,
         Feature::CommunicationCost,
-        Feature::PartnerBody,
     ];
 
     /// Position in the schema (in [`FEATURES`], feature rows and weight vectors).
@@ -186,8 +177,7 @@ impl Feature {
             | Feature::ClusterSimilarity
             | Feature::SupplementalCluster
             | Feature::ExistingExchange
-            | Feature::CommunicationCost
-            | Feature::PartnerBody => None,
+            | Feature::CommunicationCost => None,
         }
     }
 
@@ -215,7 +205,6 @@ impl Feature {
             }
             Feature::Materials => Dependence::Candidate,
             Feature::ExistingExchange => Dependence::JapanRegionAndYear,
-            Feature::PartnerBody => Dependence::SectorAndYear,
         }
     }
 }
@@ -233,8 +222,6 @@ pub enum Dependence {
     JapanRegionAndSector,
     /// The Japanese region and the year limit.
     JapanRegionAndYear,
-    /// The query sector and the year limit.
-    SectorAndYear,
 }
 
 /// The strength in the query sector from which a region's advanced technology, design
@@ -301,7 +288,6 @@ pub fn find_feature(name: &str) -> Result<Feature> {
         "similarity" | "similar" => "cluster_similarity",
         "complementary" | "supplemental" | "complementary_cluster" => "supplemental_cluster",
         "communication" | "low_communication_cost" | "easy_communication" => "communication_cost",
-        "body" | "partner" | "partner_bodies" | "implementation_body" | "agency" => "partner_body",
         other => other,
     };
     Feature::ALL
@@ -508,7 +494,6 @@ impl<'a> Encoder<'a> {
             }
             Feature::ExistingExchange => self.exchange_feature(query, candidate),
             Feature::CommunicationCost => self.communication(query.japan_region, candidate),
-            Feature::PartnerBody => self.partner_body(query, candidate),
         }
     }
 
@@ -532,8 +517,9 @@ impl<'a> Encoder<'a> {
             | Feature::Materials
             | Feature::JapanTechDemand
             | Feature::ExistingExchange
-            | Feature::CommunicationCost
-            | Feature::PartnerBody => candidates.map(|c| self.value(feature, query, c)).collect(),
+            | Feature::CommunicationCost => {
+                candidates.map(|c| self.value(feature, query, c)).collect()
+            }
         }
     }
 
@@ -575,16 +561,6 @@ impl<'a> Encoder<'a> {
         self.exchange(query, candidate)
             .map_or(0.0, |(v, _)| v)
             .max(self.twin_tie(query, candidate).map_or(0.0, |_| TWIN_TIE))
-    }
-
-    /// The partner-body feature: the candidate's ladder rung for the query sector and year
-    /// limit ([`Catalog::body_level`]) over [`crate::catalog::MAX_BODY_LEVEL`].
-    pub fn partner_body(&self, query: &Query, candidate: RegionId) -> f64 {
-        self.catalog
-            .body_level(candidate, query.sector, query.before_year)
-            .map_or(0.0, |m| {
-                f64::from(m.level) / f64::from(crate::catalog::MAX_BODY_LEVEL)
-            })
     }
 
     /// Profile similarity of a Japanese region and a candidate, in [0, 1]: the cosine of

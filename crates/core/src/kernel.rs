@@ -32,7 +32,6 @@ impl ColumnKey {
                 (Some(query.japan_region), Some(query.sector), None)
             }
             Dependence::JapanRegionAndYear => (Some(query.japan_region), None, query.before_year),
-            Dependence::SectorAndYear => (None, Some(query.sector), query.before_year),
         };
         ColumnKey {
             feature,
@@ -114,9 +113,7 @@ impl<'a> FeatureTables<'a> {
                 Dependence::JapanRegion => {
                     keys.extend(catalog.japan_ids().map(|j| key(Some(j), None)));
                 }
-                Dependence::JapanRegionAndSector
-                | Dependence::JapanRegionAndYear
-                | Dependence::SectorAndYear => {}
+                Dependence::JapanRegionAndSector | Dependence::JapanRegionAndYear => {}
             }
         }
         tables.compute(keys);
@@ -268,11 +265,9 @@ mod tests {
             hyperparameters: BTreeMap::new(),
             scaling: Some(crate::model::Scaling {
                 mean: vec![0.0; N_FEATURES],
-                scale: vec![0.3, 0.7, 1.1, 0.2, 0.9, 1.0, 0.5, 0.4, 0.8, 0.6, 0.45],
+                scale: vec![0.3, 0.7, 1.1, 0.2, 0.9, 1.0, 0.5, 0.4, 0.8, 0.6],
             }),
-            default_weights: [
-                0.4, 0.2, 0.15, 0.3, 0.15, 0.15, 0.08, 0.12, 0.25, -0.33, 0.2,
-            ],
+            default_weights: [0.4, 0.2, 0.15, 0.3, 0.15, 0.15, 0.08, 0.12, 0.25, -0.33],
             sector_weights: BTreeMap::new(),
             want_boost: 1.0,
             training: TrainingInfo::default(),

@@ -214,7 +214,6 @@ fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: 
             )
         }
         Feature::ExistingExchange => exchange_text(encoder, query, c),
-        Feature::PartnerBody => body_reason(catalog, query, c, x),
         Feature::CommunicationCost => {
             let access = catalog.air_access(query.japan_region, c);
             let cost = catalog.communication_cost(query.japan_region, c);
@@ -231,19 +230,6 @@ fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: 
                 catalog.region(c).languages.join("/")
             )
         }
-    }
-}
-
-/// The partner-body sentence: the rung and the body that reaches it, by name.
-fn body_reason(catalog: &Catalog, query: &Query, c: RegionId, x: f64) -> String {
-    match catalog.body_level(c, query.sector, query.before_year) {
-        Some(m) => format!(
-            "partner body level {}/{}: {}",
-            m.level,
-            crate::catalog::MAX_BODY_LEVEL,
-            catalog.body_text(m.body)
-        ),
-        None => format!("partner body level {x:.2}: no body known"),
     }
 }
 
@@ -455,7 +441,7 @@ mod tests {
             catalog.find_japan_region("suwa").unwrap(),
             catalog.sectors().find("dies").unwrap(),
         );
-        let w = [0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.3, 0.2];
+        let w = [0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.3];
         let list = shortlist(&encoder, &model(w), &query, 3).unwrap();
         assert_eq!(list.candidates.len(), 3);
         assert_eq!(catalog.region(list.candidates[0].region).id, "dalian");
@@ -473,7 +459,7 @@ mod tests {
     #[test]
     fn wanting_a_trait_raises_its_weight_by_the_largest_weight() {
         let catalog = fixture();
-        let w = [0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.3, 0.2];
+        let w = [0.4, 0.2, 0.1, 0.3, 0.1, 0.1, 0.1, 0.2, 0.3, -0.3];
         let mut query = crate::testutil::first_query(&catalog);
         query.wanted = vec![Feature::DesignAbility, Feature::CommunicationCost];
         let boosted = model(w).weights_for(catalog.sectors(), &query);

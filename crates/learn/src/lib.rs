@@ -365,14 +365,10 @@ mod tests {
             description: String::new(),
             hyperparameters: BTreeMap::new(),
             scaling: None,
-            default_weights: [
-                0.4, 0.2, 0.15, 0.3, 0.15, 0.15, 0.08, 0.12, 0.25, -0.33, 0.0,
-            ],
+            default_weights: [0.4, 0.2, 0.15, 0.3, 0.15, 0.15, 0.08, 0.12, 0.25, -0.33],
             sector_weights: BTreeMap::from([(
                 "it".to_string(),
-                [
-                    0.5, 0.25, 0.1, 0.37, 0.02, 0.1, 0.07, 0.13, 0.36, -0.46, 0.0,
-                ],
+                [0.5, 0.25, 0.1, 0.37, 0.02, 0.1, 0.07, 0.13, 0.36, -0.46],
             )]),
             want_boost: 1.0,
             training: TrainingInfo::default(),
@@ -385,7 +381,7 @@ mod tests {
         std::array::from_fn(|f| model.default_weights[f] / s.scale[f])
     }
 
-    const TRUTH: [f64; N_FEATURES] = [3.0, 1.5, 0.0, 2.0, -1.0, 0.5, 0.0, 1.0, 2.5, -2.0, 1.2];
+    const TRUTH: [f64; N_FEATURES] = [3.0, 1.5, 0.0, 2.0, -1.0, 0.5, 0.0, 1.0, 2.5, -2.0];
 
     fn cosine(a: &[f64], b: &[f64]) -> f64 {
         let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();

@@ -29,14 +29,6 @@
 //! "communication with counterpart" as an obstacle (obstacles_by_sector.csv). Obstacle
 //! columns `building_materials` and `tourism_housing_design` serve the housing, tourism and
 //! contents-and-design sectors.
-//!
-//! partner_body gets weight 0: no survey table counts respondents who looked for an
-//! organised body on the overseas side. `implementation_bodies_by_sector.csv` counts who ran
-//! the Japanese side of the projects and `commitment_vs_achievement.csv` relates the Japanese
-//! implementation body's commitment to results (26 of 42 with sufficient commitment achieved
-//! results during the project, 14 of 50 with some); neither measures the partner region, and
-//! `project_management_know_how` (10 of 131) asks for know-how, not a body. The learners
-//! decide its weight from partnerships.
 
 use linfa::ParamGuard;
 use std::collections::BTreeMap;

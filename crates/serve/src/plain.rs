@@ -103,45 +103,10 @@ pub fn label(
             let cost = catalog.communication_cost(query.japan_region, candidate.region);
             communication_label(&cost, lang)
         }
-        Feature::PartnerBody => body_label(catalog, query, candidate.region, lang),
         Feature::AdvancedTechnology
         | Feature::DesignAbility
         | Feature::BrandImage
         | Feature::Materials => trait_label(feature.catalog_trait().unwrap_or(0), x, lang),
-    }
-}
-
-/// The partner body a coordinator could write to, by name.
-fn body_label(
-    catalog: &tieup_core::catalog::Catalog,
-    query: &Query,
-    region: tieup_core::catalog::RegionId,
-    lang: Lang,
-) -> String {
-    let ja = lang == Lang::Ja;
-    match catalog.body_level(region, query.sector, query.before_year) {
-        Some(m) if m.level >= 2 => {
-            let record = m.body.international || m.body.japan;
-            match (ja, record) {
-                (true, true) => format!("窓口になる組織: {}（国際連携の実績あり）", m.body.name),
-                (true, false) => format!("窓口になる組織: {}", m.body.name),
-                (false, true) => format!("{} could host you (international record)", m.body.name),
-                (false, false) => format!("{} could host you", m.body.name),
-            }
-        }
-        Some(m) => {
-            if ja {
-                format!("地域の支援機関: {}", m.body.name)
-            } else {
-                format!("regional agency: {}", m.body.name)
-            }
-        }
-        None => if ja {
-            "窓口になる組織は未登録"
-        } else {
-            "no partner body on file"
-        }
-        .to_string(),
     }
 }
 
