@@ -164,7 +164,20 @@ def steps(b):
     check(b.text("#profile-name").startswith(first), "the profile is of the clicked region")
     check("rank 1 of" in b.text("#why"), "the profile says why it ranks first")
     check(b.find_all("#strengths tbody tr"), "strengths are listed with sources")
+    check(b.find_all("section#bodies"), "the profile has a partner-bodies section")
     b.shot("03_profile")
+
+    print("step 3b: partner bodies of a region for a sector")
+    b.go(BASE + "/region/midi_pyrenees?region=Fukushima&sector=aerospace")
+    bodies = b.text("#bodies")
+    check("Aerospace Valley" in bodies, "the aerospace cluster of the region is listed")
+    check("2005" in bodies, "with its founding year")
+    check("European Aerospace Cluster Partnership" in bodies, "with its evidence of international work")
+    links = b.js("return Array.from(document.querySelectorAll('#bodies tr.body a')).map(a => a.href)")
+    check(any(h.startswith("https://www.aerospace-valley.com") for h in links), "with its source link")
+    check(b.attr('#bodies tr[data-body="aerospace_valley"] td.num:last-child', "textContent").strip().startswith("3/3"),
+          "Aerospace Valley is on rung 3 of the ladder")
+    b.shot("03b_bodies")
 
     print("step 4: compare two")
     b.go(shortlist_url)

@@ -9,6 +9,7 @@
 //! and grouping.
 
 mod bench;
+mod bodies;
 mod checks;
 mod cli;
 mod db;

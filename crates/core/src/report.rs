@@ -91,6 +91,85 @@ pub struct ReasonReport {
     pub detail: String,
 }
 
+/// A partner body of a candidate in a report: someone to write the first e-mail to.
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyReport {
+    /// Body id (`partner_bodies.csv`).
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Native name (empty when the same).
+    pub native_name: String,
+    /// `cluster_organisation`, `development_agency`, `university_industry_centre` or
+    /// `chamber_or_association`.
+    #[serde(rename = "type")]
+    pub kind: crate::catalog::BodyType,
+    /// The region it sits in.
+    pub region_id: String,
+    /// Sector ids it serves (empty: every sector).
+    pub sectors: Vec<String>,
+    /// Founding year, absent when unknown.
+    pub founded: Option<u16>,
+    /// Runs international cooperation.
+    pub international: bool,
+    /// Runs Japan-specific cooperation.
+    pub japan: bool,
+    /// What the two flags rest on.
+    pub evidence: String,
+    /// The organisation's website.
+    pub url: String,
+    /// The checkable source of the row.
+    pub source: String,
+    /// Its rung on the partner-body ladder for the query (0: listed, not counted).
+    pub level: u8,
+    /// Named in a known partnership (never counted).
+    pub in_known_partnership: bool,
+    /// One sentence naming it ([`Catalog::body_text`]).
+    pub text: String,
+}
+
+impl BodyReport {
+    /// The report of `body` at ladder rung `level`.
+    pub fn new(catalog: &Catalog, body: &crate::catalog::PartnerBody, level: u8) -> Self {
+        BodyReport {
+            id: body.id.clone(),
+            name: body.name.clone(),
+            native_name: body.native_name.clone(),
+            kind: body.kind,
+            region_id: catalog.region(body.region).id.clone(),
+            sectors: body
+                .sectors
+                .iter()
+                .map(|&s| catalog.sectors().get(s).id.clone())
+                .collect(),
+            founded: body.founded,
+            international: body.international,
+            japan: body.japan,
+            evidence: body.evidence.clone(),
+            url: body.url.clone(),
+            source: body.source.clone(),
+            level,
+            in_known_partnership: body.in_known_partnership,
+            text: catalog.body_text(body),
+        }
+    }
+
+    /// The bodies of a candidate for a query sector and year limit, best rung first
+    /// ([`Catalog::bodies_for`]).
+    pub fn for_query(
+        catalog: &Catalog,
+        candidate: RegionId,
+        sector: SectorId,
+        before_year: Option<u16>,
+    ) -> Vec<Self> {
+        catalog
+            .bodies_for(candidate, sector, before_year)
+            .into_iter()
+            .map(|m| BodyReport::new(catalog, m.body, m.level))
+            .collect()
+    }
+}
+
 /// One candidate in a report.
 #[derive(Debug, Clone, Serialize)]
 pub struct CandidateReport {
@@ -112,6 +191,9 @@ pub struct CandidateReport {
     pub features: Named,
     /// Reasons, largest contribution first.
     pub reasons: Vec<ReasonReport>,
+    /// Partner bodies serving the query sector in the candidate, an enclosing or an
+    /// enclosed region (`partner_bodies.csv`), best rung first.
+    pub bodies: Vec<BodyReport>,
     /// Other members of its place that outscore the last row (grouped lists only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<MemberReport>,
@@ -193,6 +275,12 @@ impl ShortlistReport {
                             rank_ungrouped: m.rank_ungrouped,
                         })
                         .collect(),
+                    bodies: BodyReport::for_query(
+                        catalog,
+                        c.region,
+                        query.sector,
+                        query.before_year,
+                    ),
                 }
             })
             .collect();

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::sync::Arc;
 use tieup_core::catalog::{RegionKind, TRAITS};
-use tieup_core::report::{ReasonReport, RegionEntry, SectorEntry};
+use tieup_core::report::{BodyReport, ReasonReport, RegionEntry, SectorEntry};
 
 /// A value as the CLI prints it: pretty JSON and a newline.
 fn json_response<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
@@ -119,6 +119,8 @@ struct ProfileBody {
     partnerships: Vec<String>,
     twin_ties: Vec<String>,
     rank: Option<RankEntry>,
+    /// Partner bodies: for the query sector with a query, else every body around the region.
+    bodies: Vec<BodyReport>,
 }
 
 /// `GET /api/profile/{id}`: the region's listing entry (as `tieup regions`), its traits with
@@ -135,11 +137,23 @@ pub async fn profile(
         Ok(p) => p,
         Err(e) => return error_json(&e),
     };
-    let rank = if params.has_query() {
-        let query = match params.query(catalog) {
-            Ok(q) => q,
+    let query = if params.has_query() {
+        match params.query(catalog) {
+            Ok(q) => Some(q),
             Err(e) => return error_json(&e),
-        };
+        }
+    } else {
+        None
+    };
+    let bodies = match &query {
+        Some(q) => BodyReport::for_query(catalog, position, q.sector, q.before_year),
+        None => catalog
+            .bodies_around(position)
+            .into_iter()
+            .map(|b| BodyReport::new(catalog, b, 0))
+            .collect(),
+    };
+    let rank = if let Some(query) = query {
         match answer::ranks_of(&state, &query, &[position], params.lang) {
             Ok((n, mut found)) => found.pop().flatten().map(|(c, bars)| RankEntry {
                 rank: c.rank,
@@ -187,6 +201,7 @@ pub async fn profile(
             .map(|t| catalog.region(t.japan_region).id.clone())
             .collect(),
         rank,
+        bodies,
     };
     json_response(StatusCode::OK, &body)
 }

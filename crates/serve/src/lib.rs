@@ -32,6 +32,7 @@
 
 mod answer;
 mod api;
+mod bodies;
 mod export;
 mod i18n;
 mod map;

@@ -1,5 +1,6 @@
 //! The profile page of an overseas region (strengths with sources, traits with reasons, past
-//! partnerships, twin ties, geography, and why it ranks where it does for the current query)
+//! partnerships, twin ties, geography, partner bodies, and why it ranks where it does for the
+//! current query)
 //! and the side-by-side comparison of two or three candidates.
 
 use crate::answer::{self, Bar};
@@ -83,6 +84,7 @@ pub fn page(state: &AppState, params: &Params, position: RegionId) -> Result<Mar
                 _ => p { (t.ask_query) },
             }
         }
+        (crate::bodies::section(catalog, lang, position, ranked.as_ref().map(|r| &r.1)))
         (geography(catalog, params, position, ranked.as_ref().map(|r| r.1.japan_region)))
         (strengths(catalog, lang, position))
         (traits(catalog, lang, position))

@@ -551,3 +551,65 @@ async fn a_real_server_on_a_random_port_shuts_down_gracefully() {
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn profiles_list_the_partner_bodies_for_the_query_sector() {
+    let app = router(shipped_state());
+    let page = get_with(
+        app.clone(),
+        "/region/midi_pyrenees?region=fukushima&sector=aerospace",
+    )
+    .await;
+    assert_html(&page, StatusCode::OK);
+    let section = bodies_section(&page.body);
+    assert!(section.contains("Aerospace Valley"), "{section}");
+    assert!(section.contains("https://www.aerospace-valley.com"));
+    assert!(section.contains("European Aerospace Cluster Partnership"));
+    // Another sector: the aerospace cluster is not listed for food.
+    let food = get_with(
+        app.clone(),
+        "/region/midi_pyrenees?region=fukushima&sector=food_processing",
+    )
+    .await;
+    let section = bodies_section(&food.body);
+    assert!(!section.contains("Aerospace Valley"));
+    // JSON: the profile and the shortlist carry the same bodies.
+    let api = get_with(
+        app.clone(),
+        "/api/profile/midi_pyrenees?region=fukushima&sector=aerospace",
+    )
+    .await;
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let bodies = json["bodies"].as_array().unwrap();
+    assert_eq!(bodies[0]["id"], "aerospace_valley");
+    assert_eq!(bodies[0]["type"], "cluster_organisation");
+    assert_eq!(bodies[0]["founded"], 2005);
+    assert_eq!(bodies[0]["level"], 3);
+    let all = get_with(app.clone(), "/api/profile/midi_pyrenees").await;
+    let json: serde_json::Value = serde_json::from_str(&all.body).unwrap();
+    assert!(json["bodies"].as_array().unwrap().len() >= bodies.len());
+    let list = get_with(
+        app,
+        "/api/shortlist?region=fukushima&sector=aerospace&top=404",
+    )
+    .await;
+    let json: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    let candidate = json["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["region_id"] == "midi_pyrenees")
+        .unwrap();
+    assert_eq!(candidate["bodies"], json_bodies(&api.body));
+}
+
+/// The partner-bodies section of a profile page.
+fn bodies_section(page: &str) -> &str {
+    let start = page.find("id=\"bodies\"").expect("a bodies section");
+    let end = page[start..].find("</section>").unwrap();
+    &page[start..start + end]
+}
+
+fn json_bodies(text: &str) -> serde_json::Value {
+    serde_json::from_str::<serde_json::Value>(text).unwrap()["bodies"].clone()
+}

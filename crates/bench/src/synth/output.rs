@@ -190,6 +190,13 @@ pub fn write_dir(
 ) -> Result<()> {
     let write = |name: &str, bytes: &[u8]| tieup_core::fsutil::write_atomic(&out.join(name), bytes);
     std::fs::create_dir_all(out.join("survey")).map_err(|e| Error::io(out, e))?;
+    let bodies = source.join(tieup_core::catalog::BODIES_FILE);
+    if bodies.is_file() {
+        write(
+            tieup_core::catalog::BODIES_FILE,
+            &std::fs::read(&bodies).map_err(|e| Error::io(&bodies, e))?,
+        )?;
+    }
     for name in CATALOG_FILES {
         let path = source.join(name);
         write(

@@ -65,6 +65,7 @@ impl Catalog {
             twin_index: BTreeMap::new(),
             air_access: BTreeMap::new(),
             japanese_residents: None,
+            bodies: Vec::new(),
             children,
             geo_overrides,
             index,
@@ -84,6 +85,10 @@ impl Catalog {
             derived_relatedness.as_deref(),
         )?;
         catalog.partnerships = catalog.read_partnerships(&dir.join("partnerships.csv"))?;
+        let bodies = dir.join(BODIES_FILE);
+        if bodies.is_file() {
+            catalog.load_bodies(&bodies)?;
+        }
         if let Some(d) = &derived {
             let twins = d.join("twin_ties.csv");
             if twins.is_file() {

@@ -10,13 +10,19 @@
 //! the curated one for the same region and sector), `sector_relatedness.csv` (statistics
 //! replace curated relatedness pair by pair), `region_geo.csv` (better coordinates for
 //! administrative regions) and `twin_ties.csv` (twin-city links). [`Catalog::load_curated`]
-//! reads the curated files alone.
+//! reads the curated files alone. `partner_bodies.csv` (curated, optional) lists the
+//! organisations that could run a tie-up ([`PartnerBody`]).
 
+mod bodies;
 mod load;
 mod partnerships;
 mod regions;
 mod stats;
 
+pub use bodies::{
+    BODIES_FILE, BODY_COLUMNS, BodyMatch, BodyType, EARLIEST_FOUNDING, LATEST_FOUNDING,
+    MAX_BODY_LEVEL, PartnerBody,
+};
 pub use partnerships::{MAX_PARTNERSHIP_ID, PARTNERSHIP_COLUMNS};
 pub use stats::CatalogStats;
 
@@ -221,6 +227,8 @@ pub struct Catalog {
     twin_index: BTreeMap<(RegionId, RegionId), usize>,
     air_access: BTreeMap<(RegionId, RegionId), AirAccess>,
     japanese_residents: Option<BTreeMap<String, f64>>,
+    /// Partner bodies (`partner_bodies.csv`), in file order.
+    bodies: Vec<PartnerBody>,
     /// Each region's child regions.
     children: Vec<Vec<RegionId>>,
     geo_overrides: usize,
