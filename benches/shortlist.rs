@@ -31,6 +31,37 @@ fn bench(c: &mut Criterion) {
         &query,
         |b, q| b.iter(|| shortlist(&encoder, &model, black_box(q), 10).unwrap()),
     );
+    // The page's path: the precomputed kernel (columns prepared once, as the server keeps
+    // them) scores every candidate, groups into places, and only the ten rows shown are
+    // encoded and explained.
+    let plain = Query::new(query.japan_region, query.sector);
+    let mut tables = tieup_core::kernel::FeatureTables::new(&encoder);
+    tables.prepare([&plain]);
+    let weights = model.weights_for(catalog.sectors(), &plain);
+    let selection = tieup_core::select::Selection::default();
+    let mut scratch = Vec::new();
+    group.bench_with_input(
+        BenchmarkId::new("kernel_top10_grouped_explained", n),
+        &plain,
+        |b, q| {
+            b.iter(|| {
+                let rows =
+                    tables.top_k_selected(black_box(q), &weights, &selection, 10, &mut scratch);
+                let ranked = tieup_core::rank::explain_rows(&encoder, q, &weights, rows);
+                ranked
+                    .iter()
+                    .map(|c| tieup_core::rank::explain(&encoder, q, c).len())
+                    .sum::<usize>()
+            })
+        },
+    );
+    group.bench_with_input(
+        BenchmarkId::new("kernel_top10_grouped", n),
+        &plain,
+        |b, q| {
+            b.iter(|| tables.top_k_selected(black_box(q), &weights, &selection, 10, &mut scratch))
+        },
+    );
     group.bench_function(BenchmarkId::new("encoder_new", catalog.n_regions()), |b| {
         b.iter(|| Encoder::new(black_box(&catalog)))
     });

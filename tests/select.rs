@@ -1,8 +1,11 @@
 //! Shortlist filters and grouping through the real binary: each flag, bad values (the flag
 //! named, exit codes 2 and 3), the JSON shape of grouped rows, `--expand` byte for byte
 //! against outputs recorded before grouping existed (`tests/fixtures/golden/expand`, made by
-//! the binary of commit a0fdf2e, main before grouping; a change of features or of the test
-//! model on purpose regenerates them with that command list), batch scoring, and on the
+//! the binary of commit a0fdf2e, main before grouping; re-recorded with `--expand` after the
+//! plain-language reasons, the rounded CSV and the `bodies` field were merged, when a diff
+//! against the a0fdf2e files showed only those changes and the same ranks and scores; a
+//! change of features or of the test model on purpose regenerates them with that command
+//! list), batch scoring, and on the
 //! shipped catalog and model: no grouped shortlist of any prefecture × survey sector shows a
 //! region with its parent.
 

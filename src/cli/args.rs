@@ -521,6 +521,10 @@ pub struct SpecificityArgs {
     /// Output format (no csv: the answer is not a list of rows).
     #[arg(long, value_enum, default_value_t = TextFormat::Table)]
     pub format: TextFormat,
+    /// Compare the lists with nested regions in separate rows (default: one row per place,
+    /// as the shortlist shows them).
+    #[arg(long)]
+    pub expand: bool,
 }
 
 /// Arguments of `prior`.

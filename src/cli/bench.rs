@@ -243,7 +243,7 @@ pub(super) fn specificity(cli: &Cli, a: &SpecificityArgs, out: &mut dyn Write) -
     let model_path = a.model.clone().unwrap_or_else(super::default_model);
     let model = tieup_core::model::LinearModel::load(&model_path)
         .context("loading the model (regenerate the default with `tieup prior`)")?;
-    let s = tieup_bench::eval::specificity(&catalog, &model, a.top);
+    let s = tieup_bench::eval::specificity(&catalog, &model, a.top, !a.expand);
     match a.format {
         TextFormat::Json => render::json(out, &s),
         TextFormat::Table => {

@@ -85,7 +85,9 @@ pub const EXAMPLES: [(&str, &str); 21] = [
         "tieup shortlist --region fukushima --sector \"medical devices\"
 tieup shortlist -r 北九州 -s cars --want design --lang ja
 tieup shortlist -r kyoto -s craft --objective market_development --explain
-tieup shortlist -r aichi -s automotive --format csv --top 30 > aichi.csv",
+tieup shortlist -r aichi -s automotive --format csv --top 30 > aichi.csv
+tieup shortlist -r toyama -s industrial_design --country IT --country FR --max-per-country 3
+tieup shortlist -r aomori -s biomass --exclude austria --expand",
     ),
     (
         "regions",
@@ -110,6 +112,8 @@ tieup train --db tieup.db --out models/default.json",
         "score",
         "tieup score --applications data/applications.example.csv --out scored.csv
 tieup score --applications round.jsonl --out scored.jsonl --top 3
+tieup score --applications data/applications.example.csv --out committee.xlsx --format xlsx
+tieup score --applications round.csv --out eu.csv --country DE --country FR --max-per-country 2
 tieup score --applications big.csv --out big.csv --chunk-size 1000 --success-model my_success.json",
     ),
     (
@@ -344,7 +348,7 @@ mod tests {
             assert_eq!(help.contains("  5  "), path == "score", "{path}: {help}");
             assert_eq!(
                 help.contains("  3  "),
-                path == "shortlist",
+                path == "shortlist" || path == "score",
                 "{path}: {help}"
             );
         }

@@ -191,7 +191,7 @@ pub fn shortlist_table(
             writeln!(out, "{}", part.trim_end())?;
         }
     }
-    if let Some(line) = selection_line(report) {
+    if let Some(line) = selection_line(report, words.lang) {
         for part in wrap(&line, TABLE_WIDTH) {
             writeln!(out, "{part}")?;
         }
@@ -255,26 +255,42 @@ pub fn shortlist_table(
 
 /// The filters and grouping of a shortlist as one header line (none for an expanded,
 /// unfiltered list, whose table reads as before grouping existed).
-fn selection_line(report: &ShortlistReport) -> Option<String> {
+fn selection_line(report: &ShortlistReport, lang: Lang) -> Option<String> {
     let q = &report.query;
+    let ja = lang == Lang::Ja;
     let mut parts: Vec<String> = Vec::new();
     if q.grouped {
-        parts.push("one row per place (--expand lists nested regions apart)".into());
+        parts.push(if ja {
+            "1地域1行（州・省とその都市は同じ行。--expand で別々の行）".into()
+        } else {
+            "one row per place (--expand lists nested regions apart)".into()
+        });
     }
     if !q.countries.is_empty() {
-        parts.push(format!("country {}", q.countries.join(", ")));
+        let label = if ja { "国" } else { "country" };
+        parts.push(format!("{label} {}", q.countries.join(", ")));
     }
     if !q.levels.is_empty() {
-        parts.push(format!("level {}", q.levels.join(", ")));
+        let label = if ja { "区分" } else { "level" };
+        parts.push(format!("{label} {}", q.levels.join(", ")));
     }
     if !q.exclude.is_empty() {
-        parts.push(format!("excluding {}", q.exclude.join(", ")));
+        let label = if ja { "除外" } else { "excluding" };
+        parts.push(format!("{label} {}", q.exclude.join(", ")));
     }
     if let Some(n) = q.max_per_country {
-        parts.push(format!("at most {n} per country"));
+        parts.push(if ja {
+            format!("1か国あたり最大{n}件")
+        } else {
+            format!("at most {n} per country")
+        });
     }
     if let Some(n) = report.n_eligible {
-        parts.push(format!("{n} pass the filters"));
+        parts.push(if ja {
+            format!("{n}件が条件に合致")
+        } else {
+            format!("{n} pass the filters")
+        });
     }
     (!parts.is_empty()).then(|| parts.join("; "))
 }

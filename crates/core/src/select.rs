@@ -471,3 +471,108 @@ mod tests {
         assert!(Selection::check_cap(0).is_err());
     }
 }
+
+/// Where a real partner stands in a grouped list (the one definition shared by the replay in
+/// `tieup eval` and the leave-one-out figures of retraining): places scored strictly above the
+/// best place holding a partner, and other places tied with it. A place scores its best
+/// member, so a partner's child or parent stands for it, as in the shortlist.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PartnerRank {
+    /// Places scored strictly higher.
+    pub better: usize,
+    /// Other places with the same score.
+    pub tied: usize,
+}
+
+impl PartnerRank {
+    /// Of `scores` (one per candidate, catalog candidate order) and the partners; None when
+    /// no partner is a candidate.
+    pub fn of(catalog: &Catalog, scores: &[f64], partners: &[RegionId]) -> Option<PartnerRank> {
+        let mut best: std::collections::BTreeMap<RegionId, f64> = std::collections::BTreeMap::new();
+        for (candidate, &score) in catalog.candidate_ids().zip(scores) {
+            let place = place_of(catalog, candidate);
+            let entry = best.entry(place).or_insert(f64::NEG_INFINITY);
+            *entry = entry.max(score);
+        }
+        let relevant: std::collections::BTreeSet<RegionId> = partners
+            .iter()
+            .filter(|&&p| catalog.candidate_position(p).is_some())
+            .map(|&p| place_of(catalog, p))
+            .collect();
+        let target = relevant
+            .iter()
+            .filter_map(|p| best.get(p))
+            .fold(None, |acc: Option<f64>, &s| {
+                Some(acc.map_or(s, |a| a.max(s)))
+            })?;
+        let mut rank = PartnerRank::default();
+        for (place, &score) in &best {
+            if relevant.contains(place) {
+                continue;
+            }
+            if score > target {
+                rank.better += 1;
+            } else if score == target {
+                rank.tied += 1;
+            }
+        }
+        Some(rank)
+    }
+
+    /// Mid-rank: the mean position over the orders of the tied places.
+    pub fn mid(self) -> f64 {
+        self.better as f64 + (self.tied as f64 + 2.0) / 2.0
+    }
+
+    /// Expected reciprocal rank over the uniformly random orders of the tied places.
+    pub fn expected_rr(self) -> f64 {
+        let positions = self.better + 1..=self.better + self.tied + 1;
+        positions.map(|p| 1.0 / p as f64).sum::<f64>() / (self.tied + 1) as f64
+    }
+
+    /// Probability that the place is within the first `k` over the tie orders.
+    pub fn hit_probability(self, k: usize) -> f64 {
+        if self.better >= k {
+            0.0
+        } else {
+            ((k - self.better) as f64 / (self.tied + 1) as f64).min(1.0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod partner_rank_tests {
+    use super::PartnerRank;
+
+    #[test]
+    fn tie_expectations() {
+        let alone = PartnerRank { better: 2, tied: 0 };
+        assert_eq!(alone.mid(), 3.0);
+        assert!((alone.expected_rr() - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(alone.hit_probability(3), 1.0);
+        assert_eq!(alone.hit_probability(2), 0.0);
+        // Tied with 3 others after 8 better: positions 9-12 equally likely.
+        let tied = PartnerRank { better: 8, tied: 3 };
+        assert_eq!(tied.mid(), 10.5);
+        assert!((tied.hit_probability(10) - 0.5).abs() < 1e-12);
+        let rr = (1.0 / 9.0 + 1.0 / 10.0 + 1.0 / 11.0 + 1.0 / 12.0) / 4.0;
+        assert!((tied.expected_rr() - rr).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_place_scores_its_best_member() {
+        let catalog = crate::testutil::fixture();
+        let id = |name: &str| catalog.find_region(name).unwrap();
+        let n = catalog.candidate_ids().count();
+        let mut scores = vec![0.0; n];
+        // Milan (a child of Lombardy) scores highest; the partner is Lombardy, so its place
+        // (Lombardy with Milan) comes first.
+        scores[catalog.candidate_position(id("milan")).unwrap()] = 2.0;
+        scores[catalog.candidate_position(id("texas")).unwrap()] = 1.0;
+        let rank = PartnerRank::of(&catalog, &scores, &[id("lombardy")]).unwrap();
+        assert_eq!(rank.better, 0);
+        // Texas: one place better (Lombardy's), the others tied at 0 below it.
+        let rank = PartnerRank::of(&catalog, &scores, &[id("texas")]).unwrap();
+        assert_eq!(rank, PartnerRank { better: 1, tied: 0 });
+    }
+}

@@ -1,12 +1,15 @@
 //! Leave-one-out evaluation on known partnerships: each partnership is ranked by a model
 //! trained on every other training partnership (never on itself), and the rank of its real
-//! partner is recorded.
+//! partner is recorded as `tieup eval`'s replay counts it ([`PartnerRank`]: the list grouped
+//! into places as the shortlist shows it, ties at their mean position, every figure its
+//! expectation over the orders of tied places).
 
 use serde::{Deserialize, Serialize};
 use tieup_core::Result;
 use tieup_core::catalog::Partnership;
 use tieup_core::features::{Encoder, Query};
 use tieup_core::model::LinearModel;
+use tieup_core::select::PartnerRank;
 use tieup_learn::TrainValidParams;
 
 /// The cut-off of [`Loo::recall_at_10`].
@@ -17,9 +20,12 @@ pub const RECALL_AT: usize = 10;
 pub struct HeldOut {
     /// Partnership id.
     pub id: String,
-    /// Best (1-based) rank among its real partners; `n_candidates + 1` when none was ranked.
-    pub rank: usize,
-    /// Share of its real partners in the top [`RECALL_AT`].
+    /// Mid-rank of the best place holding a real partner ([`PartnerRank::mid`]);
+    /// `n_candidates + 1` when none is a candidate.
+    pub rank: f64,
+    /// Expected reciprocal of that rank over the orders of tied places.
+    pub reciprocal_rank: f64,
+    /// Probability that the place is in the top [`RECALL_AT`].
     pub recall_at_10: f64,
     /// Candidates ranked.
     pub n_candidates: usize,
@@ -28,9 +34,9 @@ pub struct HeldOut {
 /// Leave-one-out figures over a set of partnerships.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Loo {
-    /// Mean reciprocal rank of the best-ranked real partner.
+    /// Mean reciprocal rank of the real partner's place.
     pub mrr: f64,
-    /// Mean share of the real partners in the top 10.
+    /// Share of partnerships whose real partner's place is in the top 10.
     pub recall_at_10: f64,
     /// Median of the best rank of the real partner (mean of the middle two for an even count).
     pub median_rank: f64,
@@ -42,14 +48,14 @@ impl Loo {
     /// The summary figures of per-partnership results (`NaN` for none).
     pub fn from_held_out(held_out: Vec<HeldOut>) -> Loo {
         let n = held_out.len() as f64;
-        let mrr = held_out.iter().map(|h| 1.0 / h.rank as f64).sum::<f64>() / n;
+        let mrr = held_out.iter().map(|h| h.reciprocal_rank).sum::<f64>() / n;
         let recall_at_10 = held_out.iter().map(|h| h.recall_at_10).sum::<f64>() / n;
-        let mut ranks: Vec<usize> = held_out.iter().map(|h| h.rank).collect();
-        ranks.sort_unstable();
+        let mut ranks: Vec<f64> = held_out.iter().map(|h| h.rank).collect();
+        ranks.sort_by(f64::total_cmp);
         let median_rank = match ranks.len() {
             0 => f64::NAN,
-            len if len % 2 == 1 => ranks[len / 2] as f64,
-            len => (ranks[len / 2 - 1] + ranks[len / 2]) as f64 / 2.0,
+            len if len % 2 == 1 => ranks[len / 2],
+            len => (ranks[len / 2 - 1] + ranks[len / 2]) / 2.0,
         };
         Loo {
             mrr,
@@ -90,7 +96,7 @@ pub fn leave_one_out(
     Ok(Loo::from_held_out(held_out))
 }
 
-/// Where `model` ranks the real partners of `p` among every candidate.
+/// Where `model` ranks the real partners of `p` among every candidate ([`PartnerRank`]).
 pub fn rank_of_partner(
     encoder: &Encoder<'_>,
     model: &LinearModel,
@@ -98,18 +104,19 @@ pub fn rank_of_partner(
     n_candidates: usize,
 ) -> Result<HeldOut> {
     let list = tieup_core::rank::shortlist(encoder, model, &partnership_query(p), n_candidates)?;
-    let ranks: Vec<usize> = list
-        .candidates
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| p.overseas_regions.contains(&c.region))
-        .map(|(i, _)| i + 1)
-        .collect();
-    let partners = p.overseas_regions.len().max(1) as f64;
+    let catalog = encoder.catalog();
+    let mut scores = vec![f64::NEG_INFINITY; n_candidates];
+    for c in &list.candidates {
+        if let Some(position) = catalog.candidate_position(c.region) {
+            scores[position] = c.score;
+        }
+    }
+    let rank = PartnerRank::of(catalog, &scores, &p.overseas_regions);
     Ok(HeldOut {
         id: p.id.clone(),
-        rank: ranks.first().copied().unwrap_or(list.n_candidates + 1),
-        recall_at_10: ranks.iter().filter(|&&r| r <= RECALL_AT).count() as f64 / partners,
+        rank: rank.map_or(list.n_candidates as f64 + 1.0, PartnerRank::mid),
+        reciprocal_rank: rank.map_or(0.0, PartnerRank::expected_rr),
+        recall_at_10: rank.map_or(0.0, |r| r.hit_probability(RECALL_AT)),
         n_candidates: list.n_candidates,
     })
 }
@@ -121,7 +128,8 @@ mod tests {
     fn held(rank: usize, recall: f64) -> HeldOut {
         HeldOut {
             id: format!("p{rank}"),
-            rank,
+            rank: rank as f64,
+            reciprocal_rank: 1.0 / rank as f64,
             recall_at_10: recall,
             n_candidates: 100,
         }

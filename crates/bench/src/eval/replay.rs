@@ -23,12 +23,12 @@ use super::benchmark::{Benchmark, EvalQuery};
 use super::params::EvalValidParams;
 use super::rankers::seeded_uniform;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use tieup_core::catalog::{Catalog, Partnership, RegionId};
 use tieup_core::error::Result;
 use tieup_core::features::{Feature, N_FEATURES};
 use tieup_core::model::LinearModel;
+use tieup_core::select::PartnerRank;
 use tieup_learn::LearnerKind;
 
 /// Histories up to this size are replayed with leave-one-out training.
@@ -134,7 +134,6 @@ impl Benchmark<'_> {
         shipped: Option<&LinearModel>,
     ) -> Result<Replay> {
         let catalog = self.catalog();
-        let places = Places::new(catalog);
         let sources = sources(shipped, params);
         let n = self.history.len();
         let folds: Vec<Vec<usize>> = if n <= LOO_MAX {
@@ -144,7 +143,7 @@ impl Benchmark<'_> {
                 .map(|f| (f..n).step_by(REPLAY_FOLDS).collect())
                 .collect()
         };
-        let mut ranks = vec![vec![RankOf::default(); sources.len()]; n];
+        let mut ranks = vec![vec![PartnerRank::default(); sources.len()]; n];
         let mut reasons = vec![Vec::new(); n];
         for test in &folds {
             let train: Vec<usize> = (0..n).filter(|i| !test.contains(i)).collect();
@@ -154,12 +153,12 @@ impl Benchmark<'_> {
                 let (scores, model) =
                     self.replay_scores(source, &train, &queries, &features, params)?;
                 for (k, &i) in test.iter().enumerate() {
-                    let judged: Vec<usize> = queries[k]
-                        .judgements
-                        .keys()
-                        .filter_map(|&r| catalog.candidate_position(r))
-                        .collect();
-                    ranks[i][s] = places.rank_of(&scores[k], &judged);
+                    let partners: Vec<RegionId> = queries[k].judgements.keys().copied().collect();
+                    ranks[i][s] =
+                        PartnerRank::of(catalog, &scores[k], &partners).unwrap_or(PartnerRank {
+                            better: usize::MAX / 2,
+                            tied: 0,
+                        });
                     if let (Some(model), Source::Recipe(_)) = (&model, source) {
                         reasons[i] = self.reasons(model, &queries[k], &features[k]);
                     }
@@ -180,7 +179,11 @@ impl Benchmark<'_> {
             })
             .collect();
         Ok(Replay {
-            places: places.count,
+            places: catalog
+                .candidate_ids()
+                .map(|c| tieup_core::select::place_of(catalog, c))
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
             training: if n <= LOO_MAX {
                 "leave-one-out".into()
             } else {
@@ -333,8 +336,8 @@ fn name(source: &Source) -> (String, &'static str, bool) {
     }
 }
 
-fn summary(source: &Source, ranks: impl Iterator<Item = RankOf>) -> ReplaySummary {
-    let ranks: Vec<RankOf> = ranks.collect();
+fn summary(source: &Source, ranks: impl Iterator<Item = PartnerRank>) -> ReplaySummary {
+    let ranks: Vec<PartnerRank> = ranks.collect();
     let n = ranks.len().max(1) as f64;
     let mut mids: Vec<f64> = ranks.iter().map(|r| r.mid()).collect();
     mids.sort_by(f64::total_cmp);
@@ -368,94 +371,6 @@ fn describe(catalog: &Catalog, p: &Partnership) -> String {
         catalog.sectors().get(p.sector).name,
         p.start_fy
     )
-}
-
-/// Where the real partner's place stands: places scored strictly better, and other places
-/// tied with it.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct RankOf {
-    /// Places scored strictly higher.
-    pub better: usize,
-    /// Other places with the same score.
-    pub tied: usize,
-}
-
-impl RankOf {
-    /// Mid-rank: `better + (tied + 1) / 2 + 1/2`, i.e. the mean position over tie orders.
-    pub fn mid(self) -> f64 {
-        self.better as f64 + (self.tied as f64 + 2.0) / 2.0
-    }
-
-    /// Expected reciprocal rank over the uniformly random orders of the tied places.
-    pub fn expected_rr(self) -> f64 {
-        let positions = self.better + 1..=self.better + self.tied + 1;
-        positions.map(|p| 1.0 / p as f64).sum::<f64>() / (self.tied + 1) as f64
-    }
-
-    /// Probability that the place is within the first `k` over the tie orders.
-    pub fn hit_probability(self, k: usize) -> f64 {
-        if self.better >= k {
-            0.0
-        } else {
-            ((k - self.better) as f64 / (self.tied + 1) as f64).min(1.0)
-        }
-    }
-}
-
-/// The places of the candidate list: each candidate's place is its top-most ancestor.
-struct Places {
-    /// Place index of each candidate (catalog candidate order).
-    of: Vec<usize>,
-    count: usize,
-}
-
-impl Places {
-    fn new(catalog: &Catalog) -> Self {
-        let mut index: BTreeMap<RegionId, usize> = BTreeMap::new();
-        let of = catalog
-            .candidate_ids()
-            .map(|c| {
-                let mut top = c;
-                while let Some(parent) = catalog.region(top).parent {
-                    top = parent;
-                }
-                let next = index.len();
-                *index.entry(top).or_insert(next)
-            })
-            .collect();
-        Places {
-            of,
-            count: index.len(),
-        }
-    }
-
-    /// The rank of the best place holding a judged candidate (positions in candidate
-    /// order), among the places without one.
-    fn rank_of(&self, scores: &[f64], judged: &[usize]) -> RankOf {
-        let mut best = vec![f64::NEG_INFINITY; self.count];
-        for (&s, &place) in scores.iter().zip(&self.of) {
-            best[place] = best[place].max(s);
-        }
-        let mut relevant = vec![false; self.count];
-        let mut target = f64::NEG_INFINITY;
-        for &c in judged {
-            let place = self.of[c];
-            relevant[place] = true;
-            target = target.max(best[place]);
-        }
-        let mut rank = RankOf::default();
-        for (place, &score) in best.iter().enumerate() {
-            if relevant[place] {
-                continue;
-            }
-            if score > target {
-                rank.better += 1;
-            } else if score == target {
-                rank.tied += 1;
-            }
-        }
-        rank
-    }
 }
 
 impl Replay {
@@ -553,25 +468,5 @@ fn fmt_rank(rank: f64) -> String {
         format!("{rank:.0}")
     } else {
         format!("{rank:.1}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::RankOf;
-
-    #[test]
-    fn tie_expectations() {
-        let alone = RankOf { better: 2, tied: 0 };
-        assert_eq!(alone.mid(), 3.0);
-        assert!((alone.expected_rr() - 1.0 / 3.0).abs() < 1e-12);
-        assert_eq!(alone.hit_probability(3), 1.0);
-        assert_eq!(alone.hit_probability(2), 0.0);
-        // Tied with 3 others after 8 better: positions 9-12 equally likely.
-        let tied = RankOf { better: 8, tied: 3 };
-        assert_eq!(tied.mid(), 10.5);
-        assert!((tied.hit_probability(10) - 0.5).abs() < 1e-12);
-        let rr = (1.0 / 9.0 + 1.0 / 10.0 + 1.0 / 11.0 + 1.0 / 12.0) / 4.0;
-        assert!((tied.expected_rr() - rr).abs() < 1e-12);
     }
 }

@@ -18,6 +18,7 @@ use tieup_core::features::{Encoder, Query};
 use tieup_core::ids::{RegionId, SectorId};
 use tieup_core::kernel::FeatureTables;
 use tieup_core::model::LinearModel;
+use tieup_core::select::Selection;
 
 /// Specificity of one sector (or of all sectors together).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,8 +49,9 @@ pub struct Specificity {
 }
 
 /// Measures the specificity of `model` on `catalog` with top-`k` lists over the Japanese
-/// regions at prefecture level (every Japanese region when none is).
-pub fn specificity(catalog: &Catalog, model: &LinearModel, k: usize) -> Specificity {
+/// regions at prefecture level (every Japanese region when none is); `grouped` lists show
+/// one row per place, as the shortlist does by default (the row's region is counted).
+pub fn specificity(catalog: &Catalog, model: &LinearModel, k: usize, grouped: bool) -> Specificity {
     let mut prefectures: Vec<RegionId> = catalog
         .japan_regions()
         .filter(|(_, r)| r.level == "prefecture")
@@ -64,7 +66,13 @@ pub fn specificity(catalog: &Catalog, model: &LinearModel, k: usize) -> Specific
     let mut sectors = Vec::new();
     let mut all_lists = Vec::new();
     for sector in catalog.sectors().ids() {
-        let lists = sector_lists(&mut tables, model, &prefectures, sector, k, &mut scratch);
+        let lists = sector_lists(
+            &mut tables,
+            model,
+            &prefectures,
+            (sector, k, grouped),
+            &mut scratch,
+        );
         let id = catalog.sector(sector).id.clone();
         sectors.push(summarise(catalog, &id, &lists, k));
         all_lists.extend(lists);
@@ -88,10 +96,13 @@ fn sector_lists(
     tables: &mut FeatureTables<'_>,
     model: &LinearModel,
     prefectures: &[RegionId],
-    sector: SectorId,
-    k: usize,
+    (sector, k, grouped): (SectorId, usize, bool),
     scratch: &mut Vec<f64>,
 ) -> Vec<Vec<RegionId>> {
+    let selection = Selection {
+        expand: !grouped,
+        ..Selection::default()
+    };
     let queries: Vec<Query> = prefectures.iter().map(|&p| Query::new(p, sector)).collect();
     tables.prepare(&queries);
     queries
@@ -99,9 +110,9 @@ fn sector_lists(
         .map(|q| {
             let weights = model.weights_for(tables.catalog().sectors(), q);
             tables
-                .top_k(q, &weights, k, scratch)
+                .top_k_selected(q, &weights, &selection, k, scratch)
                 .into_iter()
-                .map(|h| h.region)
+                .map(|row| row.region)
                 .collect()
         })
         .collect()
@@ -178,7 +189,7 @@ mod tests {
         let catalog = Catalog::load(&dir).unwrap();
         let model = LinearModel::load(&dir.join("../../../models/default.json"));
         let Ok(model) = model else { return };
-        let s = specificity(&catalog, &model, 3);
+        let s = specificity(&catalog, &model, 3, false);
         assert_eq!(s.sectors.len(), catalog.sectors().len());
         assert!(s.overall.hub_share > 0.0 && s.overall.hub_share <= 1.0);
         assert!(s.sectors.iter().all(|x| x.mean_overlap <= 3.0));

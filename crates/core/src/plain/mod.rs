@@ -147,10 +147,15 @@ pub fn label(
             let cost = catalog.communication_cost(query.japan_region, candidate.region);
             communication_label(&cost, lang)
         }
-        Feature::AdvancedTechnology
-        | Feature::DesignAbility
-        | Feature::BrandImage
-        | Feature::Materials => trait_label(feature.catalog_trait().unwrap_or(0), x, lang),
+        Feature::AdvancedTechnology | Feature::DesignAbility | Feature::BrandImage => {
+            let t = trait_label(feature.catalog_trait().unwrap_or(0), x, lang);
+            if ja {
+                format!("{sector}の{t}")
+            } else {
+                format!("{t} in {sector}")
+            }
+        }
+        Feature::Materials => trait_label(feature.catalog_trait().unwrap_or(0), x, lang),
     }
 }
 
