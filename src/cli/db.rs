@@ -208,17 +208,18 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) ->
     if a.check {
         invalid_arguments!("--check cannot be used with --db (the database changes)");
     }
+    let (exchanges, prior) = super::models::train_inputs(cli, a);
     let setup = tieup_retrain::Setup {
-        exchanges: a.exchanges.clone(),
-        prior: a.prior.clone(),
+        exchanges: exchanges.clone(),
+        prior: prior.clone(),
         params: super::models::train_params(a)?,
     };
     let mut training_file = a.out.clone().into_os_string();
     training_file.push(".training.csv");
     let training_file = PathBuf::from(training_file);
     let guard = db_guard(cli, db)
-        .input("--exchanges", &a.exchanges)
-        .input("--prior", &a.prior)
+        .input("--exchanges", &exchanges)
+        .input("--prior", &prior)
         .input("the default model", &default_model());
     guard.check_file("--out", &a.out)?;
     guard.check_file("the training data", &training_file)?;
@@ -226,14 +227,14 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, db: &Path, out: &mut dyn Write) ->
     let mut store = Store::open_existing(db).map_err(store_error)?;
     let retrained = tieup_retrain::retrain(&catalog, &store, &setup, &training_file)
         .map_err(store_error)
-        .with_context(|| format!("training on {} and {}", a.exchanges.display(), db.display()))?;
+        .with_context(|| format!("training on {} and {}", exchanges.display(), db.display()))?;
     writeln!(
         out,
         "trained {} on {} partnerships: {} from {}, {} recorded in {} ({} of them replacing a shipped row of the same id); catalog {}",
         retrained.learner,
         retrained.n_rows,
         retrained.n_shipped,
-        a.exchanges.display(),
+        exchanges.display(),
         retrained.recorded.len(),
         db.display(),
         retrained.n_replacing,

@@ -5,6 +5,7 @@ use super::{catalog_inputs, data_dir, load_catalog, output_guard, write_or_check
 use anyhow::Result;
 use linfa::ParamGuard;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use tieup_core::features::Encoder;
 use tieup_core::model::LinearModel;
 use tieup_learn::prior::PriorParams;
@@ -41,25 +42,44 @@ pub(super) fn train_params(a: &TrainArgs) -> Result<tieup_learn::TrainValidParam
         .check()?)
 }
 
+/// The partnerships and prior files of `train`: as given, except that the defaults
+/// (`data/partnerships.csv`, `models/prior.json`, relative to the current directory) fall back
+/// to the data directory's partnerships and the shipped prior when run from elsewhere, the way
+/// `shortlist` finds its model.
+pub(super) fn train_inputs(cli: &Cli, a: &TrainArgs) -> (PathBuf, PathBuf) {
+    let exchanges = if a.exchanges == Path::new("data/partnerships.csv") && !a.exchanges.is_file() {
+        data_dir(cli.data.as_deref()).join("partnerships.csv")
+    } else {
+        a.exchanges.clone()
+    };
+    let prior = if a.prior == Path::new("models/prior.json") && !a.prior.is_file() {
+        super::shipped_model("prior.json")
+    } else {
+        a.prior.clone()
+    };
+    (exchanges, prior)
+}
+
 /// `tieup train`: a ranking model learned from past partnerships.
 pub(super) fn train(cli: &Cli, a: &TrainArgs, out: &mut dyn Write) -> Result<()> {
     if let Some(db) = &a.db {
         return super::db::train(cli, a, db, out);
     }
+    let (exchanges, prior_path) = train_inputs(cli, a);
     let params = train_params(a)?;
     if !a.check {
         catalog_inputs(output_guard(cli), &data_dir(cli.data.as_deref()))
-            .input("--exchanges", &a.exchanges)
-            .input("--prior", &a.prior)
+            .input("--exchanges", &exchanges)
+            .input("--prior", &prior_path)
             .check_file("--out", &a.out)?;
     }
     let catalog = load_catalog(cli)?;
-    let prior = LinearModel::load(&a.prior)?;
-    let partnerships = catalog.read_partnerships(&a.exchanges)?;
-    let hash = tieup_core::hash::file_digest(&a.exchanges)?;
+    let prior = LinearModel::load(&prior_path)?;
+    let partnerships = catalog.read_partnerships(&exchanges)?;
+    let hash = tieup_core::hash::file_digest(&exchanges)?;
     let encoder = Encoder::new(&catalog);
     let queries = params.training_set(&encoder, &partnerships);
-    let source = a.exchanges.to_string_lossy().replace('\\', "/");
+    let source = exchanges.to_string_lossy().replace('\\', "/");
     let model = params.fit(&queries, &prior, &source, &hash)?;
     write_or_check(out, &a.out, &model.to_json(), a.check, "tieup train")
 }
