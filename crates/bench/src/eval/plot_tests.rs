@@ -117,10 +117,15 @@ fn ndcg_curve_ticks_are_whole_numbers() {
 
 #[test]
 fn every_split_has_plots_in_svg_and_png_and_every_query_a_metrics_row() {
-    assert!(
-        raster::font_family().is_some(),
-        "no sans-serif font for the PNGs' text: on Debian, apt-get install fonts-dejavu-core"
-    );
+    // A fresh machine without fonts still gets PNGs (without text) and this test still checks
+    // them; CI, which installs fonts-dejavu-core, also insists on the font.
+    if raster::font_family().is_none() {
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+            "no sans-serif font for the PNGs' text: on Debian, apt-get install fonts-dejavu-core"
+        );
+        eprintln!("no sans-serif font installed: the PNGs are checked without their text");
+    }
     let eval = shipped();
     assert!(eval.splits.len() >= 2);
     let dir = tempfile::tempdir().unwrap();
