@@ -224,7 +224,12 @@ pub fn shortlist_table(
             writeln!(out, "{}{line}", " ".repeat(REASONS_COLUMN))?;
         }
         if !c.also.is_empty() {
-            for line in wrap(&format!("- also {}", also_text(c)), TABLE_WIDTH - 5) {
+            let also = if words.lang == Lang::Ja {
+                "- ほかに"
+            } else {
+                "- also"
+            };
+            for line in wrap(&format!("{also} {}", also_text(c)), TABLE_WIDTH - 5) {
                 writeln!(out, "     {line}")?;
             }
         }
@@ -238,12 +243,18 @@ pub fn shortlist_table(
     // Only a selection can leave fewer rows than asked for on a catalog with enough
     // candidates; an expanded, unfiltered table reads as before.
     if report.candidates.len() < q.top && (q.grouped || report.n_eligible.is_some()) {
-        writeln!(
-            out,
-            "(only {} row(s): no other place passes the filters and the cap; {} asked for)",
-            report.candidates.len(),
-            q.top
-        )?;
+        let (n, top) = (report.candidates.len(), q.top);
+        if words.lang == Lang::Ja {
+            writeln!(
+                out,
+                "（{n}行のみ：ほかに条件と上限に合う地域はありません。指定は{top}行）"
+            )?;
+        } else {
+            writeln!(
+                out,
+                "(only {n} row(s): no other place passes the filters and the cap; {top} asked for)"
+            )?;
+        }
     }
     if !explain {
         for part in wrap_text(text.footer, TABLE_WIDTH) {
