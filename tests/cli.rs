@@ -1,22 +1,12 @@
 //! The real binary: exit codes, formats, determinism, and what a coordinator would check.
 //! Tests named `shipped_*` run on the shipped catalog in `data/` on purpose.
 
-use crate::util::{edit, fixture_copy, fixture_dir, tieup};
+use crate::util::{edit, fixture_copy, fixture_dir, stdout_json, tieup};
 use predicates::prelude::*;
 use serde_json::Value;
 
 fn json_shortlist(args: &[&str]) -> Value {
-    let out = tieup()
-        .args(["shortlist", "--format", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    stdout_json(tieup().args(["shortlist", "--format", "json"]).args(args))
 }
 
 fn ids(report: &Value) -> Vec<String> {

@@ -9,7 +9,7 @@
 //! shipped catalog and model: no grouped shortlist of any prefecture × survey sector shows a
 //! region with its parent.
 
-use crate::util::{fixture_dir, shipped_data, tieup};
+use crate::util::{fixture_dir, shipped_data, stdout_json, tieup};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
@@ -23,19 +23,13 @@ use tieup_core::select::{Selection, place_of};
 const MODEL: &str = "tests/models/default-format-v1.json";
 
 fn fixture_json(args: &[&str]) -> Value {
-    let out = tieup()
-        .arg("--data")
-        .arg(fixture_dir())
-        .args(["shortlist", "--model", MODEL, "--format", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    stdout_json(
+        tieup()
+            .arg("--data")
+            .arg(fixture_dir())
+            .args(["shortlist", "--model", MODEL, "--format", "json"])
+            .args(args),
+    )
 }
 
 fn column(report: &Value, key: &str) -> Vec<String> {

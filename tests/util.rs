@@ -36,3 +36,15 @@ pub fn tieup() -> assert_cmd::Command {
         .env_remove("TIEUP_DATA");
     cmd
 }
+
+/// Runs a `tieup` command that must succeed and returns its standard output as JSON (the
+/// error output in the failure message otherwise).
+pub fn stdout_json(cmd: &mut assert_cmd::Command) -> serde_json::Value {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

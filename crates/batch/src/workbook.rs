@@ -12,6 +12,7 @@
 //! most 1,048,576 rows) and is byte-identical for the same input: its creation date is fixed.
 
 use crate::explain::{self, ColumnNote};
+use crate::output::BATCH_CSV_HEADER;
 use crate::score::ScoredApplication;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Worksheet, XlsxError};
 use tieup_core::catalog::Catalog;
@@ -75,19 +76,8 @@ fn summary_header() -> Vec<String> {
     header
 }
 
-/// Candidate columns before the contributions.
-const CANDIDATE_HEADER: [&str; 10] = [
-    "application_id",
-    "line",
-    "japan_region",
-    "sector",
-    "rank",
-    "region_id",
-    "region_name",
-    "country",
-    "score",
-    "reasons",
-];
+/// Candidate columns before the contributions: the batch CSV's, up to its reasons.
+const CANDIDATE_HEADER: &[&str] = BATCH_CSV_HEADER.split_at(10).0;
 
 impl Workbook {
     /// An empty workbook with the headers written.
@@ -132,7 +122,7 @@ impl Workbook {
         }
         self.candidates.set_name(SHEETS[1])?;
         let mut c = 0u16;
-        for name in CANDIDATE_HEADER {
+        for &name in CANDIDATE_HEADER {
             self.candidates.write_string_with_format(0, c, name, h)?;
             c += 1;
         }

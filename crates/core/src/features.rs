@@ -334,6 +334,18 @@ pub struct Query {
 }
 
 impl Query {
+    /// The query of a past partnership as it stood at its start: its Japanese region, sector
+    /// and wanted traits, with existing exchange counted only before its first fiscal year
+    /// (how learners, the evaluation and retraining all ask it).
+    pub fn as_of(partnership: &Partnership) -> Self {
+        Query {
+            japan_region: partnership.japan_region,
+            sector: partnership.sector,
+            wanted: partnership.wanted.clone(),
+            before_year: Some(partnership.start_fy),
+        }
+    }
+
     /// A query with no wanted traits and no year limit.
     pub fn new(japan_region: RegionId, sector: SectorId) -> Self {
         Query {

@@ -39,9 +39,7 @@ pub(crate) fn training_set(
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut query = Query::new(p.japan_region, p.sector);
-            query.wanted = p.wanted.clone();
-            query.before_year = Some(p.start_fy);
+            let query = Query::as_of(p);
             let positives: Vec<RegionId> = p.overseas_regions.clone();
             let others: Vec<RegionId> = catalog
                 .candidate_ids()

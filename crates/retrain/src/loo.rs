@@ -66,15 +66,6 @@ impl Loo {
     }
 }
 
-/// The query of a partnership as it stood at its start (the survey's wanted traits, the
-/// exchanges counted before its first fiscal year), as the training set encodes it.
-pub fn partnership_query(p: &Partnership) -> Query {
-    let mut query = Query::new(p.japan_region, p.sector);
-    query.wanted = p.wanted.clone();
-    query.before_year = Some(p.start_fy);
-    query
-}
-
 /// Ranks each of `evaluate` by a model fitted with `params` on `training` without any
 /// partnership of the same id. The training set is sampled once over the whole of `training`
 /// (so each fit sees exactly the same rows for the other partnerships).
@@ -103,7 +94,7 @@ pub fn rank_of_partner(
     p: &Partnership,
     n_candidates: usize,
 ) -> Result<HeldOut> {
-    let list = tieup_core::rank::shortlist(encoder, model, &partnership_query(p), n_candidates)?;
+    let list = tieup_core::rank::shortlist(encoder, model, &Query::as_of(p), n_candidates)?;
     let catalog = encoder.catalog();
     let mut scores = vec![f64::NEG_INFINITY; n_candidates];
     for c in &list.candidates {

@@ -41,9 +41,7 @@ pub struct Benchmark<'a> {
 
 /// The query of a past partnership, as the learners see it.
 pub fn partnership_query(catalog: &Catalog, p: &Partnership) -> EvalQuery {
-    let mut query = Query::new(p.japan_region, p.sector);
-    query.wanted = p.wanted.clone();
-    query.before_year = Some(p.start_fy);
+    let query = Query::as_of(p);
     EvalQuery {
         qid: p.id.clone(),
         survey_sector: survey_id(catalog, p.sector),

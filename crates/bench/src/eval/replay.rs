@@ -24,7 +24,7 @@ use super::params::EvalValidParams;
 use super::rankers::seeded_uniform;
 use serde::Serialize;
 use std::fmt::Write as _;
-use tieup_core::catalog::{Catalog, Partnership, RegionId};
+use tieup_core::catalog::RegionId;
 use tieup_core::error::Result;
 use tieup_core::features::{Feature, N_FEATURES};
 use tieup_core::model::LinearModel;
@@ -103,7 +103,7 @@ pub struct ReplaySummary {
 pub struct ReplayRow {
     /// Partnership id.
     pub id: String,
-    /// "Toyama – Milan, Industrial design, FY2002".
+    /// The partnership in words ([`tieup_core::plain::partnership_words`]).
     pub label: String,
     /// Mid-rank of the real partner's place per ranker (ranker order of the summary).
     pub ranks: Vec<f64>,
@@ -173,7 +173,11 @@ impl Benchmark<'_> {
         let rows = (0..n)
             .map(|i| ReplayRow {
                 id: self.history[i].qid.clone(),
-                label: describe(catalog, &catalog.partnerships()[i]),
+                label: tieup_core::plain::partnership_words(
+                    catalog,
+                    &catalog.partnerships()[i],
+                    tieup_core::plain::Lang::En,
+                ),
                 ranks: ranks[i].iter().map(|r| r.mid()).collect(),
                 reasons: std::mem::take(&mut reasons[i]),
             })
@@ -355,22 +359,6 @@ fn summary(source: &Source, ranks: impl Iterator<Item = PartnerRank>) -> ReplayS
         recall_at_10: ranks.iter().map(|r| r.hit_probability(CUTOFF)).sum::<f64>() / n,
         median_rank,
     }
-}
-
-/// "Toyama – Milan, Industrial design, FY2002".
-fn describe(catalog: &Catalog, p: &Partnership) -> String {
-    let partners: Vec<&str> = p
-        .overseas_regions
-        .iter()
-        .map(|&r| catalog.region(r).name.as_str())
-        .collect();
-    format!(
-        "{} – {}, {}, FY{}",
-        catalog.region(p.japan_region).name,
-        partners.join(" & "),
-        catalog.sectors().get(p.sector).name,
-        p.start_fy
-    )
 }
 
 impl Replay {
