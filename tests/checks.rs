@@ -1,8 +1,9 @@
 //! Fact checks the shipped catalog must pass: the known strong and weak (region, sector)
 //! pairs of `data/checks/known_strengths.csv` (strong pairs in the top fifth of their sector
 //! among regions of their kind, weak pairs at or below the median or at most 0.1, the
-//! ladder's "weak", since most unmeasured regions read 0), and curated reasons that
-//! never cite a partnership the model trains on.
+//! ladder's "weak", since most unmeasured regions read 0), curated reasons that never
+//! cite a partnership the model trains on, curated reasons that are not stock phrases (no
+//! reason text used more than three times), and trait `as_of` years that are years after 1995.
 
 use std::path::Path;
 use tieup_core::catalog::{Catalog, RegionId, RegionKind};
@@ -116,6 +117,67 @@ fn no_curated_reason_cites_a_training_partnership() {
         }
     }
     assert!(cited.is_empty(), "{}", cited.join("\n"));
+}
+
+/// The most times one curated reason text may be used in `strengths.csv` or `traits.csv`.
+const MAX_REASON_USES: usize = 3;
+
+/// Reason texts compared case-insensitively, with runs of white space as one space.
+fn reason_key(note: &str) -> String {
+    note.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[test]
+fn no_reason_text_is_a_stock_phrase() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    for file in ["strengths.csv", "traits.csv"] {
+        let mut reader = csv::Reader::from_path(data.join(file)).unwrap();
+        let note = reader.headers().unwrap().iter().position(|h| h == "note");
+        let note = note.expect("a note column");
+        let mut uses = std::collections::BTreeMap::<String, usize>::new();
+        for record in reader.records() {
+            *uses.entry(reason_key(&record.unwrap()[note])).or_default() += 1;
+        }
+        let stock: Vec<String> = uses
+            .iter()
+            .filter(|&(_, &n)| n > MAX_REASON_USES)
+            .map(|(text, n)| format!("{n} × '{text}'"))
+            .collect();
+        assert!(
+            stock.is_empty(),
+            "{file}: reasons used more than {MAX_REASON_USES} times; give each row a specific reason:\n{}",
+            stock.join("\n")
+        );
+    }
+}
+
+#[test]
+fn trait_as_of_years_are_after_1995() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/traits.csv");
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let column = reader.headers().unwrap().iter().position(|h| h == "as_of");
+    let column = column.expect("traits.csv has an as_of column");
+    let mut dated = 0;
+    for (i, record) in reader.records().enumerate() {
+        let record = record.unwrap();
+        let text = record[column].trim();
+        if text.is_empty() {
+            continue;
+        }
+        let year: u16 = text
+            .parse()
+            .unwrap_or_else(|_| panic!("traits.csv:{}: as_of '{text}' is not a year", i + 2));
+        assert!(
+            (1996..=2030).contains(&year),
+            "traits.csv:{}: as_of {year}: only reasons resting on facts after 1995 are dated",
+            i + 2
+        );
+        dated += 1;
+    }
+    assert!(dated > 0, "no trait is dated");
 }
 
 /// Mean statistics and curated value over the (region, sector) pairs where a statistic
