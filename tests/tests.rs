@@ -16,6 +16,7 @@ mod db;
 mod defects;
 mod fuzz;
 mod import;
+mod japanese_names;
 mod kernel;
 mod loader;
 mod model;

@@ -469,8 +469,9 @@ pub enum KindArg {
 /// Arguments of `regions`.
 #[derive(Debug, Args)]
 pub struct RegionsArgs {
-    /// Find regions by id, name or alias: exact and whole-word matches (with or without
-    /// 市/県/府/都) when there are any, else every region whose name contains the text.
+    /// Find regions by id, name, Japanese name or alias: exact and whole-word matches (with
+    /// or without 市/県/府/都, and 州/省/地域圏… for overseas regions' Japanese names) when
+    /// there are any, else every region whose name contains the text.
     #[arg(long)]
     pub search: Option<String>,
     /// Keep regions of this ISO country code (JP for Japan).

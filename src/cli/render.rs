@@ -453,6 +453,7 @@ pub fn regions_csv(out: &mut dyn Write, entries: &[RegionEntry]) -> Result<()> {
     w.write_record([
         "id",
         "name",
+        "name_ja",
         "aliases",
         "kind",
         "country",
@@ -473,6 +474,7 @@ pub fn regions_csv(out: &mut dyn Write, entries: &[RegionEntry]) -> Result<()> {
         w.write_record([
             e.id.clone(),
             e.name.clone(),
+            e.name_ja.clone().unwrap_or_default(),
             e.aliases.join(";"),
             match e.kind {
                 tieup_core::catalog::RegionKind::Japan => "japan".into(),

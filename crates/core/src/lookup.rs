@@ -36,8 +36,9 @@ fn truncate_chars(text: &str, n: usize) -> &str {
 /// is `fukushima`, half-width katakana full-width), lowercase, diacritics removed from Latin
 /// letters (Unicode decomposition, so every accented Latin letter folds, Vietnamese
 /// included), German umlauts and a few letters without a decomposition transliterated
-/// (`ä` → `ae`, `ß` → `ss`, `ł` → `l`, `đ` → `d`), and `_ - . ,` and runs of spaces folded
-/// into one space. Japanese and other scripts keep their marks (`ガ` stays `ガ`).
+/// (`ä` → `ae`, `ß` → `ss`, `ł` → `l`, `đ` → `d`), and `_ - . ,`, the Japanese word
+/// separators `・ ＝` and runs of spaces folded into one space. Japanese and other scripts
+/// keep their marks (`ガ` stays `ガ`).
 ///
 /// ```
 /// use tieup_core::lookup::normalize;
@@ -48,6 +49,8 @@ fn truncate_chars(text: &str, n: usize) -> &str {
 /// assert_eq!(normalize("Đà Nẵng"), "da nang");
 /// assert_eq!(normalize("ｆｕｋｕｓｈｉｍａ"), "fukushima");
 /// assert_eq!(normalize("岐阜県ガ"), "岐阜県ガ");
+/// assert_eq!(normalize("イル＝ド＝フランス"), "イル ド フランス");
+/// assert_eq!(normalize("イル・ド・フランス"), "イル ド フランス");
 /// ```
 pub fn normalize(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -62,7 +65,7 @@ pub fn normalize(text: &str) -> String {
             'ł' => out.push('l'),
             'đ' => out.push('d'),
             'ı' => out.push('i'),
-            '_' | '-' | '.' | ',' | '\'' | '’' => out.push(' '),
+            '_' | '-' | '.' | ',' | '\'' | '’' | '・' | '=' | '゠' => out.push(' '),
             c if is_latin_extended(c) => {
                 out.extend(std::iter::once(c).nfd().filter(|m| !is_combining_mark(*m)));
             }
@@ -78,9 +81,35 @@ fn is_latin_extended(c: char) -> bool {
     matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
 }
 
+/// Japanese word separators: `・`, `＝` (which NFKC folds to `=`) and `゠`.
+fn is_japanese_separator(c: char) -> bool {
+    matches!(c, '・' | '＝' | '=' | '゠' | '･')
+}
+
 /// A lookup key with a second spelling where umlauts fold to one letter (`ö` → `o`), so that
-/// "Skane", "Skåne", "Malmo" and "Malmoe" all match.
+/// "Skane", "Skåne", "Malmo" and "Malmoe" all match; a name written with the Japanese
+/// separators `・ ＝` has a spelling without them too (`バーデンヴュルテンベルク` finds
+/// `バーデン・ヴュルテンベルク州`).
+///
+/// ```
+/// use tieup_core::lookup::keys;
+/// assert_eq!(keys("Malmö"), ["malmoe", "malmo"]);
+/// assert_eq!(keys("イル・ド・フランス"), ["イル ド フランス", "イルドフランス"]);
+/// ```
 pub fn keys(text: &str) -> Vec<String> {
+    let mut keys = latin_keys(text);
+    if text.contains(is_japanese_separator) {
+        let joined = normalize(&text.replace(is_japanese_separator, ""));
+        if !keys.contains(&joined) {
+            keys.push(joined);
+        }
+    }
+    keys
+}
+
+/// The keys of [`keys`] for Latin letters: the normalised text, and the spelling with
+/// umlauts folded to one letter where it differs.
+fn latin_keys(text: &str) -> Vec<String> {
     let full = normalize(text);
     let short = normalize(
         &text
@@ -236,6 +265,29 @@ impl NameIndex {
                 push_unique(self.by_key.entry(key.clone()).or_default(), position);
                 if !self.keys_of[position].contains(&key) {
                     self.keys_of[position].push(key);
+                }
+            }
+        }
+    }
+
+    /// Adds more names of entry `position` (already inserted) to the second, looser pass of
+    /// [`NameIndex::find`] alone: a name found only when no name matches exactly (an overseas
+    /// region's Japanese name without its suffix, `バイエルン` for `バイエルン州`, beside the
+    /// Japanese regions' names without 市/県/府/都). Search ([`NameIndex::match_tier`]) finds
+    /// the entry by them as by any name.
+    pub fn insert_loose(&mut self, position: usize, names: &[&str]) {
+        for name in names {
+            for key in keys(name) {
+                push_unique(
+                    self.by_loose_key
+                        .entry(loose(&key, self.loosen))
+                        .or_default(),
+                    position,
+                );
+                if let Some(own) = self.keys_of.get_mut(position)
+                    && !own.contains(&key)
+                {
+                    own.push(key);
                 }
             }
         }

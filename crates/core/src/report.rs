@@ -339,6 +339,8 @@ pub struct RegionEntry {
     pub id: String,
     /// Name.
     pub name: String,
+    /// Japanese name ([`Region::name_ja`]), `null` where the catalog has none.
+    pub name_ja: Option<String>,
     /// Aliases.
     pub aliases: Vec<String>,
     /// `japan` or `overseas`.
@@ -368,6 +370,7 @@ impl RegionEntry {
         RegionEntry {
             id: r.id.clone(),
             name: r.name.clone(),
+            name_ja: r.name_ja.clone(),
             aliases: r.aliases.clone(),
             kind: r.kind,
             country: r.country.clone(),

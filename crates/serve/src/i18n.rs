@@ -240,6 +240,18 @@ pub static JA: Text = Text {
     shortfall: "指定件数に届きません：条件に合う候補はこれだけです。",
 };
 
+/// A region's name to show first in `lang`, and its name in the other language to show
+/// beside it where the catalog has both: (`Bavaria`, `バイエルン州`) in English,
+/// (`バイエルン州`, `Bavaria`) in Japanese; a region without a Japanese name is named in
+/// English alone.
+pub fn region_names(region: &tieup_core::catalog::Region, lang: Lang) -> (&str, Option<&str>) {
+    match (region.name_ja(), lang) {
+        (None, _) => (&region.name, None),
+        (Some(ja), Lang::En) => (&region.name, Some(ja)),
+        (Some(ja), Lang::Ja) => (ja, Some(&region.name)),
+    }
+}
+
 /// The label of a catalog level in `lang` (the code itself when unknown).
 pub fn level_label(level: &str, lang: Lang) -> &str {
     let labels: [(&str, &str, &str); 6] = [

@@ -332,12 +332,13 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                 tbody {
                     @for (i, c) in answer.report.candidates.iter().enumerate() {
                         @let region = catalog.region(answer.list.candidates[i].region);
+                        @let (name, other_name) = i18n::region_names(region, lang);
                         tr.candidate id=(format!("c-{}", c.region_id)) {
-                            td.sel { input type="checkbox" name="c" value=(c.region_id) aria-label=(c.name); }
+                            td.sel { input type="checkbox" name="c" value=(c.region_id) aria-label=(name); }
                             td.rank { (c.rank) }
                             td.name {
-                                a.profile href=(format!("/region/{}?{query_string}", c.region_id)) { (c.name) }
-                                @if let Some(ja) = i18n::region_name_ja(region) { br; span.ja { (ja) } }
+                                a.profile href=(format!("/region/{}?{query_string}", c.region_id)) { (name) }
+                                @if let Some(other) = other_name { br; span.other lang=(lang.other().code()) { (other) } }
                                 (also(catalog, &answer.list.candidates[i].also, lang, &query_string))
                             }
                             td.country { (i18n::country_name(&c.country, lang)) br; small { (c.country) } }

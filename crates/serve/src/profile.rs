@@ -56,15 +56,16 @@ pub fn page(state: &AppState, params: &Params, position: RegionId) -> Result<Mar
     let lang = params.lang;
     let t = lang.text();
     let region = catalog.region(position);
+    let (name, other_name) = i18n::region_names(region, lang);
     let ranked = rank_regions(state, params, &[position])?.pop().flatten();
     let body = html! {
         p { a.back href=(href("/", params)) { "← " (t.back) } }
         h1 #profile-name {
-            (region.name)
-            @if let Some(ja) = i18n::region_name_ja(region) { " " span.ja { (ja) } }
+            (name)
+            @if let Some(other) = other_name { " " span.other lang=(lang.other().code()) { (other) } }
         }
         p.facts {
-            (t.country) ": " (i18n::country_name(&region.country, lang)) " (" (region.country) ") · " (t.level) ": " (region.level)
+            (t.country) ": " (i18n::country_name(&region.country, lang)) " (" (region.country) ") · " (t.level) ": " (i18n::level_label(&region.level, lang))
             @if let Some(parent) = region.parent {
                 " · " (t.parent) ": "
                 a href=(format!("/region/{}?{}", catalog.region(parent).id, params.to_query_string(lang))) {
@@ -90,7 +91,7 @@ pub fn page(state: &AppState, params: &Params, position: RegionId) -> Result<Mar
         (traits(catalog, lang, position))
         (partnerships(catalog, params, position))
     };
-    let title = format!("{} · {}", region.name, t.profile);
+    let title = format!("{name} · {}", t.profile);
     let path = format!("/region/{}", region.id);
     Ok(layout(lang, &title, &switch_href(&path, params), body))
 }

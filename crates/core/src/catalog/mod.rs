@@ -14,6 +14,7 @@
 //! organisations that could run a tie-up ([`PartnerBody`]).
 
 mod bodies;
+pub mod japanese;
 mod load;
 mod partnerships;
 mod regions;
@@ -54,6 +55,8 @@ pub struct Region {
     pub id: String,
     /// English name.
     pub name: String,
+    /// Japanese name (see [`Region::name_ja`]).
+    pub name_ja: Option<String>,
     /// Other names it is looked up by.
     pub aliases: Vec<String>,
     /// Japanese or overseas.
@@ -76,6 +79,15 @@ pub struct Region {
     pub languages: Vec<String>,
     /// Where the coordinates came from.
     pub geo_provenance: String,
+}
+
+impl Region {
+    /// The Japanese name, where the catalog has one: for an overseas region its `name_ja`
+    /// cell (`バイエルン州`, `大連市`; in a catalog without the column, its first alias with
+    /// kana), for a Japanese region its first alias in Japanese script (`福島県`).
+    pub fn name_ja(&self) -> Option<&str> {
+        self.name_ja.as_deref()
+    }
 }
 
 /// The five partner traits of an overseas region, in schema order.

@@ -1,7 +1,7 @@
 //! Reading the region files (`japan_regions.csv`, `overseas_regions.csv`), the derived
 //! coordinates (`derived/region_geo.csv`) and the parent links between regions.
 
-use super::{BUREAUS, Region, RegionId, RegionKind};
+use super::{BUREAUS, Region, RegionId, RegionKind, japanese};
 use crate::csvin::CsvFile;
 use crate::error::{DataError, Result};
 use crate::lookup::NameIndex;
@@ -29,10 +29,19 @@ fn new_region_id(row: &crate::csvin::Row<'_>, index: &NameIndex) -> Result<Strin
     Ok(id.to_string())
 }
 
+/// Indexes a region under its id, names and aliases; an overseas region's Japanese name
+/// also without its administrative suffix (`バイエルン州` as `バイエルン`), in the second,
+/// looser pass of lookup where Japanese regions' names lose 市/県/府/都.
 fn index_region(index: &mut NameIndex, position: usize, region: &Region) {
     let mut names: Vec<&str> = vec![region.name.as_str()];
+    names.extend(region.name_ja());
     names.extend(region.aliases.iter().map(String::as_str));
     index.insert(position, &region.id, &names);
+    if region.kind == RegionKind::Overseas
+        && let Some(short) = region.name_ja().and_then(japanese::short_name)
+    {
+        index.insert_loose(position, &[short]);
+    }
 }
 
 pub(super) fn load_japan(
@@ -86,10 +95,15 @@ pub(super) fn load_japan(
             _ => {}
         }
         let (lat, lon) = lat_lon(&row)?;
+        let aliases = row.list("aliases");
         let region = Region {
             id,
             name: row.required("name")?.to_string(),
-            aliases: row.list("aliases"),
+            name_ja: aliases
+                .iter()
+                .find(|a| a.chars().any(japanese::is_japanese_char))
+                .cloned(),
+            aliases,
             kind: RegionKind::Japan,
             country: "JP".into(),
             parent: None,
@@ -200,10 +214,16 @@ pub(super) fn load_overseas(
             parents.push((regions.len(), parent.to_string(), row.line()));
         }
         let (lat, lon) = lat_lon(&row)?;
+        let aliases = row.list("aliases");
+        let name_ja = match japanese::name_ja_cell(&row)? {
+            Some(name) => Some(name),
+            None => aliases.iter().find(|a| japanese::has_kana(a)).cloned(),
+        };
         let region = Region {
             id,
             name: row.required("name")?.to_string(),
-            aliases: row.list("aliases"),
+            name_ja,
+            aliases,
             kind: RegionKind::Overseas,
             country: country.to_string(),
             parent: None,

@@ -1,32 +1,17 @@
 //! Names in the two languages of tieup's answers: the Japanese names of catalog entries
-//! (the first alias written in Japanese script), country names, and the labels of the
-//! wanted traits and objectives. Shared by the command line (`--lang`) and the page.
+//! (a region's [`Region::name_ja`], a sector's first alias written in Japanese script),
+//! country names, and the labels of the wanted traits and objectives. Shared by the command
+//! line (`--lang`) and the page.
 
 use super::Lang;
-use crate::catalog::{Region, RegionKind};
+use crate::catalog::Region;
+use crate::catalog::japanese::is_japanese_char;
 use crate::sector::Sector;
 
-/// True for hiragana, katakana and CJK ideographs.
-fn is_japanese_char(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
-}
-
-fn has_kana(text: &str) -> bool {
-    text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}'))
-}
-
-/// The Japanese name of a region: for a Japanese region the first alias in Japanese script;
-/// for an overseas region the first alias with kana (Chinese-script aliases of Chinese
-/// regions are Chinese, not Japanese, so they are not shown as Japanese names).
+/// The Japanese name of a region ([`Region::name_ja`]): an overseas region's `name_ja`
+/// (`バイエルン州`), a Japanese region's first alias in Japanese script (`福島県`).
 pub fn region_name_ja(region: &Region) -> Option<&str> {
-    region
-        .aliases
-        .iter()
-        .find(|a| match region.kind {
-            RegionKind::Japan => a.chars().any(is_japanese_char),
-            RegionKind::Overseas => has_kana(a),
-        })
-        .map(String::as_str)
+    region.name_ja()
 }
 
 /// The Japanese name of a sector: its first alias in Japanese script.
@@ -176,14 +161,5 @@ mod tests {
         assert_eq!(country_name("SE", Lang::Ja), "スウェーデン");
         assert_eq!(country_name("US", Lang::En), "United States");
         assert_eq!(country_name("XX", Lang::Ja), "XX");
-    }
-
-    #[test]
-    fn japanese_script_detection() {
-        assert!(is_japanese_char('福'));
-        assert!(is_japanese_char('カ'));
-        assert!(!is_japanese_char('a'));
-        assert!(has_kana("スウェーデン"));
-        assert!(!has_kana("大连"));
     }
 }
