@@ -271,13 +271,14 @@ pub fn place_of(catalog: &Catalog, region: RegionId) -> RegionId {
     lineage(catalog, region).last().unwrap_or(region)
 }
 
-/// Finds an overseas region by id, name or alias; a Japanese match or an unknown name fails
+/// Finds an overseas region by id, name or alias, among the overseas regions only (`大田` is
+/// Daejeon here, although a Tokyo ward is 大田区); a Japanese match or an unknown name fails
 /// with suggestions among the overseas regions.
 pub fn find_overseas_region(catalog: &Catalog, text: &str) -> Result<RegionId> {
     let overseas = |r: RegionId| catalog.region(r).kind == RegionKind::Overseas;
-    match catalog.find_region(text) {
-        Ok(found) if overseas(found) => Ok(found),
-        Ok(_) | Err(Error::UnknownName { .. }) => Err(Error::UnknownName {
+    match catalog.find_overseas_region(text) {
+        Ok(found) => Ok(found),
+        Err(Error::UnknownName { .. }) => Err(Error::UnknownName {
             kind: "overseas region",
             query: crate::lookup::clip(text),
             suggestions: catalog.suggest_regions(text, 5, overseas),

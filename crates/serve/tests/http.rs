@@ -613,3 +613,59 @@ fn bodies_section(page: &str) -> &str {
 fn json_bodies(text: &str) -> serde_json::Value {
     serde_json::from_str::<serde_json::Value>(text).unwrap()["bodies"].clone()
 }
+
+#[tokio::test]
+async fn overseas_regions_are_named_in_japanese_in_japanese_mode() {
+    let app = router(shipped_state());
+    let aichi = "region=%E6%84%9B%E7%9F%A5&sector=automotive&top=5"; // 愛知
+    let ja = get_with(app.clone(), &format!("/?{aichi}&lang=ja")).await;
+    assert_html(&ja, StatusCode::OK);
+    // Bavaria ranks in the top five for Aichi's cars: its row names it in Japanese first,
+    // in English beside; the map's tooltip names it in Japanese.
+    assert!(
+        ja.body.contains(">バイエルン州</a><br><span class=\"other\" lang=\"en\">Bavaria</span>"),
+        "{}",
+        ja.body
+    );
+    assert!(ja.body.contains(". バイエルン州 (DE)</title>"));
+    let en = get_with(app.clone(), &format!("/?{aichi}")).await;
+    assert!(
+        en.body.contains(">Bavaria</a><br><span class=\"other\" lang=\"ja\">バイエルン州</span>"),
+        "{}",
+        en.body
+    );
+    assert!(en.body.contains(". Bavaria (DE)</title>"));
+    // The profile and the comparison name it in Japanese; a Japanese name finds it.
+    let profile = get_with(app.clone(), "/region/bavaria?lang=ja").await;
+    assert_html(&profile, StatusCode::OK);
+    assert!(profile.body.contains("<title>バイエルン州 · "), "{}", profile.body);
+    assert!(profile.body.contains("ドイツ"));
+    let by_name = get_with(
+        app.clone(),
+        "/region/%E3%83%90%E3%82%A4%E3%82%A8%E3%83%AB%E3%83%B3?lang=ja", // バイエルン
+    )
+    .await;
+    assert_html(&by_name, StatusCode::OK);
+    assert!(by_name.body.contains("バイエルン州"));
+    let compare = get_with(app.clone(), "/compare?c=bavaria&c=dalian&lang=ja").await;
+    assert_html(&compare, StatusCode::OK);
+    assert!(compare.body.contains("バイエルン州") && compare.body.contains("大連市"));
+    // The listing carries name_ja, as `tieup regions --format json` does.
+    let search = get_with(
+        app.clone(),
+        "/api/regions?search=%E3%83%90%E3%82%A4%E3%82%A8%E3%83%AB%E3%83%B3", // バイエルン
+    )
+    .await;
+    let list: Vec<serde_json::Value> = serde_json::from_str(&search.body).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["id"], "bavaria");
+    assert_eq!(list[0]["name_ja"], "バイエルン州");
+    // A name two regions share asks which, in a 4xx with both.
+    let both = get_with(
+        app,
+        "/region/%E3%83%8B%E3%83%A5%E3%83%BC%E3%83%A8%E3%83%BC%E3%82%AF?lang=ja", // ニューヨーク
+    )
+    .await;
+    assert!(both.status.is_client_error(), "{}", both.status);
+    assert!(both.body.contains("new_york_city"), "{}", both.body);
+}
