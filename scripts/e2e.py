@@ -219,6 +219,30 @@ def steps(b):
     check(len(b.find_all("tr.candidate")) == 8, "the Japanese shortlist")
     b.shot("06_japanese")
 
+    print("step 6b: overseas regions named in Japanese; a Japanese name excludes one")
+    b.go(BASE + "/?region=%E6%84%9B%E7%9F%A5&sector=%E8%87%AA%E5%8B%95%E8%BB%8A&top=10&lang=ja")
+    names = b.js("return [...document.querySelectorAll('tr.candidate td.name a.profile')]"
+                 ".map(e => e.textContent)")
+    check("バイエルン州" in names, f"Bavaria's row is named in Japanese: {names}")
+    check(all(any("\u30a0" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in n)
+              for n in names), f"every row is named in Japanese: {names}")
+    check(b.find_all("tr.candidate span.other[lang=en]"), "the English name stands beside it")
+    tips = b.js("return [...document.querySelectorAll('svg#map g.top title')]"
+                ".map(e => e.textContent)")
+    check(any("バイエルン州" in t for t in tips), "the map names it in Japanese")
+    b.shot("06b_japanese_names")
+    b.click("details.filters summary")
+    b.type("#exclude", "バイエルン")
+    b.click("#submit")
+    b.wait_url("exclude=")
+    names = b.js("return [...document.querySelectorAll('tr.candidate td.name a.profile')]"
+                 ".map(e => e.textContent)")
+    check(len(names) == 10 and "バイエルン州" not in names,
+          f"バイエルン excludes Bavaria: {names}")
+    b.go(BASE + "/region/bavaria?lang=ja&region=%E6%84%9B%E7%9F%A5&sector=automotive")
+    check(b.text("#profile-name").startswith("バイエルン州"), "the profile is titled in Japanese")
+    b.shot("06c_japanese_profile")
+
     print("step 7: an unknown name")
     b.go(BASE + "/?region=Fukushma&sector=medical")
     check("closest matches" in b.text("section.error"), "an unknown name lists the closest names")
