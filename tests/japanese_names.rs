@@ -36,6 +36,15 @@ fn every_overseas_region_has_a_japanese_name_that_finds_it() {
 }
 
 #[test]
+fn every_catalog_country_has_a_japanese_name() {
+    use tieup_core::plain::{Lang, names::country_name};
+    for (code, _) in tieup_core::select::overseas_countries(&catalog()) {
+        let ja = country_name(&code, Lang::Ja);
+        assert!(check_japanese_name(ja).is_ok(), "{code}: {ja}");
+    }
+}
+
+#[test]
 fn japanese_names_are_unique_and_short_forms_find_or_ask() {
     let catalog = catalog();
     let mut seen = std::collections::BTreeMap::new();
@@ -45,7 +54,9 @@ fn japanese_names_are_unique_and_short_forms_find_or_ask() {
         if let Some(other) = seen.insert(ja.to_string(), region.id.clone()) {
             panic!("{ja} names both {other} and {}", region.id);
         }
-        let Some(short) = short_name(ja) else { continue };
+        let Some(short) = short_name(ja) else {
+            continue;
+        };
         match catalog.find_overseas_region(short) {
             Ok(found) => assert_eq!(found, id, "{short} found {}", catalog.region(found).id),
             Err(Error::AmbiguousName { candidates, .. }) => {
@@ -69,7 +80,12 @@ fn japanese_names_are_unique_and_short_forms_find_or_ask() {
 #[test]
 fn japanese_names_find_regions_in_every_spelling() {
     let catalog = catalog();
-    let id = |q: &str| catalog.region(catalog.find_overseas_region(q).unwrap()).id.clone();
+    let id = |q: &str| {
+        catalog
+            .region(catalog.find_overseas_region(q).unwrap())
+            .id
+            .clone()
+    };
     for (query, expected) in [
         ("バイエルン州", "bavaria"),
         ("バイエルン", "bavaria"),
@@ -113,7 +129,11 @@ fn regions_search_finds_bavaria_by_its_japanese_name() {
         .args(["regions", "--search", "バイエルン", "--format", "json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let found: Value = serde_json::from_slice(&out.stdout).unwrap();
     let ids: Vec<&str> = found
         .as_array()
@@ -132,7 +152,11 @@ fn shortlist_in_japanese_names_the_candidates_in_japanese() {
         .args(["--top", "5", "--lang", "ja", "--format", "csv"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let catalog = catalog();
     let json = tieup()
@@ -158,13 +182,17 @@ fn a_catalog_without_the_column_loads_and_a_garbled_cell_is_refused() {
     assert_eq!(old.region(skane).name_ja(), None);
     // With the column, a name finds its region; バイエルン州 saved as UTF-8 and read back
     // as Latin-1 (mojibake) is refused with the line and column.
-    crate::util::edit(dir.path(), "overseas_regions.csv", |text| with_column(&text, "スコーネ県"));
+    crate::util::edit(dir.path(), "overseas_regions.csv", |text| {
+        with_column(&text, "スコーネ県")
+    });
     let new = Catalog::load(dir.path()).unwrap();
     assert_eq!(new.find_overseas_region("スコーネ").unwrap(), skane);
     assert_eq!(new.region(skane).name_ja(), Some("スコーネ県"));
     let dir = crate::util::fixture_copy();
     let garbled: String = "バイエルン州".bytes().map(char::from).collect();
-    crate::util::edit(dir.path(), "overseas_regions.csv", |text| with_column(&text, &garbled));
+    crate::util::edit(dir.path(), "overseas_regions.csv", |text| {
+        with_column(&text, &garbled)
+    });
     let message = Catalog::load(dir.path()).unwrap_err().to_string();
     assert!(
         message.contains("overseas_regions.csv:2: column 3 (name_ja)"),

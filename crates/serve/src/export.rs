@@ -1,6 +1,8 @@
 //! The shortlist as a CSV file that Excel opens correctly: UTF-8 with a byte-order mark,
 //! numbers rounded to three decimals, every reason in full with its sources, and the regions
-//! folded into each row (`also`, with their ranks without grouping).
+//! folded into each row (`also`, with their ranks without grouping). Each row has the
+//! region's English `name` and Japanese `name_ja` whatever the page's language; the summary
+//! and the `also` names follow it.
 
 use crate::answer::Answer;
 use crate::i18n;
@@ -10,8 +12,12 @@ use tieup_core::features::Feature;
 /// The byte-order mark that makes Excel read the file as UTF-8.
 pub const BOM: &str = "\u{feff}";
 
-/// The CSV text of a shortlist, BOM first.
-pub fn shortlist_csv(state: &AppState, answer: &Answer) -> Result<String, csv::Error> {
+/// The CSV text of a shortlist, BOM first; summary and `also` names in `lang`.
+pub fn shortlist_csv(
+    state: &AppState,
+    answer: &Answer,
+    lang: i18n::Lang,
+) -> Result<String, csv::Error> {
     let catalog = state.catalog();
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -52,9 +58,13 @@ pub fn shortlist_csv(state: &AppState, answer: &Answer) -> Result<String, csv::E
                 .join("\n"),
         ));
         row.push(text_cell(
-            &c.also
+            &answer.list.candidates[i]
+                .also
                 .iter()
-                .map(|m| format!("{} (#{})", m.name, m.rank_ungrouped))
+                .map(|m| {
+                    let name = i18n::region_name(catalog.region(m.region), lang);
+                    format!("{name} (#{})", m.rank_ungrouped)
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
         ));

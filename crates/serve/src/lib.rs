@@ -240,7 +240,7 @@ async fn export_csv(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         Ok(a) => a,
         Err(e) => return api::error_json(&e),
     };
-    match export::shortlist_csv(&state, &answer) {
+    match export::shortlist_csv(&state, &answer, params.lang) {
         Ok(text) => {
             let q = &answer.report.query;
             // Catalog ids are lowercase ASCII snake_case (checked at load), so the file name

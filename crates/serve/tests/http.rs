@@ -623,22 +623,42 @@ async fn overseas_regions_are_named_in_japanese_in_japanese_mode() {
     // Bavaria ranks in the top five for Aichi's cars: its row names it in Japanese first,
     // in English beside; the map's tooltip names it in Japanese.
     assert!(
-        ja.body.contains(">バイエルン州</a><br><span class=\"other\" lang=\"en\">Bavaria</span>"),
+        ja.body
+            .contains(">バイエルン州</a><br><span class=\"other\" lang=\"en\">Bavaria</span>"),
         "{}",
         ja.body
     );
     assert!(ja.body.contains(". バイエルン州 (DE)</title>"));
     let en = get_with(app.clone(), &format!("/?{aichi}")).await;
     assert!(
-        en.body.contains(">Bavaria</a><br><span class=\"other\" lang=\"ja\">バイエルン州</span>"),
+        en.body
+            .contains(">Bavaria</a><br><span class=\"other\" lang=\"ja\">バイエルン州</span>"),
         "{}",
         en.body
     );
     assert!(en.body.contains(". Bavaria (DE)</title>"));
+    // The export has both names whatever the language; the members folded into a row are
+    // named in the page's language (Munich, 7th, is folded into Bavaria's row).
+    let top10 = aichi.replace("top=5", "top=10");
+    let csv_ja = get_with(app.clone(), &format!("/export.csv?{top10}&lang=ja")).await;
+    let csv_en = get_with(app.clone(), &format!("/export.csv?{top10}")).await;
+    for csv in [&csv_ja, &csv_en] {
+        assert!(
+            csv.body.contains(",bavaria,Bavaria,バイエルン州,DE,"),
+            "{}",
+            csv.body
+        );
+    }
+    assert!(csv_ja.body.contains("ミュンヘン (#"), "{}", csv_ja.body);
+    assert!(csv_en.body.contains("Munich (#"), "{}", csv_en.body);
     // The profile and the comparison name it in Japanese; a Japanese name finds it.
     let profile = get_with(app.clone(), "/region/bavaria?lang=ja").await;
     assert_html(&profile, StatusCode::OK);
-    assert!(profile.body.contains("<title>バイエルン州 · "), "{}", profile.body);
+    assert!(
+        profile.body.contains("<title>バイエルン州 · "),
+        "{}",
+        profile.body
+    );
     assert!(profile.body.contains("ドイツ"));
     let by_name = get_with(
         app.clone(),

@@ -150,8 +150,16 @@ mod tests {
         assert!(check_japanese_name("大連市").is_ok());
         // バイエルン州 written as UTF-8 and read as Latin-1.
         let mojibake: String = "バイエルン州".bytes().map(char::from).collect();
-        assert!(check_japanese_name(&mojibake).unwrap_err().contains("mojibake"));
-        assert!(check_japanese_name("Bavaria").unwrap_err().contains("no kana"));
+        assert!(
+            check_japanese_name(&mojibake)
+                .unwrap_err()
+                .contains("mojibake")
+        );
+        assert!(
+            check_japanese_name("Bavaria")
+                .unwrap_err()
+                .contains("no kana")
+        );
         assert!(check_japanese_name("バイエルン\u{fffd}").is_err());
         assert!(check_japanese_name(" ").is_err());
     }
