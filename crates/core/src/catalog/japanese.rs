@@ -123,10 +123,10 @@ const GENERAL_STEMS: [&str; 5] = ["北部", "南部", "東部", "西部", "中�
 /// assert_eq!(short_name("ユタ州"), Some("ユタ"));
 /// ```
 pub fn short_name(name: &str) -> Option<&str> {
-    SUFFIXES.iter().find_map(|suffix| {
-        name.strip_suffix(suffix)
-            .filter(|stem| stem.chars().count() >= 2 && !GENERAL_STEMS.contains(stem))
-    })
+    SUFFIXES
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
+        .filter(|stem| stem.chars().count() >= 2 && !GENERAL_STEMS.contains(stem))
 }
 
 #[cfg(test)]
