@@ -15,6 +15,7 @@ use crate::catalog::{Catalog, RegionKind};
 use crate::catalog::{RegionId, SectorId};
 use crate::error::{Error, Result};
 use crate::features::{Feature, find_feature};
+pub use crate::ids::{BodyKindId, ToolId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
@@ -111,8 +112,8 @@ pub struct Application {
     pub wanted: Vec<Feature>,
     /// What the success model needs.
     pub success: SuccessInputs,
-    /// Positions in [`SUPPORT_TOOLS`].
-    pub support_tools: Vec<usize>,
+    /// The support tools asked for, sorted and unique.
+    pub support_tools: Vec<ToolId>,
 }
 
 /// A row that could not be used.
@@ -631,11 +632,11 @@ fn wanted(names: &[String], objectives: &[usize], problems: &mut Vec<Problem>) -
     wanted
 }
 
-/// `implementation_bodies`: positions in [`BODY_KINDS`].
-fn bodies(names: &[String], problems: &mut Vec<Problem>) -> Vec<usize> {
+/// `implementation_bodies`: kinds of [`BODY_KINDS`].
+fn bodies(names: &[String], problems: &mut Vec<Problem>) -> Vec<BodyKindId> {
     let mut bodies = Vec::new();
     for name in names {
-        match body_kind(name) {
+        match BodyKindId::parse(name) {
             Some(body) => bodies.push(body),
             None => problems.push(Problem::new(
                 "implementation_bodies",
@@ -671,8 +672,8 @@ fn continuation_years(text: Option<&str>, problems: &mut Vec<Problem>) -> Option
     }
 }
 
-/// `support_tools`: positions in [`SUPPORT_TOOLS`] (by name or number 1-7), sorted.
-fn support_tools(names: &[String], problems: &mut Vec<Problem>) -> Vec<usize> {
+/// `support_tools`: tools of [`SUPPORT_TOOLS`] (by name or number 1-7), sorted.
+fn support_tools(names: &[String], problems: &mut Vec<Problem>) -> Vec<ToolId> {
     let mut support_tools = Vec::new();
     for name in names {
         let key = crate::lookup::normalize(name).replace(' ', "_");
@@ -683,7 +684,7 @@ fn support_tools(names: &[String], problems: &mut Vec<Problem>) -> Vec<usize> {
                 .map(|n| n - 1)
         });
         match position {
-            Some(position) => support_tools.push(position),
+            Some(position) => support_tools.push(ToolId::from_index(position)),
             None => problems.push(Problem::new(
                 "support_tools",
                 format!(
@@ -784,23 +785,45 @@ fn boolean(text: Option<&str>, column: &'static str) -> std::result::Result<Opti
     })
 }
 
-/// Finds an implementation-body kind by name or a common alias.
-fn body_kind(name: &str) -> Option<usize> {
-    let key = crate::lookup::normalize(name).replace(' ', "_");
-    let canonical = match key.as_str() {
-        "companies" | "regional_companies" | "firms" | "industry" | "smes" => "company",
-        "prefectural_government" | "pref" => "prefecture",
-        "city_government" | "municipality" => "city",
-        "universities" | "college" | "academia" => "university",
-        "chamber" | "chamber_of_commerce_and_industry" => "chamber_of_commerce",
-        "industrial_group" | "industry_association" | "associations" => "association",
-        "national" | "government" | "national_government_and_support_bodies" => {
-            "national_government"
-        }
-        "consulting_office" | "consultants" => "consultant",
-        other => other,
-    };
-    BODY_KINDS.iter().position(|b| *b == canonical)
+impl BodyKindId {
+    /// Every kind, in [`BODY_KINDS`] order.
+    pub fn all() -> impl Iterator<Item = BodyKindId> {
+        (0..BODY_KINDS.len()).map(BodyKindId::from_index)
+    }
+
+    /// The kind's name in [`BODY_KINDS`].
+    pub fn name(self) -> &'static str {
+        BODY_KINDS[self.index()]
+    }
+
+    /// Finds an implementation-body kind by name or a common alias.
+    pub fn parse(name: &str) -> Option<BodyKindId> {
+        let key = crate::lookup::normalize(name).replace(' ', "_");
+        let canonical = match key.as_str() {
+            "companies" | "regional_companies" | "firms" | "industry" | "smes" => "company",
+            "prefectural_government" | "pref" => "prefecture",
+            "city_government" | "municipality" => "city",
+            "universities" | "college" | "academia" => "university",
+            "chamber" | "chamber_of_commerce_and_industry" => "chamber_of_commerce",
+            "industrial_group" | "industry_association" | "associations" => "association",
+            "national" | "government" | "national_government_and_support_bodies" => {
+                "national_government"
+            }
+            "consulting_office" | "consultants" => "consultant",
+            other => other,
+        };
+        BODY_KINDS
+            .iter()
+            .position(|b| *b == canonical)
+            .map(BodyKindId::from_index)
+    }
+}
+
+impl ToolId {
+    /// The tool's name in [`SUPPORT_TOOLS`].
+    pub fn name(self) -> &'static str {
+        SUPPORT_TOOLS[self.index()]
+    }
 }
 
 /// Commitment of the implementation body (survey wording: took part and contributed
@@ -862,8 +885,8 @@ pub struct SuccessInputs {
     pub preparation: Option<bool>,
     /// Years the region funds the exchange after support ends (None: unknown).
     pub continuation_years: Option<f64>,
-    /// Positions in [`BODY_KINDS`] of the bodies taking part.
-    pub bodies: Vec<usize>,
+    /// The kinds of body taking part.
+    pub bodies: Vec<BodyKindId>,
     /// A motivated core company (None: unknown).
     pub core_company: Option<bool>,
     /// A mediator for communication (None: unknown).
@@ -888,7 +911,7 @@ impl SuccessInputs {
 
     /// True when companies, a university and a government body take part together.
     pub fn industry_academia_government(&self) -> bool {
-        let has = |k: &str| self.bodies.iter().any(|&b| BODY_KINDS[b] == k);
+        let has = |k: &str| self.bodies.iter().any(|b| b.name() == k);
         has("company")
             && has("university")
             && (has("prefecture") || has("city") || has("national_government"))

@@ -8,7 +8,6 @@ use std::path::Path;
 use tieup_core::catalog::Catalog;
 use tieup_core::error::{Error, Result};
 use tieup_core::features::FEATURES;
-use tieup_learn::success::BODY_KINDS;
 
 fn feature_list(features: &[usize]) -> String {
     features
@@ -71,7 +70,7 @@ impl Synthetic {
                     feature_list(&a.wanted),
                     c.bureau.clone(),
                     c.survey_sector.clone(),
-                    a.bodies.iter().map(|&b| BODY_KINDS[b]).collect::<Vec<_>>().join(";"),
+                    a.bodies.iter().map(|b| b.name()).collect::<Vec<_>>().join(";"),
                     a.commitment.as_str().into(),
                     a.obstacles.join(";"),
                 ]
@@ -103,7 +102,7 @@ impl Synthetic {
                     feature_list(&a.wanted),
                     a.bodies
                         .iter()
-                        .map(|&b| BODY_KINDS[b])
+                        .map(|b| b.name())
                         .collect::<Vec<_>>()
                         .join(";"),
                     a.commitment.as_str().into(),
@@ -113,7 +112,7 @@ impl Synthetic {
                     yes_no(x.core_company),
                     x.support_tools
                         .iter()
-                        .map(|&t| tieup_core::application::SUPPORT_TOOLS[t])
+                        .map(|t| t.name())
                         .collect::<Vec<_>>()
                         .join(";"),
                 ]
