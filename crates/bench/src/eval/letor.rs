@@ -294,12 +294,12 @@ fn query_groups(path: &Path, rows: &[RawRow]) -> Result<Vec<(String, std::ops::R
         inline_groups(path, rows)
     } else if with_qid > 0 {
         let row = rows.iter().find(|r| r.qid.is_none()).expect("some");
-        return Err(data_error(
+        Err(data_error(
             path,
             Some(row.line),
             "this row has no qid but others have one".into(),
             "give every row a qid, or none and a .query group file",
-        ));
+        ))
     } else {
         group_file_groups(path, rows.len())
     }
