@@ -4,8 +4,8 @@ use anyhow::Result;
 use std::io::Write;
 use tieup_core::catalog::CatalogStats;
 use tieup_core::features::FEATURES;
-use tieup_core::plain::{Lang, PlainShortlist, summary};
-use tieup_core::report::{RegionEntry, SectorEntry, ShortlistReport};
+use tieup_core::plain::{Lang, PlainCandidate, PlainShortlist, summary};
+use tieup_core::report::{CandidateReport, RegionEntry, SectorEntry, ShortlistReport};
 
 /// Display width of `text` in a terminal (East Asian wide characters count two).
 fn width(text: &str) -> usize {
@@ -174,7 +174,6 @@ pub fn shortlist_table(
     words: &PlainShortlist,
     explain: bool,
 ) -> Result<()> {
-    let q = &report.query;
     let mut text = table_words(report, words);
     let wanted = &report.query.wanted;
     if !wanted.is_empty() {
@@ -207,44 +206,70 @@ pub fn shortlist_table(
     )?;
     writeln!(out, "{}", "-".repeat(TABLE_WIDTH))?;
     for (c, plain) in report.candidates.iter().zip(&words.candidates) {
-        let items: Vec<String> = summary(&plain.reasons, TABLE_REASONS)
-            .iter()
-            .map(|r| r.text())
-            .collect();
-        let lines = wrap_items(&items, TABLE_WIDTH - REASONS_COLUMN);
-        let head = format!(
-            "{:>4} {} {} {:>6.3} ",
-            c.rank,
-            fit(&plain.name, 28),
-            fit(&c.country, 2),
-            c.score
-        );
-        writeln!(out, "{}", format!("{head}{}", lines[0]).trim_end())?;
-        for line in &lines[1..] {
-            writeln!(out, "{}{line}", " ".repeat(REASONS_COLUMN))?;
-        }
-        if !c.also.is_empty() {
-            let also = if words.lang == Lang::Ja {
-                "- ほかに"
-            } else {
-                "- also"
-            };
-            for line in wrap(&format!("{also} {}", also_text(c)), TABLE_WIDTH - 5) {
-                writeln!(out, "     {line}")?;
-            }
-        }
-        if explain {
-            for r in &c.reasons {
-                let text = format!("       {:+.3} {}: {}", r.contribution, r.feature, r.detail);
-                writeln!(out, "{text}")?;
-            }
+        candidate_rows(out, c, plain, words.lang, explain)?;
+    }
+    shortfall_note(out, report, words.lang)?;
+    if !explain {
+        for part in wrap_text(text.footer, TABLE_WIDTH) {
+            writeln!(out, "{part}")?;
         }
     }
+    Ok(())
+}
+
+/// One candidate's rows: rank, name, country, score and its reasons wrapped; the nested
+/// places it stands for; with `explain`, every contribution.
+fn candidate_rows(
+    out: &mut dyn Write,
+    c: &CandidateReport,
+    plain: &PlainCandidate,
+    lang: Lang,
+    explain: bool,
+) -> Result<()> {
+    let items: Vec<String> = summary(&plain.reasons, TABLE_REASONS)
+        .iter()
+        .map(|r| r.text())
+        .collect();
+    let lines = wrap_items(&items, TABLE_WIDTH - REASONS_COLUMN);
+    let head = format!(
+        "{:>4} {} {} {:>6.3} ",
+        c.rank,
+        fit(&plain.name, 28),
+        fit(&c.country, 2),
+        c.score
+    );
+    writeln!(out, "{}", format!("{head}{}", lines[0]).trim_end())?;
+    for line in &lines[1..] {
+        writeln!(out, "{}{line}", " ".repeat(REASONS_COLUMN))?;
+    }
+    if !c.also.is_empty() {
+        let also = if lang == Lang::Ja {
+            "- ほかに"
+        } else {
+            "- also"
+        };
+        for line in wrap(&format!("{also} {}", also_text(c)), TABLE_WIDTH - 5) {
+            writeln!(out, "     {line}")?;
+        }
+    }
+    if explain {
+        for r in &c.reasons {
+            let text = format!("       {:+.3} {}: {}", r.contribution, r.feature, r.detail);
+            writeln!(out, "{text}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The note under a table that a selection left shorter than asked for.
+fn shortfall_note(out: &mut dyn Write, report: &ShortlistReport, lang: Lang) -> Result<()> {
     // Only a selection can leave fewer rows than asked for on a catalog with enough
     // candidates; an expanded, unfiltered table reads as before.
-    if report.candidates.len() < q.top && (q.grouped || report.n_eligible.is_some()) {
-        let (n, top) = (report.candidates.len(), q.top);
-        if words.lang == Lang::Ja {
+    if report.candidates.len() < report.query.top
+        && (report.query.grouped || report.n_eligible.is_some())
+    {
+        let (n, top) = (report.candidates.len(), report.query.top);
+        if lang == Lang::Ja {
             writeln!(
                 out,
                 "（{n}行のみ：ほかに条件と上限に合う地域はありません。指定は{top}行）"
@@ -254,11 +279,6 @@ pub fn shortlist_table(
                 out,
                 "(only {n} row(s): no other place passes the filters and the cap; {top} asked for)"
             )?;
-        }
-    }
-    if !explain {
-        for part in wrap_text(text.footer, TABLE_WIDTH) {
-            writeln!(out, "{part}")?;
         }
     }
     Ok(())

@@ -165,14 +165,7 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
     let encoder = Encoder::new(&catalog);
     let mut tables = FeatureTables::new(&encoder);
     let reader = ApplicationReader::open(&catalog, &a.applications)?;
-    let mut output = AtomicFile::create(&a.out)?;
-    let mut rejects = AtomicFile::create(&rejects_path)?;
-    if bom {
-        if format == BatchFormat::Csv {
-            output.write_all(BOM)?;
-        }
-        rejects.write_all(BOM)?;
-    }
+    let (output, rejects) = create_outputs(&a.out, &rejects_path, format, bom)?;
     let mut writer = BatchWriter::with_model(&catalog, format, &success, output, Some(rejects))?;
     let mut listing = Listing {
         inner: &mut writer,
@@ -215,14 +208,39 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
     // Always replace the rejects file, so a stale one from an earlier run never misleads.
     rejects.commit()?;
     if summary.rejected > 0 {
-        writeln!(err, "rejected rows, every problem with its column:")?;
-        for p in &problems {
-            writeln!(err, "{p}")?;
-        }
-        if more > 0 {
-            writeln!(err, "  ... and {more} more problem(s)")?;
-        }
+        list_problems(&mut err, &problems, more)?;
         return Err(RowsRejected(summary.rejected, rejects_path.display().to_string()).into());
+    }
+    Ok(())
+}
+
+/// The output and rejects files (committed only when complete), each starting with a
+/// byte-order mark when asked (the output only as CSV).
+fn create_outputs(
+    out: &std::path::Path,
+    rejects_path: &std::path::Path,
+    format: BatchFormat,
+    bom: bool,
+) -> Result<(AtomicFile, AtomicFile)> {
+    let mut output = AtomicFile::create(out)?;
+    let mut rejects = AtomicFile::create(rejects_path)?;
+    if bom {
+        if format == BatchFormat::Csv {
+            output.write_all(BOM)?;
+        }
+        rejects.write_all(BOM)?;
+    }
+    Ok((output, rejects))
+}
+
+/// The rejected rows' problems, as listed (with how many more were left out).
+fn list_problems(err: &mut dyn Write, problems: &[String], more: u64) -> Result<()> {
+    writeln!(err, "rejected rows, every problem with its column:")?;
+    for p in problems {
+        writeln!(err, "{p}")?;
+    }
+    if more > 0 {
+        writeln!(err, "  ... and {more} more problem(s)")?;
     }
     Ok(())
 }

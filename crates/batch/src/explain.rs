@@ -196,6 +196,16 @@ pub fn column_notes(model_note: &str) -> Vec<ColumnNote> {
         ("all", "p_during", p("during the supported project")),
         ("all", "p_after", p("after the project ends")),
         ("all", "p_not_yet", p("not yet (no results so far)")),
+    ]
+    .into_iter()
+    .chain(sheet_columns())
+    .collect()
+}
+
+/// The notes of the columns only the CSV, the summary sheet or the candidates sheet have.
+fn sheet_columns() -> Vec<ColumnNote> {
+    let s = |t: &str| t.to_string();
+    vec![
         (
             "CSV",
             "checklist_met",

@@ -258,11 +258,7 @@ struct Facts<'a> {
 
 impl Facts<'_> {
     fn has(&self, kind: &str) -> bool {
-        self.app
-            .success
-            .bodies
-            .iter()
-            .any(|&b| tieup_learn::success::BODY_KINDS[b] == kind)
+        self.app.success.bodies.iter().any(|b| b.name() == kind)
     }
 
     fn government(&self) -> bool {

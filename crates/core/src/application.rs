@@ -15,6 +15,7 @@ use crate::catalog::{Catalog, RegionKind};
 use crate::catalog::{RegionId, SectorId};
 use crate::error::{Error, Result};
 use crate::features::{Feature, find_feature};
+pub use crate::ids::{BodyKindId, ToolId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
@@ -111,8 +112,8 @@ pub struct Application {
     pub wanted: Vec<Feature>,
     /// What the success model needs.
     pub success: SuccessInputs,
-    /// Positions in [`SUPPORT_TOOLS`].
-    pub support_tools: Vec<usize>,
+    /// The support tools asked for, sorted and unique.
+    pub support_tools: Vec<ToolId>,
 }
 
 /// A row that could not be used.
@@ -354,121 +355,27 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
     }
 
     /// Raw fields of the next row in [`COLUMNS`] order, or a row-level problem.
-    #[allow(clippy::type_complexity)]
-    fn read_fields(
-        &mut self,
-    ) -> Option<Result<(u64, std::result::Result<Vec<Option<String>>, Vec<Problem>>)>> {
+    fn read_fields(&mut self) -> Option<Result<(u64, RowFields)>> {
         match &mut self.inner {
             Inner::Csv {
                 stream,
                 columns,
                 n_header,
-            } => match stream.next_record()? {
-                Err(e) => Some(Err(Error::io(&self.path, e))),
-                Ok(crate::csvstream::Record::Unterminated { line, before }) => {
-                    self.rejected_id = columns[0]
-                        .and_then(|i| before.get(i))
-                        .and_then(|b| std::str::from_utf8(b).ok())
-                        .map(|t| crate::lookup::clip(t.trim()))
-                        .unwrap_or_default();
-                    Some(Ok((
-                        line,
-                        Err(vec![Problem::row(format!(
-                            "a quote opened on line {line} is never closed (it would run past {} lines or to the end of the file); close it or remove it, the next lines are read on their own",
-                            crate::csvstream::MAX_RECORD_LINES
-                        ))]),
-                    )))
-                }
-                Ok(crate::csvstream::Record::Fields { line, fields }) => {
-                    let parsed = csv_fields(&fields, columns, *n_header);
-                    if parsed.is_err() {
-                        self.rejected_id = columns[0]
-                            .and_then(|i| fields.get(i))
-                            .and_then(|b| std::str::from_utf8(b).ok())
-                            .map(|t| crate::lookup::clip(t.trim()))
-                            .unwrap_or_default();
-                    }
-                    Some(Ok((line, parsed)))
-                }
-            },
+            } => {
+                let record = stream.next_record()?;
+                Some(csv_row(
+                    record,
+                    columns,
+                    *n_header,
+                    &self.path,
+                    &mut self.rejected_id,
+                ))
+            }
             Inner::Json {
                 lines,
                 line,
                 buffer,
-            } => loop {
-                buffer.clear();
-                *line += 1;
-                let mut limited = (&mut *lines).take(1 << 20);
-                match limited.read_until(b'\n', buffer) {
-                    Ok(0) => return None,
-                    Ok(_) => {}
-                    Err(e) => return Some(Err(Error::io(&self.path, e))),
-                }
-                if buffer.len() >= 1 << 20 && buffer.last() != Some(&b'\n') {
-                    // Skip the rest of an over-long line.
-                    let mut rest = Vec::new();
-                    let _ = lines.read_until(b'\n', &mut rest);
-                    return Some(Ok((
-                        *line,
-                        Err(vec![Problem::row("line longer than 1 MiB")]),
-                    )));
-                }
-                if *line == 1 && buffer.starts_with(b"\xEF\xBB\xBF") {
-                    buffer.drain(..3);
-                }
-                let text = match std::str::from_utf8(buffer) {
-                    Ok(t) => t.trim(),
-                    Err(_) => {
-                        return Some(Ok((
-                            *line,
-                            Err(vec![Problem::row(
-                                "line is not valid UTF-8; save the file as UTF-8",
-                            )]),
-                        )));
-                    }
-                };
-                if text.is_empty() {
-                    continue;
-                }
-                let value: serde_json::Value = match serde_json::from_str(text) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        return Some(Ok((
-                            *line,
-                            Err(vec![Problem::row(format!("not a JSON object: {e}"))]),
-                        )));
-                    }
-                };
-                let Some(object) = value.as_object() else {
-                    return Some(Ok((*line, Err(vec![Problem::row("not a JSON object")]))));
-                };
-                let mut out = Vec::with_capacity(COLUMNS.len());
-                for column in COLUMNS {
-                    let text = match object.get(column) {
-                        None | Some(serde_json::Value::Null) => None,
-                        Some(serde_json::Value::String(s)) => Some(s.trim().to_string()),
-                        Some(serde_json::Value::Array(items)) => Some(
-                            items
-                                .iter()
-                                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                                .collect::<Vec<_>>()
-                                .join(";"),
-                        ),
-                        Some(other) => Some(other.to_string()),
-                    };
-                    if text.as_ref().is_some_and(|t| t.len() > MAX_FIELD_BYTES) {
-                        return Some(Ok((
-                            *line,
-                            Err(vec![Problem::new(
-                                column,
-                                format!("longer than {MAX_FIELD_BYTES} bytes"),
-                            )]),
-                        )));
-                    }
-                    out.push(text.filter(|t| !t.is_empty()));
-                }
-                return Some(Ok((*line, Ok(out))));
-            },
+            } => json_row(lines, line, buffer, &self.path),
         }
     }
 
@@ -478,55 +385,15 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
         f: &[Option<String>],
     ) -> std::result::Result<Application, Vec<Problem>> {
         let mut problems: Vec<Problem> = Vec::new();
-        let required = |i: usize| {
-            f[i].as_deref()
-                .ok_or_else(|| Problem::new(COLUMNS[i], "required, but empty or missing"))
-        };
         let catalog = self.catalog;
-        let japan_region = required(1)
-            .and_then(|q| {
-                catalog
-                    .find_japan_region(q)
-                    .map_err(|e| Problem::new(COLUMNS[1], e.to_string()))
-            })
-            .map_err(|e| problems.push(e))
-            .ok();
-        let sector = required(2)
-            .and_then(|q| {
-                catalog
-                    .sectors()
-                    .find(q)
-                    .map_err(|e| Problem::new(COLUMNS[2], e.to_string()))
-            })
-            .map_err(|e| problems.push(e))
-            .ok();
+        let (japan_region, sector) = place(catalog, f, &mut problems);
         let fiscal_year = fiscal_year(f[3].as_deref(), &mut problems);
         let list = |i: usize| crate::csvin::split_list(f[i].as_deref().unwrap_or(""));
         let objectives = objectives(&list(4), &mut problems);
         let wanted = wanted(&list(5), &objectives, &mut problems);
-        let bodies = bodies(&list(6), &mut problems);
-        let commitment = Commitment::parse(f[7].as_deref().unwrap_or("")).unwrap_or_else(|| {
-            problems.push(Problem::new(
-                COLUMNS[7],
-                format!(
-                    "'{}' is not sufficient, partial or unknown",
-                    crate::lookup::clip(f[7].as_deref().unwrap_or(""))
-                ),
-            ));
-            Commitment::Unknown
-        });
-        let mut flag = |i: usize| {
-            boolean(f[i].as_deref(), COLUMNS[i]).unwrap_or_else(|e| {
-                problems.push(e);
-                None
-            })
-        };
-        let preparation = flag(8);
-        let mediator = flag(10);
-        let core_company = flag(11);
-        let continuation_years = continuation_years(f[9].as_deref(), &mut problems);
+        let success = success_inputs(f, &mut problems);
         let support_tools = support_tools(&list(12), &mut problems);
-        let id = match required(0) {
+        let id = match required(f, 0) {
             Ok(id) => id.to_string(),
             Err(e) => {
                 problems.insert(0, e);
@@ -555,18 +422,202 @@ impl<'a, R: Read> ApplicationReader<'a, R> {
             fiscal_year,
             objectives,
             wanted,
-            success: SuccessInputs {
-                commitment,
-                preparation,
-                continuation_years,
-                bodies,
-                core_company,
-                mediator,
-                partner_fit: None,
-            },
+            success,
             support_tools,
         })
     }
+}
+
+/// Cell `i`, which must not be empty.
+fn required(f: &[Option<String>], i: usize) -> std::result::Result<&str, Problem> {
+    f[i].as_deref()
+        .ok_or_else(|| Problem::new(COLUMNS[i], "required, but empty or missing"))
+}
+
+/// `japan_region` and `sector`, looked up in the catalog.
+fn place(
+    catalog: &Catalog,
+    f: &[Option<String>],
+    problems: &mut Vec<Problem>,
+) -> (Option<RegionId>, Option<SectorId>) {
+    let japan_region = required(f, 1)
+        .and_then(|q| {
+            catalog
+                .find_japan_region(q)
+                .map_err(|e| Problem::new(COLUMNS[1], e.to_string()))
+        })
+        .map_err(|e| problems.push(e))
+        .ok();
+    let sector = required(f, 2)
+        .and_then(|q| {
+            catalog
+                .sectors()
+                .find(q)
+                .map_err(|e| Problem::new(COLUMNS[2], e.to_string()))
+        })
+        .map_err(|e| problems.push(e))
+        .ok();
+    (japan_region, sector)
+}
+
+/// What the success model reads: `implementation_bodies` to `core_company` (the partner fit
+/// is not part of an application).
+fn success_inputs(f: &[Option<String>], problems: &mut Vec<Problem>) -> SuccessInputs {
+    let bodies = bodies(
+        &crate::csvin::split_list(f[6].as_deref().unwrap_or("")),
+        problems,
+    );
+    let commitment = Commitment::parse(f[7].as_deref().unwrap_or("")).unwrap_or_else(|| {
+        problems.push(Problem::new(
+            COLUMNS[7],
+            format!(
+                "'{}' is not sufficient, partial or unknown",
+                crate::lookup::clip(f[7].as_deref().unwrap_or(""))
+            ),
+        ));
+        Commitment::Unknown
+    });
+    let mut flag = |i: usize| {
+        boolean(f[i].as_deref(), COLUMNS[i]).unwrap_or_else(|e| {
+            problems.push(e);
+            None
+        })
+    };
+    let preparation = flag(8);
+    let mediator = flag(10);
+    let core_company = flag(11);
+    let continuation_years = continuation_years(f[9].as_deref(), problems);
+    SuccessInputs {
+        commitment,
+        preparation,
+        continuation_years,
+        bodies,
+        core_company,
+        mediator,
+        partner_fit: None,
+    }
+}
+
+/// The fields of one row in [`COLUMNS`] order, or every problem found in it.
+type RowFields = std::result::Result<Vec<Option<String>>, Vec<Problem>>;
+
+/// The id cell of a rejected CSV record (clipped; empty when missing or not UTF-8).
+fn rejected_csv_id(columns: &[Option<usize>], fields: &[Vec<u8>]) -> String {
+    columns[0]
+        .and_then(|i| fields.get(i))
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .map(|t| crate::lookup::clip(t.trim()))
+        .unwrap_or_default()
+}
+
+/// One CSV record as a row; a rejected row leaves its id in `rejected_id`.
+fn csv_row(
+    record: std::io::Result<crate::csvstream::Record>,
+    columns: &[Option<usize>],
+    n_header: usize,
+    path: &Path,
+    rejected_id: &mut String,
+) -> Result<(u64, RowFields)> {
+    match record {
+        Err(e) => Err(Error::io(path, e)),
+        Ok(crate::csvstream::Record::Unterminated { line, before }) => {
+            *rejected_id = rejected_csv_id(columns, &before);
+            Ok((
+                line,
+                Err(vec![Problem::row(format!(
+                    "a quote opened on line {line} is never closed (it would run past {} lines or to the end of the file); close it or remove it, the next lines are read on their own",
+                    crate::csvstream::MAX_RECORD_LINES
+                ))]),
+            ))
+        }
+        Ok(crate::csvstream::Record::Fields { line, fields }) => {
+            let parsed = csv_fields(&fields, columns, n_header);
+            if parsed.is_err() {
+                *rejected_id = rejected_csv_id(columns, &fields);
+            }
+            Ok((line, parsed))
+        }
+    }
+}
+
+/// The next non-empty JSON Lines row (`None` at the end of the input).
+fn json_row<R: Read>(
+    lines: &mut BufReader<R>,
+    line: &mut u64,
+    buffer: &mut Vec<u8>,
+    path: &Path,
+) -> Option<Result<(u64, RowFields)>> {
+    loop {
+        buffer.clear();
+        *line += 1;
+        let mut limited = (&mut *lines).take(1 << 20);
+        match limited.read_until(b'\n', buffer) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => return Some(Err(Error::io(path, e))),
+        }
+        if buffer.len() >= 1 << 20 && buffer.last() != Some(&b'\n') {
+            // Skip the rest of an over-long line.
+            let mut rest = Vec::new();
+            let _ = lines.read_until(b'\n', &mut rest);
+            return Some(Ok((
+                *line,
+                Err(vec![Problem::row("line longer than 1 MiB")]),
+            )));
+        }
+        if *line == 1 && buffer.starts_with(b"\xEF\xBB\xBF") {
+            buffer.drain(..3);
+        }
+        let text = match std::str::from_utf8(buffer) {
+            Ok(t) => t.trim(),
+            Err(_) => {
+                return Some(Ok((
+                    *line,
+                    Err(vec![Problem::row(
+                        "line is not valid UTF-8; save the file as UTF-8",
+                    )]),
+                )));
+            }
+        };
+        if text.is_empty() {
+            continue;
+        }
+        return Some(Ok((*line, json_fields(text))));
+    }
+}
+
+/// The fields of one JSON object in [`COLUMNS`] order (lists joined by `;`).
+fn json_fields(text: &str) -> RowFields {
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return Err(vec![Problem::row(format!("not a JSON object: {e}"))]),
+    };
+    let Some(object) = value.as_object() else {
+        return Err(vec![Problem::row("not a JSON object")]);
+    };
+    let mut out = Vec::with_capacity(COLUMNS.len());
+    for column in COLUMNS {
+        let text = match object.get(column) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) => Some(s.trim().to_string()),
+            Some(serde_json::Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ),
+            Some(other) => Some(other.to_string()),
+        };
+        if text.as_ref().is_some_and(|t| t.len() > MAX_FIELD_BYTES) {
+            return Err(vec![Problem::new(
+                column,
+                format!("longer than {MAX_FIELD_BYTES} bytes"),
+            )]);
+        }
+        out.push(text.filter(|t| !t.is_empty()));
+    }
+    Ok(out)
 }
 
 /// `fiscal_year`: a year between 1990 and 2100, or empty.
@@ -631,11 +682,11 @@ fn wanted(names: &[String], objectives: &[usize], problems: &mut Vec<Problem>) -
     wanted
 }
 
-/// `implementation_bodies`: positions in [`BODY_KINDS`].
-fn bodies(names: &[String], problems: &mut Vec<Problem>) -> Vec<usize> {
+/// `implementation_bodies`: kinds of [`BODY_KINDS`].
+fn bodies(names: &[String], problems: &mut Vec<Problem>) -> Vec<BodyKindId> {
     let mut bodies = Vec::new();
     for name in names {
-        match body_kind(name) {
+        match BodyKindId::parse(name) {
             Some(body) => bodies.push(body),
             None => problems.push(Problem::new(
                 "implementation_bodies",
@@ -671,8 +722,8 @@ fn continuation_years(text: Option<&str>, problems: &mut Vec<Problem>) -> Option
     }
 }
 
-/// `support_tools`: positions in [`SUPPORT_TOOLS`] (by name or number 1-7), sorted.
-fn support_tools(names: &[String], problems: &mut Vec<Problem>) -> Vec<usize> {
+/// `support_tools`: tools of [`SUPPORT_TOOLS`] (by name or number 1-7), sorted.
+fn support_tools(names: &[String], problems: &mut Vec<Problem>) -> Vec<ToolId> {
     let mut support_tools = Vec::new();
     for name in names {
         let key = crate::lookup::normalize(name).replace(' ', "_");
@@ -683,7 +734,7 @@ fn support_tools(names: &[String], problems: &mut Vec<Problem>) -> Vec<usize> {
                 .map(|n| n - 1)
         });
         match position {
-            Some(position) => support_tools.push(position),
+            Some(position) => support_tools.push(ToolId::from_index(position)),
             None => problems.push(Problem::new(
                 "support_tools",
                 format!(
@@ -784,23 +835,45 @@ fn boolean(text: Option<&str>, column: &'static str) -> std::result::Result<Opti
     })
 }
 
-/// Finds an implementation-body kind by name or a common alias.
-fn body_kind(name: &str) -> Option<usize> {
-    let key = crate::lookup::normalize(name).replace(' ', "_");
-    let canonical = match key.as_str() {
-        "companies" | "regional_companies" | "firms" | "industry" | "smes" => "company",
-        "prefectural_government" | "pref" => "prefecture",
-        "city_government" | "municipality" => "city",
-        "universities" | "college" | "academia" => "university",
-        "chamber" | "chamber_of_commerce_and_industry" => "chamber_of_commerce",
-        "industrial_group" | "industry_association" | "associations" => "association",
-        "national" | "government" | "national_government_and_support_bodies" => {
-            "national_government"
-        }
-        "consulting_office" | "consultants" => "consultant",
-        other => other,
-    };
-    BODY_KINDS.iter().position(|b| *b == canonical)
+impl BodyKindId {
+    /// Every kind, in [`BODY_KINDS`] order.
+    pub fn all() -> impl Iterator<Item = BodyKindId> {
+        (0..BODY_KINDS.len()).map(BodyKindId::from_index)
+    }
+
+    /// The kind's name in [`BODY_KINDS`].
+    pub fn name(self) -> &'static str {
+        BODY_KINDS[self.index()]
+    }
+
+    /// Finds an implementation-body kind by name or a common alias.
+    pub fn parse(name: &str) -> Option<BodyKindId> {
+        let key = crate::lookup::normalize(name).replace(' ', "_");
+        let canonical = match key.as_str() {
+            "companies" | "regional_companies" | "firms" | "industry" | "smes" => "company",
+            "prefectural_government" | "pref" => "prefecture",
+            "city_government" | "municipality" => "city",
+            "universities" | "college" | "academia" => "university",
+            "chamber" | "chamber_of_commerce_and_industry" => "chamber_of_commerce",
+            "industrial_group" | "industry_association" | "associations" => "association",
+            "national" | "government" | "national_government_and_support_bodies" => {
+                "national_government"
+            }
+            "consulting_office" | "consultants" => "consultant",
+            other => other,
+        };
+        BODY_KINDS
+            .iter()
+            .position(|b| *b == canonical)
+            .map(BodyKindId::from_index)
+    }
+}
+
+impl ToolId {
+    /// The tool's name in [`SUPPORT_TOOLS`].
+    pub fn name(self) -> &'static str {
+        SUPPORT_TOOLS[self.index()]
+    }
 }
 
 /// Commitment of the implementation body (survey wording: took part and contributed
@@ -862,8 +935,8 @@ pub struct SuccessInputs {
     pub preparation: Option<bool>,
     /// Years the region funds the exchange after support ends (None: unknown).
     pub continuation_years: Option<f64>,
-    /// Positions in [`BODY_KINDS`] of the bodies taking part.
-    pub bodies: Vec<usize>,
+    /// The kinds of body taking part.
+    pub bodies: Vec<BodyKindId>,
     /// A motivated core company (None: unknown).
     pub core_company: Option<bool>,
     /// A mediator for communication (None: unknown).
@@ -888,7 +961,7 @@ impl SuccessInputs {
 
     /// True when companies, a university and a government body take part together.
     pub fn industry_academia_government(&self) -> bool {
-        let has = |k: &str| self.bodies.iter().any(|&b| BODY_KINDS[b] == k);
+        let has = |k: &str| self.bodies.iter().any(|b| b.name() == k);
         has("company")
             && has("university")
             && (has("prefecture") || has("city") || has("national_government"))

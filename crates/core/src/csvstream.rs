@@ -35,6 +35,36 @@ pub enum Record {
     },
 }
 
+/// The parser's output for one record: field bytes and field ends.
+struct RecordBuffers {
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    n_out: usize,
+    n_ends: usize,
+}
+
+impl RecordBuffers {
+    fn new(first_line_len: usize) -> Self {
+        RecordBuffers {
+            out: vec![0u8; first_line_len.max(64)],
+            ends: vec![0usize; 16],
+            n_out: 0,
+            n_ends: 0,
+        }
+    }
+
+    /// The fields of the complete record.
+    fn fields(&self) -> Vec<Vec<u8>> {
+        let mut fields = Vec::with_capacity(self.n_ends);
+        let mut begin = 0;
+        for &end in &self.ends[..self.n_ends] {
+            fields.push(self.out[begin..end].to_vec());
+            begin = end;
+        }
+        fields
+    }
+}
+
 /// Reads CSV records from a buffered input, line by line.
 pub struct CsvStream<R: BufRead> {
     input: R,
@@ -94,70 +124,20 @@ impl<R: BufRead> CsvStream<R> {
     }
 
     fn next_record_inner(&mut self) -> io::Result<Option<Record>> {
-        // Skip blank lines, as the csv crate does.
-        let (start, first) = loop {
-            match self.read_line()? {
-                None => return Ok(None),
-                Some((_, line)) if line.iter().all(|b| *b == b'\r' || *b == b'\n') => {}
-                Some(line) => break line,
-            }
+        let Some((start, first)) = self.first_line()? else {
+            return Ok(None);
         };
         self.core.reset();
-        let mut out = vec![0u8; first.len().max(64)];
-        let mut ends = vec![0usize; 16];
-        let (mut n_out, mut n_ends) = (0, 0);
+        let mut buffers = RecordBuffers::new(first.len());
         let mut lines = vec![(start, first)];
         let mut total = lines[0].1.len();
         let mut at_eof = false;
         loop {
             let current = lines.len() - 1;
-            let mut offset = 0;
-            // Feed the current line (or, at the end of input, a final line break).
-            let complete = loop {
-                let input: &[u8] = if at_eof {
-                    b"\n"
-                } else {
-                    &lines[current].1[offset..]
-                };
-                let (result, n_in, o, e) =
-                    self.core
-                        .read_record(input, &mut out[n_out..], &mut ends[n_ends..]);
-                n_out += o;
-                n_ends += e;
-                if !at_eof {
-                    offset += n_in;
-                }
-                match result {
-                    csv_core::ReadRecordResult::OutputFull => {
-                        let len = out.len();
-                        out.resize(len * 2, 0);
-                    }
-                    csv_core::ReadRecordResult::OutputEndsFull => {
-                        let len = ends.len();
-                        ends.resize(len * 2, 0);
-                    }
-                    csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => {
-                        let rest = &lines[current].1[offset..];
-                        if !at_eof && rest.iter().any(|b| *b != b'\r' && *b != b'\n') {
-                            // A lone '\r' ended the record mid-line: read the rest again.
-                            let rest = rest.to_vec();
-                            self.pushed_back.push_front((lines[current].0, rest));
-                        }
-                        break true;
-                    }
-                    csv_core::ReadRecordResult::InputEmpty => break false,
-                }
-            };
-            if complete {
-                let mut fields = Vec::with_capacity(n_ends);
-                let mut begin = 0;
-                for &end in &ends[..n_ends] {
-                    fields.push(out[begin..end].to_vec());
-                    begin = end;
-                }
+            if self.feed(&lines[current], at_eof, &mut buffers) {
                 return Ok(Some(Record::Fields {
                     line: start,
-                    fields,
+                    fields: buffers.fields(),
                 }));
             }
             if at_eof {
@@ -179,6 +159,53 @@ impl<R: BufRead> CsvStream<R> {
                     lines.push(next);
                 }
                 None => return Ok(Some(self.unterminated(lines))),
+            }
+        }
+    }
+
+    /// The first line that is not blank (blank lines are skipped, as the csv crate does).
+    fn first_line(&mut self) -> io::Result<Option<(u64, Vec<u8>)>> {
+        loop {
+            match self.read_line()? {
+                None => return Ok(None),
+                Some((_, line)) if line.iter().all(|b| *b == b'\r' || *b == b'\n') => {}
+                Some(line) => return Ok(Some(line)),
+            }
+        }
+    }
+
+    /// Feeds one line (or, at the end of input, a final line break) to the parser: true when
+    /// it completed the record.
+    fn feed(&mut self, line: &(u64, Vec<u8>), at_eof: bool, b: &mut RecordBuffers) -> bool {
+        let mut offset = 0;
+        loop {
+            let input: &[u8] = if at_eof { b"\n" } else { &line.1[offset..] };
+            let (result, n_in, o, e) =
+                self.core
+                    .read_record(input, &mut b.out[b.n_out..], &mut b.ends[b.n_ends..]);
+            b.n_out += o;
+            b.n_ends += e;
+            if !at_eof {
+                offset += n_in;
+            }
+            match result {
+                csv_core::ReadRecordResult::OutputFull => {
+                    let len = b.out.len();
+                    b.out.resize(len * 2, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let len = b.ends.len();
+                    b.ends.resize(len * 2, 0);
+                }
+                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => {
+                    let rest = &line.1[offset..];
+                    if !at_eof && rest.iter().any(|b| *b != b'\r' && *b != b'\n') {
+                        // A lone '\r' ended the record mid-line: read the rest again.
+                        self.pushed_back.push_front((line.0, rest.to_vec()));
+                    }
+                    return true;
+                }
+                csv_core::ReadRecordResult::InputEmpty => return false,
             }
         }
     }

@@ -1,6 +1,8 @@
 //! Typed positions: a [`RegionId`] names a region of one [`crate::catalog::Catalog`], a
-//! [`SectorId`] a sector of its [`crate::sector::SectorTable`], so that a region can never be
-//! passed where a sector is expected (or a row number where either is).
+//! [`SectorId`] a sector of its [`crate::sector::SectorTable`], a [`BodyKindId`] a kind of
+//! implementation body ([`crate::application::BODY_KINDS`]) and a [`ToolId`] a JETRO support
+//! tool ([`crate::application::SUPPORT_TOOLS`]), so that a region can never be passed where a
+//! sector is expected, a body kind where a tool is (or a row number where any is).
 //!
 //! Ids are handed out by the catalog and the sector table (their iterators, `find_*`
 //! lookups and the fields of what they loaded); [`RegionId::index`] and
@@ -45,4 +47,16 @@ position_id!(
 position_id!(
     /// A sector: its position in the sector table (file order).
     SectorId
+);
+
+position_id!(
+    /// A kind of implementation body: its position in [`crate::application::BODY_KINDS`]
+    /// (named by [`BodyKindId::name`], read by [`BodyKindId::parse`]).
+    BodyKindId
+);
+
+position_id!(
+    /// A JETRO support tool: its position in [`crate::application::SUPPORT_TOOLS`] (named by
+    /// [`ToolId::name`]).
+    ToolId
 );

@@ -69,22 +69,7 @@ impl SectorTable {
                     "give every sector its own id",
                 ));
             }
-            for column in ["isic4", "naics2012", "jsic"] {
-                if let Some(bad) = row
-                    .list(column)
-                    .into_iter()
-                    .find(|c| !c.chars().all(|ch| ch.is_ascii_digit()))
-                {
-                    return Err(row.cell_error(
-                        column,
-                        format!(
-                            "'{}' is not a numeric code prefix",
-                            crate::lookup::clip(&bad)
-                        ),
-                        "write digits only, several separated by ';'",
-                    ));
-                }
-            }
+            check_codes(&row)?;
             let position = sectors.len();
             let parent = row.text("parent");
             if !parent.is_empty() {
@@ -107,42 +92,7 @@ impl SectorTable {
             index.insert(position, &sector.id, &names);
             sectors.push(sector);
         }
-        for (position, parent, line) in parents {
-            let found = index.position_of_id(&parent);
-            let Some(parent_position) = found.filter(|&p| p != position) else {
-                let message = if found == Some(position) {
-                    format!("sector '{parent}' names itself as its parent")
-                } else {
-                    format!("unknown parent sector '{}'", crate::lookup::clip(&parent))
-                };
-                return Err(crate::error::DataError {
-                    file: path.to_path_buf(),
-                    line: Some(line),
-                    column: Some(("parent".into(), 3)),
-                    message,
-                    fix: "name the id of one of the survey sectors (rows with an empty parent)"
-                        .into(),
-                }
-                .into());
-            };
-            sectors[position].parent = Some(SectorId::from_index(parent_position));
-        }
-        for position in 0..sectors.len() {
-            if let Some(parent) = sectors[position].parent.map(SectorId::index) {
-                if sectors[parent].parent.is_some() {
-                    return Err(file.file_error(
-                        format!(
-                            "sector '{}' has parent '{}', which is not a survey sector",
-                            sectors[position].id, sectors[parent].id
-                        ),
-                        "a finer sector's parent must have an empty parent itself",
-                    ));
-                }
-                sectors[parent]
-                    .children
-                    .push(SectorId::from_index(position));
-            }
-        }
+        link_parents(path, &file, &mut sectors, &index, parents)?;
         if sectors.is_empty() {
             return Err(file.file_error("no sectors".into(), "add sector rows"));
         }
@@ -204,6 +154,74 @@ impl SectorTable {
             .map(|(id, _)| id)
             .collect()
     }
+}
+
+/// The code prefixes of a row (`isic4`, `naics2012`, `jsic`): digits only.
+fn check_codes(row: &crate::csvin::Row<'_>) -> Result<()> {
+    for column in ["isic4", "naics2012", "jsic"] {
+        if let Some(bad) = row
+            .list(column)
+            .into_iter()
+            .find(|c| !c.chars().all(|ch| ch.is_ascii_digit()))
+        {
+            return Err(row.cell_error(
+                column,
+                format!(
+                    "'{}' is not a numeric code prefix",
+                    crate::lookup::clip(&bad)
+                ),
+                "write digits only, several separated by ';'",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Resolves the `parent` cells (position, parent id, line) and links the children; a parent
+/// must be a survey sector (one without a parent itself).
+fn link_parents(
+    path: &Path,
+    file: &CsvFile,
+    sectors: &mut [Sector],
+    index: &NameIndex,
+    parents: Vec<(usize, String, u64)>,
+) -> Result<()> {
+    for (position, parent, line) in parents {
+        let found = index.position_of_id(&parent);
+        let Some(parent_position) = found.filter(|&p| p != position) else {
+            let message = if found == Some(position) {
+                format!("sector '{parent}' names itself as its parent")
+            } else {
+                format!("unknown parent sector '{}'", crate::lookup::clip(&parent))
+            };
+            return Err(crate::error::DataError {
+                file: path.to_path_buf(),
+                line: Some(line),
+                column: Some(("parent".into(), 3)),
+                message,
+                fix: "name the id of one of the survey sectors (rows with an empty parent)".into(),
+            }
+            .into());
+        };
+        sectors[position].parent = Some(SectorId::from_index(parent_position));
+    }
+    for position in 0..sectors.len() {
+        if let Some(parent) = sectors[position].parent.map(SectorId::index) {
+            if sectors[parent].parent.is_some() {
+                return Err(file.file_error(
+                    format!(
+                        "sector '{}' has parent '{}', which is not a survey sector",
+                        sectors[position].id, sectors[parent].id
+                    ),
+                    "a finer sector's parent must have an empty parent itself",
+                ));
+            }
+            sectors[parent]
+                .children
+                .push(SectorId::from_index(position));
+        }
+    }
+    Ok(())
 }
 
 /// Checks that an id is lowercase snake_case ASCII.

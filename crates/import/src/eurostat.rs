@@ -61,57 +61,25 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
             continue;
         }
         let raw = fields[year_index].trim();
-        let (value_text, flags) = raw.split_once(' ').unwrap_or((raw, ""));
-        if value_text == ":" {
+        let Some((value, low)) = employment(path, number, raw)? else {
             skipped.add(
                 "value not available (:) in the newest year: missing, not zero",
                 format!("line {number}: {nace_code} {geo}"),
             );
             continue;
-        }
-        let value: f64 = value_text.parse().map_err(|_| {
-            error(
-                number,
-                format!("'{raw}' is not a number with optional flags"),
-                "values are like '12.3', '12.3 u' or ':'",
-            )
-        })?;
-        if value < 0.0 {
-            return Err(error(
-                number,
-                format!("negative employment {value}"),
-                "employment is 0 or more",
-            ));
-        }
-        if flags.contains('u') {
+        };
+        if low {
             low_reliability += 1;
         }
-        let is_aggregate = !geo.chars().take(2).all(|c| c.is_ascii_uppercase())
-            || geo.starts_with("EU")
-            || geo.starts_with("EA");
-        if is_aggregate && *geo != REFERENCE {
-            continue;
-        }
-        let region = regions
-            .entry(geo.to_string())
-            .or_insert_with(|| RegionData::new(geo, codes.lookup("nuts2013", geo), geo.len() == 4));
-        match *nace_code {
-            "TOTAL" => region.total = Estimate::exact(value),
-            "NRP" => {}
-            section => {
-                if super::nace::section_divisions(section).is_none() {
-                    skipped.add("unknown NACE section", format!("line {number}: {section}"));
-                    continue;
-                }
-                region.cells.insert(
-                    section.to_string(),
-                    Cell {
-                        employment: Estimate::exact(value),
-                        establishments: None,
-                    },
-                );
-            }
-        }
+        add_value(
+            &mut regions,
+            codes,
+            &mut skipped,
+            number,
+            nace_code,
+            geo,
+            value,
+        );
     }
     let reference = regions.remove(REFERENCE).ok_or_else(|| {
         error(
@@ -122,6 +90,69 @@ pub fn read(path: &Path, codes: &RegionCodes) -> Result<Dataset> {
     })?;
     let regions: Vec<RegionData> = regions.into_values().collect();
     Ok(dataset(year, regions, reference, skipped, low_reliability))
+}
+
+/// The value of the newest year: `None` when not available (`:`), else the employment and
+/// whether it is flagged of low reliability (`u`).
+fn employment(path: &Path, number: usize, raw: &str) -> Result<Option<(f64, bool)>> {
+    let error = |message: String, fix: &str| {
+        tieup_core::error::Error::data(path, Some(number as u64), message, fix)
+    };
+    let (value_text, flags) = raw.split_once(' ').unwrap_or((raw, ""));
+    if value_text == ":" {
+        return Ok(None);
+    }
+    let value: f64 = value_text.parse().map_err(|_| {
+        error(
+            format!("'{raw}' is not a number with optional flags"),
+            "values are like '12.3', '12.3 u' or ':'",
+        )
+    })?;
+    if value < 0.0 {
+        return Err(error(
+            format!("negative employment {value}"),
+            "employment is 0 or more",
+        ));
+    }
+    Ok(Some((value, flags.contains('u'))))
+}
+
+/// Adds one value to its region (aggregates other than the reference economy are dropped).
+fn add_value(
+    regions: &mut BTreeMap<String, RegionData>,
+    codes: &RegionCodes,
+    skipped: &mut SkipReport,
+    number: usize,
+    nace_code: &str,
+    geo: &str,
+    value: f64,
+) {
+    let is_aggregate = !geo.chars().take(2).all(|c| c.is_ascii_uppercase())
+        || geo.starts_with("EU")
+        || geo.starts_with("EA");
+    if is_aggregate && geo != REFERENCE {
+        return;
+    }
+    let region = regions
+        .entry(geo.to_string())
+        .or_insert_with(|| RegionData::new(geo, codes.lookup("nuts2013", geo), geo.len() == 4));
+    match nace_code {
+        "TOTAL" => region.total = Estimate::exact(value),
+        "NRP" => {}
+        section => {
+            if super::nace::section_divisions(section).is_none() {
+                skipped.add("unknown NACE section", format!("line {number}: {section}"));
+                return;
+            }
+            region.cells.insert(
+                section.to_string(),
+                Cell {
+                    employment: Estimate::exact(value),
+                    establishments: None,
+                },
+            );
+        }
+    }
 }
 
 /// The dataset with its notes: sections published, regions mapped, low-reliability values.

@@ -23,7 +23,7 @@
 use super::codes::RegionCodes;
 use std::collections::BTreeMap;
 use std::path::Path;
-use tieup_core::catalog::{Catalog, RegionId, RegionKind};
+use tieup_core::catalog::{Catalog, Region, RegionId, RegionKind};
 use tieup_core::error::{Error, Result};
 
 /// Source tag of derived coordinates.
@@ -356,77 +356,90 @@ pub fn match_units(catalog: &Catalog, gazetteer: &Gazetteer, codes: &RegionCodes
         for alias in &region.aliases {
             region_keys.extend(name_keys(alias));
         }
-        // The whole country: by level, or by its full name or alias (generic words kept, so
-        // that "Mexico City" is not Mexico and "Capital Region of Denmark" not Denmark).
-        let country_name = gazetteer.countries.get(&region.country).map(|c| &c.name);
-        let is_country = region.level == "country"
-            || country_name.is_some_and(|name| {
-                let country_keys = tieup_core::lookup::keys(name);
-                std::iter::once(&region.name)
-                    .chain(region.aliases.iter())
-                    .any(|n| {
-                        tieup_core::lookup::keys(n)
-                            .iter()
-                            .any(|k| country_keys.contains(k))
-                    })
-            });
-        if is_country {
+        if is_whole_country(gazetteer, region) {
             result
                 .units
                 .insert(position, Unit::Country(region.country.clone()));
             continue;
         }
-        // Full names first ("Mexico City" is MX.09, not also the State of Mexico), then
-        // names without generic words ("Jeju" is "Jeju-do").
-        let prefix = format!("{}.", region.country);
-        let units_of_country = || {
-            gazetteer
-                .admin1_2025
-                .range(prefix.clone()..)
-                .take_while(|(k, _)| k.starts_with(&prefix))
-        };
-        let mut region_full: Vec<String> = full_keys(&region.name);
-        for alias in &region.aliases {
-            region_full.extend(full_keys(alias));
-        }
-        let mut candidates: Vec<&String> = units_of_country()
-            .filter(|(_, names)| names_match_fully(&region_full, names))
-            .map(|(k, _)| k)
-            .collect();
-        if candidates.is_empty() {
-            candidates = units_of_country()
-                .filter(|(_, names)| names_match(&region_keys, names))
-                .map(|(k, _)| k)
-                .collect();
-        }
-        let reason = match candidates.as_slice() {
-            [] => Some("no admin-1 unit of that name".to_string()),
-            [key] => match gazetteer.admin1_2024.get(*key) {
-                None => Some(format!(
-                    "{key} is not in the 2024 admin-1 table (reorganised unit)"
-                )),
-                Some(old) if !names_match(&region_keys, old) => Some(format!(
-                    "{key} is '{}' in 2025 but '{}' in 2024 (the unit changed)",
-                    gazetteer.admin1_2025[*key].0, old.0
-                )),
-                Some(_) => {
-                    result.units.insert(position, Unit::Admin1((*key).clone()));
-                    None
-                }
-            },
-            many => Some(format!(
-                "several admin-1 units match: {}",
-                many.iter()
-                    .map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        };
-        if let Some(reason) = reason {
-            result.unmatched.push((position, reason));
+        match admin1_unit(gazetteer, region, &region_keys) {
+            Ok(key) => {
+                result.units.insert(position, Unit::Admin1(key));
+            }
+            Err(reason) => result.unmatched.push((position, reason)),
         }
     }
     result
+}
+
+/// True when a region is its whole country: by level, or by its full name or alias (generic
+/// words kept, so that "Mexico City" is not Mexico and "Capital Region of Denmark" not
+/// Denmark).
+fn is_whole_country(gazetteer: &Gazetteer, region: &Region) -> bool {
+    let country_name = gazetteer.countries.get(&region.country).map(|c| &c.name);
+    region.level == "country"
+        || country_name.is_some_and(|name| {
+            let country_keys = tieup_core::lookup::keys(name);
+            std::iter::once(&region.name)
+                .chain(region.aliases.iter())
+                .any(|n| {
+                    tieup_core::lookup::keys(n)
+                        .iter()
+                        .any(|k| country_keys.contains(k))
+                })
+        })
+}
+
+/// The one admin-1 unit of a region's country that its names match, unchanged since 2024; or
+/// why there is none.
+fn admin1_unit(
+    gazetteer: &Gazetteer,
+    region: &Region,
+    region_keys: &[String],
+) -> Result<String, String> {
+    // Full names first ("Mexico City" is MX.09, not also the State of Mexico), then
+    // names without generic words ("Jeju" is "Jeju-do").
+    let prefix = format!("{}.", region.country);
+    let units_of_country = || {
+        gazetteer
+            .admin1_2025
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+    };
+    let mut region_full: Vec<String> = full_keys(&region.name);
+    for alias in &region.aliases {
+        region_full.extend(full_keys(alias));
+    }
+    let mut candidates: Vec<&String> = units_of_country()
+        .filter(|(_, names)| names_match_fully(&region_full, names))
+        .map(|(k, _)| k)
+        .collect();
+    if candidates.is_empty() {
+        candidates = units_of_country()
+            .filter(|(_, names)| names_match(region_keys, names))
+            .map(|(k, _)| k)
+            .collect();
+    }
+    match candidates.as_slice() {
+        [] => Err("no admin-1 unit of that name".to_string()),
+        [key] => match gazetteer.admin1_2024.get(*key) {
+            None => Err(format!(
+                "{key} is not in the 2024 admin-1 table (reorganised unit)"
+            )),
+            Some(old) if !names_match(region_keys, old) => Err(format!(
+                "{key} is '{}' in 2025 but '{}' in 2024 (the unit changed)",
+                gazetteer.admin1_2025[*key].0, old.0
+            )),
+            Some(_) => Ok((*key).clone()),
+        },
+        many => Err(format!(
+            "several admin-1 units match: {}",
+            many.iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }
 
 /// The GeoNames id of a region's seat city, from its `geo_provenance`.
@@ -626,48 +639,8 @@ pub fn report(
             })
         })
         .collect();
-    let mut by_zone: BTreeMap<&str, BTreeMap<String, Vec<&str>>> = BTreeMap::new();
-    for (position, region) in catalog.regions() {
-        if let Some(zone) = seat_zone(position) {
-            by_zone
-                .entry(zone)
-                .or_default()
-                .entry(format!("{}", region.utc_offset))
-                .or_default()
-                .push(region.id.as_str());
-        }
-    }
-    let offset_conflicts = by_zone
-        .into_iter()
-        .filter(|(_, offsets)| offsets.len() > 1)
-        .map(|(zone, offsets)| {
-            let parts: Vec<String> = offsets
-                .iter()
-                .map(|(o, ids)| format!("{o} h: {}", ids.join(" ")))
-                .collect();
-            format!("{zone}: {}", parts.join("; "))
-        })
-        .collect();
-    let mut language_not_listed = Vec::new();
-    let mut languages_checked = 0;
-    for (_, region) in catalog.regions() {
-        if region.kind != RegionKind::Overseas {
-            continue;
-        }
-        let Some(info) = gazetteer.countries.get(&region.country) else {
-            continue;
-        };
-        languages_checked += 1;
-        let main = &region.languages[0];
-        if !info.languages.contains(main) {
-            language_not_listed.push(format!(
-                "{} ({main}; countryInfo {}: {})",
-                region.id,
-                region.country,
-                info.languages.join(",")
-            ));
-        }
-    }
+    let offset_conflicts = offset_conflicts(catalog, seat_zone);
+    let (language_not_listed, languages_checked) = languages_not_listed(catalog, gazetteer);
     let unmatched: Vec<String> = units
         .unmatched
         .iter()
@@ -692,6 +665,61 @@ pub fn report(
         language_not_listed,
         languages_checked,
     }
+}
+
+/// Time zones whose regions' seats carry more than one UTC offset in the catalog.
+fn offset_conflicts<'a>(
+    catalog: &'a Catalog,
+    seat_zone: impl Fn(RegionId) -> Option<&'a str>,
+) -> Vec<String> {
+    let mut by_zone: BTreeMap<&str, BTreeMap<String, Vec<&str>>> = BTreeMap::new();
+    for (position, region) in catalog.regions() {
+        if let Some(zone) = seat_zone(position) {
+            by_zone
+                .entry(zone)
+                .or_default()
+                .entry(format!("{}", region.utc_offset))
+                .or_default()
+                .push(region.id.as_str());
+        }
+    }
+    by_zone
+        .into_iter()
+        .filter(|(_, offsets)| offsets.len() > 1)
+        .map(|(zone, offsets)| {
+            let parts: Vec<String> = offsets
+                .iter()
+                .map(|(o, ids)| format!("{o} h: {}", ids.join(" ")))
+                .collect();
+            format!("{zone}: {}", parts.join("; "))
+        })
+        .collect()
+}
+
+/// Overseas regions whose main language is not among their country's languages in
+/// countryInfo, and how many regions were checked.
+fn languages_not_listed(catalog: &Catalog, gazetteer: &Gazetteer) -> (Vec<String>, usize) {
+    let mut language_not_listed = Vec::new();
+    let mut languages_checked = 0;
+    for (_, region) in catalog.regions() {
+        if region.kind != RegionKind::Overseas {
+            continue;
+        }
+        let Some(info) = gazetteer.countries.get(&region.country) else {
+            continue;
+        };
+        languages_checked += 1;
+        let main = &region.languages[0];
+        if !info.languages.contains(main) {
+            language_not_listed.push(format!(
+                "{} ({main}; countryInfo {}: {})",
+                region.id,
+                region.country,
+                info.languages.join(",")
+            ));
+        }
+    }
+    (language_not_listed, languages_checked)
 }
 
 #[cfg(test)]

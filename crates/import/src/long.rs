@@ -19,7 +19,7 @@ use super::{Cell, Classification, Dataset, Estimate, RegionData, SkipReport};
 use std::collections::BTreeMap;
 use std::path::Path;
 use tieup_core::catalog::{Catalog, RegionId};
-use tieup_core::csvin::CsvFile;
+use tieup_core::csvin::{CsvFile, Row};
 use tieup_core::error::{DataError, Error, Result};
 
 /// The required columns.
@@ -104,42 +104,8 @@ fn read_rows(
     let mut classification: Option<(Classification, u64)> = None;
     let mut regions: BTreeMap<String, RegionRows> = BTreeMap::new();
     for row in file.rows() {
-        let class_text = row.required("classification")?;
-        let class = Classification::parse(class_text).ok_or_else(|| {
-            row.cell_error(
-                "classification",
-                format!("unknown classification '{class_text}'"),
-                "use naics2012, naics2007, nace_r2, jsic or isic4",
-            )
-        })?;
-        match classification {
-            None => classification = Some((class, row.line())),
-            Some((c, line)) if c != class => {
-                return Err(row.cell_error(
-                    "classification",
-                    format!("the file mixes {c} (line {line}) and {class}"),
-                    "give one classification per file",
-                ));
-            }
-            _ => {}
-        }
-        let count = |column: &str| -> Result<f64> {
-            let value = row.number(column)?;
-            if value < 0.0 {
-                return Err(row.cell_error(
-                    column,
-                    format!("negative count {value}"),
-                    "counts are 0 or more",
-                ));
-            }
-            Ok(value)
-        };
-        let employment = count("employment")?;
-        let establishments = if has_establishments && !row.text("establishments").is_empty() {
-            Some(count("establishments")?)
-        } else {
-            None
-        };
+        let class = row_classification(&row, &mut classification)?;
+        let (employment, establishments) = counts(&row, has_establishments)?;
         let region_id = row.required("region_id")?;
         let catalog_position = if region_id == "TOTAL" {
             None
@@ -188,6 +154,56 @@ fn read_rows(
         }
     }
     Ok((classification.map(|(c, _)| c), regions))
+}
+
+/// The row's classification, which must be the file's (the first row's, kept with its line).
+fn row_classification(
+    row: &Row<'_>,
+    classification: &mut Option<(Classification, u64)>,
+) -> Result<Classification> {
+    let class_text = row.required("classification")?;
+    let class = Classification::parse(class_text).ok_or_else(|| {
+        row.cell_error(
+            "classification",
+            format!("unknown classification '{class_text}'"),
+            "use naics2012, naics2007, nace_r2, jsic or isic4",
+        )
+    })?;
+    match *classification {
+        None => *classification = Some((class, row.line())),
+        Some((c, line)) if c != class => {
+            return Err(row.cell_error(
+                "classification",
+                format!("the file mixes {c} (line {line}) and {class}"),
+                "give one classification per file",
+            ));
+        }
+        _ => {}
+    }
+    Ok(class)
+}
+
+/// `employment` and, when the file has the column and the cell is not empty, `establishments`:
+/// counts of 0 or more.
+fn counts(row: &Row<'_>, has_establishments: bool) -> Result<(f64, Option<f64>)> {
+    let count = |column: &str| -> Result<f64> {
+        let value = row.number(column)?;
+        if value < 0.0 {
+            return Err(row.cell_error(
+                column,
+                format!("negative count {value}"),
+                "counts are 0 or more",
+            ));
+        }
+        Ok(value)
+    };
+    let employment = count("employment")?;
+    let establishments = if has_establishments && !row.text("establishments").is_empty() {
+        Some(count("establishments")?)
+    } else {
+        None
+    };
+    Ok((employment, establishments))
 }
 
 /// Regions from the grouped rows: (data regions, the TOTAL reference if given, how many

@@ -531,37 +531,7 @@ pub fn strengths_csv(
     for row in rows {
         let region = &catalog.region(row.catalog.expect("filtered"));
         let sector = catalog.sectors().get(row.sector);
-        let mut note = format!(
-            "LQ {:.2} (shrunk {:.2}), size {:.2} on {} employees in {} {}; raw {:.2}, above {:.0} % of {} peer regions",
-            row.lq,
-            row.lq_shrunk,
-            row.size_shrunk,
-            super::thousands(row.employment.point),
-            profile.classification.label(),
-            codes_of(row.sector),
-            row.raw_strength,
-            100.0 * row.position,
-            profile.n_peers
-        );
-        if !row.employment.is_exact() {
-            let _ = write!(
-                note,
-                "; partly withheld, bounds {}-{}",
-                super::thousands(row.employment.low),
-                super::thousands(row.employment.high)
-            );
-        }
-        if row.strong_cluster == Some(true) {
-            note.push_str("; strong cluster");
-        }
-        if let Some(region_note) = &row.region_note {
-            note.push_str("; ");
-            note.push_str(region_note);
-        }
-        if let Some(extra) = extra_note(row) {
-            note.push_str("; ");
-            note.push_str(&extra);
-        }
+        let note = strength_note(profile, row, &codes_of(row.sector), extra_note);
         out.row([
             region.id.clone(),
             sector.id.clone(),
@@ -591,6 +561,48 @@ pub fn strengths_csv(
         ]);
     }
     out.finish()
+}
+
+/// The note of one strength row: LQ, size, employment and the codes it sums, its position
+/// among the peers, withheld bounds, the cluster mark and the region's and caller's notes.
+fn strength_note(
+    profile: &Profile,
+    row: &SectorRow,
+    codes: &str,
+    extra_note: &dyn Fn(&SectorRow) -> Option<String>,
+) -> String {
+    let mut note = format!(
+        "LQ {:.2} (shrunk {:.2}), size {:.2} on {} employees in {} {}; raw {:.2}, above {:.0} % of {} peer regions",
+        row.lq,
+        row.lq_shrunk,
+        row.size_shrunk,
+        super::thousands(row.employment.point),
+        profile.classification.label(),
+        codes,
+        row.raw_strength,
+        100.0 * row.position,
+        profile.n_peers
+    );
+    if !row.employment.is_exact() {
+        let _ = write!(
+            note,
+            "; partly withheld, bounds {}-{}",
+            super::thousands(row.employment.low),
+            super::thousands(row.employment.high)
+        );
+    }
+    if row.strong_cluster == Some(true) {
+        note.push_str("; strong cluster");
+    }
+    if let Some(region_note) = &row.region_note {
+        note.push_str("; ");
+        note.push_str(region_note);
+    }
+    if let Some(extra) = extra_note(row) {
+        note.push_str("; ");
+        note.push_str(&extra);
+    }
+    note
 }
 
 /// Header of the derived relatedness file; the first five columns are those of

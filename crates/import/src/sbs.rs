@@ -224,53 +224,17 @@ pub fn read(
         let Some(&column) = columns.get(&geo[..2]) else {
             continue;
         };
-        let mut region = RegionData::new(geo, None, true);
-        let year = years[column];
-        region.year = (year != PREFERRED_YEAR).then_some(year);
-        let mut cell_of = |code: &str| -> Option<Estimate> {
-            match table
-                .get(&(geo.to_string(), code.to_string()))
-                .and_then(|v| v[column])
-            {
-                Some(Value::Exact(x)) => Some(Estimate::exact(x)),
-                Some(Value::Confidential) => {
-                    let bound = confidential_bound(&table, geo, code, column, &nuts2)?;
-                    confidential += 1;
-                    Some(Estimate::range(0.0, bound))
-                }
-                None => None,
+        let found = peer_region(&table, &nuts2, geo, column, years[column]);
+        confidential += found.confidential;
+        match found.region {
+            Ok(region) => {
+                peers.insert(geo.to_string(), region);
             }
-        };
-        let mut total = Some(Estimate::default());
-        for section in TOTAL_SECTIONS {
-            total = total.zip(cell_of(section)).map(|(a, b)| a + b);
-        }
-        let Some(total) = total.filter(|t| t.point > 0.0) else {
-            skipped.add(
+            Err(skip) => skipped.add(
                 "NUTS-2 region without every business-economy section in its year (left out of the comparison area)",
-                format!("{geo} {year}"),
-            );
-            continue;
-        };
-        region.total = total;
-        let codes: BTreeSet<&String> = table
-            .keys()
-            .filter(|(g, _)| g == *geo)
-            .map(|(_, c)| c)
-            .collect();
-        for code in codes {
-            let Some(d) = division(code) else { continue };
-            if let Some(employment) = cell_of(code) {
-                region.cells.insert(
-                    d,
-                    Cell {
-                        employment,
-                        establishments: None,
-                    },
-                );
-            }
+                skip,
+            ),
         }
-        peers.insert(geo.to_string(), region);
     }
     let mut regions: Vec<RegionData> = peers.values().cloned().collect();
     regions.extend(crate::nuts::catalog_regions(
@@ -292,6 +256,72 @@ pub fn read(
         skipped,
         notes,
     })
+}
+
+/// One NUTS-2 region of the comparison area in its country's year, with how many of its
+/// cells were confidential (read as a range); `Err` names the region and year when a
+/// business-economy section is missing.
+struct PeerRegion {
+    region: std::result::Result<RegionData, String>,
+    confidential: usize,
+}
+
+fn peer_region(
+    table: &Table,
+    nuts2: &[&String],
+    geo: &str,
+    column: usize,
+    year: u16,
+) -> PeerRegion {
+    let mut confidential = 0usize;
+    let mut region = RegionData::new(geo, None, true);
+    region.year = (year != PREFERRED_YEAR).then_some(year);
+    let mut cell_of = |code: &str| -> Option<Estimate> {
+        match table
+            .get(&(geo.to_string(), code.to_string()))
+            .and_then(|v| v[column])
+        {
+            Some(Value::Exact(x)) => Some(Estimate::exact(x)),
+            Some(Value::Confidential) => {
+                let bound = confidential_bound(table, geo, code, column, nuts2)?;
+                confidential += 1;
+                Some(Estimate::range(0.0, bound))
+            }
+            None => None,
+        }
+    };
+    let mut total = Some(Estimate::default());
+    for section in TOTAL_SECTIONS {
+        total = total.zip(cell_of(section)).map(|(a, b)| a + b);
+    }
+    let Some(total) = total.filter(|t| t.point > 0.0) else {
+        return PeerRegion {
+            region: Err(format!("{geo} {year}")),
+            confidential,
+        };
+    };
+    region.total = total;
+    let codes: BTreeSet<&String> = table
+        .keys()
+        .filter(|(g, _)| g == geo)
+        .map(|(_, c)| c)
+        .collect();
+    for code in codes {
+        let Some(d) = division(code) else { continue };
+        if let Some(employment) = cell_of(code) {
+            region.cells.insert(
+                d,
+                Cell {
+                    employment,
+                    establishments: None,
+                },
+            );
+        }
+    }
+    PeerRegion {
+        region: Ok(region),
+        confidential,
+    }
 }
 
 /// The dataset's notes: the year taken per country, the comparison area, confidential cells.

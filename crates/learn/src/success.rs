@@ -21,7 +21,7 @@ use tieup_core::error::{Error, Result};
 use tieup_core::survey::CountTable;
 
 pub use tieup_core::application::{
-    BODY_KINDS, Commitment, N_SUCCESS_FEATURES, SUCCESS_FEATURES, SuccessInputs,
+    BODY_KINDS, BodyKindId, Commitment, N_SUCCESS_FEATURES, SUCCESS_FEATURES, SuccessInputs,
 };
 
 /// The outcome classes, in model order.
@@ -248,7 +248,8 @@ impl SuccessModel {
             let mut bodies = Vec::new();
             for name in row.list("implementation_bodies") {
                 let key = tieup_core::lookup::normalize(&name).replace(' ', "_");
-                bodies.push(BODY_KINDS.iter().position(|b| *b == key).ok_or_else(|| {
+                let kind = BODY_KINDS.iter().position(|b| *b == key);
+                bodies.push(kind.map(BodyKindId::from_index).ok_or_else(|| {
                     row.cell_error(
                         "implementation_bodies",
                         format!("unknown body '{name}'"),
@@ -405,9 +406,7 @@ mod tests {
                 commitment,
                 preparation: Some(rng.r#gen()),
                 continuation_years: Some(f64::from(rng.gen_range(0..4))),
-                bodies: (0..BODY_KINDS.len())
-                    .filter(|_| rng.gen_bool(0.4))
-                    .collect(),
+                bodies: BodyKindId::all().filter(|_| rng.gen_bool(0.4)).collect(),
                 core_company: Some(rng.r#gen()),
                 mediator: Some(rng.r#gen()),
                 partner_fit: Some(rng.r#gen()),

@@ -224,6 +224,57 @@ async fn forms_without_the_token_or_from_another_origin_are_refused() {
 }
 
 #[tokio::test]
+async fn saved_queries_record_the_filters_and_old_rows_still_load() {
+    let mut f = fixture();
+    f.read_token().await;
+    let query = "region=fukushima&sector=medical+devices&top=5&country=SE&country=it\
+                 &level=state&exclude=milan&max_per_country=1&expand=1";
+    let reply = f
+        .post("/shortlists", &[("query", query), ("author", "sato")])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let plain = save(&f, "ito", "").await;
+    assert_eq!(plain.location, "/shortlists/2");
+    assert_eq!(reply.location, "/shortlists/1");
+    let mut store = tieup_store::Store::open(&f.dir.path().join("tieup.db")).unwrap();
+    let q = store.shortlist(1).unwrap().shortlist.query;
+    assert_eq!(q["country"], serde_json::json!(["SE", "it"]));
+    assert_eq!(q["exclude"], serde_json::json!(["milan"]));
+    assert_eq!(q["level"], serde_json::json!(["state"]));
+    assert_eq!(q["max_per_country"], "1");
+    assert_eq!(q["expand"], true);
+    assert_eq!(q["top"], "5");
+    let page = q["page"].as_str().unwrap();
+    for part in [
+        "country=SE",
+        "exclude=milan",
+        "max_per_country=1",
+        "expand=1",
+    ] {
+        assert!(page.contains(part), "{page}");
+    }
+    let q = store.shortlist(2).unwrap().shortlist.query;
+    assert_eq!(q["country"], serde_json::json!([]));
+    assert_eq!(q["exclude"], serde_json::json!([]));
+    assert_eq!(q["expand"], false);
+    // A row saved before the filters were recorded (only the query's first fields).
+    let mut old = store.shortlist(2).unwrap().shortlist;
+    old.query = serde_json::json!({"region": "fukushima", "sector": "medical devices",
+        "want": [], "objective": [], "before": "", "top": "5", "wanted_features": [],
+        "page": "/?region=fukushima&sector=medical+devices&top=5"});
+    let id = store.save_shortlist(&old).unwrap();
+    drop(store);
+    let reply = f.get(&format!("/shortlists/{id}")).await;
+    assert_html(&reply, StatusCode::OK);
+    assert!(
+        reply
+            .body
+            .contains("/?region=fukushima&amp;sector=medical+devices&amp;top=5")
+    );
+    assert_html(&f.get("/shortlists").await, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn saved_shortlists_escape_what_was_typed_and_limit_sizes() {
     let mut f = fixture();
     f.read_token().await;

@@ -31,7 +31,7 @@ pub struct NewShortlist {
     pub japan_region: String,
     /// Sector id.
     pub sector: String,
-    /// The whole query as given (wanted traits, objectives, year limit, ...).
+    /// The whole query as given (wanted traits, objectives, year limit, filters, grouping, ...).
     pub query: serde_json::Value,
     /// Which model ranked it ([`crate::model_id`]).
     pub model_id: String,

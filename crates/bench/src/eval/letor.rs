@@ -108,51 +108,10 @@ fn parse_row(path: &Path, line: u64, text: &str) -> Result<Option<RawRow>> {
             qid = Some(value.to_string());
             continue;
         }
-        let index = key
-            .parse::<usize>()
-            .ok()
-            .filter(|i| *i <= MAX_FEATURE_INDEX)
-            .ok_or_else(|| {
-                data_error(
-                    path,
-                    Some(line),
-                    format!(
-                        "feature index '{}' is not a whole number up to {MAX_FEATURE_INDEX}",
-                        key.chars().take(40).collect::<String>()
-                    ),
-                    "feature indices are whole numbers ≥ 1",
-                )
-            })?;
-        let value = value
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| {
-                data_error(
-                    path,
-                    Some(line),
-                    format!("feature {index} has the value '{value}', not a finite number"),
-                    "write a decimal number",
-                )
-            })?;
-        if index > 1_000_000 {
-            return Err(data_error(
-                path,
-                Some(line),
-                format!("feature index {index} is too large (limit 1,000,000)"),
-                "renumber the features",
-            ));
-        }
+        let (index, value) = feature_pair(path, line, key, value)?;
         features.push((index, value));
     }
-    let docno = comment.and_then(|c| {
-        let c = c.trim();
-        let c = c
-            .strip_prefix("docid")
-            .map(|rest| rest.trim_start().trim_start_matches('=').trim_start())
-            .unwrap_or(c);
-        c.split_whitespace().next().map(str::to_string)
-    });
+    let docno = comment.and_then(docno);
     Ok(Some(RawRow {
         line,
         label,
@@ -160,6 +119,56 @@ fn parse_row(path: &Path, line: u64, text: &str) -> Result<Option<RawRow>> {
         features,
         docno,
     }))
+}
+
+/// One `index:value` pair: an index up to [`MAX_FEATURE_INDEX`] and a finite value.
+fn feature_pair(path: &Path, line: u64, key: &str, value: &str) -> Result<(usize, f64)> {
+    let index = key
+        .parse::<usize>()
+        .ok()
+        .filter(|i| *i <= MAX_FEATURE_INDEX)
+        .ok_or_else(|| {
+            data_error(
+                path,
+                Some(line),
+                format!(
+                    "feature index '{}' is not a whole number up to {MAX_FEATURE_INDEX}",
+                    key.chars().take(40).collect::<String>()
+                ),
+                "feature indices are whole numbers ≥ 1",
+            )
+        })?;
+    let value = value
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            data_error(
+                path,
+                Some(line),
+                format!("feature {index} has the value '{value}', not a finite number"),
+                "write a decimal number",
+            )
+        })?;
+    if index > 1_000_000 {
+        return Err(data_error(
+            path,
+            Some(line),
+            format!("feature index {index} is too large (limit 1,000,000)"),
+            "renumber the features",
+        ));
+    }
+    Ok((index, value))
+}
+
+/// The document id of a row's comment (`# docid = X`, or its first word).
+fn docno(comment: &str) -> Option<String> {
+    let c = comment.trim();
+    let c = c
+        .strip_prefix("docid")
+        .map(|rest| rest.trim_start().trim_start_matches('=').trim_start())
+        .unwrap_or(c);
+    c.split_whitespace().next().map(str::to_string)
 }
 
 /// Path of the LightGBM group file of `path` (`path` + `.query`).
@@ -278,37 +287,27 @@ fn group_file_groups(path: &Path, n_rows: usize) -> Result<Vec<(String, std::ops
     Ok(groups)
 }
 
-/// Reads a LETOR file (see the module docs for the grouping rules).
-pub fn read(path: &Path) -> Result<LetorData> {
-    let text = tieup_core::fsutil::read_text(path)?;
-    let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if let Some(row) = parse_row(path, i as u64 + 1, line)? {
-            rows.push(row);
-        }
-    }
-    if rows.is_empty() {
-        return Err(data_error(
-            path,
-            None,
-            "no rows".into(),
-            "give a LETOR / SVMlight file",
-        ));
-    }
+/// The queries' row ranges: by inline qid when every row has one, else by the group file.
+fn query_groups(path: &Path, rows: &[RawRow]) -> Result<Vec<(String, std::ops::Range<usize>)>> {
     let with_qid = rows.iter().filter(|r| r.qid.is_some()).count();
-    let groups = if with_qid == rows.len() {
-        inline_groups(path, &rows)?
+    if with_qid == rows.len() {
+        inline_groups(path, rows)
     } else if with_qid > 0 {
         let row = rows.iter().find(|r| r.qid.is_none()).expect("some");
-        return Err(data_error(
+        Err(data_error(
             path,
             Some(row.line),
             "this row has no qid but others have one".into(),
             "give every row a qid, or none and a .query group file",
-        ));
+        ))
     } else {
-        group_file_groups(path, rows.len())?
-    };
+        group_file_groups(path, rows.len())
+    }
+}
+
+/// Whether the feature indices start at 0, the number of features, and the distinct columns
+/// used (at most [`MAX_DISTINCT_FEATURES`]).
+fn feature_columns(path: &Path, rows: &[RawRow]) -> Result<(bool, usize, Vec<usize>)> {
     let zero_based = rows.iter().any(|r| r.features.iter().any(|(i, _)| *i == 0));
     let max_index = rows
         .iter()
@@ -334,6 +333,29 @@ pub fn read(path: &Path) -> Result<LetorData> {
             "number the features densely (1, 2, 3, ...)",
         ));
     }
+    Ok((zero_based, n_features, columns))
+}
+
+/// Reads a LETOR file (see the module docs for the grouping rules).
+pub fn read(path: &Path) -> Result<LetorData> {
+    let text = tieup_core::fsutil::read_text(path)?;
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(row) = parse_row(path, i as u64 + 1, line)? {
+            rows.push(row);
+        }
+    }
+    if rows.is_empty() {
+        return Err(data_error(
+            path,
+            None,
+            "no rows".into(),
+            "give a LETOR / SVMlight file",
+        ));
+    }
+    let groups = query_groups(path, &rows)?;
+    let (zero_based, n_features, columns) = feature_columns(path, &rows)?;
+    let column = |index: usize| if zero_based { index } else { index - 1 };
     let stored = |index: usize| {
         columns
             .binary_search(&column(index))

@@ -74,15 +74,8 @@ fn test_docnos(test: &LetorData) -> Result<Vec<Vec<&str>>> {
     Ok(out)
 }
 
-/// Scores of the test queries by every ranker: random, the learners, the external runs.
-fn letor_runs(
-    train: &LetorData,
-    test: &LetorData,
-    docnos: &[Vec<&str>],
-    external: &[(String, trec::RunScores)],
-    params: &EvalValidParams,
-    progress: &mut dyn Progress,
-) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
+/// Refuses a training file without a relevant row.
+fn check_relevant(train: &LetorData) -> Result<()> {
     if !train
         .queries
         .iter()
@@ -95,6 +88,45 @@ fn letor_runs(
             "give a training file with relevant rows (labels ≥ 1)",
         ));
     }
+    Ok(())
+}
+
+/// An external run's scores of the test file's rows; every test query must be scored.
+fn external_scores(
+    test: &LetorData,
+    docnos: &[Vec<&str>],
+    name: &str,
+    run: &trec::RunScores,
+) -> Result<Vec<Vec<f64>>> {
+    let queries = test.queries.iter().zip(docnos);
+    run_scores(
+        run,
+        queries.clone().map(|(q, d)| (q.qid.as_str(), d.as_slice())),
+    )
+    .ok_or_else(|| {
+        let missing = queries
+            .map(|(q, _)| q.qid.as_str())
+            .find(|qid| !run.contains_key(*qid))
+            .unwrap_or_default();
+        Error::data(
+            &test.path,
+            None,
+            format!("run '{name}' does not score query {missing} of the test file"),
+            "give a run that scores every test query, with the test file's qids",
+        )
+    })
+}
+
+/// Scores of the test queries by every ranker: random, the learners, the external runs.
+fn letor_runs(
+    train: &LetorData,
+    test: &LetorData,
+    docnos: &[Vec<&str>],
+    external: &[(String, trec::RunScores)],
+    params: &EvalValidParams,
+    progress: &mut dyn Progress,
+) -> Result<Vec<(String, Vec<Vec<f64>>)>> {
+    check_relevant(train)?;
     let union = union_columns(train, test);
     let n_features = union.len();
     let widen_all = |d: &LetorData| -> Vec<Array2<f64>> {
@@ -139,23 +171,7 @@ fn letor_runs(
         progress.advance(1);
     }
     for (name, run) in external {
-        let queries = test.queries.iter().zip(docnos);
-        let scores = run_scores(
-            run,
-            queries.clone().map(|(q, d)| (q.qid.as_str(), d.as_slice())),
-        )
-        .ok_or_else(|| {
-            let missing = queries
-                .map(|(q, _)| q.qid.as_str())
-                .find(|qid| !run.contains_key(*qid))
-                .unwrap_or_default();
-            Error::data(
-                &test.path,
-                None,
-                format!("run '{name}' does not score query {missing} of the test file"),
-                "give a run that scores every test query, with the test file's qids",
-            )
-        })?;
+        let scores = external_scores(test, docnos, name, run)?;
         runs.push((name.clone(), scores));
         progress.advance(1);
     }

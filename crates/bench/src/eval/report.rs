@@ -297,49 +297,7 @@ pub fn report_md(eval: &Evaluation) -> String {
         out.push('\n');
     }
     if let Some(g) = &eval.goal {
-        let _ = writeln!(out, "## Goal\n");
-        let _ = writeln!(
-            out,
-            "On the `{}` split, the best learner reaches at least {:.0}% of the oracle's {} and beats the prior and same-sector baselines with p < {}.\n",
-            g.split,
-            100.0 * g.target_ratio,
-            g.metric,
-            g.target_p
-        );
-        let _ = writeln!(
-            out,
-            "| condition | measured | target | met |\n|---|---|---|---|"
-        );
-        let yes = |b: bool| if b { "yes" } else { "no" };
-        let _ = writeln!(
-            out,
-            "| {} / oracle | {:.4} / {:.4} = {:.3} | ≥ {} | {} |",
-            g.best_learner,
-            g.best_learner_mean,
-            g.oracle_mean,
-            g.ratio,
-            g.target_ratio,
-            yes(g.ratio >= g.target_ratio)
-        );
-        let _ = writeln!(
-            out,
-            "| {} − prior | {:+.4}, p = {} | > 0, p < {} | {} |",
-            g.best_learner,
-            g.diff_vs_prior,
-            p_text(g.p_vs_prior),
-            g.target_p,
-            yes(g.diff_vs_prior > 0.0 && g.p_vs_prior < g.target_p)
-        );
-        let _ = writeln!(
-            out,
-            "| {} − same-sector | {:+.4}, p = {} | > 0, p < {} | {} |",
-            g.best_learner,
-            g.diff_vs_same_sector,
-            p_text(g.p_vs_same_sector),
-            g.target_p,
-            yes(g.diff_vs_same_sector > 0.0 && g.p_vs_same_sector < g.target_p)
-        );
-        let _ = writeln!(out, "\nGoal {}.\n", if g.met { "met" } else { "not met" });
+        goal_section(&mut out, g);
     }
     for (i, split) in eval.splits.iter().enumerate() {
         split_section(&mut out, split, metric, i == 0);
@@ -360,6 +318,53 @@ pub fn report_md(eval: &Evaluation) -> String {
         eval.splits.first().map_or("", |s| s.name.as_str())
     );
     out
+}
+
+/// The goal's table: each condition, measured against its target.
+fn goal_section(out: &mut String, g: &super::goal::Goal) {
+    let _ = writeln!(out, "## Goal\n");
+    let _ = writeln!(
+        out,
+        "On the `{}` split, the best learner reaches at least {:.0}% of the oracle's {} and beats the prior and same-sector baselines with p < {}.\n",
+        g.split,
+        100.0 * g.target_ratio,
+        g.metric,
+        g.target_p
+    );
+    let _ = writeln!(
+        out,
+        "| condition | measured | target | met |\n|---|---|---|---|"
+    );
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let _ = writeln!(
+        out,
+        "| {} / oracle | {:.4} / {:.4} = {:.3} | ≥ {} | {} |",
+        g.best_learner,
+        g.best_learner_mean,
+        g.oracle_mean,
+        g.ratio,
+        g.target_ratio,
+        yes(g.ratio >= g.target_ratio)
+    );
+    let _ = writeln!(
+        out,
+        "| {} − prior | {:+.4}, p = {} | > 0, p < {} | {} |",
+        g.best_learner,
+        g.diff_vs_prior,
+        p_text(g.p_vs_prior),
+        g.target_p,
+        yes(g.diff_vs_prior > 0.0 && g.p_vs_prior < g.target_p)
+    );
+    let _ = writeln!(
+        out,
+        "| {} − same-sector | {:+.4}, p = {} | > 0, p < {} | {} |",
+        g.best_learner,
+        g.diff_vs_same_sector,
+        p_text(g.p_vs_same_sector),
+        g.target_p,
+        yes(g.diff_vs_same_sector > 0.0 && g.p_vs_same_sector < g.target_p)
+    );
+    let _ = writeln!(out, "\nGoal {}.\n", if g.met { "met" } else { "not met" });
 }
 
 /// Writes every file of the evaluation into `dir`; returns the file names written.

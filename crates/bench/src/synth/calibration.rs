@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use tieup_core::catalog::Outcome;
 use tieup_core::error::Result;
 use tieup_core::features::FEATURES;
-use tieup_learn::success::{BODY_KINDS, Commitment};
+use tieup_learn::success::{BODY_KINDS, BodyKindId, Commitment};
 
 /// Calibration of one rate: what the survey tables lead one to expect for the generated cases
 /// (the table's share in each case's sector, averaged over the cases) against what was drawn.
@@ -146,7 +146,7 @@ fn attribute_rates(cases: &[&Case], tables: &SurveyTables) -> Result<BTreeMap<St
                     truth::body_column(&tables.bodies, &c.survey_sector),
                 )
             },
-            &|c| c.attributes.bodies.contains(&k),
+            &|c| c.attributes.bodies.contains(&BodyKindId::from_index(k)),
         )?;
     }
     check(

@@ -25,7 +25,7 @@ use tieup_core::catalog::Outcome;
 use tieup_core::error::{Error, Result};
 use tieup_core::survey::CountTable;
 use tieup_learn::prior::ITEM_FEATURES;
-use tieup_learn::success::{BODY_KINDS, Commitment};
+use tieup_learn::success::{BODY_KINDS, BodyKindId, Commitment};
 
 /// Rows of `implementation_bodies_by_sector.csv`, in [`BODY_KINDS`] order.
 pub const BODY_ROWS: [&str; 8] = [
@@ -146,8 +146,8 @@ pub fn missing(file: &str, what: &str) -> Error {
 pub struct Attributes {
     /// Wanted features (positions in `features::FEATURES`), ascending.
     pub wanted: Vec<usize>,
-    /// Implementation bodies (positions in [`BODY_KINDS`]), ascending.
-    pub bodies: Vec<usize>,
+    /// Implementation bodies, ascending.
+    pub bodies: Vec<BodyKindId>,
     /// Commitment of the implementation body.
     pub commitment: Commitment,
     /// Obstacles reported (row names of `obstacles_by_sector.csv`), in table order.
@@ -224,14 +224,21 @@ impl BodyRates {
     }
 
     /// True when the set has a company, a university and a government body.
-    pub fn is_together(bodies: &[usize]) -> bool {
-        bodies.contains(&COMPANY)
-            && bodies.contains(&UNIVERSITY)
-            && GOVERNMENT.iter().any(|g| bodies.contains(g))
+    pub fn is_together(bodies: &[BodyKindId]) -> bool {
+        let has = |k: usize| bodies.contains(&BodyKindId::from_index(k));
+        has(COMPANY) && has(UNIVERSITY) && GOVERNMENT.iter().any(|&g| has(g))
     }
 
-    /// Draws a set of bodies (ascending positions in [`BODY_KINDS`]).
-    pub fn draw<R: Rng>(&self, rng: &mut R) -> Vec<usize> {
+    /// Draws a set of bodies, ascending (the rates' arrays are in [`BODY_KINDS`] order).
+    pub fn draw<R: Rng>(&self, rng: &mut R) -> Vec<BodyKindId> {
+        let mut set = self.draw_positions(rng);
+        set.sort_unstable();
+        set.dedup();
+        set.into_iter().map(BodyKindId::from_index).collect()
+    }
+
+    /// The positions in [`BODY_KINDS`] of one draw, unsorted.
+    fn draw_positions<R: Rng>(&self, rng: &mut R) -> Vec<usize> {
         let mut set: Vec<usize>;
         if rng.r#gen::<f64>() < self.together {
             set = vec![COMPANY, UNIVERSITY];
@@ -261,14 +268,18 @@ impl BodyRates {
                     .filter(|&k| rng.r#gen::<f64>() < self.apart[k])
                     .collect();
                 tries += 1;
-                if !Self::is_together(&set) || tries >= 100 {
+                if !Self::is_together_positions(&set) || tries >= 100 {
                     break;
                 }
             }
         }
-        set.sort_unstable();
-        set.dedup();
         set
+    }
+
+    fn is_together_positions(set: &[usize]) -> bool {
+        set.contains(&COMPANY)
+            && set.contains(&UNIVERSITY)
+            && GOVERNMENT.iter().any(|g| set.contains(g))
     }
 }
 
@@ -367,7 +378,7 @@ mod tests {
             let set = rates.draw(&mut rng);
             together += usize::from(BodyRates::is_together(&set));
             for k in set {
-                kinds[k] += 1;
+                kinds[k.index()] += 1;
             }
         }
         let rate = |c: usize| c as f64 / n as f64;

@@ -53,6 +53,7 @@ use draws::{Attributes, SurveyTables, draw_attributes, weighted_index};
 use linfa::ParamGuard;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use tieup_core::application::ToolId;
 use tieup_core::catalog::{Catalog, Partnership, RegionId, SectorId};
 use tieup_core::error::{Error, Result};
 use tieup_core::features::{Encoder, Query};
@@ -200,8 +201,8 @@ pub struct ApplicationExtras {
     pub mediator: bool,
     /// A motivated core company.
     pub core_company: bool,
-    /// Positions in `application::SUPPORT_TOOLS`.
-    pub support_tools: Vec<usize>,
+    /// The support tools asked for, ascending.
+    pub support_tools: Vec<ToolId>,
 }
 
 /// One synthetic case: an R2R theme or a RIT application.
@@ -556,9 +557,12 @@ fn application_extras<R: Rng>(wanted: &[usize], rng: &mut R) -> ApplicationExtra
         .map(|(i, _)| i)
         .collect();
     let n_tools = tieup_core::application::SUPPORT_TOOLS.len();
-    let mut support_tools: Vec<usize> = (0..n_tools).filter(|_| rng.gen_bool(0.35)).collect();
+    let mut support_tools: Vec<ToolId> = (0..n_tools)
+        .filter(|_| rng.gen_bool(0.35))
+        .map(ToolId::from_index)
+        .collect();
     if support_tools.is_empty() {
-        support_tools.push(rng.gen_range(0..n_tools));
+        support_tools.push(ToolId::from_index(rng.gen_range(0..n_tools)));
     }
     ApplicationExtras {
         objectives,

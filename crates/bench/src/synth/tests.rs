@@ -5,6 +5,7 @@ use super::*;
 use draws::BodyRates;
 use linfa::ParamGuard;
 use std::path::Path;
+use tieup_core::application::BodyKindId;
 use tieup_core::catalog::Outcome;
 use tieup_core::catalog::RegionKind;
 use tieup_learn::success::Commitment;
@@ -98,7 +99,7 @@ fn shipped_attributes_follow_the_survey_tables_by_sector_within_sampling_error()
         for (k, row) in draws::BODY_ROWS.iter().enumerate() {
             let (c, m) = tables.bodies.get(row, body_col).unwrap();
             let p = f64::from(c) / f64::from(m);
-            let got = rate(&|a| a.bodies.contains(&k));
+            let got = rate(&|a| a.bodies.contains(&BodyKindId::from_index(k)));
             assert!(
                 (got - p).abs() <= tolerance(p, m, n),
                 "{} body {row}: {got} vs {p}",

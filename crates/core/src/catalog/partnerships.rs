@@ -1,7 +1,7 @@
 //! Reading past partnerships (`partnerships.csv` and training files in its layout).
 
 use super::load::suggestion_suffix;
-use super::{Catalog, Outcome, Partnership, RegionKind};
+use super::{Catalog, Outcome, Partnership, RegionId, RegionKind};
 use crate::csvin::{CsvFile, Row};
 use crate::error::Result;
 use std::path::Path;
@@ -59,54 +59,11 @@ impl Catalog {
 
     /// One row of a partnerships file.
     fn partnership_row(&self, row: &Row<'_>) -> Result<Partnership> {
-        let id = row.required("id")?.to_string();
-        if id.len() > MAX_PARTNERSHIP_ID || crate::sector::check_id(&id).is_err() {
-            return Err(row.cell_error(
-                "id",
-                format!(
-                    "'{}' is not a valid partnership id",
-                    crate::lookup::clip(&id)
-                ),
-                &format!(
-                    "use lowercase a-z, 0-9 and _, starting with a letter, at most {MAX_PARTNERSHIP_ID} characters"
-                ),
-            ));
-        }
+        let id = partnership_id(row)?;
         let japan_region = self.region_in_row(row, "japan_region", Some(RegionKind::Japan))?;
-        let mut overseas_regions = Vec::new();
-        for name in row.list("overseas_region") {
-            match self.region_by_id(&name) {
-                Some(p) if self.region(p).kind == RegionKind::Overseas => overseas_regions.push(p),
-                _ => {
-                    return Err(row.cell_error(
-                        "overseas_region",
-                        format!(
-                            "unknown overseas region '{}'{}",
-                            crate::lookup::clip(&name),
-                            suggestion_suffix(&self.index.suggest(&name, 3))
-                        ),
-                        "use ids from overseas_regions.csv, several separated by ';'",
-                    ));
-                }
-            }
-        }
-        if overseas_regions.is_empty() {
-            return Err(row.cell_error(
-                "overseas_region",
-                "empty value".into(),
-                "name at least one overseas region",
-            ));
-        }
+        let overseas_regions = self.overseas_in_row(row)?;
         let sector = self.sector_in_row(row, "sector")?;
-        let start_fy = row.number_in("start_fy", 1900.0, 2100.0)? as u16;
-        let end_fy = row.number_in("end_fy", 1900.0, 2100.0)? as u16;
-        if end_fy < start_fy {
-            return Err(row.cell_error(
-                "end_fy",
-                format!("end year {end_fy} is before start year {start_fy}"),
-                "swap or correct the years",
-            ));
-        }
+        let (start_fy, end_fy) = years(row)?;
         let outcome_text = row.required("outcome")?;
         let outcome = Outcome::parse(outcome_text).ok_or_else(|| {
             row.cell_error(
@@ -142,4 +99,65 @@ impl Catalog {
             wanted,
         })
     }
+
+    /// The `overseas_region` cell: one or more overseas region ids.
+    fn overseas_in_row(&self, row: &Row<'_>) -> Result<Vec<RegionId>> {
+        let mut overseas_regions = Vec::new();
+        for name in row.list("overseas_region") {
+            match self.region_by_id(&name) {
+                Some(p) if self.region(p).kind == RegionKind::Overseas => overseas_regions.push(p),
+                _ => {
+                    return Err(row.cell_error(
+                        "overseas_region",
+                        format!(
+                            "unknown overseas region '{}'{}",
+                            crate::lookup::clip(&name),
+                            suggestion_suffix(&self.index.suggest(&name, 3))
+                        ),
+                        "use ids from overseas_regions.csv, several separated by ';'",
+                    ));
+                }
+            }
+        }
+        if overseas_regions.is_empty() {
+            return Err(row.cell_error(
+                "overseas_region",
+                "empty value".into(),
+                "name at least one overseas region",
+            ));
+        }
+        Ok(overseas_regions)
+    }
+}
+
+/// The `id` cell: a valid id of at most [`MAX_PARTNERSHIP_ID`] characters.
+fn partnership_id(row: &Row<'_>) -> Result<String> {
+    let id = row.required("id")?.to_string();
+    if id.len() > MAX_PARTNERSHIP_ID || crate::sector::check_id(&id).is_err() {
+        return Err(row.cell_error(
+            "id",
+            format!(
+                "'{}' is not a valid partnership id",
+                crate::lookup::clip(&id)
+            ),
+            &format!(
+                "use lowercase a-z, 0-9 and _, starting with a letter, at most {MAX_PARTNERSHIP_ID} characters"
+            ),
+        ));
+    }
+    Ok(id)
+}
+
+/// `start_fy` and `end_fy`, the end not before the start.
+fn years(row: &Row<'_>) -> Result<(u16, u16)> {
+    let start_fy = row.number_in("start_fy", 1900.0, 2100.0)? as u16;
+    let end_fy = row.number_in("end_fy", 1900.0, 2100.0)? as u16;
+    if end_fy < start_fy {
+        return Err(row.cell_error(
+            "end_fy",
+            format!("end year {end_fy} is before start year {start_fy}"),
+            "swap or correct the years",
+        ));
+    }
+    Ok((start_fy, end_fy))
 }

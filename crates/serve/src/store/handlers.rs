@@ -16,10 +16,35 @@ use maud::Markup;
 use std::sync::Arc;
 use tieup_store::{
     Candidate, Commitment, Decision, FollowUpOutcome, NewDecision, NewFollowUp, NewProject,
-    NewShortlist,
+    NewShortlist, Store,
 };
 
 type Page = Result<Markup, UserError>;
+
+/// The one shape of every store page (`GET`): the page parameters from the query string, the
+/// request's own argument (a row id, a period; checked before the store is opened), `load`
+/// reading the store on a blocking thread, `render` drawing what it read, and the answer
+/// (the page, or the refusal in the page's language).
+async fn store_page<A, T>(
+    state: &Arc<AppState>,
+    raw: Option<&str>,
+    arg: Result<A, UserError>,
+    load: impl FnOnce(&mut Store, A) -> tieup_store::Result<T> + Send + 'static,
+    render: impl FnOnce(&AppState, &Params, T) -> Markup,
+) -> Response
+where
+    A: Send + 'static,
+    T: Send + 'static,
+{
+    let params = Params::parse(raw);
+    let page = match arg {
+        Ok(arg) => with_store(state, move |_, store| load(store, arg).map_err(user_error))
+            .await
+            .map(|found| render(state, &params, found)),
+        Err(e) => Err(e),
+    };
+    respond(state, &params, page)
+}
 
 fn respond(state: &AppState, params: &Params, page: Page) -> Response {
     match page {
@@ -100,19 +125,20 @@ where
 
 /// `GET /shortlists`.
 pub async fn shortlists(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
-    let params = Params::parse(raw.as_deref());
-    let list = with_store(&state, |_, store| {
-        let ids = store.shortlists().map_err(user_error)?;
+    let load = |store: &mut Store, ()| {
+        let ids = store.shortlists()?;
         ids.into_iter()
-            .map(|id| store.shortlist(id).map_err(user_error))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await;
-    respond(
+            .map(|id| store.shortlist(id))
+            .collect::<tieup_store::Result<Vec<_>>>()
+    };
+    store_page(
         &state,
-        &params,
-        list.map(|l| pages::shortlists(&state, &params, &l)),
+        raw.as_deref(),
+        Ok(()),
+        load,
+        |state, params, list| pages::shortlists(state, params, &list),
     )
+    .await
 }
 
 /// `POST /shortlists`: ranks the query in `query` again (as the page showed it) and saves it.
@@ -152,6 +178,8 @@ fn new_shortlist(
         query: serde_json::json!({
             "region": params.region, "sector": params.sector, "want": params.want,
             "objective": params.objective, "before": params.before, "top": params.top,
+            "country": params.countries, "exclude": params.exclude, "level": params.level,
+            "max_per_country": params.max_per_country, "expand": params.expand,
             "wanted_features": wanted, "page": format!("/?{}", params.to_query_string(params.lang)),
         }),
         model_id: tieup_store::model_id(std::path::Path::new(&shown.report.model.path))
@@ -184,28 +212,29 @@ pub async fn shortlist(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let params = Params::parse(raw.as_deref());
-    let page = match row_id(&id, "shortlist") {
-        Ok(id) => with_store(&state, move |_, store| {
-            let saved = store.shortlist(id).map_err(user_error)?;
-            let decisions = store.decisions(id).map_err(user_error)?;
-            let projects = store
-                .projects()
-                .map_err(user_error)?
-                .into_iter()
-                .filter(|p| {
-                    p.project
-                        .decision
-                        .is_some_and(|d| decisions.iter().any(|x| x.id == d))
-                })
-                .collect::<Vec<_>>();
-            Ok((saved, decisions, projects))
-        })
-        .await
-        .map(|(s, d, p)| pages::shortlist(&state, &params, &s, &d, &p)),
-        Err(e) => Err(e),
+    let load = |store: &mut Store, id| {
+        let saved = store.shortlist(id)?;
+        let decisions = store.decisions(id)?;
+        let projects = store
+            .projects()?
+            .into_iter()
+            .filter(|p| {
+                p.project
+                    .decision
+                    .is_some_and(|d| decisions.iter().any(|x| x.id == d))
+            })
+            .collect::<Vec<_>>();
+        Ok((saved, decisions, projects))
     };
-    respond(&state, &params, page)
+    let id = row_id(&id, "shortlist");
+    store_page(
+        &state,
+        raw.as_deref(),
+        id,
+        load,
+        |state, params, (s, d, p)| pages::shortlist(state, params, &s, &d, &p),
+    )
+    .await
 }
 
 /// `POST /shortlists/{id}/decisions`.
@@ -340,27 +369,20 @@ pub async fn project(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let params = Params::parse(raw.as_deref());
-    let page = match row_id(&id, "project") {
-        Ok(id) => with_store(&state, move |_, store| {
-            let project = store
-                .projects()
-                .map_err(user_error)?
-                .into_iter()
-                .find(|p| p.id == id)
-                .ok_or_else(|| {
-                    user_error(tieup_store::Error::NotFound {
-                        kind: "project",
-                        id,
-                    })
-                })?;
-            Ok((project, store.follow_ups(id).map_err(user_error)?))
-        })
-        .await
-        .map(|(p, f)| pages::project(&state, &params, &p, &f)),
-        Err(e) => Err(e),
+    let load = |store: &mut Store, id| {
+        let project = store.projects()?.into_iter().find(|p| p.id == id).ok_or(
+            tieup_store::Error::NotFound {
+                kind: "project",
+                id,
+            },
+        )?;
+        Ok((project, store.follow_ups(id)?))
     };
-    respond(&state, &params, page)
+    let id = row_id(&id, "project");
+    store_page(&state, raw.as_deref(), id, load, |state, params, (p, f)| {
+        pages::project(state, params, &p, &f)
+    })
+    .await
 }
 
 /// `POST /projects/{id}/follow-ups`.
@@ -400,7 +422,6 @@ pub async fn record_follow_up(
 
 /// `GET /follow-ups/due?months=6|12` (6 by default).
 pub async fn due(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
-    let params = Params::parse(raw.as_deref());
     let months = form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
         .find(|(k, _)| k == "months")
         .map(|(_, v)| v.into_owned());
@@ -409,28 +430,32 @@ pub async fn due(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) ->
         Some("12") => Ok(12),
         Some(other) => Err(UserError::bad(format!("months: '{other}' is not 6 or 12"))),
     };
-    let page = match months {
-        Ok(months) => with_store(&state, move |_, store| {
-            store.follow_ups_due(months).map_err(user_error)
-        })
-        .await
-        .map(|due| pages::due(&state, &params, months, &due)),
-        Err(e) => Err(e),
-    };
-    respond(&state, &params, page)
+    let load = |store: &mut Store, months| Ok((months, store.follow_ups_due(months)?));
+    store_page(
+        &state,
+        raw.as_deref(),
+        months,
+        load,
+        |state, params, (m, due)| pages::due(state, params, m, &due),
+    )
+    .await
 }
 
 /// `GET /models`.
 pub async fn models(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
-    let params = Params::parse(raw.as_deref());
-    let page = with_store(&state, |_, store| {
-        let models = store.models().map_err(user_error)?;
-        let active = store.active_model().map_err(user_error)?.map(|m| m.id);
+    let load = |store: &mut Store, ()| {
+        let models = store.models()?;
+        let active = store.active_model()?.map(|m| m.id);
         Ok((models, active))
-    })
+    };
+    store_page(
+        &state,
+        raw.as_deref(),
+        Ok(()),
+        load,
+        |state, params, (m, a)| pages::models(state, params, &m, a),
+    )
     .await
-    .map(|(models, active)| pages::models(&state, &params, &models, active));
-    respond(&state, &params, page)
 }
 
 /// `POST /models/retrain`: starts retraining on a blocking thread (one at a time) and
