@@ -33,7 +33,7 @@ fn bench(c: &mut Criterion) {
     );
     // The page's path: the precomputed kernel (columns prepared once, as the server keeps
     // them) scores every candidate, groups into places, and only the ten rows shown are
-    // encoded and explained.
+    // explained: features read from the columns, every reason's sentence written in full.
     let plain = Query::new(query.japan_region, query.sector);
     let mut tables = tieup_core::kernel::FeatureTables::new(&encoder);
     tables.prepare([&plain]);
@@ -47,11 +47,40 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let rows =
                     tables.top_k_selected(black_box(q), &weights, &selection, 10, &mut scratch);
-                let ranked = tieup_core::rank::explain_rows(&encoder, q, &weights, rows);
+                let ranked = tables.ranked(q, &weights, rows);
+                let explainer = tieup_core::rank::Explainer::new(&encoder, q);
                 ranked
                     .iter()
-                    .map(|c| tieup_core::rank::explain(&encoder, q, c).len())
+                    .map(|c| explainer.reasons(c).len())
                     .sum::<usize>()
+            })
+        },
+    );
+    // The same, then the whole report (reasons, partner bodies, names) as the JSON bytes the
+    // CLI and the API write.
+    group.bench_with_input(
+        BenchmarkId::new("kernel_top10_grouped_report_json", n),
+        &plain,
+        |b, q| {
+            b.iter(|| {
+                let rows =
+                    tables.top_k_selected(black_box(q), &weights, &selection, 10, &mut scratch);
+                let list = tieup_core::rank::Shortlist {
+                    query: q.clone(),
+                    weights,
+                    n_candidates: n,
+                    selection: selection.clone(),
+                    n_eligible: n,
+                    candidates: tables.ranked(q, &weights, rows),
+                };
+                let report = tieup_core::report::ShortlistReport::new(
+                    &encoder,
+                    &model,
+                    "models/prior.json",
+                    &list,
+                    10,
+                );
+                serde_json::to_vec(&report).unwrap().len()
             })
         },
     );

@@ -4,7 +4,8 @@
 //! kernel's top-K equals `rank::shortlist` bit for bit (same order, same scores), its feature
 //! rows equal the encoder's, and every candidate's contributions sum to its score. The same
 //! holds with a random selection (grouping on or off, country, level, exclusion, cap): the
-//! kernel's selected rows equal `rank::shortlist_selected`'s, grouped members included.
+//! kernel's selected rows equal `rank::shortlist_selected`'s, grouped members included, and
+//! the candidates it ranks from its columns (`FeatureTables::ranked`) equal the reference's.
 
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -195,6 +196,9 @@ proptest! {
             .map(|c| (c.score.to_bits(), c.region, c.also.clone()))
             .collect();
         prop_assert_eq!(kernel, expected);
+        // The rows ranked from the columns are the reference path's candidates (features,
+        // contributions, scores and members), so their explanations are the same bytes.
+        prop_assert_eq!(&tables.ranked(&query, &raw, rows), &reference.candidates);
         // Grouping never changes a score, and never shows a region with an ancestor.
         let plain = shortlist(&encoder, &model, &query, catalog.n_candidates()).unwrap();
         for c in &reference.candidates {

@@ -360,7 +360,7 @@ impl Query {
 /// Encodes queries against the candidates of one catalog.
 ///
 /// Query-independent work (measured sector profiles and the mean similarity) is done once
-/// in [`Encoder::new`].
+/// in [`Encoder::new`]; the mean similarity once per catalog (cached in the catalog).
 pub struct Encoder<'a> {
     catalog: &'a Catalog,
     leaves: Vec<SectorId>,
@@ -404,16 +404,19 @@ impl<'a> Encoder<'a> {
             profile_of,
             mean_similarity: 0.0,
         };
-        let (mut sum, mut pairs) = (0.0, 0usize);
-        for japan in catalog.japan_ids() {
-            for candidate in catalog.candidate_ids() {
-                if let Some((cosine, _)) = encoder.measured_cosine(japan, candidate) {
-                    sum += cosine;
-                    pairs += 1;
+        // Once per catalog: every later encoder of the same catalog reads the cached value.
+        encoder.mean_similarity = catalog.mean_similarity(|| {
+            let (mut sum, mut pairs) = (0.0, 0usize);
+            for japan in catalog.japan_ids() {
+                for candidate in catalog.candidate_ids() {
+                    if let Some((cosine, _)) = encoder.measured_cosine(japan, candidate) {
+                        sum += cosine;
+                        pairs += 1;
+                    }
                 }
             }
-        }
-        encoder.mean_similarity = if pairs == 0 { 0.0 } else { sum / pairs as f64 };
+            if pairs == 0 { 0.0 } else { sum / pairs as f64 }
+        });
         encoder
     }
 
@@ -443,6 +446,11 @@ impl<'a> Encoder<'a> {
             0.0
         };
         Some((cosine, n))
+    }
+
+    /// The leaf sectors (the catalog's [`crate::sector::SectorTable::leaves`], kept once).
+    pub fn leaves(&self) -> &[SectorId] {
+        &self.leaves
     }
 
     /// The mean cosine the similarity shrinks toward.

@@ -9,6 +9,7 @@
 
 use crate::catalog::{Catalog, RegionId, SectorId};
 use crate::features::{Dependence, Encoder, Feature, N_FEATURES, Query};
+use crate::rank::{RankedCandidate, score_row};
 use crate::select::{Row, Selection};
 use std::collections::{BTreeSet, HashMap};
 
@@ -145,6 +146,41 @@ impl<'a> FeatureTables<'a> {
             .candidate_position(region)
             .expect("an overseas candidate");
         Feature::ALL.map(|f| self.column(f, query)[c])
+    }
+
+    /// The ranked candidates of selected rows, their features read from the columns (the
+    /// values [`crate::rank::explain_rows`] encodes again, so the same candidates to the
+    /// bit, without encoding).
+    ///
+    /// # Panics
+    /// If a row's region is not a candidate or the query was not prepared.
+    pub fn ranked(
+        &self,
+        query: &Query,
+        weights: &[f64; N_FEATURES],
+        rows: Vec<Row>,
+    ) -> Vec<RankedCandidate> {
+        let columns: [&[f64]; N_FEATURES] = Feature::ALL.map(|f| self.column(f, query));
+        let catalog = self.catalog();
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let c = catalog
+                    .candidate_position(row.region)
+                    .expect("an overseas candidate");
+                let features = columns.map(|column| column[c]);
+                let (score, contributions) = score_row(weights, &features);
+                debug_assert_eq!(score.to_bits(), row.score.to_bits());
+                RankedCandidate {
+                    rank: i + 1,
+                    region: row.region,
+                    score,
+                    features,
+                    contributions,
+                    also: row.also,
+                }
+            })
+            .collect()
     }
 
     /// Number of candidates scored per query.

@@ -3,7 +3,8 @@
 //! Ranking sorts by score (descending), then by region id, so ties break on a stable key and
 //! the same inputs give the same order.
 
-use crate::catalog::{Catalog, RegionId, SectorId};
+use crate::catalog::{Catalog, RegionId};
+pub use crate::detail::Explainer;
 use crate::error::Result;
 use crate::features::{Encoder, Feature, N_FEATURES, Query};
 use crate::model::LinearModel;
@@ -146,263 +147,38 @@ pub struct Reason {
 }
 
 /// Explains a candidate: one reason per feature with a non-zero contribution, largest
-/// absolute contribution first (ties by schema order).
+/// absolute contribution first (ties by schema order). To explain several candidates of one
+/// query, make one [`Explainer`] and call [`Explainer::reasons`].
 pub fn explain(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate) -> Vec<Reason> {
-    let mut reasons: Vec<Reason> = Feature::ALL
-        .into_iter()
-        .filter(|f| candidate.contributions[f.index()] != 0.0)
-        .map(|f| Reason {
-            feature: f,
-            contribution: candidate.contributions[f.index()],
-            detail: detail(encoder, query, candidate, f),
-        })
-        .collect();
-    reasons.sort_by(|a, b| {
-        b.contribution
-            .abs()
-            .total_cmp(&a.contribution.abs())
-            .then(a.feature.cmp(&b.feature))
-    });
-    reasons
+    Explainer::new(encoder, query).reasons(candidate)
 }
 
-fn source_text(source: Option<&crate::catalog::ValueSource>) -> String {
-    match source {
-        Some(s) if s.note.is_empty() => format!(" ({})", s.provenance),
-        Some(s) => format!(" ({}: {})", s.provenance, s.note),
-        None => String::new(),
-    }
-}
-
-fn strength_text(catalog: &Catalog, region: RegionId, sector: SectorId) -> String {
-    let value = catalog.strength(region, sector);
-    let info = catalog.sectors().get(sector);
-    if let Some((_, source)) = catalog.strength_source(region, sector) {
-        return format!("{value:.2} in {}{}", info.name, source_text(Some(source)));
-    }
-    if !info.children.is_empty() {
-        let best = info
-            .children
-            .iter()
-            .copied()
-            .filter(|&c| catalog.strength_source(region, c).is_some())
-            .max_by(|&a, &b| {
-                catalog
-                    .strength(region, a)
-                    .total_cmp(&catalog.strength(region, b))
-                    .then(b.cmp(&a))
-            });
-        if let Some(c) = best {
-            return format!(
-                "{value:.2} in {} via {}",
-                info.name,
-                strength_text(catalog, region, c)
-            );
-        }
-    }
-    if let Some(parent) = info.parent
-        && catalog.strength_source(region, parent).is_some()
-    {
-        return format!(
-            "{value:.2} in {} (half of {})",
-            info.name,
-            strength_text(catalog, region, parent)
-        );
-    }
-    format!("{value:.2} in {} (no notable cluster)", info.name)
-}
-
-/// The sentence for one feature of a candidate; each arm reads the encoder function that
-/// computed the value.
-fn detail(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate, f: Feature) -> String {
-    let catalog = encoder.catalog();
-    let c = candidate.region;
-    let x = candidate.features[f.index()];
-    match f {
-        Feature::SameAreaCluster => format!("strength {}", strength_text(catalog, c, query.sector)),
-        Feature::ClusterSimilarity => similarity_text(encoder, query, c, x),
-        Feature::SupplementalCluster => supplemental_text(encoder, query, c),
-        Feature::AdvancedTechnology | Feature::DesignAbility | Feature::BrandImage => {
-            let t = f.catalog_trait().unwrap_or(0);
-            format!(
-                "{} {:.2}{} × strength {:.2} in {} (the trait counts where the region has the cluster)",
-                f.name().replace('_', " "),
-                catalog.trait_value(c, t),
-                source_text(catalog.trait_source(c, t)),
-                encoder.sector_presence(query, c),
-                catalog.sectors().get(query.sector).name,
-            )
-        }
-        Feature::Materials => format!(
-            "{} {x:.2}{}",
-            f.name().replace('_', " "),
-            source_text(f.catalog_trait().and_then(|t| catalog.trait_source(c, t)))
-        ),
-        Feature::JapanTechDemand => {
-            let (demand, strength) = encoder.demand_parts(query, c);
-            format!(
-                "demand for Japanese technology {demand:.2}{} × {}'s strength {strength:.2} in {}",
-                source_text(f.catalog_trait().and_then(|t| catalog.trait_source(c, t))),
-                catalog.region(query.japan_region).name,
-                catalog.sectors().get(query.sector).name
-            )
-        }
-        Feature::ExistingExchange => exchange_text(encoder, query, c),
-        Feature::CommunicationCost => {
-            let access = catalog.air_access(query.japan_region, c);
-            let cost = catalog.communication_cost(query.japan_region, c);
-            let presence = match catalog.japanese_residents(&catalog.region(c).country) {
-                Some(Some(n)) => format!(", {n:.0} Japanese residents in the country (MOFA 2025)"),
-                Some(None) => ", Japanese residents not counted (MOFA 2025)".to_string(),
-                None => String::new(),
-            };
-            format!(
-                "communication cost {:.2}: {}, {} h time difference, languages {}{presence}",
-                cost.total,
-                access.map_or_else(|| format!("{:.0} km", cost.distance_km), access_text),
-                cost.time_gap_hours,
-                catalog.region(c).languages.join("/")
-            )
-        }
-    }
-}
-
-fn similarity_text(encoder: &Encoder<'_>, query: &Query, c: RegionId, x: f64) -> String {
-    let catalog = encoder.catalog();
-    let mut shared: Vec<(f64, SectorId)> = catalog
-        .sectors()
-        .leaves()
-        .into_iter()
-        .map(|s| {
-            (
-                catalog
-                    .strength(c, s)
-                    .min(catalog.strength(query.japan_region, s)),
-                s,
-            )
-        })
-        .filter(|(v, _)| *v > 0.0)
-        .collect();
-    shared.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let names: Vec<&str> = shared
-        .iter()
-        .take(3)
-        .map(|(_, s)| catalog.sectors().get(*s).name.as_str())
-        .collect();
-    let basis = match encoder.measured_cosine(query.japan_region, c) {
-        Some((cosine, n)) => format!(
-            "cosine {cosine:.2} over {n} sectors both have statistics for, shrunk toward the mean {:.2}",
-            encoder.mean_similarity()
-        ),
-        None => format!(
-            "no sector measured for both, so the catalog's mean {:.2}",
-            encoder.mean_similarity()
-        ),
-    };
-    format!(
-        "sector profile similarity {x:.2} with {} ({basis}); shared strengths: {}",
-        catalog.region(query.japan_region).name,
-        if names.is_empty() {
-            "none".to_string()
-        } else {
-            names.join(", ")
-        }
-    )
-}
-
-fn supplemental_text(encoder: &Encoder<'_>, query: &Query, c: RegionId) -> String {
-    let catalog = encoder.catalog();
-    match encoder.supplemental(query, c) {
-        Some((v, q)) => format!(
-            "complementary strength {v:.2}: {} {:.2}, related to {} at {:.2}{}, where {} is {:.2}",
-            catalog.sectors().get(q).name,
-            catalog.strength(c, q),
-            catalog.sectors().get(query.sector).name,
-            catalog.relatedness(query.sector, q),
-            relatedness_source(catalog, query.sector, q),
-            catalog.region(query.japan_region).name,
-            catalog.strength(query.japan_region, q)
-        ),
-        None => "no complementary sector".into(),
-    }
-}
-
-fn exchange_text(encoder: &Encoder<'_>, query: &Query, c: RegionId) -> String {
-    let catalog = encoder.catalog();
-    let twin = encoder.twin_tie(query, c);
-    match (encoder.exchange(query, c), twin) {
-        (Some((v, _)), Some(tie)) if v < crate::features::TWIN_TIE => twin_text(catalog, tie),
-        (None, Some(tie)) => twin_text(catalog, tie),
-        // In words, not by its id: "the Nagasaki–Sichuan environment partnership, FY1997-1999".
-        (Some((v, p)), _) => format!(
-            "tie {v:.2} through the {}-{}",
-            crate::plain::partnership_words(catalog, p, crate::plain::Lang::En),
-            p.end_fy
-        ),
-        (None, None) => "no past exchange".into(),
-    }
-}
-
-/// Where a relatedness value comes from: ` (statistics:...)`, ` (curated)`, or, for the
-/// sibling default or a survey sector's derived value, nothing.
-fn relatedness_source(catalog: &Catalog, a: SectorId, b: SectorId) -> String {
-    let sources = |s: SectorId| -> Vec<SectorId> {
-        let info = catalog.sectors().get(s);
-        std::iter::once(s)
-            .chain(info.children.iter().copied())
+impl Explainer<'_, '_> {
+    /// The reasons of one candidate, as [`explain`] gives them.
+    pub fn reasons(&self, candidate: &RankedCandidate) -> Vec<Reason> {
+        let mut order: Vec<Feature> = Feature::ALL
+            .into_iter()
+            .filter(|f| candidate.contributions[f.index()] != 0.0)
+            .collect();
+        order.sort_by(|&a, &b| {
+            candidate.contributions[b.index()]
+                .abs()
+                .total_cmp(&candidate.contributions[a.index()].abs())
+                .then(a.cmp(&b))
+        });
+        order
+            .into_iter()
+            .map(|f| {
+                let mut detail = String::with_capacity(160);
+                self.write_detail(&mut detail, candidate, f);
+                Reason {
+                    feature: f,
+                    contribution: candidate.contributions[f.index()],
+                    detail,
+                }
+            })
             .collect()
-    };
-    let value = catalog.relatedness(a, b);
-    sources(a)
-        .into_iter()
-        .find_map(|x| {
-            catalog
-                .relatedness_source(x, b)
-                .filter(|_| catalog.relatedness(x, b) == value)
-        })
-        .map_or(String::new(), |p| format!(" ({p})"))
-}
-
-/// "about 12 h door to door, direct flights Kansai – Frankfurt am Main in the 2014 network".
-fn access_text(a: &crate::catalog::AirAccess) -> String {
-    let route = match (a.connections, &a.via) {
-        (0, _) => format!(
-            "direct flights {} – {}",
-            a.japan_airport, a.overseas_airport
-        ),
-        (_, Some(via)) => format!(
-            "{} – {}, one connection via {via}",
-            a.japan_airport, a.overseas_airport
-        ),
-        _ => format!(
-            "{} – {}, two or more connections",
-            a.japan_airport, a.overseas_airport
-        ),
-    };
-    format!(
-        "about {:.0} h door to door, {route} in the 2014 network",
-        a.hours
-    )
-}
-
-fn twin_text(catalog: &Catalog, tie: &crate::catalog::TwinTie) -> String {
-    // Merged files name each example's sources ("Kobe – Barcelona (Wikipedia)"); older
-    // files name the one source of the pair.
-    let sources = if tie.examples.ends_with(')') {
-        String::new()
-    } else {
-        format!(" ({})", tie.sources)
-    };
-    format!(
-        "tie {:.2} through {} twin-city link{} between {} and {}: sister cities {}{}",
-        crate::features::TWIN_TIE,
-        tie.links,
-        if tie.links == 1 { "" } else { "s" },
-        catalog.region(tie.japan_region).name,
-        catalog.region(tie.overseas_region).name,
-        tie.examples,
-        sources
-    )
+    }
 }
 
 /// Short labels of the top `n` positive reasons, for one-line tables.

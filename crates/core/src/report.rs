@@ -4,7 +4,7 @@
 use crate::catalog::{Catalog, Region, RegionId, RegionKind, SectorId};
 use crate::features::{Encoder, FEATURES, N_FEATURES};
 use crate::model::LinearModel;
-use crate::rank::{Shortlist, explain};
+use crate::rank::{Explainer, Shortlist};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use std::collections::BTreeMap;
@@ -243,6 +243,7 @@ impl ShortlistReport {
         let query = &shortlist.query;
         let sector = catalog.sectors().get(query.sector);
         let japan = catalog.region(query.japan_region);
+        let explainer = Explainer::new(encoder, query);
         let candidates = shortlist
             .candidates
             .iter()
@@ -257,7 +258,8 @@ impl ShortlistReport {
                     score: c.score,
                     contributions: Named(c.contributions),
                     features: Named(c.features),
-                    reasons: explain(encoder, query, c)
+                    reasons: explainer
+                        .reasons(c)
                         .into_iter()
                         .map(|r| ReasonReport {
                             feature: r.feature.name(),

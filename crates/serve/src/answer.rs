@@ -102,14 +102,14 @@ pub fn shortlist(
     encoder.check(query)?;
     let catalog = state.catalog();
     let weights = model.weights_for(catalog.sectors(), query);
-    let rows = state.top_k(query, &weights, selection, top);
+    let candidates = state.top_k(query, &weights, selection, top);
     Ok(Shortlist {
         query: query.clone(),
         weights,
         n_candidates: catalog.n_candidates(),
         selection: selection.clone(),
         n_eligible: selection.n_eligible(catalog),
-        candidates: rank::explain_rows(encoder, query, &weights, rows),
+        candidates,
     })
 }
 
@@ -154,11 +154,13 @@ pub fn ranks_of(
     let n = state.catalog().n_candidates();
     let list = shortlist(state, &model, query, &Selection::expanded(), n)
         .map_err(|e| UserError::from_core(e, 400))?;
+    let explainer = rank::Explainer::new(encoder, query);
     let found = regions
         .iter()
         .map(|&r| {
             let c = list.candidates.iter().find(|c| c.region == r)?;
-            let bars = rank::explain(encoder, query, c)
+            let bars = explainer
+                .reasons(c)
                 .into_iter()
                 .map(|reason| Bar {
                     feature: reason.feature,

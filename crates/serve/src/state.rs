@@ -13,7 +13,8 @@ use tieup_core::features::{Encoder, N_FEATURES, Query};
 use tieup_core::ids::{RegionId, SectorId};
 use tieup_core::kernel::FeatureTables;
 use tieup_core::model::LinearModel;
-use tieup_core::select::{Row, Selection};
+use tieup_core::rank::RankedCandidate;
+use tieup_core::select::Selection;
 
 /// What every request reads.
 pub struct AppState {
@@ -93,16 +94,17 @@ impl AppState {
         self.encoder
     }
 
-    /// The best `k` rows for a query without a year limit chosen by `selection`, by the
-    /// batch kernel (bit-identical to the reference ranking; columns computed once per
-    /// region and sector).
+    /// The best `k` rows for a query without a year limit chosen by `selection`, ranked with
+    /// their features and contributions, by the batch kernel (bit-identical to the reference
+    /// ranking; columns computed once per region and sector, the rows' features read from
+    /// them).
     pub fn top_k(
         &self,
         query: &Query,
         weights: &[f64; N_FEATURES],
         selection: &Selection,
         k: usize,
-    ) -> Vec<Row> {
+    ) -> Vec<RankedCandidate> {
         debug_assert!(query.before_year.is_none(), "year columns are not cached");
         let key = (query.japan_region, query.sector);
         let ready = self
@@ -119,10 +121,9 @@ impl AppState {
                 .insert(key);
         }
         let mut scores = Vec::new();
-        self.tables
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .top_k_selected(query, weights, selection, k, &mut scores)
+        let tables = self.tables.read().unwrap_or_else(|e| e.into_inner());
+        let rows = tables.top_k_selected(query, weights, selection, k, &mut scores);
+        tables.ranked(query, weights, rows)
     }
 
     /// Turns the store on: the page then saves shortlists, records decisions, projects and

@@ -70,6 +70,7 @@ impl Catalog {
             geo_overrides,
             index,
             dir: dir.to_path_buf(),
+            mean_similarity: std::sync::OnceLock::new(),
         };
         catalog.load_strengths(&dir.join("strengths.csv"))?;
         if let Some(d) = &derived {

@@ -247,6 +247,11 @@ pub struct Catalog {
     index: NameIndex,
     /// The directory the catalog was loaded from.
     dir: PathBuf,
+    /// The mean similarity [`crate::features::Encoder::new`] shrinks toward, worked out by
+    /// the first encoder and kept (it reads the regions and the strengths only, so a copy
+    /// with other partnerships keeps it; code that changes regions or strengths must start
+    /// with an empty cell).
+    mean_similarity: std::sync::OnceLock<f64>,
 }
 
 /// Columns of `strengths.csv` and of the derived `strengths_*.csv` files.
@@ -346,6 +351,12 @@ impl Catalog {
     /// Twin-city ties, in file order.
     pub fn twin_ties(&self) -> &[TwinTie] {
         &self.twin_ties
+    }
+
+    /// The catalog's mean similarity, computed by `compute` the first time it is asked for
+    /// (see [`crate::features::Encoder::new`]).
+    pub(crate) fn mean_similarity(&self, compute: impl FnOnce() -> f64) -> f64 {
+        *self.mean_similarity.get_or_init(compute)
     }
 
     /// The directory the catalog was loaded from.
