@@ -196,6 +196,11 @@ pub fn shortlist_table(
             writeln!(out, "{part}")?;
         }
     }
+    if let Some(notice) = &q.year_limit {
+        for part in wrap_text(&notice.sentences(words.lang).join(" "), TABLE_WIDTH) {
+            writeln!(out, "{}", part.trim_end())?;
+        }
+    }
     let [rank, region, cc, score, reasons] = text.header;
     writeln!(
         out,
