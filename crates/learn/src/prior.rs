@@ -183,12 +183,14 @@ impl PriorValidParams {
         if column == "all_sectors" {
             return Ok(p_all);
         }
-        Ok(match table.get(item, column).or_else(|| residual(table, item)) {
-            Some((c, n)) => {
-                (f64::from(c) + self.pseudo_count * p_all) / (f64::from(n) + self.pseudo_count)
-            }
-            None => p_all,
-        })
+        Ok(
+            match table.get(item, column).or_else(|| residual(table, item)) {
+                Some((c, n)) => {
+                    (f64::from(c) + self.pseudo_count * p_all) / (f64::from(n) + self.pseudo_count)
+                }
+                None => p_all,
+            },
+        )
     }
 
     /// Weights of one survey sector.
