@@ -67,6 +67,8 @@ fn bench(c: &mut Criterion) {
     let model = LinearModel::load(&root.join("models/default.json")).expect("model");
     let success = SuccessModel::load(&root.join("models/success.json")).expect("success model");
     let encoder = Encoder::new(&catalog);
+    let known = tieup_core::known::KnownCatalogs::new(&catalog);
+    let encoders = tieup_core::known::KnownEncoders::new(&known);
     let n_candidates = catalog.candidate_ids().len();
 
     let mut group = c.benchmark_group("kernel");
@@ -137,7 +139,7 @@ fn bench(c: &mut Criterion) {
         group.throughput(Throughput::Elements((n * n_candidates) as u64));
         group.bench_function(BenchmarkId::new("csv_end_to_end", n), |b| {
             b.iter(|| {
-                let mut tables = FeatureTables::new(&encoder);
+                let mut tables = tieup_core::known::KnownTables::new(&encoders);
                 let reader = ApplicationReader::new(
                     &catalog,
                     Path::new("bench.csv"),

@@ -62,6 +62,8 @@ fn bench(c: &mut Criterion) {
     let catalog = Catalog::load(&root.join("data")).expect("shipped catalog");
     let prior = LinearModel::load(&root.join("models/prior.json")).expect("prior");
     let encoder = Encoder::new(&catalog);
+    let known = tieup_core::known::KnownCatalogs::new(&catalog);
+    let encoders = tieup_core::known::KnownEncoders::new(&known);
     let mut group = c.benchmark_group("train");
     group.sample_size(10);
     for n in [200usize, 10_000] {
@@ -72,9 +74,9 @@ fn bench(c: &mut Criterion) {
             .check()
             .unwrap();
         group.bench_function(BenchmarkId::new("training_set_64_negatives", n), |b| {
-            b.iter(|| sampling.training_set(&encoder, &history))
+            b.iter(|| sampling.training_set(&encoders, &history))
         });
-        let queries = sampling.training_set(&encoder, &history);
+        let queries = sampling.training_set(&encoders, &history);
         for learner in [
             LearnerKind::Pointwise,
             LearnerKind::Pairwise,

@@ -8,6 +8,7 @@
 //! are skipped); `db` the store (`tieup-store`) and `tieup db`; `select` the shortlist filters
 //! and grouping.
 
+mod asof;
 mod bench;
 mod bodies;
 mod checks;

@@ -6,7 +6,6 @@ use anyhow::Result;
 use linfa::ParamGuard;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use tieup_core::features::Encoder;
 use tieup_core::model::LinearModel;
 use tieup_learn::prior::PriorParams;
 use tieup_learn::success::SuccessModel;
@@ -77,8 +76,9 @@ pub(super) fn train(cli: &Cli, a: &TrainArgs, out: &mut dyn Write) -> Result<()>
     let prior = LinearModel::load(&prior_path)?;
     let partnerships = catalog.read_partnerships(&exchanges)?;
     let hash = tieup_core::hash::file_digest(&exchanges)?;
-    let encoder = Encoder::new(&catalog);
-    let queries = params.training_set(&encoder, &partnerships);
+    let known = tieup_core::known::KnownCatalogs::new(&catalog);
+    let encoders = tieup_core::known::KnownEncoders::new(&known);
+    let queries = params.training_set(&encoders, &partnerships);
     let source = exchanges.to_string_lossy().replace('\\', "/");
     let model = params.fit(&queries, &prior, &source, &hash)?;
     write_or_check(out, &a.out, &model.to_json(), a.check, "tieup train")

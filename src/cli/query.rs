@@ -60,6 +60,8 @@ pub(super) fn shortlist(cli: &Cli, a: &ShortlistArgs, out: &mut dyn Write) -> Re
     let request = ShortlistRequest::new(a, &catalog)?;
     let model = LinearModel::load(&request.model_path)
         .context("loading the model (regenerate the default with `tieup prior`)")?;
+    // The catalog as known before the year limit (names resolve the same in both).
+    let catalog = catalog.as_known_in(request.query.before_year);
     let encoder = Encoder::new(&catalog);
     let list = tieup_core::rank::shortlist_selected(
         &encoder,

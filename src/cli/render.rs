@@ -195,6 +195,11 @@ pub fn shortlist_table(
             writeln!(out, "{part}")?;
         }
     }
+    if let Some(notice) = &report.query.year_limit {
+        for part in wrap_text(&notice.sentences(words.lang).join(" "), TABLE_WIDTH) {
+            writeln!(out, "{}", part.trim_end())?;
+        }
+    }
     let [rank, region, cc, score, reasons] = text.header;
     writeln!(
         out,

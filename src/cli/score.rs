@@ -8,9 +8,7 @@ use std::path::PathBuf;
 use tieup_batch::output::{BatchFormat, BatchWriter};
 use tieup_batch::score::{BatchConfig, BatchSink, ScoredApplication, score_batch};
 use tieup_core::application::{ApplicationReader, Reject};
-use tieup_core::features::Encoder;
 use tieup_core::fsutil::{AtomicFile, absolute};
-use tieup_core::kernel::FeatureTables;
 use tieup_core::model::LinearModel;
 use tieup_learn::success::SuccessModel;
 
@@ -162,8 +160,9 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
     };
     let model = LinearModel::load(&model_path)?;
     let success = SuccessModel::load(&success_path)?;
-    let encoder = Encoder::new(&catalog);
-    let mut tables = FeatureTables::new(&encoder);
+    let known = tieup_core::known::KnownCatalogs::new(&catalog);
+    let encoders = tieup_core::known::KnownEncoders::new(&known);
+    let mut tables = tieup_core::known::KnownTables::new(&encoders);
     let reader = ApplicationReader::open(&catalog, &a.applications)?;
     let (output, rejects) = create_outputs(&a.out, &rejects_path, format, bom)?;
     let mut writer = BatchWriter::with_model(&catalog, format, &success, output, Some(rejects))?;
@@ -205,6 +204,9 @@ pub fn run(cli: &Cli, a: &ScoreArgs) -> Result<()> {
     if let Some(text) = selection_text(&catalog, &selection) {
         writeln!(err, "rows: {text}")?;
     }
+    if summary.year_limited > 0 {
+        writeln!(err, "{}", year_text(&catalog, summary.year_limited))?;
+    }
     // Always replace the rejects file, so a stale one from an earlier run never misleads.
     rejects.commit()?;
     if summary.rejected > 0 {
@@ -243,6 +245,23 @@ fn list_problems(err: &mut dyn Write, problems: &[String], more: u64) -> Result<
         writeln!(err, "  ... and {more} more problem(s)")?;
     }
     Ok(())
+}
+
+/// What rows with a fiscal year could and could not honour, for the summary.
+fn year_text(catalog: &tieup_core::catalog::Catalog, rows: u64) -> String {
+    let dated = catalog.dated_values().len();
+    let undated = catalog
+        .year_notice(Some(tieup_core::catalog::EARLIEST_AS_OF))
+        .map(|n| n.sentences(tieup_core::plain::Lang::En))
+        .unwrap_or_default()
+        .into_iter()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!(
+        "year limits: {rows} application(s) with a fiscal year read the catalog as known before it \
+         (of {dated} dated curated value(s), those dated that year or later left out). {undated}"
+    )
 }
 
 /// The filters and grouping every application's rows went through, for the summary.

@@ -2,7 +2,8 @@
 //! the survey's eight success points checked against what the application says.
 //!
 //! Applications stream through in chunks: each chunk's new (region, sector) and
-//! (region, year) feature columns are computed, the chunk is scored in parallel (rayon), and
+//! (region, year) feature columns are computed (over the catalog as known before each
+//! application's fiscal year, [`KnownTables`]), the chunk is scored in parallel (rayon), and
 //! results go to the sink in input order. Memory is bounded by the chunk size and the number
 //! of distinct keys, not by the size of the input.
 
@@ -13,6 +14,7 @@ use tieup_core::application::{Application, ApplicationReader, Reject};
 use tieup_core::error::Result;
 use tieup_core::features::{FEATURES, Feature, N_FEATURES, Query};
 use tieup_core::kernel::{FeatureTables, Hit};
+use tieup_core::known::KnownTables;
 use tieup_core::model::LinearModel;
 use tieup_core::select::{Member, Selection};
 use tieup_learn::success::{SuccessModel, SuccessProbabilities, partner_fit};
@@ -124,6 +126,8 @@ pub struct BatchSummary {
     pub rejected: u64,
     /// Candidate pairs scored.
     pub pairs: u64,
+    /// Applications scored with a fiscal year: each read the catalog as known before it.
+    pub year_limited: u64,
 }
 
 /// Communication cost at or above which a missing mediator puts point 6 at risk.
@@ -132,7 +136,7 @@ pub const HIGH_COMMUNICATION_COST: f64 = 0.5;
 /// Scores every application of `reader`; `progress` is called with the rows read so far.
 pub fn score_batch<R: Read>(
     mut reader: ApplicationReader<'_, R>,
-    tables: &mut FeatureTables<'_>,
+    tables: &mut KnownTables<'_>,
     model: &LinearModel,
     success: &SuccessModel,
     config: BatchConfig,
@@ -160,6 +164,7 @@ pub fn score_batch<R: Read>(
                 sink.accept(s)?;
             }
             summary.scored += scored.len() as u64;
+            summary.year_limited += chunk.iter().filter(|a| a.fiscal_year.is_some()).count() as u64;
             summary.pairs += (scored.len() * tables.n_candidates()) as u64;
             chunk.clear();
             progress(summary.rows);
@@ -184,7 +189,7 @@ pub fn query_of(app: &Application) -> Query {
 
 fn score_chunk(
     chunk: &[Application],
-    tables: &mut FeatureTables<'_>,
+    tables: &mut KnownTables<'_>,
     model: &LinearModel,
     success: &SuccessModel,
     config: &BatchConfig,
@@ -196,7 +201,15 @@ fn score_chunk(
         .par_iter()
         .zip(queries.par_iter())
         .map_init(Vec::new, |scratch, (app, query)| {
-            score_one(app, query, tables, model, success, config, scratch)
+            score_one(
+                app,
+                query,
+                tables.get(query),
+                model,
+                success,
+                config,
+                scratch,
+            )
         })
         .collect()
 }

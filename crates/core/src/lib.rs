@@ -29,6 +29,7 @@ pub mod geo;
 pub mod hash;
 pub mod ids;
 pub mod kernel;
+pub mod known;
 pub mod lookup;
 pub mod model;
 pub mod plain;

@@ -43,6 +43,10 @@ pub struct QueryReport {
     pub wanted: Vec<String>,
     /// Partnerships from this fiscal year on were ignored.
     pub before_year: Option<u16>,
+    /// With a year limit: the curated values dated after it that were left out, and what
+    /// could not be honoured ([`crate::catalog::Catalog::year_notice`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_limit: Option<crate::catalog::YearNotice>,
     /// Number of candidates asked for.
     pub top: usize,
     /// One row per place (absent when nested regions are listed separately, `--expand`,
@@ -301,6 +305,7 @@ impl ShortlistReport {
                     .clone(),
                 wanted: query.wanted.iter().map(|f| f.name().to_string()).collect(),
                 before_year: query.before_year,
+                year_limit: catalog.year_notice(query.before_year),
                 top,
                 grouped: !selection.expand,
                 countries: selection.countries.clone(),

@@ -34,7 +34,8 @@ use linfa::ParamGuard;
 use std::collections::BTreeMap;
 use tieup_core::catalog::{Outcome, Partnership};
 use tieup_core::error::{Error, Result};
-use tieup_core::features::{Encoder, N_FEATURES};
+use tieup_core::features::N_FEATURES;
+use tieup_core::known::KnownEncoders;
 use tieup_core::model::{LinearModel, Scaling, TrainingInfo};
 
 /// Graded relevance of a chosen partner by outcome.
@@ -215,13 +216,14 @@ impl TrainValidParams {
 
     /// Turns past partnerships into training queries, sampling [`Self::negatives`] unchosen
     /// candidates per query (all of them when that is ≥ the catalog), seeded by
-    /// [`Self::seed`] and the query's index.
+    /// [`Self::seed`] and the query's index. Each partnership is encoded over the catalog as
+    /// known before its first fiscal year (`encoders`, [`tieup_core::known`]).
     pub fn training_set(
         &self,
-        encoder: &Encoder<'_>,
+        encoders: &KnownEncoders<'_>,
         partnerships: &[Partnership],
     ) -> Vec<TrainingQuery> {
-        sample::training_set(encoder, partnerships, self.negatives, self.seed)
+        sample::training_set(encoders, partnerships, self.negatives, self.seed)
     }
 
     /// Fits a model on queries drawn by [`Self::training_set`]. `prior` is the anchor of the
@@ -320,6 +322,7 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use tieup_core::catalog::RegionId;
     use tieup_core::features::{FEATURES, Query};
+    use tieup_core::known::KnownCatalogs;
 
     /// Queries whose chosen candidate maximises `truth · x + Gumbel noise` (a conditional
     /// logit choice), with features uniform in [0, 1].
@@ -488,7 +491,8 @@ mod tests {
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
         let catalog = tieup_core::catalog::Catalog::load(&dir).unwrap();
-        let encoder = Encoder::new(&catalog);
+        let known = KnownCatalogs::new(&catalog);
+        let encoder = KnownEncoders::new(&known);
         let params = TrainParams::new(LearnerKind::Pairwise)
             .negatives(2)
             .seed(7)
@@ -549,7 +553,8 @@ mod tests {
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
         let catalog = tieup_core::catalog::Catalog::load(&dir).unwrap();
-        let encoder = Encoder::new(&catalog);
+        let known = KnownCatalogs::new(&catalog);
+        let encoder = KnownEncoders::new(&known);
         let train = |seed| {
             let params = TrainParams::new(LearnerKind::Pairwise)
                 .negatives(3)

@@ -7,7 +7,8 @@ use super::label;
 use ndarray::Array2;
 use rand::SeedableRng;
 use tieup_core::catalog::{Partnership, RegionId};
-use tieup_core::features::{Encoder, N_FEATURES, Query};
+use tieup_core::features::{N_FEATURES, Query};
+use tieup_core::known::KnownEncoders;
 
 /// One training query: the sampled candidates' feature rows and labels.
 #[derive(Debug, Clone)]
@@ -28,18 +29,20 @@ pub struct TrainingQuery {
 
 /// Turns past partnerships into training queries, sampling `negatives` unchosen candidates per
 /// query (all of them when `negatives` ≥ the catalog), seeded by `seed` and the query's index.
+/// Each is encoded over the catalog as known before its first fiscal year.
 pub(crate) fn training_set(
-    encoder: &Encoder<'_>,
+    encoders: &KnownEncoders<'_>,
     partnerships: &[Partnership],
     negatives: usize,
     seed: u64,
 ) -> Vec<TrainingQuery> {
-    let catalog = encoder.catalog();
+    let catalog = encoders.base().catalog();
     partnerships
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let query = Query::as_of(p);
+            let encoder = encoders.for_query(&query);
             let positives: Vec<RegionId> = p.overseas_regions.clone();
             let others: Vec<RegionId> = catalog
                 .candidate_ids()

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tieup_core::catalog::Catalog;
-use tieup_core::features::Encoder;
+use tieup_core::known::{KnownCatalogs, KnownEncoders};
 use tieup_core::model::LinearModel;
 use tieup_learn::TrainValidParams;
 use tieup_store::{ModelRowId, NewModel, PartnershipRecord, Result, Store, partnerships};
@@ -117,7 +117,8 @@ pub fn retrain(
     )
     .replace('\\', "/");
     let prior = LinearModel::load(&setup.prior)?;
-    let encoder = Encoder::new(catalog);
+    let known = KnownCatalogs::new(catalog);
+    let encoder = KnownEncoders::new(&known);
     let queries = setup.params.training_set(&encoder, &rows);
     let hash = tieup_core::hash::digest(text.as_bytes());
     let model = setup.params.fit(&queries, &prior, &source, &hash)?;

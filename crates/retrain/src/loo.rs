@@ -7,7 +7,8 @@
 use serde::{Deserialize, Serialize};
 use tieup_core::Result;
 use tieup_core::catalog::Partnership;
-use tieup_core::features::{Encoder, Query};
+use tieup_core::features::Query;
+use tieup_core::known::KnownEncoders;
 use tieup_core::model::LinearModel;
 use tieup_core::select::PartnerRank;
 use tieup_learn::TrainValidParams;
@@ -70,14 +71,14 @@ impl Loo {
 /// partnership of the same id. The training set is sampled once over the whole of `training`
 /// (so each fit sees exactly the same rows for the other partnerships).
 pub fn leave_one_out(
-    encoder: &Encoder<'_>,
+    encoder: &KnownEncoders<'_>,
     params: &TrainValidParams,
     prior: &LinearModel,
     training: &[Partnership],
     evaluate: &[Partnership],
 ) -> Result<Loo> {
     let queries = params.training_set(encoder, training);
-    let n_candidates = encoder.catalog().candidate_ids().count();
+    let n_candidates = encoder.base().catalog().candidate_ids().count();
     let mut held_out = Vec::with_capacity(evaluate.len());
     for p in evaluate {
         let rest: Vec<_> = queries.iter().filter(|q| q.id != p.id).cloned().collect();
@@ -87,14 +88,17 @@ pub fn leave_one_out(
     Ok(Loo::from_held_out(held_out))
 }
 
-/// Where `model` ranks the real partners of `p` among every candidate ([`PartnerRank`]).
+/// Where `model` ranks the real partners of `p` among every candidate ([`PartnerRank`]), over
+/// the catalog as known before its first fiscal year.
 pub fn rank_of_partner(
-    encoder: &Encoder<'_>,
+    encoders: &KnownEncoders<'_>,
     model: &LinearModel,
     p: &Partnership,
     n_candidates: usize,
 ) -> Result<HeldOut> {
-    let list = tieup_core::rank::shortlist(encoder, model, &Query::as_of(p), n_candidates)?;
+    let query = Query::as_of(p);
+    let encoder = encoders.for_query(&query);
+    let list = tieup_core::rank::shortlist(encoder, model, &query, n_candidates)?;
     let catalog = encoder.catalog();
     let mut scores = vec![f64::NEG_INFINITY; n_candidates];
     for c in &list.candidates {

@@ -56,7 +56,7 @@ pub fn answer(
     };
     let active = state.active();
     let model = &active.model;
-    let encoder = state.encoder();
+    let encoder = state.encoder_for(&query);
     let selection = params.selection(catalog)?;
     let list = shortlist(state, model, &query, &selection, top)
         .map_err(|e| UserError::from_core(e, 400))?;
@@ -96,7 +96,7 @@ pub fn shortlist(
     top: usize,
 ) -> tieup_core::Result<Shortlist> {
     if query.before_year.is_some() {
-        return rank::shortlist_selected(state.encoder(), model, query, selection, top);
+        return rank::shortlist_selected(state.encoder_for(query), model, query, selection, top);
     }
     let encoder = state.encoder();
     encoder.check(query)?;
@@ -130,7 +130,7 @@ fn bars_of(
                 .unwrap_or(Feature::SameAreaCluster);
             Bar {
                 feature,
-                label: plain::label(state.encoder(), query, candidate, feature, lang),
+                label: plain::label(state.encoder_for(query), query, candidate, feature, lang),
                 contribution: reason.contribution,
                 detail: reason.detail.clone(),
             }
@@ -150,7 +150,7 @@ pub fn ranks_of(
     lang: Lang,
 ) -> Result<(usize, Vec<Option<Explained>>), UserError> {
     let model = state.model();
-    let encoder = state.encoder();
+    let encoder = state.encoder_for(query);
     let n = state.catalog().n_candidates();
     let list = shortlist(state, &model, query, &Selection::expanded(), n)
         .map_err(|e| UserError::from_core(e, 400))?;

@@ -301,6 +301,14 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                     @if let Some(year) = q.before_year { " · " (t.before_year) ": FY" (year) }
                 }
             }
+            @if let Some(notice) = &answer.report.query.year_limit {
+                p.note #year-limit {
+                    @for (i, sentence) in notice.sentences(lang).iter().enumerate() {
+                        @if i > 0 { " " }
+                        (sentence)
+                    }
+                }
+            }
             p {
                 (answer.report.n_candidates) " " (t.scored) " · " (t.model) ": "
                 (answer.report.model.kind) " (" (answer.report.model.path) ")"

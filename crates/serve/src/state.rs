@@ -12,6 +12,7 @@ use tieup_core::catalog::Catalog;
 use tieup_core::features::{Encoder, N_FEATURES, Query};
 use tieup_core::ids::{RegionId, SectorId};
 use tieup_core::kernel::FeatureTables;
+use tieup_core::known::{KnownCatalogs, KnownEncoders};
 use tieup_core::model::LinearModel;
 use tieup_core::rank::RankedCandidate;
 use tieup_core::select::Selection;
@@ -20,6 +21,8 @@ use tieup_core::select::Selection;
 pub struct AppState {
     catalog: &'static Catalog,
     encoder: &'static Encoder<'static>,
+    /// One encoder per year limit's catalog (made on first use), for queries with a year.
+    encoders: &'static KnownEncoders<'static>,
     /// Kernel columns; the per-(region, sector) columns are computed on first use.
     tables: RwLock<FeatureTables<'static>>,
     /// The (Japanese region, sector) pairs whose columns are in `tables`.
@@ -59,11 +62,16 @@ impl AppState {
     /// request without copying).
     pub fn new(catalog: Catalog, model: LinearModel, model_path: PathBuf) -> Self {
         let catalog: &'static Catalog = Box::leak(Box::new(catalog));
-        let encoder: &'static Encoder<'static> = Box::leak(Box::new(Encoder::new(catalog)));
+        let known: &'static KnownCatalogs<'static> =
+            Box::leak(Box::new(KnownCatalogs::new(catalog)));
+        let encoders: &'static KnownEncoders<'static> =
+            Box::leak(Box::new(KnownEncoders::new(known)));
+        let encoder = encoders.base();
         let modified = modified(&model_path);
         AppState {
             catalog,
             encoder,
+            encoders,
             tables: RwLock::new(FeatureTables::new(encoder)),
             prepared: RwLock::new(HashSet::new()),
             active: RwLock::new(Arc::new(ActiveModel {
@@ -92,6 +100,12 @@ impl AppState {
     /// The encoder over the catalog.
     pub fn encoder(&self) -> &'static Encoder<'static> {
         self.encoder
+    }
+
+    /// The encoder a query reads: over the catalog as known before its year limit (the full
+    /// catalog's without one).
+    pub fn encoder_for(&self, query: &Query) -> &'static Encoder<'static> {
+        self.encoders.for_query(query)
     }
 
     /// The best `k` rows for a query without a year limit chosen by `selection`, ranked with

@@ -329,13 +329,30 @@ async fn api_shortlist_is_the_cli_json() {
         .wanted
         .push(tieup_core::features::find_feature("design").unwrap());
     query.before_year = Some(2005);
-    // The CLI's default: one row per place.
+    // The CLI's default: one row per place; over the catalog as known before FY2005.
     let grouped = tieup_core::select::Selection::grouped();
-    let list = tieup_core::rank::shortlist_selected(&encoder, &model, &query, &grouped, 7).unwrap();
-    let report = ShortlistReport::new(&encoder, &model, &model_path().to_string_lossy(), &list, 7);
+    let known = catalog.as_known_in(Some(2005));
+    let then = Encoder::new(&known);
+    let list = tieup_core::rank::shortlist_selected(&then, &model, &query, &grouped, 7).unwrap();
+    let report = ShortlistReport::new(&then, &model, &model_path().to_string_lossy(), &list, 7);
     let mut expected = serde_json::to_string_pretty(&report).unwrap();
     expected.push('\n');
     assert_eq!(reply.body, expected);
+    assert!(
+        reply.body.contains("\"year_limit\""),
+        "the notice is in the JSON"
+    );
+    let page = get_with(
+        router(state.clone()),
+        "/?region=fukushima&sector=medical_welfare&before=2005",
+    )
+    .await;
+    assert!(page.body.contains(r#"id="year-limit""#), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Year limit: only what was known before FY2005")
+    );
+    assert!(page.body.contains("Not honoured"));
     assert_eq!(get("/api/shortlist").await.status, StatusCode::BAD_REQUEST);
     // Filters and expand: the same parameters as the CLI flags.
     let reply = get_with(

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tieup_core::catalog::{Catalog, Partnership, RegionId, SectorId};
 use tieup_core::error::{Error, Result};
-use tieup_core::features::{Encoder, Query};
+use tieup_core::features::Query;
+use tieup_core::known::{KnownCatalogs, KnownEncoders};
 use tieup_core::model::LinearModel;
 
 /// One evaluation query over the catalog's candidates.
@@ -27,7 +28,8 @@ pub struct EvalQuery {
 /// What a benchmark directory holds, loaded.
 pub struct Benchmark<'a> {
     catalog: &'a Catalog,
-    pub(super) encoder: Encoder<'a>,
+    /// One encoder per year limit's catalog: each query reads the catalog as known then.
+    pub(super) encoders: KnownEncoders<'a>,
     pub(super) prior: LinearModel,
     /// History queries, one per partnership (file order).
     pub history: Vec<EvalQuery>,
@@ -71,8 +73,13 @@ pub const ORACLE_FILE: &str = "oracle_run.txt";
 
 impl<'a> Benchmark<'a> {
     /// Loads the history, and the held-out applications and oracle when the catalog's directory
-    /// has them; `external` are runs to evaluate beside tieup's rankers.
-    pub fn load(catalog: &'a Catalog, external: Vec<(String, trec::RunScores)>) -> Result<Self> {
+    /// has them; `external` are runs to evaluate beside tieup's rankers. `known` holds the
+    /// catalog as known in each year ([`KnownCatalogs::new`] of the full catalog).
+    pub fn load(
+        known: &'a KnownCatalogs<'a>,
+        external: Vec<(String, trec::RunScores)>,
+    ) -> Result<Self> {
+        let catalog = known.base();
         let dir = catalog.dir().to_path_buf();
         let prior = tieup_learn::prior::derive_from_dir(
             &tieup_learn::prior::PriorParams::new().check()?,
@@ -99,7 +106,7 @@ impl<'a> Benchmark<'a> {
         };
         let benchmark = Benchmark {
             catalog,
-            encoder: Encoder::new(catalog),
+            encoders: KnownEncoders::new(known),
             prior,
             history,
             heldout,
@@ -148,9 +155,10 @@ impl<'a> Benchmark<'a> {
             .collect()
     }
 
-    /// The feature rows of a query over every candidate.
+    /// The feature rows of a query over every candidate, over the catalog as known at its
+    /// year limit.
     pub fn encode(&self, query: &EvalQuery) -> Array2<f64> {
-        self.encoder.encode(&query.query)
+        self.encoders.for_query(&query.query).encode(&query.query)
     }
 
     /// The feature rows of each query.

@@ -173,7 +173,8 @@ pub fn replay_catalog(
     params: &EvalValidParams,
     shipped: Option<&tieup_core::model::LinearModel>,
 ) -> Result<replay::Replay> {
-    Benchmark::load(catalog, Vec::new())?.replay(params, shipped)
+    let known = tieup_core::known::KnownCatalogs::new(catalog);
+    Benchmark::load(&known, Vec::new())?.replay(params, shipped)
 }
 
 /// Evaluates a catalog directory on every split that applies.
@@ -183,7 +184,8 @@ pub fn evaluate_catalog(
     params: &EvalValidParams,
     progress: &mut dyn Progress,
 ) -> Result<Evaluation> {
-    let bench = Benchmark::load(catalog, external)?;
+    let known = tieup_core::known::KnownCatalogs::new(catalog);
+    let bench = Benchmark::load(&known, external)?;
     let plan = bench.plan(params)?;
     if plan.is_empty() {
         return Err(Error::data(
@@ -230,7 +232,8 @@ pub fn export_letor(
     params: &EvalValidParams,
     dir: &Path,
 ) -> Result<Vec<String>> {
-    let bench = Benchmark::load(catalog, Vec::new())?;
+    let known = tieup_core::known::KnownCatalogs::new(catalog);
+    let bench = Benchmark::load(&known, Vec::new())?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut written = Vec::new();
     for split in bench.plan(params)? {

@@ -216,7 +216,7 @@ impl Benchmark<'_> {
             .seed(params.seed)
             .l2(params.l2)
             .check()?;
-        let queries = params.training_set(&self.encoder, &partnerships);
+        let queries = params.training_set(&self.encoders, &partnerships);
         params.fit(&queries, &self.prior, "eval training part", "-")
     }
 

@@ -1,5 +1,6 @@
 //! The real-partnership replay: every known partnership is asked again as of its start year
-//! (existing exchange counts only partnerships that started before it), and every ranker is
+//! (existing exchange counts only partnerships that started before it, over the catalog as
+//! known then: `tieup_core::known`), and every ranker is
 //! judged by where the region actually chosen lands in the list a coordinator would see.
 //!
 //! # What is compared
@@ -371,7 +372,7 @@ impl Replay {
         );
         let _ = writeln!(
             out,
-            "Each of the {} partnerships is asked again as of its start year (existing exchange counts only partnerships that started before it); learners are trained {} (without the partnership asked about, but with partnerships that started later: with ten cases, training on earlier ones only would leave the first untrained; the prior and single features use no partnership). Lists are grouped as the shortlist shows them ({} places: a region with its descendants is one place); a rank is the real partner's place, ties counted at their mean position and every metric its expectation over the orders of tied places.\n",
+            "Each of the {} partnerships is asked again as of its start year (existing exchange counts only partnerships that started before it, and curated values dated that year or later are left out; statistics of 2011-2018 and undated twin ties count as they are); learners are trained {} (without the partnership asked about, but with partnerships that started later: with ten cases, training on earlier ones only would leave the first untrained; the prior and single features use no partnership). Lists are grouped as the shortlist shows them ({} places: a region with its descendants is one place); a rank is the real partner's place, ties counted at their mean position and every metric its expectation over the orders of tied places.\n",
             self.rows.len(),
             self.training,
             self.places

@@ -235,7 +235,8 @@ fn malformed_data_is_a_data_error_not_a_parameter_error() {
         .unwrap();
     std::fs::write(&qrels, format!("{text}{first} 0 nosuch_region 1\n")).unwrap();
     let catalog = Catalog::load(dir.path()).unwrap();
-    let err = Benchmark::load(&catalog, Vec::new()).err().unwrap();
+    let known = tieup_core::known::KnownCatalogs::new(&catalog);
+    let err = Benchmark::load(&known, Vec::new()).err().unwrap();
     assert!(matches!(err, Error::Data(_)), "{err}");
     assert!(err.to_string().contains("nosuch_region"), "{err}");
 

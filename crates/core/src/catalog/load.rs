@@ -66,6 +66,7 @@ impl Catalog {
             air_access: BTreeMap::new(),
             japanese_residents: None,
             bodies: Vec::new(),
+            dated: Default::default(),
             children,
             geo_overrides,
             index,
@@ -110,6 +111,7 @@ impl Catalog {
                 catalog.load_air_access(&air, &d.join("airports.csv"))?;
             }
         }
+        catalog.collect_dated();
         catalog.derive_strengths();
         Ok(catalog)
     }
@@ -465,7 +467,9 @@ impl Catalog {
         Ok(())
     }
 
-    fn derive_strengths(&mut self) {
+    /// The effective strength matrix from the explicit one, by the missing-value rule of
+    /// [`Catalog::strength`].
+    pub(super) fn derive_strengths(&mut self) {
         for region in (0..self.regions.len()).map(RegionId::from_index) {
             for sector in self.sectors.ids() {
                 let own = self.explicit[[region.index(), sector.index()]];
@@ -513,5 +517,23 @@ fn value_source(row: &crate::csvin::Row<'_>) -> Result<ValueSource> {
             "say in the note why the value was chosen",
         ));
     }
-    Ok(ValueSource { provenance, note })
+    let source = ValueSource {
+        provenance,
+        note,
+        as_of: super::asof::as_of_year(row)?,
+    };
+    refuse_dated_statistic(row, &source)?;
+    Ok(source)
+}
+
+/// A statistic carries its year in its provenance, never in `as_of`.
+fn refuse_dated_statistic(row: &crate::csvin::Row<'_>, source: &ValueSource) -> Result<()> {
+    match (source.provenance.is_statistic(), source.as_of) {
+        (true, Some(year)) => Err(row.cell_error(
+            super::asof::AS_OF_COLUMN,
+            format!("as_of {year} on a statistic"),
+            "leave as_of empty on a statistics row: its year is in the provenance (statistics:<dataset>:<year>)",
+        )),
+        _ => Ok(()),
+    }
 }

@@ -13,6 +13,7 @@
 //! reads the curated files alone. `partner_bodies.csv` (curated, optional) lists the
 //! organisations that could run a tie-up ([`PartnerBody`]).
 
+mod asof;
 mod bodies;
 pub mod japanese;
 mod load;
@@ -20,6 +21,10 @@ mod partnerships;
 mod regions;
 mod stats;
 
+pub use asof::{
+    AIR_NETWORK_YEAR, AS_OF_COLUMN, DatedSlot, DatedValue, EARLIEST_AS_OF, LATEST_AS_OF,
+    RESIDENTS_YEAR, YearNotice,
+};
 pub use bodies::{
     BODIES_FILE, BODY_COLUMNS, BodyMatch, BodyType, EARLIEST_FOUNDING, LATEST_FOUNDING,
     MAX_BODY_LEVEL, PartnerBody,
@@ -172,6 +177,12 @@ pub struct ValueSource {
     pub provenance: Provenance,
     /// Reason or detail.
     pub note: String,
+    /// The year a curated value became known (optional `as_of` column): a query limited to
+    /// what was known before fiscal year `y` counts it only when `as_of < y`, and otherwise
+    /// treats it as absent ([`Catalog::as_known_in`]); `None` for an undated value (known
+    /// throughout) and for every statistic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<u16>,
 }
 
 /// Twin-city links between a Japanese and an overseas region (from `derived/twin_ties.csv`).
@@ -241,6 +252,9 @@ pub struct Catalog {
     japanese_residents: Option<BTreeMap<String, f64>>,
     /// Partner bodies (`partner_bodies.csv`), in file order.
     bodies: Vec<PartnerBody>,
+    /// Every dated curated value in effect in the full catalog (not replaced by a statistic),
+    /// by slot: what [`Catalog::as_known_in`] leaves out or puts back.
+    dated: std::sync::Arc<Vec<DatedValue>>,
     /// Each region's child regions.
     children: Vec<Vec<RegionId>>,
     geo_overrides: usize,
@@ -254,7 +268,8 @@ pub struct Catalog {
     mean_similarity: std::sync::OnceLock<f64>,
 }
 
-/// Columns of `strengths.csv` and of the derived `strengths_*.csv` files.
+/// Required columns of `strengths.csv` and of the derived `strengths_*.csv` files (the
+/// curated files may add an `as_of` column last).
 const STRENGTH_COLUMNS: [&str; 5] = ["region_id", "sector", "value", "provenance", "note"];
 
 /// Relatedness of two finer sectors under the same survey sector, unless a row says otherwise.
