@@ -231,7 +231,7 @@ pub struct RebuildReport {
     /// Overseas regions with statistics-based strengths, per country:
     /// (country, regions, with statistics, why the rest have none).
     pub countries: Vec<(String, usize, usize, String)>,
-    /// The curated ladder calibrated per source and sector, one line each.
+    /// The calibration per source and sector ([`lq::on_scale`]), one line each.
     pub calibration: Vec<String>,
     /// Files written or checked, in write order.
     pub files: Vec<OutputFile>,
@@ -279,7 +279,7 @@ impl RebuildReport {
         }
         let _ = writeln!(
             out,
-            "\nCalibration (one scale): a measured region's position among its source's peer regions is read on the curated ladder of the sector (the share of catalog regions the curated values put at each level); 'L from p %' = regions above p % of the peers read L or more:"
+            "\nCalibration (one scale, the same ladder for every sector and source): a region above a fraction p of its source's peer regions in a sector reads 0.1 at p = 50 %, 0.3 at 62.5 %, 0.5 at 75 %, 0.7 at 90 %, 0.9 at 97 %, 1.0 at 100 % (linear between); never above its raw strength when that is under 0.3 (neither specialised nor large); a sum of NUTS-2 regions reads its parts' values weighted by their employment in the sector. Per source, its values against the curated values they replace; per sector, the raw strength each rung needs among the peers:"
         );
         for line in &self.calibration {
             let _ = writeln!(out, "  {line}");
@@ -507,41 +507,55 @@ fn strengths_file(profile: &Profile) -> String {
     }
 }
 
-/// Puts a profile's strengths on the curated scale, sector by sector: each row's position
-/// among the sector's measured peer regions is read on [`lq::calibrated_ladder`] of the
-/// curated values the same measured catalog regions have in the sector (0 where none is
-/// given), so measured and curated values of the same regions share one distribution.
-/// Returns the
-/// ladders (sector position → points) for the coverage report.
-fn calibrate(profile: &mut Profile, catalog: &Catalog) -> BTreeMap<SectorId, Vec<(f64, f64)>> {
-    let mut ladders = BTreeMap::new();
-    for (sector, _) in &profile.covered {
-        let measured: BTreeSet<RegionId> = profile
+/// The calibration of one source for the coverage report (the values themselves are put
+/// on the one scale by [`profile::compute`] with [`lq::on_scale`]): one line for the
+/// source comparing its values with the curated values they replace, then one line per
+/// measured sector giving the raw strength each rung needs among the peers and how many
+/// catalog values were held at the raw strength or read from their parts. `written` is `computed` after [`combine_partial`].
+fn calibrate(computed: &Profile, written: &Profile, catalog: &Catalog) -> Vec<String> {
+    let replaced: Vec<(f64, f64)> = written
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let (curated, _) = catalog.strength_source(row.catalog?, row.sector)?;
+            Some((row.strength, curated))
+        })
+        .collect();
+    let n = replaced.len().max(1) as f64;
+    let mut lines = vec![format!(
+        "{}: {} values replace a curated value; mean statistic {:.2}, mean curated {:.2}",
+        computed.provenance,
+        replaced.len(),
+        replaced.iter().map(|p| p.0).sum::<f64>() / n,
+        replaced.iter().map(|p| p.1).sum::<f64>() / n
+    )];
+    for (sector, _) in &computed.covered {
+        let rows: Vec<&profile::SectorRow> = computed
             .rows
             .iter()
             .filter(|row| row.sector == *sector)
-            .filter_map(|row| row.catalog)
             .collect();
-        let curated: Vec<f64> = measured
+        let peer_raw: Vec<f64> = rows
             .iter()
-            .map(|&r| catalog.strength(r, *sector))
-            .collect();
-        let points = lq::calibrated_ladder(&curated);
-        let mut peer_raw: Vec<f64> = profile
-            .rows
-            .iter()
-            .filter(|row| row.sector == *sector && row.peer)
+            .filter(|row| row.peer)
             .map(|row| row.raw_strength)
             .collect();
-        peer_raw.sort_by(f64::total_cmp);
-        for row in profile.rows.iter_mut().filter(|row| row.sector == *sector) {
-            row.strength = lq::ladder_with(&points, row.position);
-            row.strength_low = lq::ladder_with(&points, lq::position(&peer_raw, row.raw_low));
-            row.strength_high = lq::ladder_with(&points, lq::position(&peer_raw, row.raw_high));
-        }
-        ladders.insert(*sector, points);
+        let rungs: Vec<String> = lq::LADDER[2..6]
+            .iter()
+            .filter_map(|&(p, v)| Some(format!("{v:.1} from {:.2}", lq::percentile(&peer_raw, p)?)))
+            .collect();
+        let in_catalog = |f: &dyn Fn(&profile::SectorRow) -> bool| {
+            rows.iter().filter(|r| r.catalog.is_some() && f(r)).count()
+        };
+        lines.push(format!(
+            "  {}: raw {}; {} held at raw, {} sums read from their parts",
+            catalog.sectors().get(*sector).id,
+            rungs.join(", "),
+            in_catalog(&|r| r.limit == lq::Limit::Raw),
+            in_catalog(&|r| r.from_parts)
+        ));
     }
-    ladders
+    lines
 }
 
 /// Combines a statistic that measures only part of its sector (`measures` = `part` in
@@ -630,11 +644,11 @@ struct Inputs<'a> {
     data_dir: &'a Path,
 }
 
-/// The strengths steps' results: one coverage per source and its calibration ladders.
+/// The strengths steps' results: one coverage per source and its calibration lines.
 #[derive(Default)]
 struct Strengths {
     datasets: Vec<DatasetCoverage>,
-    calibration: Vec<(String, BTreeMap<SectorId, Vec<(f64, f64)>>)>,
+    calibration: Vec<String>,
 }
 
 /// Rebuilds every derived file from the raw files (see the module docs for the layout).
@@ -689,7 +703,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         air,
         residents,
         countries,
-        calibration: calibration_lines(&catalog, strengths.calibration),
+        calibration: strengths.calibration,
         files: Vec::new(),
     };
     writer.write("coverage.txt", &report.render())?;
@@ -718,17 +732,16 @@ fn us_statistics(
         &raw(raw_dir, "us_cbp/cbp_state_2011.csv")?,
         inputs.region_codes,
     )?;
-    let mut cbp_profile = profile::compute(
+    let cbp_profile = profile::compute(
         &cbp_data,
         catalog.sectors(),
         inputs.concordance,
         profile_params,
     );
-    strengths.calibration.push((
-        cbp_profile.provenance.to_string(),
-        calibrate(&mut cbp_profile, catalog),
-    ));
     let cbp_written = combine_partial(&cbp_profile, catalog, inputs.concordance);
+    strengths
+        .calibration
+        .extend(calibrate(&cbp_profile, &cbp_written, catalog));
     let crosswalk = uscmp::read_crosswalk(&raw(
         raw_dir,
         "us_cluster_mapping/naics2012_to_uscmp_cluster.csv",
@@ -864,17 +877,16 @@ fn japan_statistics(
         &raw(raw_dir, "japan_pref_industry/AreaID.csv")?,
         inputs.region_codes,
     )?;
-    let mut japan_profile = profile::compute(
+    let japan_profile = profile::compute(
         &japan_data,
         catalog.sectors(),
         inputs.concordance,
         inputs.profile_params,
     );
-    strengths.calibration.push((
-        japan_profile.provenance.to_string(),
-        calibrate(&mut japan_profile, catalog),
-    ));
     let japan_written = combine_partial(&japan_profile, catalog, inputs.concordance);
+    strengths
+        .calibration
+        .extend(calibrate(&japan_profile, &japan_written, catalog));
     writer.write(
         &strengths_file(&japan_profile),
         &profile::strengths_csv(&japan_written, catalog, &|_| None),
@@ -985,17 +997,16 @@ fn calibrated_strengths(
     data: &Dataset,
 ) -> Result<Profile> {
     let catalog = inputs.catalog;
-    let mut computed = profile::compute(
+    let computed = profile::compute(
         data,
         catalog.sectors(),
         inputs.concordance,
         inputs.profile_params,
     );
-    strengths.calibration.push((
-        computed.provenance.to_string(),
-        calibrate(&mut computed, catalog),
-    ));
     let written = combine_partial(&computed, catalog, inputs.concordance);
+    strengths
+        .calibration
+        .extend(calibrate(&computed, &written, catalog));
     writer.write(
         &strengths_file(&written),
         &profile::strengths_csv(&written, catalog, &|_| None),
@@ -1114,32 +1125,6 @@ fn air_and_residents(
     Ok((air, (residents.len(), residents_missing)))
 }
 
-/// One coverage line per source and sector: its calibration ladder.
-fn calibration_lines(
-    catalog: &Catalog,
-    calibration: Vec<(String, BTreeMap<SectorId, Vec<(f64, f64)>>)>,
-) -> Vec<String> {
-    calibration
-        .into_iter()
-        .flat_map(|(provenance, ladders)| {
-            ladders
-                .into_iter()
-                .map(|(sector, points)| {
-                    let steps: Vec<String> = points[1..]
-                        .iter()
-                        .map(|(p, v)| format!("{v:.1} from {:.0} %", 100.0 * p))
-                        .collect();
-                    format!(
-                        "{provenance} {}: {}",
-                        catalog.sectors().get(sector).id,
-                        steps.join(", ")
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 /// Parameters of a long-file import.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LongParams {
@@ -1187,8 +1172,7 @@ pub fn import_long(params: &LongParams) -> Result<(DatasetCoverage, OutputFile)>
         },
     };
     let dataset = super::long::read(&params.file, &catalog, &params.dataset, params.year)?;
-    let mut profile = profile::compute(&dataset, catalog.sectors(), &concordance, profile_params);
-    calibrate(&mut profile, &catalog);
+    let profile = profile::compute(&dataset, catalog.sectors(), &concordance, profile_params);
     let profile = combine_partial(&profile, &catalog, &concordance);
     let path = match &params.out {
         Some(p) => p.clone(),
