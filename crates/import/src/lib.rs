@@ -392,6 +392,10 @@ pub struct RegionData {
     /// What the figures of this region are (e.g. a city measured on its NUTS-2 region),
     /// added to every provenance note.
     pub note: Option<String>,
+    /// For a sum of peer regions (a NUTS-1 region or country made of NUTS-2 regions): the
+    /// keys of its parts; empty otherwise. It reads its parts' values weighted by their
+    /// employment ([`crate::profile`]).
+    pub parts: Vec<String>,
 }
 
 impl RegionData {
@@ -405,6 +409,7 @@ impl RegionData {
             cells: BTreeMap::new(),
             year: None,
             note: None,
+            parts: Vec::new(),
         }
     }
 

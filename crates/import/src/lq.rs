@@ -104,15 +104,21 @@ pub fn strength(lq_shrunk: f64, size_shrunk: f64) -> f64 {
     strength_from_lq(lq_shrunk.max((lq_shrunk * size_shrunk).sqrt()))
 }
 
-/// The curated ladder as positions in the distribution of measured regions: a region at
-/// the `p`-th position (fraction of peer regions below it) of its sector reads `value`,
-/// linearly between the points. The median region reads 0.3 ("notable activity"), the top
-/// quarter 0.5, the top tenth 0.7 and the top 3 % 0.9 ("one of the leading locations"); the
-/// bottom quarter reads 0.1 ("weak") or less.
+/// The one scale: the curated rungs as positions in the distribution of a source's peer
+/// regions, the same for every sector. A region above a fraction `p` of its sector's peers
+/// reads `value`, linearly between the points. The cut points follow the rung definitions:
+/// - 0.9 "one of the world's leading locations": the top 3 % (one or two of the 51 US
+///   states or 42 measured prefectures, eight of the 280 European NUTS-2 regions);
+/// - 0.7 "nationally leading with international presence": the top 10 % (about four or five
+///   states or prefectures, about one NUTS-2 region per country);
+/// - 0.5 "recognised cluster of national importance": the top quarter;
+/// - 0.3 "notable activity": above 62.5 %, halfway from the median to the top quarter;
+/// - 0.1 "weak": the median; the bottom half, less active than the typical peer, reads
+///   0.1 or less.
 pub const LADDER: [(f64, f64); 7] = [
     (0.0, 0.0),
-    (0.25, 0.1),
-    (0.5, 0.3),
+    (0.5, 0.1),
+    (0.625, 0.3),
     (0.75, 0.5),
     (0.9, 0.7),
     (0.97, 0.9),
@@ -123,7 +129,8 @@ pub const LADDER: [(f64, f64); 7] = [
 ///
 /// ```
 /// use tieup_import::lq::ladder;
-/// assert_eq!(ladder(0.5), 0.3);
+/// assert_eq!(ladder(0.5), 0.1);
+/// assert!((ladder(0.625) - 0.3).abs() < 1e-12);
 /// assert!((ladder(0.95) - 0.843).abs() < 0.001);
 /// assert_eq!(ladder(1.0), 1.0);
 /// ```
@@ -144,36 +151,34 @@ pub fn ladder_with(points: &[(f64, f64)], p: f64) -> f64 {
     1.0
 }
 
-/// The ladder that gives measured regions the same distribution as the curated values of
-/// the sector (`curated`: one value per catalog region, 0 where none is given): a fraction
-/// `f` of the curated values reach level `L` (0.1, 0.3, 0.5, 0.7, 0.9), so the point
-/// `(1 - f, L)` makes the same fraction of measured regions reach it. Levels no curated
-/// value reaches are left out; the top measured region reads the highest level reached.
+/// What held a value below its ladder reading ([`on_scale`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// The ladder value stands.
+    None,
+    /// Neither specialised nor large (raw strength under 0.3): the raw strength stands.
+    Raw,
+}
+
+/// A statistics-based strength on the one scale: the [`ladder`] value of the region's
+/// position among its source's peers in the sector, never above the raw strength when that
+/// is under 0.3 (a region neither specialised nor large is never lifted by a sector where
+/// most regions are weaker still). Returns the value and what limited it.
 ///
 /// ```
-/// use tieup_import::lq::calibrated_ladder;
-/// let curated = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.1, 0.3, 0.5, 0.9];
-/// let points = calibrated_ladder(&curated);
-/// assert_eq!(points.first(), Some(&(0.0, 0.0)));
-/// assert!((points[1].0 - 0.6).abs() < 1e-9 && points[1].1 == 0.1);
-/// assert_eq!(points.last(), Some(&(1.0, 0.9)));
+/// use tieup_import::lq::{on_scale, Limit};
+/// // Top 3 % of the peers: 0.9.
+/// assert_eq!(on_scale(0.97, 0.8), (0.9, Limit::None));
+/// // Above 90 % of the peers but LQ and size below average: the raw strength stands.
+/// assert_eq!(on_scale(0.9, 0.27), (0.27, Limit::Raw));
 /// ```
-pub fn calibrated_ladder(curated: &[f64]) -> Vec<(f64, f64)> {
-    let n = curated.len().max(1) as f64;
-    let mut points = vec![(0.0, 0.0)];
-    let mut top = 0.0;
-    for level in [0.1, 0.3, 0.5, 0.7, 0.9] {
-        let reach = curated.iter().filter(|&&v| v >= level - 1e-9).count() as f64 / n;
-        if reach > 0.0 {
-            let at = 1.0 - reach;
-            if at > points.last().expect("non-empty").0 {
-                points.push((at, level));
-            }
-            top = level;
-        }
+pub fn on_scale(position: f64, raw: f64) -> (f64, Limit) {
+    let on_ladder = ladder(position);
+    if raw < STRENGTH_AT_LQ_ONE && raw < on_ladder {
+        (raw, Limit::Raw)
+    } else {
+        (on_ladder, Limit::None)
     }
-    points.push((1.0, top));
-    points
 }
 
 /// The position of `value` among `sorted` peer values (ascending): the fraction below it,

@@ -66,6 +66,9 @@ pub fn catalog_regions(
                 region.cells.insert(code.clone(), sum);
             }
         }
+        if entry.relation == NutsRelation::Sum {
+            region.parts = entry.nuts2.clone();
+        }
         region.note = match entry.relation {
             NutsRelation::Same => None,
             NutsRelation::Sum => Some(format!("sum of NUTS-2 {}", entry.nuts2.join("+"))),

@@ -84,10 +84,16 @@ pub struct SectorRow {
     pub lq_high: f64,
     /// Shrunk LQ ([`lq::shrunk_lq`]).
     pub lq_shrunk: f64,
-    /// Shrunk size quotient (the region's share of the sector over an equal share).
+    /// Shrunk size quotient (the region's share of the sector over an equal share; for a
+    /// sum of peer regions, over as many equal shares as it has parts).
     pub size_shrunk: f64,
-    /// Strength on the one scale: the ladder value of [`SectorRow::position`].
+    /// Strength on the one scale ([`lq::on_scale`] of [`SectorRow::position`] and the raw
+    /// strength; for a sum of peers its parts' values weighted by employment).
     pub strength: f64,
+    /// What held the strength below its ladder reading.
+    pub limit: lq::Limit,
+    /// True for a sum of peer regions, which reads its parts' values ([`SectorRow::strength`]).
+    pub from_parts: bool,
     /// Strength from the shrunk LQ and size before the ladder ([`lq::strength`]).
     pub raw_strength: f64,
     /// Raw strength at the lower and upper bounds.
@@ -364,8 +370,9 @@ fn sector_row(f: &Figures<'_>, params: ProfileParams) -> SectorRow {
     let lq_shrunk = shrunk(employment.point, reference_amount.point);
     let shrunk_low = shrunk(employment.low, reference_amount.high);
     let shrunk_high = shrunk(employment.high, reference_amount.low.max(f64::MIN_POSITIVE));
-    // Size quotient: the region's share of the sector over an equal share.
-    let n_peers = f.n_peers.max(1) as f64;
+    // Size quotient: the region's share of the sector over an equal share (a sum of k peer
+    // regions over k equal shares, so a NUTS-1 region is not large merely by being a sum).
+    let n_peers = f.n_peers.max(1) as f64 / region.parts.len().max(1) as f64;
     let size = |observed: f64, reference: f64| lq::shrunk_lq(observed, reference / n_peers, m);
     let size_shrunk = size(employment.point, reference_amount.point);
     let size_low = size(employment.low, reference_amount.high);
@@ -382,6 +389,8 @@ fn sector_row(f: &Figures<'_>, params: ProfileParams) -> SectorRow {
         lq_shrunk,
         size_shrunk,
         strength: lq::strength(lq_shrunk, size_shrunk),
+        limit: lq::Limit::None,
+        from_parts: false,
         raw_strength: 0.0,
         raw_low: 0.0,
         raw_high: 0.0,
@@ -396,8 +405,8 @@ fn sector_row(f: &Figures<'_>, params: ProfileParams) -> SectorRow {
     }
 }
 
-/// One scale: each raw strength becomes the ladder value of its position among the sector's
-/// peer regions.
+/// One scale: each raw strength becomes [`lq::on_scale`] of its position among the
+/// sector's peer regions; then a sum of peers reads its parts ([`from_parts`]).
 fn place_on_ladder(dataset: &Dataset, covered: &[(SectorId, Vec<String>)], rows: &mut [SectorRow]) {
     for (sector, _) in covered {
         let mut peer_raw: Vec<f64> = rows
@@ -411,10 +420,65 @@ fn place_on_ladder(dataset: &Dataset, covered: &[(SectorId, Vec<String>)], rows:
             row.raw_low = row.strength_low;
             row.raw_high = row.strength_high;
             row.position = lq::position(&peer_raw, row.strength);
-            row.strength = lq::ladder(row.position);
-            row.strength_low = lq::ladder(lq::position(&peer_raw, row.raw_low));
-            row.strength_high = lq::ladder(lq::position(&peer_raw, row.raw_high));
+            (row.strength, row.limit) = lq::on_scale(row.position, row.raw_strength);
+            row.strength_low = lq::on_scale(lq::position(&peer_raw, row.raw_low), row.raw_low).0;
+            row.strength_high = lq::on_scale(lq::position(&peer_raw, row.raw_high), row.raw_high).0;
         }
+    }
+    from_parts(dataset, rows);
+}
+
+/// A sum of peer regions (a NUTS-1 region made of NUTS-2 regions) reads the mean of its
+/// parts' values weighted by their employment in the sector: the value where the sector's
+/// jobs in the region are. (Its own reading, taken against the NUTS-2 peers, would lift it
+/// by its size alone; the best part alone would lift every sum to its luckiest part.)
+fn from_parts(dataset: &Dataset, rows: &mut [SectorRow]) {
+    let index: std::collections::BTreeMap<(usize, SectorId), usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| ((row.region, row.sector), i))
+        .collect();
+    let keys: std::collections::BTreeMap<&str, usize> = dataset
+        .regions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.peer)
+        .map(|(i, r)| (r.key.as_str(), i))
+        .collect();
+    for i in 0..rows.len() {
+        let parts: Option<Vec<usize>> = dataset.regions[rows[i].region]
+            .parts
+            .iter()
+            .map(|key| {
+                index
+                    .get(&(*keys.get(key.as_str())?, rows[i].sector))
+                    .copied()
+            })
+            .collect();
+        let Some(parts) = parts.filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        let weight: f64 = parts.iter().map(|&j| rows[j].employment.point).sum();
+        let mean = |value: &dyn Fn(&SectorRow) -> f64| -> f64 {
+            if weight > 0.0 {
+                parts
+                    .iter()
+                    .map(|&j| rows[j].employment.point * value(&rows[j]))
+                    .sum::<f64>()
+                    / weight
+            } else {
+                parts.iter().map(|&j| value(&rows[j])).sum::<f64>() / parts.len() as f64
+            }
+        };
+        let (strength, low, high) = (
+            mean(&|r| r.strength),
+            mean(&|r| r.strength_low),
+            mean(&|r| r.strength_high),
+        );
+        let row = &mut rows[i];
+        (row.strength, row.strength_low, row.strength_high) = (strength, low, high);
+        row.limit = lq::Limit::None;
+        row.from_parts = true;
     }
 }
 
@@ -591,6 +655,15 @@ fn strength_note(
             super::thousands(row.employment.high)
         );
     }
+    match row.limit {
+        lq::Limit::None => {}
+        lq::Limit::Raw => {
+            note.push_str("; held at the raw strength (neither specialised nor large)")
+        }
+    }
+    if row.from_parts {
+        note.push_str("; value: its parts' values weighted by their employment in the sector");
+    }
     if row.strong_cluster == Some(true) {
         note.push_str("; strong cluster");
     }
@@ -761,5 +834,52 @@ mod tests {
         let row = &profile.rows[0];
         assert!(row.lq_low < row.lq && row.lq < row.lq_high);
         assert!(row.strength_low <= row.strength && row.strength <= row.strength_high);
+    }
+
+    #[test]
+    fn a_sum_of_peers_reads_its_parts_weighted_by_employment() {
+        let mut sum = region("a", 3000.0, &[("225", 400.0)]);
+        sum.peer = false;
+        sum.parts = vec!["a1".into(), "a2".into()];
+        let data = dataset(vec![
+            region("a1", 1000.0, &[("225", 300.0)]),
+            region("a2", 2000.0, &[("225", 100.0)]),
+            region("b", 1000.0, &[("225", 50.0)]),
+            region("c", 1000.0, &[("225", 10.0)]),
+            sum,
+        ]);
+        let profile = compute(
+            &data,
+            &sectors(),
+            &crate::codes::CodeLists::default(),
+            ProfileParams::default(),
+        );
+        let row = |r: usize| profile.rows.iter().find(|row| row.region == r).unwrap();
+        let expected = (300.0 * row(0).strength + 100.0 * row(1).strength) / 400.0;
+        assert!((row(4).strength - expected).abs() < 1e-12);
+        assert!(row(4).from_parts && !row(0).from_parts);
+        // The parts differ, so the sum is strictly between them.
+        assert!(row(1).strength < row(4).strength && row(4).strength < row(0).strength);
+    }
+
+    #[test]
+    fn a_region_neither_specialised_nor_large_keeps_its_raw_strength() {
+        // Most regions have next to nothing; c is above them but under the average.
+        let mut regions = vec![region("big", 10_000.0, &[("225", 5_000.0)])];
+        for k in 0..6 {
+            regions.push(region(&format!("r{k}"), 1000.0, &[("225", 1.0)]));
+        }
+        regions.push(region("c", 1000.0, &[("225", 60.0)]));
+        let profile = compute(
+            &dataset(regions),
+            &sectors(),
+            &crate::codes::CodeLists::default(),
+            ProfileParams::default(),
+        );
+        let c = profile.rows.iter().find(|row| row.region == 7).unwrap();
+        assert!(c.raw_strength < lq::STRENGTH_AT_LQ_ONE);
+        assert!(lq::ladder(c.position) > c.raw_strength);
+        assert_eq!(c.strength, c.raw_strength);
+        assert_eq!(c.limit, lq::Limit::Raw);
     }
 }

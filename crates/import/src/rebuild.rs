@@ -231,7 +231,7 @@ pub struct RebuildReport {
     /// Overseas regions with statistics-based strengths, per country:
     /// (country, regions, with statistics, why the rest have none).
     pub countries: Vec<(String, usize, usize, String)>,
-    /// The curated ladder calibrated per source and sector, one line each.
+    /// The calibration per source and sector ([`lq::on_scale`]), one line each.
     pub calibration: Vec<String>,
     /// Files written or checked, in write order.
     pub files: Vec<OutputFile>,
@@ -241,11 +241,21 @@ impl RebuildReport {
     /// The coverage summary as text (no file status, so it is the same on every run).
     pub fn render(&self) -> String {
         let mut out = String::from("Coverage of the derived catalog files\n\n");
+        self.render_strengths(&mut out);
+        self.render_relatedness(&mut out);
+        self.render_geo(&mut out);
+        self.render_twins(&mut out);
+        self.render_air(&mut out);
+        out
+    }
+
+    /// Sector strengths: the sources, the coverage per country and the calibration.
+    fn render_strengths(&self, out: &mut String) {
         out.push_str(
             "Sector strengths (strength = 0.3 + 0.2 log2 max(LQ', sqrt(LQ' S')), LQ' = (x + 100)/(E + 100), S' = (x + 100)/(X/n + 100), n peer regions):\n",
         );
         for d in &self.datasets {
-            d.render(&mut out);
+            d.render(out);
         }
         let (all, with): (usize, usize) = self
             .countries
@@ -269,11 +279,15 @@ impl RebuildReport {
         }
         let _ = writeln!(
             out,
-            "\nCalibration (one scale): a measured region's position among its source's peer regions is read on the curated ladder of the sector (the share of catalog regions the curated values put at each level); 'L from p %' = regions above p % of the peers read L or more:"
+            "\nCalibration (one scale, the same ladder for every sector and source): a region above a fraction p of its source's peer regions in a sector reads 0.1 at p = 50 %, 0.3 at 62.5 %, 0.5 at 75 %, 0.7 at 90 %, 0.9 at 97 %, 1.0 at 100 % (linear between); never above its raw strength when that is under 0.3 (neither specialised nor large); a sum of NUTS-2 regions reads its parts' values weighted by their employment in the sector. Per source, its values against the curated values they replace; per sector, the raw strength each rung needs among the peers:"
         );
         for line in &self.calibration {
             let _ = writeln!(out, "  {line}");
         }
+    }
+
+    /// Relatedness and US Cluster Mapping.
+    fn render_relatedness(&self, out: &mut String) {
         let r = &self.relatedness;
         let _ = writeln!(
             out,
@@ -305,6 +319,10 @@ impl RebuildReport {
                 c.unknown_sector_clusters.join("; ")
             );
         }
+    }
+
+    /// GeoNames geography.
+    fn render_geo(&self, out: &mut String) {
         let g = &self.geo;
         let _ = writeln!(
             out,
@@ -342,6 +360,10 @@ impl RebuildReport {
         for line in &g.language_not_listed {
             let _ = writeln!(out, "    {line}");
         }
+    }
+
+    /// Twin cities.
+    fn render_twins(&self, out: &mut String) {
         let t = &self.twins;
         let _ = writeln!(
             out,
@@ -386,6 +408,10 @@ impl RebuildReport {
             out,
             "Twin cities merged: {links} distinct links ({shared} carried by more than one source) in {pairs} region pairs"
         );
+    }
+
+    /// Air access and Japanese residents.
+    fn render_air(&self, out: &mut String) {
         let a = &self.air;
         let _ = writeln!(
             out,
@@ -408,7 +434,6 @@ impl RebuildReport {
                 self.residents.1.join(", ")
             }
         );
-        out
     }
 }
 
@@ -482,41 +507,55 @@ fn strengths_file(profile: &Profile) -> String {
     }
 }
 
-/// Puts a profile's strengths on the curated scale, sector by sector: each row's position
-/// among the sector's measured peer regions is read on [`lq::calibrated_ladder`] of the
-/// curated values the same measured catalog regions have in the sector (0 where none is
-/// given), so measured and curated values of the same regions share one distribution.
-/// Returns the
-/// ladders (sector position → points) for the coverage report.
-fn calibrate(profile: &mut Profile, catalog: &Catalog) -> BTreeMap<SectorId, Vec<(f64, f64)>> {
-    let mut ladders = BTreeMap::new();
-    for (sector, _) in &profile.covered {
-        let measured: BTreeSet<RegionId> = profile
+/// The calibration of one source for the coverage report (the values themselves are put
+/// on the one scale by [`profile::compute`] with [`lq::on_scale`]): one line for the
+/// source comparing its values with the curated values they replace, then one line per
+/// measured sector giving the raw strength each rung needs among the peers and how many
+/// catalog values were held at the raw strength or read from their parts. `written` is `computed` after [`combine_partial`].
+fn calibrate(computed: &Profile, written: &Profile, catalog: &Catalog) -> Vec<String> {
+    let replaced: Vec<(f64, f64)> = written
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let (curated, _) = catalog.strength_source(row.catalog?, row.sector)?;
+            Some((row.strength, curated))
+        })
+        .collect();
+    let n = replaced.len().max(1) as f64;
+    let mut lines = vec![format!(
+        "{}: {} values replace a curated value; mean statistic {:.2}, mean curated {:.2}",
+        computed.provenance,
+        replaced.len(),
+        replaced.iter().map(|p| p.0).sum::<f64>() / n,
+        replaced.iter().map(|p| p.1).sum::<f64>() / n
+    )];
+    for (sector, _) in &computed.covered {
+        let rows: Vec<&profile::SectorRow> = computed
             .rows
             .iter()
             .filter(|row| row.sector == *sector)
-            .filter_map(|row| row.catalog)
             .collect();
-        let curated: Vec<f64> = measured
+        let peer_raw: Vec<f64> = rows
             .iter()
-            .map(|&r| catalog.strength(r, *sector))
-            .collect();
-        let points = lq::calibrated_ladder(&curated);
-        let mut peer_raw: Vec<f64> = profile
-            .rows
-            .iter()
-            .filter(|row| row.sector == *sector && row.peer)
+            .filter(|row| row.peer)
             .map(|row| row.raw_strength)
             .collect();
-        peer_raw.sort_by(f64::total_cmp);
-        for row in profile.rows.iter_mut().filter(|row| row.sector == *sector) {
-            row.strength = lq::ladder_with(&points, row.position);
-            row.strength_low = lq::ladder_with(&points, lq::position(&peer_raw, row.raw_low));
-            row.strength_high = lq::ladder_with(&points, lq::position(&peer_raw, row.raw_high));
-        }
-        ladders.insert(*sector, points);
+        let rungs: Vec<String> = lq::LADDER[2..6]
+            .iter()
+            .filter_map(|&(p, v)| Some(format!("{v:.1} from {:.2}", lq::percentile(&peer_raw, p)?)))
+            .collect();
+        let in_catalog = |f: &dyn Fn(&profile::SectorRow) -> bool| {
+            rows.iter().filter(|r| r.catalog.is_some() && f(r)).count()
+        };
+        lines.push(format!(
+            "  {}: raw {}; {} held at raw, {} sums read from their parts",
+            catalog.sectors().get(*sector).id,
+            rungs.join(", "),
+            in_catalog(&|r| r.limit == lq::Limit::Raw),
+            in_catalog(&|r| r.from_parts)
+        ));
     }
-    ladders
+    lines
 }
 
 /// Combines a statistic that measures only part of its sector (`measures` = `part` in
@@ -595,12 +634,28 @@ fn country_coverage(
         .collect()
 }
 
+/// What every step of a rebuild reads: the curated catalog, its code lists and the raw files.
+struct Inputs<'a> {
+    catalog: &'a Catalog,
+    region_codes: &'a RegionCodes,
+    concordance: &'a CodeLists,
+    profile_params: ProfileParams,
+    raw_dir: &'a Path,
+    data_dir: &'a Path,
+}
+
+/// The strengths steps' results: one coverage per source and its calibration lines.
+#[derive(Default)]
+struct Strengths {
+    datasets: Vec<DatasetCoverage>,
+    calibration: Vec<String>,
+}
+
 /// Rebuilds every derived file from the raw files (see the module docs for the layout).
 pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
     let profile_params = params.profile.check()?;
     let catalog = Catalog::load_curated(&params.data_dir)?;
     let (region_codes, concordance) = codes(&params.data_dir, &catalog)?;
-    let raw_dir = &params.raw_dir;
     let out_dir = params.data_dir.join(DERIVED_DIR);
     if !params.check {
         std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
@@ -610,18 +665,83 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         check: params.check,
         files: Vec::new(),
     };
-    let mut datasets = Vec::new();
+    let inputs = Inputs {
+        catalog: &catalog,
+        region_codes: &region_codes,
+        concordance: &concordance,
+        profile_params,
+        raw_dir: &params.raw_dir,
+        data_dir: &params.data_dir,
+    };
+    let mut strengths = Strengths::default();
+    let us = us_statistics(&inputs, &mut writer, &mut strengths)?;
+    let japan_pairs = japan_statistics(&inputs, &mut writer, &mut strengths)?;
+    eurostat_sections(&inputs, &mut writer, &mut strengths)?;
+    let (europe, nuts_regions) = european_statistics(&inputs, &mut writer, &mut strengths)?;
+    let measured: BTreeSet<RegionId> = std::iter::once(&us.written)
+        .chain(&europe)
+        .flat_map(|p| p.catalog_regions())
+        .collect();
+    let countries = country_coverage(&catalog, &measured, &nuts_regions);
+    let mut relatedness = us.relatedness;
+    let versus_japan: Vec<(f64, f64)> = us
+        .pairs
+        .iter()
+        .filter_map(|(pair, &phi)| japan_pairs.get(pair).map(|&j| (phi, j)))
+        .collect();
+    relatedness.versus_japan = uscmp::spearman(&versus_japan).map(|r| (r, versus_japan.len()));
+    let ties = geography_and_twins(&inputs, &mut writer)?;
+    let (air, residents) = air_and_residents(&inputs, &mut writer)?;
+    let mut report = RebuildReport {
+        datasets: strengths.datasets,
+        relatedness,
+        clusters: us.clusters,
+        geo: ties.geo,
+        twins: ties.twins,
+        twin_sources: ties.sources,
+        twin_merged: ties.merged,
+        air,
+        residents,
+        countries,
+        calibration: strengths.calibration,
+        files: Vec::new(),
+    };
+    writer.write("coverage.txt", &report.render())?;
+    report.files = writer.files;
+    Ok(report)
+}
 
-    // US: CBP, clusters, relatedness.
-    let cbp_data = cbp::read(&raw(raw_dir, "us_cbp/cbp_state_2011.csv")?, &region_codes)?;
-    let mut cbp_profile =
-        profile::compute(&cbp_data, catalog.sectors(), &concordance, profile_params);
-    let mut calibration = Vec::new();
-    calibration.push((
-        cbp_profile.provenance.to_string(),
-        calibrate(&mut cbp_profile, &catalog),
-    ));
-    let cbp_written = combine_partial(&cbp_profile, &catalog, &concordance);
+/// What the US step hands on: the written CBP profile, the relatedness coverage (without
+/// the comparison with Japan), its proximity pairs and the cluster coverage.
+struct UsStatistics {
+    written: Profile,
+    relatedness: RelatednessCoverage,
+    pairs: BTreeMap<(SectorId, SectorId), f64>,
+    clusters: ClusterCoverage,
+}
+
+/// US: CBP strengths, US Cluster Mapping clusters and the sector relatedness.
+fn us_statistics(
+    inputs: &Inputs<'_>,
+    writer: &mut Writer,
+    strengths: &mut Strengths,
+) -> Result<UsStatistics> {
+    let (catalog, raw_dir, profile_params) =
+        (inputs.catalog, inputs.raw_dir, inputs.profile_params);
+    let cbp_data = cbp::read(
+        &raw(raw_dir, "us_cbp/cbp_state_2011.csv")?,
+        inputs.region_codes,
+    )?;
+    let cbp_profile = profile::compute(
+        &cbp_data,
+        catalog.sectors(),
+        inputs.concordance,
+        profile_params,
+    );
+    let cbp_written = combine_partial(&cbp_profile, catalog, inputs.concordance);
+    strengths
+        .calibration
+        .extend(calibrate(&cbp_profile, &cbp_written, catalog));
     let crosswalk = uscmp::read_crosswalk(&raw(
         raw_dir,
         "us_cluster_mapping/naics2012_to_uscmp_cluster.csv",
@@ -633,7 +753,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         .iter()
         .map(|r| ((r.region, r.cluster.as_str()), r.strong))
         .collect();
-    let cbp_strengths = profile::strengths_csv(&cbp_written, &catalog, &|row| {
+    let cbp_strengths = profile::strengths_csv(&cbp_written, catalog, &|row| {
         let cluster = catalog.sectors().get(row.sector).uscmp_cluster.as_deref()?;
         strong_clusters
             .get(&(row.region, cluster))
@@ -641,133 +761,41 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
             .map(|_| format!("US Cluster Mapping: strong {cluster} cluster"))
     });
     writer.write(&strengths_file(&cbp_profile), &cbp_strengths)?;
-    datasets.push(DatasetCoverage::new(&cbp_data, &cbp_written, &catalog));
+    strengths
+        .datasets
+        .push(DatasetCoverage::new(&cbp_data, &cbp_written, catalog));
     writer.write(
         &format!("us_clusters_{}.csv", cbp_data.year),
-        &uscmp::clusters_csv(&cbp_data, &cluster_rows, &catalog),
+        &uscmp::clusters_csv(&cbp_data, &cluster_rows, catalog),
     )?;
     let relatedness_text =
         profile::relatedness_csv(&cbp_profile, catalog.sectors(), profile_params);
     writer.write("sector_relatedness.csv", &relatedness_text)?;
-    let us_pairs = proximity_pairs(&cbp_profile, profile_params.min_ubiquity);
+    let pairs = proximity_pairs(&cbp_profile, profile_params.min_ubiquity);
+    let clusters = cluster_coverage(catalog, &cbp_data, &crosswalk, &cluster_rows, codes_in_cbp);
+    Ok(UsStatistics {
+        relatedness: relatedness_coverage(
+            catalog,
+            &cbp_profile,
+            &pairs,
+            &cluster_relatedness,
+            profile_params.min_ubiquity,
+        ),
+        written: cbp_written,
+        pairs,
+        clusters,
+    })
+}
 
-    // Japan.
-    let japan_data = japan::read(
-        &raw(raw_dir, "japan_pref_industry/ExplanatoryVariablesBase.csv")?,
-        &raw(raw_dir, "japan_pref_industry/AreaID.csv")?,
-        &region_codes,
-    )?;
-    let mut japan_profile =
-        profile::compute(&japan_data, catalog.sectors(), &concordance, profile_params);
-    calibration.push((
-        japan_profile.provenance.to_string(),
-        calibrate(&mut japan_profile, &catalog),
-    ));
-    let japan_written = combine_partial(&japan_profile, &catalog, &concordance);
-    writer.write(
-        &strengths_file(&japan_profile),
-        &profile::strengths_csv(&japan_written, &catalog, &|_| None),
-    )?;
-    datasets.push(DatasetCoverage::new(&japan_data, &japan_written, &catalog));
-    let japan_pairs = proximity_pairs(&japan_profile, profile_params.min_ubiquity);
-
-    // Eurostat.
-    let eurostat_data = eurostat::read(
-        &raw(raw_dir, "eurostat/lfst_r_lfe2en2_Y_GE15.tsv")?,
-        &region_codes,
-    )?;
-    let eurostat_profile = profile::compute(
-        &eurostat_data,
-        catalog.sectors(),
-        &concordance,
-        profile_params,
-    );
-    if eurostat_profile.rows.iter().any(|r| r.catalog.is_some()) {
-        writer.write(
-            &strengths_file(&eurostat_profile),
-            &profile::strengths_csv(&eurostat_profile, &catalog, &|_| None),
-        )?;
-    }
-    writer.write(
-        &format!("eurostat_sections_{}.csv", eurostat_data.year),
-        &eurostat::sections_csv(&eurostat_data, &catalog),
-    )?;
-    datasets.push(DatasetCoverage::new(
-        &eurostat_data,
-        &eurostat_profile,
-        &catalog,
-    ));
-
-    // Eurostat SBS (NUTS-2 by NACE division) and UK BRES (Great Britain by SIC class).
-    let nuts_regions = load_nuts2_regions(
-        &params.data_dir.join(CODES_DIR).join("nuts2_regions.csv"),
-        &catalog,
-    )?;
-    let great_britain = |r: &NutsRegion| {
-        r.nuts2
-            .iter()
-            .all(|c| c.starts_with("UK") && !c.starts_with("UKN"))
-    };
-    let sbs_data = sbs::read(
-        &raw(raw_dir, "eurostat_sbs/sbs_r_nuts06_r2.tsv.gz")?,
-        &nuts_regions,
-        &catalog,
-        &|r| {
-            if great_britain(r) {
-                Err("Great Britain is measured by UK BRES 2018 (4-digit SIC classes)".into())
-            } else {
-                Ok(())
-            }
-        },
-    )?;
-    let mut sbs_profile =
-        profile::compute(&sbs_data, catalog.sectors(), &concordance, profile_params);
-    calibration.push((
-        sbs_profile.provenance.to_string(),
-        calibrate(&mut sbs_profile, &catalog),
-    ));
-    let sbs_profile = combine_partial(&sbs_profile, &catalog, &concordance);
-    writer.write(
-        &strengths_file(&sbs_profile),
-        &profile::strengths_csv(&sbs_profile, &catalog, &|_| None),
-    )?;
-    datasets.push(DatasetCoverage::new(&sbs_data, &sbs_profile, &catalog));
-    let uk_regions: Vec<NutsRegion> = nuts_regions
-        .iter()
-        .filter(|r| r.nuts2[0].starts_with("UK"))
-        .cloned()
-        .collect();
-    let bres_data = bres::read(
-        &raw(raw_dir, "uk_bres/nomis_BRES_2018_TYPE450.csv")?,
-        &uk_regions,
-        &catalog,
-        &|r| {
-            if great_britain(r) {
-                Ok(())
-            } else {
-                Err("Northern Ireland is not in BRES (Eurostat SBS measures it)".into())
-            }
-        },
-    )?;
-    let mut bres_profile =
-        profile::compute(&bres_data, catalog.sectors(), &concordance, profile_params);
-    calibration.push((
-        bres_profile.provenance.to_string(),
-        calibrate(&mut bres_profile, &catalog),
-    ));
-    let bres_profile = combine_partial(&bres_profile, &catalog, &concordance);
-    writer.write(
-        &strengths_file(&bres_profile),
-        &profile::strengths_csv(&bres_profile, &catalog, &|_| None),
-    )?;
-    datasets.push(DatasetCoverage::new(&bres_data, &bres_profile, &catalog));
-    let measured: BTreeSet<RegionId> = [&cbp_written, &sbs_profile, &bres_profile]
-        .iter()
-        .flat_map(|p| p.catalog_regions())
-        .collect();
-    let countries = country_coverage(&catalog, &measured, &nuts_regions);
-
-    // Relatedness coverage.
+/// The relatedness coverage of the US proximity pairs, with their agreement with the DPS
+/// cluster relatedness (the comparison with Japan is added by the caller).
+fn relatedness_coverage(
+    catalog: &Catalog,
+    cbp_profile: &Profile,
+    us_pairs: &BTreeMap<(SectorId, SectorId), f64>,
+    cluster_relatedness: &uscmp::ClusterRelatedness,
+    min_ubiquity: usize,
+) -> RelatednessCoverage {
     let cluster_of = |s: SectorId| catalog.sectors().get(s).uscmp_cluster.clone();
     let versus_clusters: Vec<(f64, f64)> = us_pairs
         .iter()
@@ -783,18 +811,14 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
                 .flatten()
         })
         .collect();
-    let versus_japan: Vec<(f64, f64)> = us_pairs
-        .iter()
-        .filter_map(|(pair, &phi)| japan_pairs.get(pair).map(|&j| (phi, j)))
-        .collect();
-    let relatedness = RelatednessCoverage {
+    RelatednessCoverage {
         provenance: cbp_profile.provenance.to_string(),
         pairs: us_pairs.len(),
         sectors: cbp_profile.leaves.len(),
         supported: cbp_profile
             .ubiquity
             .iter()
-            .filter(|&&k| k >= profile_params.min_ubiquity)
+            .filter(|&&k| k >= min_ubiquity)
             .count(),
         regions: cbp_profile.n_peers,
         mean: if us_pairs.is_empty() {
@@ -803,8 +827,18 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
             us_pairs.values().sum::<f64>() / us_pairs.len() as f64
         },
         versus_clusters: uscmp::spearman(&versus_clusters).map(|r| (r, versus_clusters.len())),
-        versus_japan: uscmp::spearman(&versus_japan).map(|r| (r, versus_japan.len())),
-    };
+        versus_japan: None,
+    }
+}
+
+/// The coverage of the US Cluster Mapping step.
+fn cluster_coverage(
+    catalog: &Catalog,
+    cbp_data: &Dataset,
+    crosswalk: &uscmp::Crosswalk,
+    cluster_rows: &[uscmp::ClusterRow],
+    codes_in_cbp: usize,
+) -> ClusterCoverage {
     let mut unknown_sector_clusters: Vec<String> = catalog
         .sectors()
         .all()
@@ -814,7 +848,7 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         .collect();
     unknown_sector_clusters.sort();
     unknown_sector_clusters.dedup();
-    let clusters = ClusterCoverage {
+    ClusterCoverage {
         clusters: crosswalk.clusters.len(),
         codes: crosswalk.traded.len(),
         codes_in_cbp,
@@ -828,9 +862,172 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
             .filter(|r| r.strong && cbp_data.regions[r.region].catalog.is_some())
             .count(),
         unknown_sector_clusters,
-    };
+    }
+}
 
-    // GeoNames and twin cities.
+/// Japan: Economic Census strengths; returns its proximity pairs.
+fn japan_statistics(
+    inputs: &Inputs<'_>,
+    writer: &mut Writer,
+    strengths: &mut Strengths,
+) -> Result<BTreeMap<(SectorId, SectorId), f64>> {
+    let (catalog, raw_dir) = (inputs.catalog, inputs.raw_dir);
+    let japan_data = japan::read(
+        &raw(raw_dir, "japan_pref_industry/ExplanatoryVariablesBase.csv")?,
+        &raw(raw_dir, "japan_pref_industry/AreaID.csv")?,
+        inputs.region_codes,
+    )?;
+    let japan_profile = profile::compute(
+        &japan_data,
+        catalog.sectors(),
+        inputs.concordance,
+        inputs.profile_params,
+    );
+    let japan_written = combine_partial(&japan_profile, catalog, inputs.concordance);
+    strengths
+        .calibration
+        .extend(calibrate(&japan_profile, &japan_written, catalog));
+    writer.write(
+        &strengths_file(&japan_profile),
+        &profile::strengths_csv(&japan_written, catalog, &|_| None),
+    )?;
+    strengths
+        .datasets
+        .push(DatasetCoverage::new(&japan_data, &japan_written, catalog));
+    Ok(proximity_pairs(
+        &japan_profile,
+        inputs.profile_params.min_ubiquity,
+    ))
+}
+
+/// Eurostat `lfst_r_lfe2en2` (NACE sections): kept as a reference file.
+fn eurostat_sections(
+    inputs: &Inputs<'_>,
+    writer: &mut Writer,
+    strengths: &mut Strengths,
+) -> Result<()> {
+    let catalog = inputs.catalog;
+    let eurostat_data = eurostat::read(
+        &raw(inputs.raw_dir, "eurostat/lfst_r_lfe2en2_Y_GE15.tsv")?,
+        inputs.region_codes,
+    )?;
+    let eurostat_profile = profile::compute(
+        &eurostat_data,
+        catalog.sectors(),
+        inputs.concordance,
+        inputs.profile_params,
+    );
+    if eurostat_profile.rows.iter().any(|r| r.catalog.is_some()) {
+        writer.write(
+            &strengths_file(&eurostat_profile),
+            &profile::strengths_csv(&eurostat_profile, catalog, &|_| None),
+        )?;
+    }
+    writer.write(
+        &format!("eurostat_sections_{}.csv", eurostat_data.year),
+        &eurostat::sections_csv(&eurostat_data, catalog),
+    )?;
+    strengths.datasets.push(DatasetCoverage::new(
+        &eurostat_data,
+        &eurostat_profile,
+        catalog,
+    ));
+    Ok(())
+}
+
+/// True for a catalog region wholly in Great Britain (measured by BRES, not SBS).
+fn great_britain(r: &NutsRegion) -> bool {
+    r.nuts2
+        .iter()
+        .all(|c| c.starts_with("UK") && !c.starts_with("UKN"))
+}
+
+/// Eurostat SBS (NUTS-2 by NACE division) and UK BRES (Great Britain by SIC class): the
+/// two written profiles and the NUTS mapping of catalog regions.
+fn european_statistics(
+    inputs: &Inputs<'_>,
+    writer: &mut Writer,
+    strengths: &mut Strengths,
+) -> Result<([Profile; 2], Vec<NutsRegion>)> {
+    let catalog = inputs.catalog;
+    let nuts_regions = load_nuts2_regions(
+        &inputs.data_dir.join(CODES_DIR).join("nuts2_regions.csv"),
+        catalog,
+    )?;
+    let sbs_data = sbs::read(
+        &raw(inputs.raw_dir, "eurostat_sbs/sbs_r_nuts06_r2.tsv.gz")?,
+        &nuts_regions,
+        catalog,
+        &|r| {
+            if great_britain(r) {
+                Err("Great Britain is measured by UK BRES 2018 (4-digit SIC classes)".into())
+            } else {
+                Ok(())
+            }
+        },
+    )?;
+    let sbs_profile = calibrated_strengths(inputs, writer, strengths, &sbs_data)?;
+    let uk_regions: Vec<NutsRegion> = nuts_regions
+        .iter()
+        .filter(|r| r.nuts2[0].starts_with("UK"))
+        .cloned()
+        .collect();
+    let bres_data = bres::read(
+        &raw(inputs.raw_dir, "uk_bres/nomis_BRES_2018_TYPE450.csv")?,
+        &uk_regions,
+        catalog,
+        &|r| {
+            if great_britain(r) {
+                Ok(())
+            } else {
+                Err("Northern Ireland is not in BRES (Eurostat SBS measures it)".into())
+            }
+        },
+    )?;
+    let bres_profile = calibrated_strengths(inputs, writer, strengths, &bres_data)?;
+    Ok(([sbs_profile, bres_profile], nuts_regions))
+}
+
+/// Computes, calibrates and writes the strengths of one dataset; returns the written
+/// profile.
+fn calibrated_strengths(
+    inputs: &Inputs<'_>,
+    writer: &mut Writer,
+    strengths: &mut Strengths,
+    data: &Dataset,
+) -> Result<Profile> {
+    let catalog = inputs.catalog;
+    let computed = profile::compute(
+        data,
+        catalog.sectors(),
+        inputs.concordance,
+        inputs.profile_params,
+    );
+    let written = combine_partial(&computed, catalog, inputs.concordance);
+    strengths
+        .calibration
+        .extend(calibrate(&computed, &written, catalog));
+    writer.write(
+        &strengths_file(&written),
+        &profile::strengths_csv(&written, catalog, &|_| None),
+    )?;
+    strengths
+        .datasets
+        .push(DatasetCoverage::new(data, &written, catalog));
+    Ok(written)
+}
+
+/// What the geography and twin-city step reports.
+struct Ties {
+    geo: GeoReport,
+    twins: TwinReport,
+    sources: Vec<crate::twin_sources::SourceReport>,
+    merged: (usize, usize, usize),
+}
+
+/// GeoNames geography and the twin cities of the three sources, merged.
+fn geography_and_twins(inputs: &Inputs<'_>, writer: &mut Writer) -> Result<Ties> {
+    let (catalog, raw_dir) = (inputs.catalog, inputs.raw_dir);
     let geonames_dir = raw_dir.join("geonames");
     for name in [
         "cities15000.txt",
@@ -841,18 +1038,18 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         raw(&geonames_dir, name)?;
     }
     let gazetteer = Gazetteer::read(&geonames_dir)?;
-    let units = geonames::match_units(&catalog, &gazetteer, &region_codes);
+    let units = geonames::match_units(catalog, &gazetteer, inputs.region_codes);
     let (geography, too_few) = geonames::region_geography(&gazetteer, &units);
-    writer.write("region_geo.csv", &geonames::geo_csv(&catalog, &geography))?;
-    let geo = geonames::report(&catalog, &gazetteer, &units, &geography, &too_few);
+    writer.write("region_geo.csv", &geonames::geo_csv(catalog, &geography))?;
+    let geo = geonames::report(catalog, &gazetteer, &units, &geography, &too_few);
     let (mut links, twin_report) = twins::build(
-        &catalog,
+        catalog,
         &gazetteer,
         &units,
         &raw(raw_dir, "sister_cities/names.tsv")?,
         &raw(raw_dir, "sister_cities/relations.tsv")?,
     )?;
-    let mut twin_sources = Vec::new();
+    let mut sources = Vec::new();
     let mut unmatched = Vec::new();
     for (source, pairs) in [
         (
@@ -871,13 +1068,13 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
         ),
     ] {
         let (found, report, missing) =
-            crate::twin_sources::build(&catalog, &gazetteer, &units, &pairs, source);
+            crate::twin_sources::build(catalog, &gazetteer, &units, &pairs, source);
         links.extend(found);
-        twin_sources.push(report);
+        sources.push(report);
         unmatched.extend(missing);
     }
     let ties = twins::merge(links);
-    let twin_merged = (
+    let merged = (
         ties.len(),
         ties.iter().map(|t| t.links.len()).sum(),
         ties.iter()
@@ -885,19 +1082,33 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
             .filter(|(_, s)| s.len() > 1)
             .count(),
     );
-    writer.write("twin_ties.csv", &twins::twins_csv(&catalog, &ties))?;
+    writer.write("twin_ties.csv", &twins::twins_csv(catalog, &ties))?;
     writer.write(
         "twin_unmatched.csv",
         &crate::twin_sources::unmatched_csv(&unmatched),
     )?;
+    Ok(Ties {
+        geo,
+        twins: twin_report,
+        sources,
+        merged,
+    })
+}
+
+/// Air access (2014 network) and Japanese residents per country.
+fn air_and_residents(
+    inputs: &Inputs<'_>,
+    writer: &mut Writer,
+) -> Result<(crate::air::AirReport, (usize, Vec<String>))> {
+    let (catalog, raw_dir) = (inputs.catalog, inputs.raw_dir);
     let network = crate::air::read(
         &raw(raw_dir, "openflights/airports.dat")?,
         &raw(raw_dir, "openflights/routes.dat")?,
     )?;
-    let (access, air) = crate::air::build(&catalog, &network);
+    let (access, air) = crate::air::build(catalog, &network);
     writer.write(
         "air_access.csv",
-        &crate::air::access_csv(&catalog, &network, &access),
+        &crate::air::access_csv(catalog, &network, &access),
     )?;
     writer.write("airports.csv", &crate::air::airports_csv(&network, &access))?;
     let (residents, residents_missing) = crate::mofa::read(
@@ -905,48 +1116,13 @@ pub fn rebuild(params: &RebuildParams) -> Result<RebuildReport> {
             raw_dir,
             "mofa_residents/overseas_japanese_residents_2025-10-01_by_country.csv",
         )?,
-        &catalog,
+        catalog,
     )?;
     writer.write(
         "japanese_residents.csv",
         &crate::mofa::residents_csv(&residents),
     )?;
-
-    let mut report = RebuildReport {
-        datasets,
-        relatedness,
-        clusters,
-        geo,
-        twins: twin_report,
-        twin_sources,
-        twin_merged,
-        air,
-        residents: (residents.len(), residents_missing),
-        countries,
-        calibration: calibration
-            .into_iter()
-            .flat_map(|(provenance, ladders)| {
-                ladders
-                    .into_iter()
-                    .map(|(sector, points)| {
-                        let steps: Vec<String> = points[1..]
-                            .iter()
-                            .map(|(p, v)| format!("{v:.1} from {:.0} %", 100.0 * p))
-                            .collect();
-                        format!(
-                            "{provenance} {}: {}",
-                            catalog.sectors().get(sector).id,
-                            steps.join(", ")
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect(),
-        files: Vec::new(),
-    };
-    writer.write("coverage.txt", &report.render())?;
-    report.files = writer.files;
-    Ok(report)
+    Ok((air, (residents.len(), residents_missing)))
 }
 
 /// Parameters of a long-file import.
@@ -996,8 +1172,7 @@ pub fn import_long(params: &LongParams) -> Result<(DatasetCoverage, OutputFile)>
         },
     };
     let dataset = super::long::read(&params.file, &catalog, &params.dataset, params.year)?;
-    let mut profile = profile::compute(&dataset, catalog.sectors(), &concordance, profile_params);
-    calibrate(&mut profile, &catalog);
+    let profile = profile::compute(&dataset, catalog.sectors(), &concordance, profile_params);
     let profile = combine_partial(&profile, &catalog, &concordance);
     let path = match &params.out {
         Some(p) => p.clone(),
