@@ -329,10 +329,10 @@ fn supplemental_text(encoder: &Encoder<'_>, query: &Query, c: RegionId) -> Strin
 
 fn exchange_text(encoder: &Encoder<'_>, query: &Query, c: RegionId) -> String {
     let catalog = encoder.catalog();
-    let twin = encoder.twin_tie(query, c);
+    let twin = encoder.twin_exchange(query, c);
     match (encoder.exchange(query, c), twin) {
-        (Some((v, _)), Some(tie)) if v < crate::features::TWIN_TIE => twin_text(catalog, tie),
-        (None, Some(tie)) => twin_text(catalog, tie),
+        (Some((v, _)), Some(tie)) if v < tie.value => twin_text(catalog, &tie),
+        (None, Some(tie)) => twin_text(catalog, &tie),
         // In words, not by its id: "the Nagasaki–Sichuan environment partnership, FY1997-1999".
         (Some((v, p)), _) => format!(
             "tie {v:.2} through the {}-{}",
@@ -385,19 +385,26 @@ fn access_text(a: &crate::catalog::AirAccess) -> String {
     )
 }
 
-fn twin_text(catalog: &Catalog, tie: &crate::catalog::TwinTie) -> String {
+fn twin_text(catalog: &Catalog, twin: &crate::features::TwinExchange<'_>) -> String {
     // Merged files name each example's sources ("Kobe – Barcelona (Wikipedia)"); older
     // files name the one source of the pair.
+    let tie = twin.strongest;
     let sources = if tie.examples.ends_with(')') {
         String::new()
     } else {
         format!(" ({})", tie.sources)
     };
+    // "tie 0.51 through 3 twin-city links, 2 between Hyogo and Washington: sister cities ...".
+    let of_pair = if twin.links == tie.links {
+        String::new()
+    } else {
+        format!(", {}", tie.links)
+    };
     format!(
-        "tie {:.2} through {} twin-city link{} between {} and {}: sister cities {}{}",
-        crate::features::TWIN_TIE,
-        tie.links,
-        if tie.links == 1 { "" } else { "s" },
+        "tie {:.2} through {} twin-city link{}{of_pair} between {} and {}: sister cities {}{}",
+        twin.value,
+        twin.links,
+        if twin.links == 1 { "" } else { "s" },
         catalog.region(tie.japan_region).name,
         catalog.region(tie.overseas_region).name,
         tie.examples,
