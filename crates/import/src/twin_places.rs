@@ -145,3 +145,71 @@ impl TwinPlaces {
         self.places.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(rows: &str) -> Result<TwinPlaces> {
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+        let catalog = Catalog::load(&fixture).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twin_places.csv");
+        std::fs::write(&path, format!("{}\n{rows}", COLUMNS.join(","))).unwrap();
+        TwinPlaces::load(&path, &catalog)
+    }
+
+    #[test]
+    fn decisions_by_partner_then_for_any_partner() {
+        let places = load(
+            "w,overseas,Springfield,United States,,texas,part,the fixture's Springfield\n\
+             w,overseas,Springfield,United States,Suwa,,,outside for Suwa's partner\n\
+             w,japan,Q1,,,suwa,whole,the area itself\n",
+        )
+        .unwrap();
+        assert_eq!(places.len(), 3);
+        let get = |japan, key, country, partner| places.get("w", japan, key, country, partner);
+        assert!(matches!(
+            get(false, "Springfield", "United States", "Nagano"),
+            Some(Curated::Region(_, false))
+        ));
+        assert_eq!(
+            get(false, "Springfield", "United States", "Suwa"),
+            Some(Curated::Outside)
+        );
+        assert!(matches!(
+            get(true, "Q1", "", ""),
+            Some(Curated::Region(_, true))
+        ));
+        assert_eq!(get(true, "Springfield", "United States", ""), None);
+        assert_eq!(
+            places.get("other", false, "Springfield", "United States", ""),
+            None
+        );
+    }
+
+    #[test]
+    fn bad_rows_are_refused_with_the_fix() {
+        for (row, says) in [
+            (
+                "w,overseas,X,,,nagano,part,a Japanese region on the overseas side\n",
+                "not a catalog region on this side",
+            ),
+            (
+                "w,overseas,X,,,atlantis,part,unknown\n",
+                "not a catalog region",
+            ),
+            ("w,overseas,X,,,texas,part,\n", "empty value"),
+            ("w,overseas,X,,,texas,inside,bad level\n", "not a level"),
+            ("w,abroad,X,,,texas,part,bad side\n", "not a side"),
+            (
+                "w,overseas,X,,,texas,part,a\nw,overseas,X,,,texas,whole,b\n",
+                "listed twice",
+            ),
+        ] {
+            let err = load(row).unwrap_err().to_string();
+            assert!(err.contains(says), "{row}: {err}");
+        }
+    }
+}

@@ -8,18 +8,24 @@
 //! 1. The country label is normalised to an ISO code: the last comma-separated part that
 //!    names a GeoNames country ("England, United Kingdom" → GB), with the constituent
 //!    countries of the United Kingdom and a few older names added.
-//! 2. A label naming an administrative unit ("Osaka Prefecture") is matched to an
-//!    administrative catalog region of that name in that country.
-//! 3. Otherwise GeoNames places of that name in that country; failing that, of the name
-//!    before a qualifier ("Setagaya (Tokyo)"), narrowed by the qualifier's admin-1 unit.
-//!    Several: the one nearest the given coordinates if within [`NEAR_KM`], else the
-//!    population rule of [`crate::twins`].
-//! 4. No place of that name (mostly towns under 15,000 people), or several and none near the
+//! 2. A place curated in `data/codes/twin_places.csv` ([`crate::twin_places`]) is taken as
+//!    curated.
+//! 3. A label naming an administrative unit ("Osaka Prefecture", or a bare "New South Wales"
+//!    that no GeoNames place has as its main name) is matched to an administrative catalog
+//!    region of that name in that country: the region itself.
+//! 4. Otherwise GeoNames places of that name in that country; failing that, of the name
+//!    before a qualifier ("Setagaya (Tokyo)", "Tokyo – Chūō"), narrowed by the qualifier's
+//!    admin-1 unit. Several: the one nearest the given coordinates if within [`NEAR_KM`],
+//!    else the population rule of [`crate::twins`].
+//! 5. No place of that name (mostly towns under 15,000 people), or several and none near the
 //!    coordinates: the nearest GeoNames place of that country within [`FALLBACK_KM`] of the
-//!    given coordinates gives the admin-1 unit (state, province, prefecture) the place lies
-//!    in, and the tie goes to the catalog region of that unit (or of the country), never to
-//!    a metro or city region; coordinates that fall nowhere near a place, such as a "Minami"
-//!    geocoded onto a remote island, match nothing.
+//!    given coordinates, or else the three nearest within [`WIDE_KM`] if they lie in one
+//!    admin-1 unit, give the admin-1 unit (state, province, prefecture) the place lies in,
+//!    and the tie goes to the catalog region of that unit (or of the country), never to a
+//!    metro or city region; coordinates that fall nowhere near a place, such as a "Minami"
+//!    geocoded onto a remote island, match nothing, and coordinates the source gives to two
+//!    or more differently labelled places (a geocoder's fallback, such as the centre of the
+//!    United States) are ignored.
 //!
 //! A place found by name is placed in the catalog as in [`crate::twins`]. The match rate
 //! counts the pairs whose overseas country has catalog regions and neither of whose places

@@ -803,8 +803,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn ties_from_a_tiny_gazetteer() {
+    /// The fixture catalog (with GeoNames seats for Suwa and Dalian), a six-place gazetteer,
+    /// and names and relations files in a temporary directory.
+    struct Tiny {
+        _dirs: (tempfile::TempDir, tempfile::TempDir),
+        catalog: Catalog,
+        gazetteer: Gazetteer,
+        units: UnitMatch,
+        names: std::path::PathBuf,
+        relations: std::path::PathBuf,
+    }
+
+    fn tiny() -> Tiny {
         // The fixture catalog, with GeoNames seats for Suwa (1) and Dalian (2).
         let fixture =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
@@ -858,9 +868,24 @@ mod tests {
             "Q1\tQ2\nQ2\tQ1\nQ5\tQ3\nQ6\tQ4\nQ1\tQ7\nQ5\tQ8\nQ1\tQ5\n",
         )
         .unwrap();
-        let matcher = Matcher::new(&catalog, &gazetteer, &units);
+        Tiny {
+            _dirs: (dir, tmp),
+            catalog,
+            gazetteer,
+            units,
+            names,
+            relations,
+        }
+    }
+
+    #[test]
+    fn ties_from_a_tiny_gazetteer() {
+        let t = tiny();
+        let (catalog, gazetteer, units) = (&t.catalog, &t.gazetteer, &t.units);
+        let (names, relations) = (&t.names, &t.relations);
+        let matcher = Matcher::new(catalog, gazetteer, units);
         let (links, report, unmatched) =
-            build(&matcher, &TwinPlaces::default(), &names, &relations).unwrap();
+            build(&matcher, &TwinPlaces::default(), names, relations).unwrap();
         let ties = merge(links);
         let pairs: Vec<(String, String)> = ties
             .iter()
@@ -907,8 +932,14 @@ mod tests {
                 ("Springfield (Q8)", "overseas place ambiguous name"),
             ]
         );
-        // A curated place, by Wikidata id: Atlantis placed in "texas".
-        let curated_path = tmp.path().join("twin_places.csv");
+    }
+
+    #[test]
+    fn curated_places_by_wikidata_id() {
+        let t = tiny();
+        let matcher = Matcher::new(&t.catalog, &t.gazetteer, &t.units);
+        // Atlantis (Q7), not found by name, curated into "texas".
+        let curated_path = t.relations.with_file_name("twin_places.csv");
         std::fs::write(
             &curated_path,
             format!(
@@ -917,8 +948,8 @@ mod tests {
             ),
         )
         .unwrap();
-        let curated = TwinPlaces::load(&curated_path, &catalog).unwrap();
-        let (links, report, unmatched) = build(&matcher, &curated, &names, &relations).unwrap();
+        let curated = TwinPlaces::load(&curated_path, &t.catalog).unwrap();
+        let (links, report, unmatched) = build(&matcher, &curated, &t.names, &t.relations).unwrap();
         assert_eq!(
             (report.japan_matched, report.curated, unmatched.len()),
             (4, 1, 1)
