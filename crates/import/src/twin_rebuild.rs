@@ -48,13 +48,8 @@ pub fn build(
         TwinPlaces::default()
     };
     let matcher = Matcher::new(catalog, gazetteer, units);
-    let (mut links, report, mut unmatched) = twins::build(
-        &matcher,
-        &curated,
-        &crate::rebuild::raw(raw_dir, "sister_cities/names.tsv")?,
-        &crate::rebuild::raw(raw_dir, "sister_cities/relations.tsv")?,
-    )?;
     let mut sources = Vec::new();
+    let (mut links, mut unmatched) = (Vec::new(), Vec::new());
     for (source, pairs) in [
         (
             twin_sources::WIKIPEDIA,
@@ -77,6 +72,16 @@ pub fn build(
         sources.push(source_report);
         unmatched.extend(missing);
     }
+    // The snapshot last: its ambiguous labels are resolved by the other sources' matches.
+    let (found, report, missing) = twins::build(
+        &matcher,
+        &curated,
+        &twins::Hints::new(&links),
+        &crate::rebuild::raw(raw_dir, "sister_cities/names.tsv")?,
+        &crate::rebuild::raw(raw_dir, "sister_cities/relations.tsv")?,
+    )?;
+    links.extend(found);
+    unmatched.extend(missing);
     let ties = twins::merge(links);
     let merged = (
         ties.len(),

@@ -24,8 +24,8 @@
 //!    and the tie goes to the catalog region of that unit (or of the country), never to a
 //!    metro or city region; coordinates that fall nowhere near a place, such as a "Minami"
 //!    geocoded onto a remote island, match nothing, and coordinates the source gives to two
-//!    or more differently labelled places (a geocoder's fallback, such as the centre of the
-//!    United States) are ignored.
+//!    or more differently labelled places (often a geocoder's fallback, such as the centre
+//!    of the United States) are not taken beyond [`FALLBACK_KM`].
 //!
 //! A place found by name is placed in the catalog as in [`crate::twins`]. The match rate
 //! counts the pairs whose overseas country has catalog regions and neither of whose places
@@ -296,7 +296,7 @@ impl<'a> Locator<'a> {
 
     /// The catalog region a named place lies in (or why not), and whether only its
     /// coordinates placed it.
-    fn place(&self, place: &NamedPlace, code: &str) -> (Placed, bool) {
+    fn place(&self, place: &NamedPlace, code: &str, wide: bool) -> (Placed, bool) {
         let m = self.matcher;
         if let Some(r) = m.admin_region(&place.label, Some(code)) {
             return (Ok((r, m.catalog.region(r).name.clone(), true)), false);
@@ -320,7 +320,7 @@ impl<'a> Locator<'a> {
             _ => self.nearest(&candidates, place, NEAR_KM),
         };
         if near.is_none()
-            && let Some(placed) = self.by_coordinates(place, code)
+            && let Some(placed) = self.by_coordinates(place, code, wide)
         {
             return (placed, true);
         }
@@ -343,18 +343,19 @@ impl<'a> Locator<'a> {
     }
 
     /// A place placed by its coordinates alone: the admin-1 unit of the nearest GeoNames
-    /// place of the country within [`FALLBACK_KM`], or, failing that, of the three nearest
-    /// within [`WIDE_KM`] when they all lie in one admin-1 unit; its catalog region (or the
-    /// country's), never a metro or city region.
-    fn by_coordinates(&self, place: &NamedPlace, code: &str) -> Option<Placed> {
+    /// place of the country within [`FALLBACK_KM`], or, failing that and when `wide`, of the
+    /// three nearest within [`WIDE_KM`] when they all lie in one admin-1 unit; its catalog
+    /// region (or the country's), never a metro or city region.
+    fn by_coordinates(&self, place: &NamedPlace, code: &str, wide: bool) -> Option<Placed> {
         let (lat, lon) = (place.lat?, place.lon?);
         let cities = &self.matcher.gazetteer.cities;
+        let within = if wide { WIDE_KM } else { FALLBACK_KM };
         let mut near: Vec<(f64, usize)> = self
             .by_country
             .get(code)?
             .iter()
             .map(|&i| (self.distance(i, lat, lon), i))
-            .filter(|(d, _)| *d <= WIDE_KM)
+            .filter(|(d, _)| *d <= within)
             .collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let &(distance, nearest) = near.first()?;
@@ -384,8 +385,10 @@ impl<'a> Locator<'a> {
 /// itself; or why not.
 type Placed = std::result::Result<(RegionId, String, bool), &'static str>;
 
-/// Coordinates that a source gives to two or more differently labelled places: a geocoder's
-/// fallback (a country's or a prefecture's centre), not the place.
+/// Coordinates that a source gives to two or more differently labelled places: often a
+/// geocoder's fallback (the centre of the United States, of Hokkaido), so they do not reach
+/// as far as [`WIDE_KM`] (often the same place written two ways, so they still count within
+/// [`FALLBACK_KM`]).
 fn shared_coordinates(pairs: &[NamedPair]) -> BTreeSet<(u64, u64)> {
     let mut labels: BTreeMap<(u64, u64), BTreeSet<&str>> = BTreeMap::new();
     for place in pairs.iter().flat_map(|p| [&p.japan, &p.overseas]) {
@@ -401,18 +404,6 @@ fn shared_coordinates(pairs: &[NamedPair]) -> BTreeSet<(u64, u64)> {
         .filter(|(_, l)| l.len() > 1)
         .map(|(k, _)| k)
         .collect()
-}
-
-/// The place without coordinates that are a geocoder's fallback.
-fn without_shared(place: &NamedPlace, shared: &BTreeSet<(u64, u64)>) -> NamedPlace {
-    let mut place = place.clone();
-    if let (Some(lat), Some(lon)) = (place.lat, place.lon)
-        && shared.contains(&(lat.to_bits(), lon.to_bits()))
-    {
-        place.lat = None;
-        place.lon = None;
-    }
-    place
 }
 
 /// One source's matching context.
@@ -452,9 +443,13 @@ impl SourceMatch<'_> {
             }
             (Some(Curated::Outside), _) => (Err(OUTSIDE), true, false),
             (None, Some(code)) => {
-                let (placed, by_coordinates) = self
-                    .locator
-                    .place(&without_shared(place, &self.shared), code);
+                let wide = match (place.lat, place.lon) {
+                    (Some(lat), Some(lon)) => {
+                        !self.shared.contains(&(lat.to_bits(), lon.to_bits()))
+                    }
+                    _ => false,
+                };
+                let (placed, by_coordinates) = self.locator.place(place, code, wide);
                 (placed, false, by_coordinates)
             }
             (None, None) => (Err("unknown country"), false, false),
@@ -515,6 +510,7 @@ pub fn build(
                     source,
                     japan_whole: *jw,
                     overseas_whole: *ow,
+                    overseas_label: pair.overseas.label.clone(),
                 });
                 continue;
             }

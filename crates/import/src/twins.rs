@@ -97,6 +97,55 @@ pub struct Link {
     pub japan_whole: bool,
     /// The overseas place is the overseas region itself, not a place inside it.
     pub overseas_whole: bool,
+    /// The overseas place's label as its source writes it (for [`Hints`]).
+    pub overseas_label: String,
+}
+
+/// Overseas places the sources with countries and coordinates matched, by Japanese region
+/// and normalised label (the source's, and the matched name): a label the 2016 snapshot
+/// leaves ambiguous or unknown ("Barcelona" for Kobe) is the place another source matched
+/// for a twin of the same Japanese region under that name, when that is one place.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    places: BTreeMap<(RegionId, String), BTreeSet<HintedPlace>>,
+}
+
+/// An overseas region, the matched name, whether the place is the region itself.
+type HintedPlace = (RegionId, String, bool);
+
+impl Hints {
+    /// Indexes the links of the other sources.
+    pub fn new(links: &[Link]) -> Self {
+        let mut places: BTreeMap<(RegionId, String), BTreeSet<HintedPlace>> = BTreeMap::new();
+        for link in links {
+            let name = link
+                .label
+                .split_once(" – ")
+                .map_or(link.label.as_str(), |(_, o)| o);
+            let value = (link.overseas, name.to_string(), link.overseas_whole);
+            for label in [link.overseas_label.as_str(), name] {
+                let base = qualifier(label).map_or(label.to_string(), |(b, _)| b);
+                for key in [label.to_string(), base] {
+                    places
+                        .entry((link.japan, tieup_core::lookup::normalize(&key)))
+                        .or_default()
+                        .insert(value.clone());
+                }
+            }
+        }
+        Hints { places }
+    }
+
+    /// The one overseas place matched for a twin of this Japanese region under this label.
+    fn get(&self, japan: RegionId, label: &str) -> Option<HintedPlace> {
+        let found = self
+            .places
+            .get(&(japan, tieup_core::lookup::normalize(label)))?;
+        match found.len() {
+            1 => found.first().cloned(),
+            _ => None,
+        }
+    }
 }
 
 /// Merges links of every source into ties: one per region pair, each link once with the
@@ -167,6 +216,8 @@ pub struct TwinReport {
     pub japan_matched: usize,
     /// Places taken from `twin_places.csv`.
     pub curated: usize,
+    /// Overseas places unmatched by name, taken from another source's match ([`Hints`]).
+    pub hinted: usize,
     /// Japan-abroad relations whose overseas place was found outside every catalog region
     /// (out of the match rate's scope).
     pub outside: usize,
@@ -626,7 +677,15 @@ fn resolve_place(
         }
         Place::Ambiguous => {
             report.ambiguous += 1;
-            unmatched("ambiguous name")
+            // Several places, all Japanese ("Kōchi", "Ōno"): a twin within Japan.
+            let candidates = matcher.candidates(label);
+            Resolved {
+                japanese: !candidates.is_empty()
+                    && candidates
+                        .iter()
+                        .all(|&i| matcher.gazetteer.cities[i].country == "JP"),
+                ..unmatched("ambiguous name")
+            }
         }
         Place::NotFound => {
             report.not_found += 1;
@@ -650,6 +709,7 @@ fn relation_pairs(path: &Path) -> Result<BTreeSet<(String, String)>> {
 pub fn build(
     matcher: &Matcher<'_>,
     curated: &TwinPlaces,
+    hints: &Hints,
     names_path: &Path,
     relations_path: &Path,
 ) -> Result<(Vec<Link>, TwinReport, Vec<crate::twin_sources::Unmatched>)> {
@@ -686,17 +746,30 @@ pub fn build(
         };
         let overseas = other
             .region
-            .filter(|(o, _)| catalog.region(*o).kind == RegionKind::Overseas);
+            .filter(|(o, _)| catalog.region(*o).kind == RegionKind::Overseas)
+            .map(|(o, whole)| (o, other.label.clone(), whole));
+        let mut hinted = || {
+            let (j, _) = japan.region?;
+            let hint = hints.get(j, &other.label);
+            report.hinted += usize::from(hint.is_some());
+            hint
+        };
+        let overseas = match overseas {
+            Some(found) => Some(found),
+            None if !other.outside => hinted(),
+            None => None,
+        };
         match (japan.region, overseas) {
-            (Some((j, japan_whole)), Some((o, overseas_whole))) => {
+            (Some((j, japan_whole)), Some((o, name, overseas_whole))) => {
                 report.japan_matched += 1;
                 links.push(Link {
                     japan: j,
                     overseas: o,
-                    label: format!("{} – {}", japan.label, other.label),
+                    label: format!("{} – {name}", japan.label),
                     source: SOURCE,
                     japan_whole,
                     overseas_whole,
+                    overseas_label: other.label.clone(),
                 });
             }
             _ if other.outside => report.outside += 1,
@@ -706,7 +779,7 @@ pub fn build(
                 overseas: format!("{} ({other_id})", other.label),
                 country: String::new(),
                 reason: if japan_region.is_none() {
-                    "Japanese place outside the catalog".to_string()
+                    format!("Japanese place {}", japan.why)
                 } else {
                     format!("overseas place {}", other.why)
                 },
@@ -884,8 +957,14 @@ mod tests {
         let (catalog, gazetteer, units) = (&t.catalog, &t.gazetteer, &t.units);
         let (names, relations) = (&t.names, &t.relations);
         let matcher = Matcher::new(catalog, gazetteer, units);
-        let (links, report, unmatched) =
-            build(&matcher, &TwinPlaces::default(), names, relations).unwrap();
+        let (links, report, unmatched) = build(
+            &matcher,
+            &TwinPlaces::default(),
+            &Hints::default(),
+            names,
+            relations,
+        )
+        .unwrap();
         let ties = merge(links);
         let pairs: Vec<(String, String)> = ties
             .iter()
@@ -949,7 +1028,14 @@ mod tests {
         )
         .unwrap();
         let curated = TwinPlaces::load(&curated_path, &t.catalog).unwrap();
-        let (links, report, unmatched) = build(&matcher, &curated, &t.names, &t.relations).unwrap();
+        let (links, report, unmatched) = build(
+            &matcher,
+            &curated,
+            &Hints::default(),
+            &t.names,
+            &t.relations,
+        )
+        .unwrap();
         assert_eq!(
             (report.japan_matched, report.curated, unmatched.len()),
             (4, 1, 1)
