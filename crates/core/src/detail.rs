@@ -7,7 +7,7 @@
 //! byte for byte, as the sentences were before the explainer existed (the golden outputs and
 //! the tests of the report check it).
 
-use crate::catalog::{AirAccess, Catalog, RegionId, SectorId, TwinTie, ValueSource};
+use crate::catalog::{AirAccess, Catalog, RegionId, SectorId, ValueSource};
 use crate::features::{Encoder, Feature, Query, SupplementalTerms};
 use crate::fixed::Fixed;
 use crate::rank::RankedCandidate;
@@ -290,12 +290,10 @@ impl<'e, 'a> Explainer<'e, 'a> {
 
     fn write_exchange(&self, out: &mut String, c: RegionId) {
         let catalog = self.catalog();
-        let twin = self.encoder.twin_tie(self.query, c);
+        let twin = self.encoder.twin_exchange(self.query, c);
         match (self.encoder.exchange(self.query, c), twin) {
-            (Some((v, _)), Some(tie)) if v < crate::features::TWIN_TIE => {
-                write_twin(out, catalog, tie)
-            }
-            (None, Some(tie)) => write_twin(out, catalog, tie),
+            (Some((v, _)), Some(tie)) if v < tie.value => write_twin(out, catalog, &tie),
+            (None, Some(tie)) => write_twin(out, catalog, &tie),
             // In words, not by its id: "the Nagasaki–Sichuan environment partnership, FY1997-1999".
             (Some((v, p)), _) => {
                 let _ = write!(
@@ -344,13 +342,22 @@ fn write_access(out: &mut String, a: &AirAccess) {
     out.push_str(" in the 2014 network");
 }
 
-fn write_twin(out: &mut String, catalog: &Catalog, tie: &TwinTie) {
+/// "tie 0.51 through 3 twin-city links, 2 between Hyogo and Washington: sister cities ...".
+fn write_twin(out: &mut String, catalog: &Catalog, twin: &crate::features::TwinExchange<'_>) {
+    let tie = twin.strongest;
     let _ = write!(
         out,
-        "tie {} through {} twin-city link{} between {} and {}: sister cities {}",
-        Fixed(crate::features::TWIN_TIE, 2),
-        tie.links,
-        if tie.links == 1 { "" } else { "s" },
+        "tie {} through {} twin-city link{}",
+        Fixed(twin.value, 2),
+        twin.links,
+        if twin.links == 1 { "" } else { "s" },
+    );
+    if twin.links != tie.links {
+        let _ = write!(out, ", {}", tie.links);
+    }
+    let _ = write!(
+        out,
+        " between {} and {}: sister cities {}",
         catalog.region(tie.japan_region).name,
         catalog.region(tie.overseas_region).name,
         tie.examples

@@ -238,10 +238,34 @@ pub const SIMILARITY_PSEUDO_SECTORS: f64 = 10.0;
 /// Number of features.
 pub const N_FEATURES: usize = FEATURES.len();
 
-/// Existing-exchange value of a twin-city link between the two regions or their parent or
-/// child regions: weaker than any past partnership between them (at least 0.36), as strong
-/// as a partnership of a neighbouring region in the same country.
+/// Existing-exchange value of one twin-city link between the two regions themselves (a
+/// prefecture's sister state, a city region's sister city): weaker than any past partnership
+/// between them (at least 0.36), as strong as a partnership of a neighbouring region in the
+/// same country. Links at other levels are discounted by [`TWIN_LEVEL_DISCOUNT`] per side,
+/// and several links add up with saturation ([`Encoder::twin_exchange`]).
 pub const TWIN_TIE: f64 = 0.3;
+
+/// Discount, on each side, of a twin-city link whose place is not the region itself: a place
+/// inside it (a town of the prefecture, a city of the state or of one of its metro regions),
+/// or the parent unit itself (a prefecture's sister state counted for a metro region of that
+/// state, a sister state of Hyogo counted for Kobe). The same one-level discount as a
+/// partnership of a parent, child or neighbouring region ([`japan_tie`], [`overseas_tie`]).
+/// A place beside the region (a sibling's town) does not count.
+pub const TWIN_LEVEL_DISCOUNT: f64 = 0.6;
+
+/// The twin-city part of existing exchange for one query and candidate
+/// ([`Encoder::twin_exchange`]).
+#[derive(Debug, Clone, Copy)]
+pub struct TwinExchange<'a> {
+    /// 1 − Π(1 − tᵢ) over the links that count, tᵢ = [`TWIN_TIE`] × the two sides' level
+    /// factors (1, or [`TWIN_LEVEL_DISCOUNT`]).
+    pub value: f64,
+    /// How many links count.
+    pub links: u32,
+    /// The region pair whose links count most (first in family order on a tie), for
+    /// explanations.
+    pub strongest: &'a crate::catalog::TwinTie,
+}
 
 /// Names, order and version of the features; what a model is bound to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -575,12 +599,13 @@ impl<'a> Encoder<'a> {
         )
     }
 
-    /// The existing-exchange feature: the strongest past-partnership tie, or [`TWIN_TIE`]
-    /// for a twin-city link, whichever is larger.
+    /// The existing-exchange feature: the strongest past-partnership tie, or the twin-city
+    /// value ([`Encoder::twin_exchange`]), whichever is larger.
     pub fn exchange_feature(&self, query: &Query, candidate: RegionId) -> f64 {
-        self.exchange(query, candidate)
-            .map_or(0.0, |(v, _)| v)
-            .max(self.twin_tie(query, candidate).map_or(0.0, |_| TWIN_TIE))
+        self.exchange(query, candidate).map_or(0.0, |(v, _)| v).max(
+            self.twin_exchange(query, candidate)
+                .map_or(0.0, |t| t.value),
+        )
     }
 
     /// Profile similarity of a Japanese region and a candidate, in [0, 1]: the cosine of
@@ -651,12 +676,90 @@ impl<'a> Encoder<'a> {
     }
 }
 
-impl Encoder<'_> {
-    /// The twin-city tie that gives the candidate [`TWIN_TIE`], if any (see
-    /// [`Catalog::twin_tie`]).
-    pub fn twin_tie(&self, query: &Query, candidate: RegionId) -> Option<&crate::catalog::TwinTie> {
-        self.catalog.twin_tie(query.japan_region, candidate)
+impl<'a> Encoder<'a> {
+    /// The region pair whose twin-city links count most for the candidate, if any
+    /// ([`Encoder::twin_exchange`]).
+    pub fn twin_tie(
+        &self,
+        query: &Query,
+        candidate: RegionId,
+    ) -> Option<&'a crate::catalog::TwinTie> {
+        self.twin_exchange(query, candidate).map(|t| t.strongest)
     }
+
+    /// What the twin-city links count for the Japanese region and the candidate: every link
+    /// between the two regions, their parents or their children, each worth [`TWIN_TIE`]
+    /// times, per side, 1 when the linked place is the region itself and
+    /// [`TWIN_LEVEL_DISCOUNT`] when it lies inside the region or is the region's parent unit
+    /// (0 when it lies beside it), combined as 1 − Π(1 − tᵢ). `None` when no link counts.
+    pub fn twin_exchange(&self, query: &Query, candidate: RegionId) -> Option<TwinExchange<'a>> {
+        let catalog = self.catalog;
+        if catalog.twin_ties().is_empty() {
+            return None;
+        }
+        let family = |r: RegionId| {
+            std::iter::once(r)
+                .chain(catalog.region(r).parent)
+                .chain(catalog.child_regions(r).iter().copied())
+        };
+        let (mut keep, mut links) = (1.0, 0);
+        let mut strongest: Option<(f64, &'a crate::catalog::TwinTie)> = None;
+        for j in family(query.japan_region) {
+            for o in family(candidate) {
+                let Some(tie) = catalog.twin_pair(j, o) else {
+                    continue;
+                };
+                let (pair_keep, counted) =
+                    twin_pair_keep(catalog, query.japan_region, candidate, tie);
+                if counted == 0 {
+                    continue;
+                }
+                keep *= pair_keep;
+                links += counted;
+                if strongest.is_none_or(|(best, _)| 1.0 - pair_keep > best) {
+                    strongest = Some((1.0 - pair_keep, tie));
+                }
+            }
+        }
+        strongest.map(|(_, tie)| TwinExchange {
+            value: 1.0 - keep,
+            links,
+            strongest: tie,
+        })
+    }
+}
+
+/// One region pair's links for a query: Π(1 − tᵢ) over its links and how many count
+/// ([`Encoder::twin_exchange`]).
+fn twin_pair_keep(
+    catalog: &Catalog,
+    japan: RegionId,
+    candidate: RegionId,
+    tie: &crate::catalog::TwinTie,
+) -> (f64, u32) {
+    let side = |query_region: RegionId, tie_region: RegionId, whole: bool| {
+        if tie_region == query_region {
+            if whole { 1.0 } else { TWIN_LEVEL_DISCOUNT }
+        } else if catalog.region(tie_region).parent == Some(query_region)
+            || (whole && catalog.region(query_region).parent == Some(tie_region))
+        {
+            TWIN_LEVEL_DISCOUNT
+        } else {
+            0.0
+        }
+    };
+    let (mut keep, mut counted) = (1.0, 0);
+    for (k, &n) in tie.levels.iter().enumerate() {
+        let (japan_whole, overseas_whole) = (k < 2, k % 2 == 0);
+        let t = TWIN_TIE
+            * side(japan, tie.japan_region, japan_whole)
+            * side(candidate, tie.overseas_region, overseas_whole);
+        if n > 0 && t > 0.0 {
+            keep *= (1.0 - t).powi(n as i32);
+            counted += n;
+        }
+    }
+    (keep, counted)
 }
 
 /// The query-dependent factors of the supplemental feature ([`Encoder::supplemental_terms`]).
@@ -922,29 +1025,84 @@ mod tests {
     }
 
     #[test]
-    fn twin_city_links_add_a_weaker_tie_through_the_region_family() {
+    fn twin_city_links_count_by_level_and_saturate() {
+        // Fixture ties without level columns: every link counts as between the two regions
+        // themselves (Ishikawa–Milan one link, Suwa–Texas two).
         let (_dir, c) = crate::testutil::fixture_with_twins();
         let ex =
             |j, cand| features(&c, j, "dies_moulds", cand, None)[Feature::ExistingExchange.index()];
-        assert_eq!(ex("ishikawa", "milan"), TWIN_TIE);
-        assert_eq!(
-            ex("ishikawa", "lombardy"),
-            TWIN_TIE,
-            "the candidate's child region"
+        assert_abs_diff_eq!(ex("ishikawa", "milan"), TWIN_TIE, epsilon = 1e-12);
+        let one_level = TWIN_TIE * TWIN_LEVEL_DISCOUNT;
+        assert_abs_diff_eq!(ex("ishikawa", "lombardy"), one_level, epsilon = 1e-12);
+        assert_abs_diff_eq!(
+            ex("suwa", "texas"),
+            1.0 - (1.0 - TWIN_TIE) * (1.0 - TWIN_TIE),
+            epsilon = 1e-12
         );
-        assert_eq!(
+        assert_abs_diff_eq!(
             ex("nagano", "texas"),
-            TWIN_TIE,
-            "the Japanese region's child area"
+            1.0 - (1.0 - one_level) * (1.0 - one_level),
+            epsilon = 1e-12,
         );
         assert_eq!(ex("ishikawa", "skane"), 0.0);
-        // A past partnership stays stronger: Suwa–Dalian 1.0; Nagano–Liaoning 0.36 > 0.3.
+        // A past partnership stays when stronger: Suwa–Dalian 1.0; Nagano–Liaoning 0.36.
         assert_eq!(ex("suwa", "dalian"), 1.0);
         assert_abs_diff_eq!(ex("nagano", "liaoning"), 0.36, epsilon = 1e-12);
         let suwa = c.find_japan_region("suwa").unwrap();
         let texas = c.find_region("texas").unwrap();
         assert_eq!(c.twin_tie(suwa, texas).unwrap().links, 2);
         assert_eq!(c.stats().twin_ties, 2);
+    }
+
+    #[test]
+    fn twin_link_levels_discount_places_inside_and_parent_units() {
+        let (dir, _) = crate::testutil::fixture_with_twins();
+        std::fs::write(
+            dir.path().join("derived/twin_ties.csv"),
+            "japan_region,overseas_region,links,examples,sources,whole_whole,whole_part,part_whole,part_part\n\
+             nagano,texas,3,\"Nagano – Texas (x)\",x,1,0,1,1\n\
+             ishikawa,lombardy,2,\"Ishikawa – Lombardy (x)\",x,1,1,0,0\n",
+        )
+        .unwrap();
+        let c = Catalog::load(dir.path()).unwrap();
+        let ex =
+            |j, cand| features(&c, j, "dies_moulds", cand, None)[Feature::ExistingExchange.index()];
+        let (t, d) = (TWIN_TIE, TWIN_LEVEL_DISCOUNT);
+        // The prefecture itself with the state, a town of it with the state, a town with a
+        // city of the state.
+        assert_abs_diff_eq!(
+            ex("nagano", "texas"),
+            1.0 - (1.0 - t) * (1.0 - t * d) * (1.0 - t * d * d),
+            epsilon = 1e-12
+        );
+        // For Suwa, a child area, only the prefecture's own tie counts, discounted once; the
+        // towns of Nagano outside Suwa do not.
+        assert_abs_diff_eq!(ex("suwa", "texas"), t * d, epsilon = 1e-12);
+        // For Milan, a metro of Lombardy: the region's own tie, discounted once; a place of
+        // Lombardy outside Milan does not count.
+        assert_abs_diff_eq!(ex("ishikawa", "milan"), t * d, epsilon = 1e-12);
+        assert_abs_diff_eq!(
+            ex("ishikawa", "lombardy"),
+            1.0 - (1.0 - t) * (1.0 - t * d),
+            epsilon = 1e-12
+        );
+        let q = Query::new(
+            c.find_japan_region("nagano").unwrap(),
+            c.sectors().find("dies_moulds").unwrap(),
+        );
+        let twin = Encoder::new(&c)
+            .twin_exchange(&q, c.find_region("texas").unwrap())
+            .unwrap();
+        assert_eq!((twin.links, twin.strongest.levels), (3, [1, 0, 1, 1]));
+        // Level columns that do not add up to the links are refused.
+        std::fs::write(
+            dir.path().join("derived/twin_ties.csv"),
+            "japan_region,overseas_region,links,examples,sources,whole_whole,whole_part,part_whole,part_part\n\
+             nagano,texas,3,x,x,1,0,0,1\n",
+        )
+        .unwrap();
+        let err = Catalog::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("sum to 2, but links is 3"), "{err}");
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub mod rebuild;
 pub mod relatedness;
 pub mod sbs;
 pub mod tsv;
+pub mod twin_places;
+pub mod twin_rebuild;
 pub mod twin_sources;
 pub mod twins;
 pub mod uscmp;

@@ -380,13 +380,15 @@ impl RebuildReport {
         );
         let _ = writeln!(
             out,
-            "  {} relations; {} with a Japanese place ({} Japan-Japan); match rate {:.1}%: {} of {} Japan-abroad relations reach an overseas catalog region; {} region pairs, {} Japanese and {} overseas regions",
+            "  {} relations; {} with a Japanese place ({} Japan-Japan, {} with the other place outside every catalog region); match rate {:.1}%: {} of {} Japan-abroad relations in scope reach an overseas catalog region ({} places curated); {} region pairs, {} Japanese and {} overseas regions; the misses in twin_unmatched.csv",
             t.relations,
             t.with_japan,
             t.japan_japan,
+            t.outside,
             100.0 * t.match_rate(),
             t.japan_matched,
-            t.with_japan - t.japan_japan,
+            t.in_scope(),
+            t.curated,
             t.pairs,
             t.japan_regions,
             t.overseas_regions
@@ -394,13 +396,14 @@ impl RebuildReport {
         for r in &self.twin_sources {
             let _ = writeln!(
                 out,
-                "Twin cities ({}): {} Japan-abroad pairs, {} in scope (overseas country in the catalog, neither place found outside every catalog region); match rate {:.1}%: {} of them reach a Japanese and an overseas catalog region ({} places placed in their admin-1 region by coordinates, the name being absent from GeoNames or ambiguous); the misses in twin_unmatched.csv",
+                "Twin cities ({}): {} Japan-abroad pairs, {} in scope (overseas country in the catalog, neither place found outside every catalog region); match rate {:.1}%: {} of them reach a Japanese and an overseas catalog region ({} places placed in their admin-1 region by coordinates, the name being absent from GeoNames or ambiguous; {} curated); the misses in twin_unmatched.csv",
                 r.source,
                 r.pairs,
                 r.in_scope,
                 100.0 * r.match_rate(),
                 r.matched,
-                r.by_coordinates
+                r.by_coordinates,
+                r.curated
             );
         }
         let (pairs, links, shared) = self.twin_merged;
@@ -472,7 +475,7 @@ impl Writer {
     }
 }
 
-fn raw(dir: &Path, relative: &str) -> Result<PathBuf> {
+pub(crate) fn raw(dir: &Path, relative: &str) -> Result<PathBuf> {
     let path = dir.join(relative);
     if path.is_file() {
         Ok(path)
@@ -1042,56 +1045,14 @@ fn geography_and_twins(inputs: &Inputs<'_>, writer: &mut Writer) -> Result<Ties>
     let (geography, too_few) = geonames::region_geography(&gazetteer, &units);
     writer.write("region_geo.csv", &geonames::geo_csv(catalog, &geography))?;
     let geo = geonames::report(catalog, &gazetteer, &units, &geography, &too_few);
-    let (mut links, twin_report) = twins::build(
-        catalog,
-        &gazetteer,
-        &units,
-        &raw(raw_dir, "sister_cities/names.tsv")?,
-        &raw(raw_dir, "sister_cities/relations.tsv")?,
-    )?;
-    let mut sources = Vec::new();
-    let mut unmatched = Vec::new();
-    for (source, pairs) in [
-        (
-            crate::twin_sources::WIKIPEDIA,
-            crate::twin_sources::read_wikipedia(&raw(
-                raw_dir,
-                "sister_cities_wikipedia/twin_cities_geocoded.csv",
-            )?)?,
-        ),
-        (
-            crate::twin_sources::EU_JAPAN,
-            crate::twin_sources::read_eu_japan(&raw(
-                raw_dir,
-                "sister_cities/eu_japan_sistercities.tsv",
-            )?)?,
-        ),
-    ] {
-        let (found, report, missing) =
-            crate::twin_sources::build(catalog, &gazetteer, &units, &pairs, source);
-        links.extend(found);
-        sources.push(report);
-        unmatched.extend(missing);
-    }
-    let ties = twins::merge(links);
-    let merged = (
-        ties.len(),
-        ties.iter().map(|t| t.links.len()).sum(),
-        ties.iter()
-            .flat_map(|t| &t.links)
-            .filter(|(_, s)| s.len() > 1)
-            .count(),
-    );
-    writer.write("twin_ties.csv", &twins::twins_csv(catalog, &ties))?;
-    writer.write(
-        "twin_unmatched.csv",
-        &crate::twin_sources::unmatched_csv(&unmatched),
-    )?;
+    let twins = crate::twin_rebuild::build(catalog, &gazetteer, &units, raw_dir, inputs.data_dir)?;
+    writer.write("twin_ties.csv", &twins.ties_csv)?;
+    writer.write("twin_unmatched.csv", &twins.unmatched_csv)?;
     Ok(Ties {
         geo,
-        twins: twin_report,
-        sources,
-        merged,
+        twins: twins.report,
+        sources: twins.sources,
+        merged: twins.merged,
     })
 }
 

@@ -8,18 +8,24 @@
 //! 1. The country label is normalised to an ISO code: the last comma-separated part that
 //!    names a GeoNames country ("England, United Kingdom" → GB), with the constituent
 //!    countries of the United Kingdom and a few older names added.
-//! 2. A label naming an administrative unit ("Osaka Prefecture") is matched to an
-//!    administrative catalog region of that name in that country.
-//! 3. Otherwise GeoNames places of that name in that country; failing that, of the name
-//!    before a qualifier ("Setagaya (Tokyo)"), narrowed by the qualifier's admin-1 unit.
-//!    Several: the one nearest the given coordinates if within [`NEAR_KM`], else the
-//!    population rule of [`crate::twins`].
-//! 4. No place of that name (mostly towns under 15,000 people), or several and none near the
+//! 2. A place curated in `data/codes/twin_places.csv` ([`crate::twin_places`]) is taken as
+//!    curated.
+//! 3. A label naming an administrative unit ("Osaka Prefecture", or a bare "New South Wales"
+//!    that no GeoNames place has as its main name) is matched to an administrative catalog
+//!    region of that name in that country: the region itself.
+//! 4. Otherwise GeoNames places of that name in that country; failing that, of the name
+//!    before a qualifier ("Setagaya (Tokyo)", "Tokyo – Chūō"), narrowed by the qualifier's
+//!    admin-1 unit. Several: the one nearest the given coordinates if within [`NEAR_KM`],
+//!    else the population rule of [`crate::twins`].
+//! 5. No place of that name (mostly towns under 15,000 people), or several and none near the
 //!    coordinates: the nearest GeoNames place of that country within [`FALLBACK_KM`] of the
-//!    given coordinates gives the admin-1 unit (state, province, prefecture) the place lies
-//!    in, and the tie goes to the catalog region of that unit (or of the country), never to
-//!    a metro or city region; coordinates that fall nowhere near a place, such as a "Minami"
-//!    geocoded onto a remote island, match nothing.
+//!    given coordinates, or else the three nearest within [`WIDE_KM`] if they lie in one
+//!    admin-1 unit, give the admin-1 unit (state, province, prefecture) the place lies in,
+//!    and the tie goes to the catalog region of that unit (or of the country), never to a
+//!    metro or city region; coordinates that fall nowhere near a place, such as a "Minami"
+//!    geocoded onto a remote island, match nothing, and coordinates the source gives to two
+//!    or more differently labelled places (often a geocoder's fallback, such as the centre
+//!    of the United States) are not taken beyond [`FALLBACK_KM`].
 //!
 //! A place found by name is placed in the catalog as in [`crate::twins`]. The match rate
 //! counts the pairs whose overseas country has catalog regions and neither of whose places
@@ -27,10 +33,11 @@
 //! of the catalog is out of scope; a place not found is in scope, as a miss).
 
 use crate::geonames::Gazetteer;
+use crate::twin_places::{Curated, TwinPlaces};
 use crate::twins::{Link, Matcher, Place};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use tieup_core::catalog::{Catalog, RegionId, RegionKind};
+use tieup_core::catalog::{RegionId, RegionKind};
 use tieup_core::error::{Error, Result};
 
 /// Source tag of the Wikipedia sister-city pairs.
@@ -43,6 +50,10 @@ const OUTSIDE: &str = "outside the catalog";
 pub const NEAR_KM: f64 = 50.0;
 /// A place not found by name is the nearest GeoNames place within this distance.
 pub const FALLBACK_KM: f64 = 75.0;
+/// Failing that, the three nearest GeoNames places within this distance, if they lie in one
+/// admin-1 unit, give the place's unit (Alaskan, Canadian and Australian towns far from any
+/// town of 15,000).
+pub const WIDE_KM: f64 = 250.0;
 
 /// One place as a source names it.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +107,8 @@ pub struct SourceReport {
     /// Places of matched pairs placed by their coordinates (name not in GeoNames, or
     /// ambiguous).
     pub by_coordinates: usize,
+    /// Places of matched pairs taken from `twin_places.csv`.
+    pub curated: usize,
 }
 
 impl SourceReport {
@@ -283,25 +296,10 @@ impl<'a> Locator<'a> {
 
     /// The catalog region a named place lies in (or why not), and whether only its
     /// coordinates placed it.
-    fn place(
-        &self,
-        place: &NamedPlace,
-        code: &str,
-    ) -> (std::result::Result<(RegionId, String), &'static str>, bool) {
+    fn place(&self, place: &NamedPlace, code: &str, wide: bool) -> (Placed, bool) {
         let m = self.matcher;
-        if let Some(name) = crate::twins::admin_name(&place.label) {
-            let keys = crate::geonames::name_keys(name.trim());
-            let found: Vec<RegionId> = m
-                .admin_keys
-                .iter()
-                .filter(|(r, k)| {
-                    m.catalog.region(*r).country == code && k.iter().any(|x| keys.contains(x))
-                })
-                .map(|(r, _)| *r)
-                .collect();
-            if let [one] = found.as_slice() {
-                return (Ok((*one, m.catalog.region(*one).name.clone())), false);
-            }
+        if let Some(r) = m.admin_region(&place.label, Some(code)) {
+            return (Ok((r, m.catalog.region(r).name.clone(), true)), false);
         }
         let in_country = |list: Vec<usize>| -> Vec<usize> {
             list.into_iter()
@@ -321,22 +319,10 @@ impl<'a> Locator<'a> {
             1 => Some(candidates[0]),
             _ => self.nearest(&candidates, place, NEAR_KM),
         };
-        if near.is_none() && place.lat.is_some() {
-            let all = self.by_country.get(code).map_or(&[][..], Vec::as_slice);
-            if let Some(i) = self.nearest(all, place, FALLBACK_KM) {
-                let city = &m.gazetteer.cities[i];
-                let unit = m
-                    .unit_regions
-                    .get(&crate::geonames::Unit::Admin1(city.admin1_key()))
-                    .or_else(|| {
-                        m.unit_regions
-                            .get(&crate::geonames::Unit::Country(city.country.clone()))
-                    });
-                return match unit {
-                    Some(&r) => (Ok((r, place.label.clone())), true),
-                    None => (Err(OUTSIDE), true),
-                };
-            }
+        if near.is_none()
+            && let Some(placed) = self.by_coordinates(place, code, wide)
+        {
+            return (placed, true);
         }
         let picked = match near {
             Some(i) => Place::City(i),
@@ -346,7 +332,7 @@ impl<'a> Locator<'a> {
             Place::City(i) => {
                 let city = &m.gazetteer.cities[i];
                 match m.locate(city) {
-                    Some(r) => Ok((r, city.name.clone())),
+                    Some(r) => Ok((r, city.name.clone(), m.is_whole(city, r))),
                     None => Err(OUTSIDE),
                 }
             }
@@ -355,23 +341,141 @@ impl<'a> Locator<'a> {
         };
         (result, false)
     }
+
+    /// A place placed by its coordinates alone: the admin-1 unit of the nearest GeoNames
+    /// place of the country within [`FALLBACK_KM`], or, failing that and when `wide`, of the
+    /// three nearest within [`WIDE_KM`] when they all lie in one admin-1 unit; its catalog
+    /// region (or the country's), never a metro or city region.
+    fn by_coordinates(&self, place: &NamedPlace, code: &str, wide: bool) -> Option<Placed> {
+        let (lat, lon) = (place.lat?, place.lon?);
+        let cities = &self.matcher.gazetteer.cities;
+        let within = if wide { WIDE_KM } else { FALLBACK_KM };
+        let mut near: Vec<(f64, usize)> = self
+            .by_country
+            .get(code)?
+            .iter()
+            .map(|&i| (self.distance(i, lat, lon), i))
+            .filter(|(d, _)| *d <= within)
+            .collect();
+        near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let &(distance, nearest) = near.first()?;
+        if distance > FALLBACK_KM {
+            let units: BTreeSet<String> = near
+                .iter()
+                .take(3)
+                .map(|&(_, i)| cities[i].admin1_key())
+                .collect();
+            if units.len() != 1 {
+                return None;
+            }
+        }
+        let city = &cities[nearest];
+        let units = &self.matcher.unit_regions;
+        let unit = units
+            .get(&crate::geonames::Unit::Admin1(city.admin1_key()))
+            .or_else(|| units.get(&crate::geonames::Unit::Country(city.country.clone())));
+        Some(match unit {
+            Some(&r) => Ok((r, place.label.clone(), false)),
+            None => Err(OUTSIDE),
+        })
+    }
+}
+
+/// Where a place lies: its catalog region, the name to show and whether it is the region
+/// itself; or why not.
+type Placed = std::result::Result<(RegionId, String, bool), &'static str>;
+
+/// Coordinates that a source gives to two or more differently labelled places: often a
+/// geocoder's fallback (the centre of the United States, of Hokkaido), so they do not reach
+/// as far as [`WIDE_KM`] (often the same place written two ways, so they still count within
+/// [`FALLBACK_KM`]).
+fn shared_coordinates(pairs: &[NamedPair]) -> BTreeSet<(u64, u64)> {
+    let mut labels: BTreeMap<(u64, u64), BTreeSet<&str>> = BTreeMap::new();
+    for place in pairs.iter().flat_map(|p| [&p.japan, &p.overseas]) {
+        if let (Some(lat), Some(lon)) = (place.lat, place.lon) {
+            labels
+                .entry((lat.to_bits(), lon.to_bits()))
+                .or_default()
+                .insert(place.label.as_str());
+        }
+    }
+    labels
+        .into_iter()
+        .filter(|(_, l)| l.len() > 1)
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// One source's matching context.
+struct SourceMatch<'a> {
+    locator: Locator<'a>,
+    curated: &'a TwinPlaces,
+    source: &'static str,
+    shared: BTreeSet<(u64, u64)>,
+}
+
+impl SourceMatch<'_> {
+    /// One side of a pair: curated, else matched; and whether curated or placed by
+    /// coordinates.
+    fn side(&self, pair: &NamedPair, japan: bool, code: Option<&str>) -> (Placed, bool, bool) {
+        let (place, partner) = if japan {
+            (&pair.japan, &pair.overseas)
+        } else {
+            (&pair.overseas, &pair.japan)
+        };
+        let catalog = self.locator.matcher.catalog;
+        let curated = self.curated.get(
+            self.source,
+            japan,
+            &place.label,
+            &place.country,
+            &partner.label,
+        );
+        match (curated, code) {
+            (Some(Curated::Region(r, whole)), _) => {
+                // The region's name for the region itself, else the place's own.
+                let name = if whole {
+                    catalog.region(r).name.clone()
+                } else {
+                    crate::twins::qualifier(&place.label).map_or(place.label.clone(), |q| q.0)
+                };
+                (Ok((r, name, whole)), true, false)
+            }
+            (Some(Curated::Outside), _) => (Err(OUTSIDE), true, false),
+            (None, Some(code)) => {
+                let wide = match (place.lat, place.lon) {
+                    (Some(lat), Some(lon)) => {
+                        !self.shared.contains(&(lat.to_bits(), lon.to_bits()))
+                    }
+                    _ => false,
+                };
+                let (placed, by_coordinates) = self.locator.place(place, code, wide);
+                (placed, false, by_coordinates)
+            }
+            (None, None) => (Err("unknown country"), false, false),
+        }
+    }
 }
 
 /// Matches one source's pairs: the links of matched pairs, the counts, the unmatched pairs.
 pub fn build(
-    catalog: &Catalog,
-    gazetteer: &Gazetteer,
-    units: &crate::geonames::UnitMatch,
+    matcher: &Matcher<'_>,
+    curated: &TwinPlaces,
     pairs: &[NamedPair],
     source: &'static str,
 ) -> (Vec<Link>, SourceReport, Vec<Unmatched>) {
-    let matcher = Matcher::new(catalog, gazetteer, units);
-    let locator = Locator::new(&matcher);
-    let countries = country_index(gazetteer);
+    let catalog = matcher.catalog;
+    let countries = country_index(matcher.gazetteer);
     let catalog_countries: BTreeSet<&str> = catalog
         .candidates()
         .map(|(_, r)| r.country.as_str())
         .collect();
+    let context = SourceMatch {
+        locator: Locator::new(matcher),
+        curated,
+        source,
+        shared: shared_coordinates(pairs),
+    };
     let mut report = SourceReport {
         source,
         pairs: pairs.len(),
@@ -381,11 +485,8 @@ pub fn build(
     let mut unmatched = Vec::new();
     for pair in pairs {
         let code = country_code(&countries, &pair.overseas.country);
-        let (japan, jc) = locator.place(&pair.japan, "JP");
-        let (overseas, oc) = match &code {
-            Some(c) => locator.place(&pair.overseas, c),
-            None => (Err("unknown country"), false),
-        };
+        let (japan, jcur, jc) = context.side(pair, true, Some("JP"));
+        let (overseas, ocur, oc) = context.side(pair, false, code.as_deref());
         let outside = [&japan, &overseas]
             .into_iter()
             .any(|r| r.as_ref().is_err_and(|e| *e == OUTSIDE));
@@ -393,21 +494,23 @@ pub fn build(
             && code
                 .as_deref()
                 .is_some_and(|c| catalog_countries.contains(c));
-        if in_scope {
-            report.in_scope += 1;
-        }
+        report.in_scope += usize::from(in_scope);
         let reason = match (&japan, &overseas) {
-            (Ok((j, jl)), Ok((o, ol)))
+            (Ok((j, jl, jw)), Ok((o, ol, ow)))
                 if catalog.region(*j).kind == RegionKind::Japan
                     && catalog.region(*o).kind == RegionKind::Overseas =>
             {
                 report.matched += usize::from(in_scope);
                 report.by_coordinates += usize::from(jc) + usize::from(oc);
+                report.curated += usize::from(jcur) + usize::from(ocur);
                 links.push(Link {
                     japan: *j,
                     overseas: *o,
                     label: format!("{jl} – {ol}"),
                     source,
+                    japan_whole: *jw,
+                    overseas_whole: *ow,
+                    overseas_label: pair.overseas.label.clone(),
                 });
                 continue;
             }

@@ -19,9 +19,18 @@
 //! region matched to its admin-1 unit, else a region seated in it, else a country-level
 //! region. Relations between a Japanese and an overseas place both placed in the catalog
 //! become ties; the match rate is reported.
+//!
+//! A label equal to the name or an alias of exactly one administrative catalog region
+//! (`Ohio`, `Jiangsu`, `New South Wales`) that no GeoNames place has as its main name is that
+//! region: sister states are mostly labelled without "state". A place curated in
+//! `data/codes/twin_places.csv` ([`crate::twin_places`], by Wikidata id here) is taken as
+//! curated. Each link records whether each of its places is the region itself (*whole*: an
+//! administrative label, the seat city of a Japanese area or of an overseas metro or city
+//! region) or a place inside it (*part*); the existing-exchange feature discounts by level.
 
 use super::geonames::{City, Gazetteer, Unit, UnitMatch, is_administrative};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::twin_places::{Curated, TwinPlaces};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use tieup_core::catalog::{Catalog, RegionId, RegionKind};
 use tieup_core::error::Result;
@@ -40,8 +49,37 @@ pub struct TwinTie {
     pub japan: RegionId,
     /// The overseas region.
     pub overseas: RegionId,
-    /// The linked places, `Japanese – overseas`, sorted, each with the sources that carry it.
-    pub links: Vec<(String, BTreeSet<&'static str>)>,
+    /// The linked places, sorted by label.
+    pub links: Vec<MergedLink>,
+}
+
+impl TwinTie {
+    /// The links by level, Japanese side first: `[whole–whole, whole–part, part–whole,
+    /// part–part]` (the columns of [`tieup_core::catalog::TWIN_LEVEL_COLUMNS`]).
+    pub fn levels(&self) -> [usize; 4] {
+        let mut levels = [0; 4];
+        for link in &self.links {
+            levels[level_index(link.japan_whole, link.overseas_whole)] += 1;
+        }
+        levels
+    }
+}
+
+fn level_index(japan_whole: bool, overseas_whole: bool) -> usize {
+    2 * usize::from(!japan_whole) + usize::from(!overseas_whole)
+}
+
+/// One link of a tie, merged over the sources.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergedLink {
+    /// `Japanese – overseas`.
+    pub label: String,
+    /// The sources that carry it.
+    pub sources: BTreeSet<&'static str>,
+    /// The Japanese place is the Japanese region itself (in any source).
+    pub japan_whole: bool,
+    /// The overseas place is the overseas region itself (in any source).
+    pub overseas_whole: bool,
 }
 
 /// One matched twin-city link from one source.
@@ -55,27 +93,86 @@ pub struct Link {
     pub label: String,
     /// The source tag.
     pub source: &'static str,
+    /// The Japanese place is the Japanese region itself, not a place inside it.
+    pub japan_whole: bool,
+    /// The overseas place is the overseas region itself, not a place inside it.
+    pub overseas_whole: bool,
+    /// The overseas place's label as its source writes it (for [`Hints`]).
+    pub overseas_label: String,
+}
+
+/// Overseas places the sources with countries and coordinates matched, by Japanese region
+/// and normalised label (the source's, and the matched name): a label the 2016 snapshot
+/// leaves ambiguous or unknown ("Barcelona" for Kobe) is the place another source matched
+/// for a twin of the same Japanese region under that name, when that is one place.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    places: BTreeMap<(RegionId, String), BTreeSet<HintedPlace>>,
+}
+
+/// An overseas region, the matched name, whether the place is the region itself.
+type HintedPlace = (RegionId, String, bool);
+
+impl Hints {
+    /// Indexes the links of the other sources.
+    pub fn new(links: &[Link]) -> Self {
+        let mut places: BTreeMap<(RegionId, String), BTreeSet<HintedPlace>> = BTreeMap::new();
+        for link in links {
+            let name = link
+                .label
+                .split_once(" – ")
+                .map_or(link.label.as_str(), |(_, o)| o);
+            let value = (link.overseas, name.to_string(), link.overseas_whole);
+            for label in [link.overseas_label.as_str(), name] {
+                let base = qualifier(label).map_or(label.to_string(), |(b, _)| b);
+                for key in [label.to_string(), base] {
+                    places
+                        .entry((link.japan, tieup_core::lookup::normalize(&key)))
+                        .or_default()
+                        .insert(value.clone());
+                }
+            }
+        }
+        Hints { places }
+    }
+
+    /// The one overseas place matched for a twin of this Japanese region under this label.
+    fn get(&self, japan: RegionId, label: &str) -> Option<HintedPlace> {
+        let found = self
+            .places
+            .get(&(japan, tieup_core::lookup::normalize(label)))?;
+        match found.len() {
+            1 => found.first().cloned(),
+            _ => None,
+        }
+    }
 }
 
 /// Merges links of every source into ties: one per region pair, each link once with the
-/// sources that carry it.
+/// sources that carry it (a place is whole if any source matched it as the region itself).
 pub fn merge(links: impl IntoIterator<Item = Link>) -> Vec<TwinTie> {
-    let mut pairs: BTreeMap<(RegionId, RegionId), BTreeMap<String, BTreeSet<&'static str>>> =
-        BTreeMap::new();
+    let mut pairs: BTreeMap<(RegionId, RegionId), BTreeMap<String, MergedLink>> = BTreeMap::new();
     for link in links {
-        pairs
+        let merged = pairs
             .entry((link.japan, link.overseas))
             .or_default()
-            .entry(link.label)
-            .or_default()
-            .insert(link.source);
+            .entry(link.label.clone())
+            .or_insert_with(|| MergedLink {
+                label: link.label,
+                sources: BTreeSet::new(),
+                japan_whole: false,
+                overseas_whole: false,
+            });
+        merged.sources.insert(link.source);
+        merged.japan_whole |= link.japan_whole;
+        merged.overseas_whole |= link.overseas_whole;
     }
     pairs
         .into_iter()
         .map(|((japan, overseas), links)| TwinTie {
             japan,
             overseas,
-            links: links.into_iter().collect(),
+            links: links.into_values().collect(),
         })
         .collect()
 }
@@ -117,6 +214,13 @@ pub struct TwinReport {
     pub japan_japan: usize,
     /// Of them, with the other end placed in an overseas catalog region (ties).
     pub japan_matched: usize,
+    /// Places taken from `twin_places.csv`.
+    pub curated: usize,
+    /// Overseas places unmatched by name, taken from another source's match ([`Hints`]).
+    pub hinted: usize,
+    /// Japan-abroad relations whose overseas place was found outside every catalog region
+    /// (out of the match rate's scope).
+    pub outside: usize,
     /// Region pairs with at least one link.
     pub pairs: usize,
     /// Japanese regions with at least one tie.
@@ -126,14 +230,18 @@ pub struct TwinReport {
 }
 
 impl TwinReport {
-    /// Share of relations with a matched Japanese end whose other end is an overseas catalog
-    /// region (Japan–Japan relations excluded).
+    /// Japan-abroad relations in scope: those with a matched Japanese end, less Japan–Japan
+    /// relations and those whose other end lies outside every catalog region. A place not
+    /// found or ambiguous stays in scope, as a miss.
+    pub fn in_scope(&self) -> usize {
+        self.with_japan - self.japan_japan - self.outside
+    }
+
+    /// Share of the relations in scope whose other end is an overseas catalog region.
     pub fn match_rate(&self) -> f64 {
-        let abroad = self.with_japan - self.japan_japan;
-        if abroad == 0 {
-            0.0
-        } else {
-            self.japan_matched as f64 / abroad as f64
+        match self.in_scope() {
+            0 => 0.0,
+            n => self.japan_matched as f64 / n as f64,
         }
     }
 }
@@ -195,7 +303,8 @@ pub(crate) fn admin_name(label: &str) -> Option<String> {
     None
 }
 
-/// Splits `Name (Qualifier)` or `Name, Qualifier`.
+/// Splits `Name (Qualifier)`, `Name, Qualifier` or `Qualifier – Name` (Wikipedia's
+/// `Tokyo – Chūō` for a ward).
 pub(crate) fn qualifier(label: &str) -> Option<(String, String)> {
     if let Some(open) = label.find(" (")
         && label.ends_with(')')
@@ -205,23 +314,29 @@ pub(crate) fn qualifier(label: &str) -> Option<(String, String)> {
             label[open + 2..label.len() - 1].to_string(),
         ));
     }
+    if let Some((q, name)) = label.split_once(" – ") {
+        return Some((name.to_string(), q.to_string()));
+    }
     label
         .split_once(", ")
         .map(|(a, b)| (a.to_string(), b.to_string()))
 }
 
 /// Matches place labels to GeoNames places and catalog regions.
-pub(crate) struct Matcher<'a> {
+pub struct Matcher<'a> {
     pub(crate) catalog: &'a Catalog,
     pub(crate) gazetteer: &'a Gazetteer,
     pub(crate) index: HashMap<String, Vec<usize>>,
     pub(crate) unit_regions: BTreeMap<Unit, RegionId>,
     pub(crate) seats: BTreeMap<u32, Vec<RegionId>>,
     pub(crate) admin_keys: Vec<(RegionId, Vec<String>)>,
+    /// Keys of the GeoNames places' main and ASCII names.
+    main_names: HashSet<String>,
 }
 
 impl<'a> Matcher<'a> {
-    pub(crate) fn new(catalog: &'a Catalog, gazetteer: &'a Gazetteer, units: &UnitMatch) -> Self {
+    /// Indexes the gazetteer's names and the catalog's seats and administrative names.
+    pub fn new(catalog: &'a Catalog, gazetteer: &'a Gazetteer, units: &UnitMatch) -> Self {
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, city) in gazetteer.cities.iter().enumerate() {
             if matches!(city.feature_code.as_str(), "PPLH" | "PPLQ" | "PPLW") {
@@ -267,6 +382,12 @@ impl<'a> Matcher<'a> {
                 (p, keys)
             })
             .collect();
+        let main_names = gazetteer
+            .cities
+            .iter()
+            .flat_map(|c| [c.name.as_str(), c.ascii.as_str()])
+            .flat_map(tieup_core::lookup::keys)
+            .collect();
         Matcher {
             catalog,
             gazetteer,
@@ -274,7 +395,50 @@ impl<'a> Matcher<'a> {
             unit_regions,
             seats,
             admin_keys,
+            main_names,
         }
+    }
+
+    /// The administrative region a label names: after an administrative prefix or suffix
+    /// (`Präfektur Nagano`, `Osaka Prefecture`), a region of that name; a bare label
+    /// (`Ohio`) only when no GeoNames place has it as its main name. One region or none; in
+    /// `country` only, when given.
+    pub(crate) fn admin_region(&self, label: &str, country: Option<&str>) -> Option<RegionId> {
+        let name = match admin_name(label) {
+            Some(name) => name,
+            None if tieup_core::lookup::keys(label)
+                .iter()
+                .any(|k| self.main_names.contains(k)) =>
+            {
+                return None;
+            }
+            None => label.to_string(),
+        };
+        let keys = super::geonames::name_keys(name.trim());
+        let found: Vec<RegionId> = self
+            .admin_keys
+            .iter()
+            .filter(|(r, k)| {
+                country.is_none_or(|c| self.catalog.region(*r).country == c)
+                    && k.iter().any(|x| keys.contains(x))
+            })
+            .map(|(r, _)| *r)
+            .collect();
+        match found.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// Whether a GeoNames place is the catalog region itself: the seat of a Japanese area or
+    /// of an overseas metro or city region.
+    pub(crate) fn is_whole(&self, city: &City, region: RegionId) -> bool {
+        let level = self.catalog.region(region).level.as_str();
+        matches!(level, "area" | "metro" | "city")
+            && self
+                .seats
+                .get(&city.id)
+                .is_some_and(|s| s.contains(&region))
     }
 
     pub(crate) fn candidates(&self, name: &str) -> Vec<usize> {
@@ -333,18 +497,11 @@ impl<'a> Matcher<'a> {
     }
 
     fn resolve(&self, label: &str) -> Place {
-        if let Some(name) = admin_name(label) {
-            let keys = super::geonames::name_keys(name.trim());
-            let found: Vec<RegionId> = self
-                .admin_keys
-                .iter()
-                .filter(|(_, k)| k.iter().any(|x| keys.contains(x)))
-                .map(|(p, _)| *p)
-                .collect();
-            return match found.as_slice() {
-                [one] => Place::Region(*one),
-                _ => Place::AdminOutside,
-            };
+        if let Some(region) = self.admin_region(label, None) {
+            return Place::Region(region);
+        }
+        if admin_name(label).is_some() {
+            return Place::AdminOutside;
         }
         let direct = self.candidates(label);
         if !direct.is_empty() {
@@ -435,93 +592,199 @@ fn read_pairs(path: &Path, columns: usize) -> Result<Vec<(usize, Vec<String>)>> 
     Ok(out)
 }
 
-/// Matches the twin-city files and aggregates the ties.
-pub fn build(
-    catalog: &Catalog,
-    gazetteer: &Gazetteer,
-    units: &UnitMatch,
-    names_path: &Path,
-    relations_path: &Path,
-) -> Result<(Vec<Link>, TwinReport)> {
-    let matcher = Matcher::new(catalog, gazetteer, units);
-    let mut report = TwinReport::default();
-    let mut places: BTreeMap<String, (Place, Option<RegionId>, String)> = BTreeMap::new();
-    for (_, fields) in read_pairs(names_path, 2)? {
-        let place = matcher.resolve(&fields[1]);
-        let (region, label) = match place {
-            Place::City(i) => {
-                report.matched_city += 1;
-                let city = &gazetteer.cities[i];
-                if city.country == "JP" {
-                    report.japanese += 1;
-                }
-                (matcher.locate(city), city.name.clone())
+/// One place of the snapshot, resolved.
+struct Resolved {
+    /// The catalog region it lies in, and whether it is that region itself.
+    region: Option<(RegionId, bool)>,
+    /// In Japan.
+    japanese: bool,
+    /// Found (or curated) outside every catalog region.
+    outside: bool,
+    /// GeoNames or catalog name, for link labels; the source's label when unmatched.
+    label: String,
+    /// How the label resolved, for the report and the unmatched list.
+    why: &'static str,
+}
+
+/// Resolves one label of the snapshot, counting the outcome.
+fn resolve_place(
+    matcher: &Matcher<'_>,
+    curated: &TwinPlaces,
+    qid: &str,
+    label: &str,
+    report: &mut TwinReport,
+) -> Resolved {
+    let catalog = matcher.catalog;
+    let unmatched = |why| Resolved {
+        region: None,
+        japanese: false,
+        outside: false,
+        label: label.to_string(),
+        why,
+    };
+    for japan in [true, false] {
+        match curated.get(SOURCE, japan, qid, "", "") {
+            Some(Curated::Region(r, whole)) => {
+                report.curated += 1;
+                return Resolved {
+                    region: Some((r, whole)),
+                    japanese: japan,
+                    outside: false,
+                    label: if whole {
+                        catalog.region(r).name.clone()
+                    } else {
+                        label.to_string()
+                    },
+                    why: "curated",
+                };
             }
-            Place::Region(r) => {
-                report.matched_admin += 1;
-                if catalog.region(r).kind == RegionKind::Japan {
-                    report.japanese += 1;
-                }
-                (Some(r), catalog.region(r).name.clone())
+            Some(Curated::Outside) => {
+                report.curated += 1;
+                return Resolved {
+                    outside: true,
+                    ..unmatched("curated outside the catalog")
+                };
             }
-            Place::AdminOutside => {
-                report.admin_outside_catalog += 1;
-                (None, fields[1].clone())
-            }
-            Place::Ambiguous => {
-                report.ambiguous += 1;
-                (None, fields[1].clone())
-            }
-            Place::NotFound => {
-                report.not_found += 1;
-                (None, fields[1].clone())
-            }
-        };
-        if region.is_some() {
-            report.in_catalog += 1;
+            None => {}
         }
-        places.insert(fields[0].clone(), (place, region, label));
     }
-    report.places = places.len();
-    let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
-    for (_, fields) in read_pairs(relations_path, 2)? {
+    match matcher.resolve(label) {
+        Place::City(i) => {
+            report.matched_city += 1;
+            let city = &matcher.gazetteer.cities[i];
+            let region = matcher.locate(city);
+            Resolved {
+                region: region.map(|r| (r, matcher.is_whole(city, r))),
+                japanese: city.country == "JP",
+                outside: region.is_none(),
+                label: city.name.clone(),
+                why: "outside the catalog",
+            }
+        }
+        Place::Region(r) => {
+            report.matched_admin += 1;
+            Resolved {
+                region: Some((r, true)),
+                japanese: catalog.region(r).kind == RegionKind::Japan,
+                outside: false,
+                label: catalog.region(r).name.clone(),
+                why: "administrative label",
+            }
+        }
+        Place::AdminOutside => {
+            report.admin_outside_catalog += 1;
+            unmatched("administrative label outside the catalog")
+        }
+        Place::Ambiguous => {
+            report.ambiguous += 1;
+            // Several places, all Japanese ("Kōchi", "Ōno"): a twin within Japan.
+            let candidates = matcher.candidates(label);
+            Resolved {
+                japanese: !candidates.is_empty()
+                    && candidates
+                        .iter()
+                        .all(|&i| matcher.gazetteer.cities[i].country == "JP"),
+                ..unmatched("ambiguous name")
+            }
+        }
+        Place::NotFound => {
+            report.not_found += 1;
+            unmatched("not found")
+        }
+    }
+}
+
+/// The undirected relations of `relations.tsv`, each once.
+fn relation_pairs(path: &Path) -> Result<BTreeSet<(String, String)>> {
+    let mut pairs = BTreeSet::new();
+    for (_, fields) in read_pairs(path, 2)? {
         let (a, b) = (fields[0].clone(), fields[1].clone());
         pairs.insert(if a <= b { (a, b) } else { (b, a) });
     }
+    Ok(pairs)
+}
+
+/// Matches the twin-city files: the links of the relations between a Japanese and an
+/// overseas catalog region, the counts, and the relations in scope left unmatched.
+pub fn build(
+    matcher: &Matcher<'_>,
+    curated: &TwinPlaces,
+    hints: &Hints,
+    names_path: &Path,
+    relations_path: &Path,
+) -> Result<(Vec<Link>, TwinReport, Vec<crate::twin_sources::Unmatched>)> {
+    let catalog = matcher.catalog;
+    let mut report = TwinReport::default();
+    let mut places: BTreeMap<String, Resolved> = BTreeMap::new();
+    for (_, fields) in read_pairs(names_path, 2)? {
+        let place = resolve_place(matcher, curated, &fields[0], &fields[1], &mut report);
+        report.japanese += usize::from(place.japanese);
+        report.in_catalog += usize::from(place.region.is_some());
+        places.insert(fields[0].clone(), place);
+    }
+    report.places = places.len();
+    let pairs = relation_pairs(relations_path)?;
     report.relations = pairs.len();
-    let is_japanese = |place: &Place| match *place {
-        Place::City(i) => gazetteer.cities[i].country == "JP",
-        Place::Region(r) => catalog.region(r).kind == RegionKind::Japan,
-        _ => false,
-    };
     let mut links = Vec::new();
+    let mut unmatched = Vec::new();
     for (a, b) in &pairs {
         let (Some(pa), Some(pb)) = (places.get(a), places.get(b)) else {
             continue;
         };
-        let (ja, jb) = (is_japanese(&pa.0), is_japanese(&pb.0));
-        if !ja && !jb {
+        if !pa.japanese && !pb.japanese {
             continue;
         }
         report.with_japan += 1;
-        if ja && jb {
+        if pa.japanese && pb.japanese {
             report.japan_japan += 1;
             continue;
         }
-        let (japan, other) = if ja { (pa, pb) } else { (pb, pa) };
-        let (Some(j), Some(o)) = (japan.1, other.1) else {
-            continue;
+        let ((japan_id, japan), (other_id, other)) = if pa.japanese {
+            ((a, pa), (b, pb))
+        } else {
+            ((b, pb), (a, pa))
         };
-        if catalog.region(o).kind != RegionKind::Overseas {
-            continue;
+        let overseas = other
+            .region
+            .filter(|(o, _)| catalog.region(*o).kind == RegionKind::Overseas)
+            .map(|(o, whole)| (o, other.label.clone(), whole));
+        let mut hinted = || {
+            let (j, _) = japan.region?;
+            let hint = hints.get(j, &other.label);
+            report.hinted += usize::from(hint.is_some());
+            hint
+        };
+        let overseas = match overseas {
+            Some(found) => Some(found),
+            None if !other.outside => hinted(),
+            None => None,
+        };
+        match (japan.region, overseas) {
+            (Some((j, japan_whole)), Some((o, name, overseas_whole))) => {
+                report.japan_matched += 1;
+                links.push(Link {
+                    japan: j,
+                    overseas: o,
+                    label: format!("{} – {name}", japan.label),
+                    source: SOURCE,
+                    japan_whole,
+                    overseas_whole,
+                    overseas_label: other.label.clone(),
+                });
+            }
+            _ if other.outside => report.outside += 1,
+            (japan_region, _) => unmatched.push(crate::twin_sources::Unmatched {
+                source: SOURCE,
+                japan: format!("{} ({japan_id})", japan.label),
+                overseas: format!("{} ({other_id})", other.label),
+                country: String::new(),
+                reason: if japan_region.is_none() {
+                    format!("Japanese place {}", japan.why)
+                } else {
+                    format!("overseas place {}", other.why)
+                },
+            }),
         }
-        report.japan_matched += 1;
-        links.push(Link {
-            japan: j,
-            overseas: o,
-            label: format!("{} – {}", japan.2, other.2),
-            source: SOURCE,
-        });
     }
     let ties = merge(links.iter().cloned());
     report.pairs = ties.len();
@@ -531,40 +794,52 @@ pub fn build(
         .map(|t| t.overseas)
         .collect::<BTreeSet<_>>()
         .len();
-    Ok((links, report))
+    Ok((links, report, unmatched))
 }
 
-/// Header of `twin_ties.csv`.
-pub const TWINS_HEADER: &str = "japan_region,overseas_region,links,examples,sources";
+/// Header of `twin_ties.csv`: the pair, its links, examples and sources, then the links by
+/// level ([`tieup_core::catalog::TWIN_LEVEL_COLUMNS`]).
+pub const TWINS_HEADER: &str = "japan_region,overseas_region,links,examples,sources,whole_whole,whole_part,part_whole,part_part";
 
-/// The derived ties file, in catalog order: `examples` are up to three links, those carried
-/// by most sources first, each `Kobe – Barcelona (Wikipedia; Wikidata 2016)`; `sources` the
-/// source tags of all links, `;`-separated.
+/// The derived ties file, in catalog order: `examples` are up to three links, those between
+/// the regions themselves and carried by most sources first, each `Kobe – Barcelona
+/// (Wikipedia; Wikidata 2016)`; `sources` the source tags of all links, `;`-separated; then
+/// the number of links at each level.
 pub fn twins_csv(catalog: &Catalog, ties: &[TwinTie]) -> String {
     let mut out = crate::csvout::CsvText::new(TWINS_HEADER);
     for tie in ties {
-        let mut order: Vec<&(String, BTreeSet<&str>)> = tie.links.iter().collect();
-        order.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+        let mut order: Vec<&MergedLink> = tie.links.iter().collect();
+        order.sort_by(|a, b| {
+            level_index(a.japan_whole, a.overseas_whole)
+                .cmp(&level_index(b.japan_whole, b.overseas_whole))
+                .then(b.sources.len().cmp(&a.sources.len()))
+                .then_with(|| a.label.cmp(&b.label))
+        });
         let examples: Vec<String> = order
             .iter()
             .take(3)
-            .map(|(label, sources)| {
-                let names: Vec<&str> = sources.iter().map(|s| source_name(s)).collect();
-                format!("{label} ({})", names.join("; "))
+            .map(|link| {
+                let names: Vec<&str> = link.sources.iter().map(|s| source_name(s)).collect();
+                format!("{} ({})", link.label, names.join("; "))
             })
             .collect();
         let sources: BTreeSet<&str> = tie
             .links
             .iter()
-            .flat_map(|(_, s)| s.iter().copied())
+            .flat_map(|l| l.sources.iter().copied())
             .collect();
-        out.row([
-            catalog.region(tie.japan).id.as_str(),
-            catalog.region(tie.overseas).id.as_str(),
-            &tie.links.len().to_string(),
-            &examples.join("; "),
-            &sources.into_iter().collect::<Vec<_>>().join(";"),
-        ]);
+        let levels = tie.levels().map(|n| n.to_string());
+        out.row(
+            [
+                catalog.region(tie.japan).id.as_str(),
+                catalog.region(tie.overseas).id.as_str(),
+                &tie.links.len().to_string(),
+                &examples.join("; "),
+                &sources.into_iter().collect::<Vec<_>>().join(";"),
+            ]
+            .into_iter()
+            .chain(levels.iter().map(String::as_str)),
+        );
     }
     out.finish()
 }
@@ -601,8 +876,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn ties_from_a_tiny_gazetteer() {
+    /// The fixture catalog (with GeoNames seats for Suwa and Dalian), a six-place gazetteer,
+    /// and names and relations files in a temporary directory.
+    struct Tiny {
+        _dirs: (tempfile::TempDir, tempfile::TempDir),
+        catalog: Catalog,
+        gazetteer: Gazetteer,
+        units: UnitMatch,
+        names: std::path::PathBuf,
+        relations: std::path::PathBuf,
+    }
+
+    fn tiny() -> Tiny {
         // The fixture catalog, with GeoNames seats for Suwa (1) and Dalian (2).
         let fixture =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
@@ -656,7 +941,30 @@ mod tests {
             "Q1\tQ2\nQ2\tQ1\nQ5\tQ3\nQ6\tQ4\nQ1\tQ7\nQ5\tQ8\nQ1\tQ5\n",
         )
         .unwrap();
-        let (links, report) = build(&catalog, &gazetteer, &units, &names, &relations).unwrap();
+        Tiny {
+            _dirs: (dir, tmp),
+            catalog,
+            gazetteer,
+            units,
+            names,
+            relations,
+        }
+    }
+
+    #[test]
+    fn ties_from_a_tiny_gazetteer() {
+        let t = tiny();
+        let (catalog, gazetteer, units) = (&t.catalog, &t.gazetteer, &t.units);
+        let (names, relations) = (&t.names, &t.relations);
+        let matcher = Matcher::new(catalog, gazetteer, units);
+        let (links, report, unmatched) = build(
+            &matcher,
+            &TwinPlaces::default(),
+            &Hints::default(),
+            names,
+            relations,
+        )
+        .unwrap();
         let ties = merge(links);
         let pairs: Vec<(String, String)> = ties
             .iter()
@@ -687,5 +995,66 @@ mod tests {
         assert_eq!(report.with_japan, 6);
         assert_eq!(report.japan_matched, 3);
         assert!((report.match_rate() - 0.6).abs() < 1e-12);
+        // Levels: Suwa and Dalian are the seats of their regions (whole–whole); Nagano city
+        // and Jinzhou lie inside theirs (part–part); the prefecture itself and Springfield
+        // (whole–part).
+        let levels: Vec<[usize; 4]> = ties.iter().map(TwinTie::levels).collect();
+        assert_eq!(levels, vec![[0, 0, 0, 1], [0, 1, 0, 0], [1, 0, 0, 0]]);
+        let reasons: Vec<(&str, &str)> = unmatched
+            .iter()
+            .map(|u| (u.overseas.as_str(), u.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                ("Atlantis (Q7)", "overseas place not found"),
+                ("Springfield (Q8)", "overseas place ambiguous name"),
+            ]
+        );
+    }
+
+    #[test]
+    fn curated_places_by_wikidata_id() {
+        let t = tiny();
+        let matcher = Matcher::new(&t.catalog, &t.gazetteer, &t.units);
+        // Atlantis (Q7), not found by name, curated into "texas".
+        let curated_path = t.relations.with_file_name("twin_places.csv");
+        std::fs::write(
+            &curated_path,
+            format!(
+                "{}\n{SOURCE},overseas,Q7,,,texas,part,a fixture's reason\n",
+                crate::twin_places::COLUMNS.join(",")
+            ),
+        )
+        .unwrap();
+        let curated = TwinPlaces::load(&curated_path, &t.catalog).unwrap();
+        let (links, report, unmatched) = build(
+            &matcher,
+            &curated,
+            &Hints::default(),
+            &t.names,
+            &t.relations,
+        )
+        .unwrap();
+        assert_eq!(
+            (report.japan_matched, report.curated, unmatched.len()),
+            (4, 1, 1)
+        );
+        assert!(
+            links
+                .iter()
+                .any(|l| l.label == "Suwa – Atlantis" && !l.overseas_whole)
+        );
+    }
+
+    #[test]
+    fn qualifiers_in_three_forms() {
+        for label in ["Chūō (Tokyo)", "Chūō, Tokyo", "Tokyo – Chūō"] {
+            assert_eq!(
+                qualifier(label),
+                Some(("Chūō".to_string(), "Tokyo".to_string())),
+                "{label}"
+            );
+        }
     }
 }

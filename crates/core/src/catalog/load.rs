@@ -274,6 +274,7 @@ impl Catalog {
             let overseas_region =
                 self.region_in_row(&row, "overseas_region", Some(RegionKind::Overseas))?;
             let links = row.number_in("links", 1.0, 1e6)? as u32;
+            let levels = twin_levels(&file, &row, links)?;
             if self
                 .twin_index
                 .insert((japan_region, overseas_region), self.twin_ties.len())
@@ -290,6 +291,7 @@ impl Catalog {
                 links,
                 examples: row.text("examples").to_string(),
                 sources: row.required(sources_column)?.to_string(),
+                levels,
             });
         }
         Ok(())
@@ -536,4 +538,29 @@ fn refuse_dated_statistic(row: &crate::csvin::Row<'_>, source: &ValueSource) -> 
         )),
         _ => Ok(()),
     }
+}
+
+/// Level columns of `twin_ties.csv`, Japanese side first ([`TwinTie::levels`]).
+pub const TWIN_LEVEL_COLUMNS: [&str; 4] = ["whole_whole", "whole_part", "part_whole", "part_part"];
+
+/// A row's links by level: the four level columns, which must sum to `links`; without them
+/// (files written before the levels) every link counts whole–whole.
+fn twin_levels(file: &CsvFile, row: &crate::csvin::Row<'_>, links: u32) -> Result<[u32; 4]> {
+    if !TWIN_LEVEL_COLUMNS.iter().any(|c| file.has_column(c)) {
+        return Ok([links, 0, 0, 0]);
+    }
+    let mut levels = [0u32; 4];
+    for (level, column) in levels.iter_mut().zip(TWIN_LEVEL_COLUMNS) {
+        *level = row.number_in(column, 0.0, 1e6)? as u32;
+    }
+    if levels.iter().sum::<u32>() != links {
+        return Err(row.error(
+            format!(
+                "the level columns sum to {}, but links is {links}",
+                levels.iter().sum::<u32>()
+            ),
+            "rebuild the file (tieup catalog rebuild)",
+        ));
+    }
+    Ok(levels)
 }

@@ -29,6 +29,7 @@ pub use bodies::{
     BODIES_FILE, BODY_COLUMNS, BodyMatch, BodyType, EARLIEST_FOUNDING, LATEST_FOUNDING,
     MAX_BODY_LEVEL, PartnerBody,
 };
+pub use load::TWIN_LEVEL_COLUMNS;
 pub use partnerships::{MAX_PARTNERSHIP_ID, PARTNERSHIP_COLUMNS};
 pub use stats::CatalogStats;
 
@@ -199,6 +200,12 @@ pub struct TwinTie {
     /// Where the links come from, `;`-separated source tags (`wikidata:p190:2016`,
     /// `wikipedia:sister-cities:2026`, `wikidata:p190:eu-japan`).
     pub sources: String,
+    /// The links by the level of their two places, Japanese side first:
+    /// `[whole–whole, whole–part, part–whole, part–part]`, where *whole* means the place is
+    /// the region itself (a prefecture or state named as such, the seat city of a Japanese
+    /// area or of an overseas metro or city region) and *part* a place inside it. Sums to
+    /// `links`; files without the level columns count every link whole–whole.
+    pub levels: [u32; 4],
 }
 
 /// How one gets from a Japanese to an overseas region by air, in the 2014 OpenFlights network
@@ -564,8 +571,21 @@ impl Catalog {
             .map(|r| r.get(country).copied())
     }
 
+    /// The twin-city links between exactly these two regions, if any.
+    pub fn twin_pair(&self, japan: RegionId, overseas: RegionId) -> Option<&TwinTie> {
+        self.twin_index
+            .get(&(japan, overseas))
+            .map(|&t| &self.twin_ties[t])
+    }
+
+    /// A region's child regions (areas of a prefecture, metros of a state), in catalog order.
+    pub fn child_regions(&self, region: RegionId) -> &[RegionId] {
+        &self.children[region.index()]
+    }
+
     /// The twin-city tie between a Japanese and an overseas region or their parent or child
-    /// regions: the one with most links (ties broken by file order).
+    /// regions: the one with most links (ties broken by file order). What a tie is worth to
+    /// a query is the encoder's (`features::Encoder::twin_exchange`).
     pub fn twin_tie(&self, japan: RegionId, overseas: RegionId) -> Option<&TwinTie> {
         if self.twin_ties.is_empty() {
             return None;

@@ -181,10 +181,10 @@ fn exchange_label(
 ) -> String {
     let catalog = encoder.catalog();
     let partnership = encoder.exchange(query, candidate.region);
-    let twin = encoder.twin_tie(query, candidate.region);
-    let use_twin = match partnership {
-        Some((v, _)) => v < crate::features::TWIN_TIE && twin.is_some(),
-        None => twin.is_some(),
+    let twin = encoder.twin_exchange(query, candidate.region);
+    let use_twin = match (partnership, twin) {
+        (Some((v, _)), Some(t)) => v < t.value,
+        (_, twin) => twin.is_some(),
     };
     if use_twin {
         return match lang {
