@@ -238,6 +238,8 @@ impl Catalog {
     /// the full catalog.
     pub fn as_known_in(&self, year: Option<u16>) -> Catalog {
         let mut catalog = self.clone();
+        // The clone must not inherit a cached mean similarity computed on other values.
+        catalog.mean_similarity = std::sync::OnceLock::new();
         for d in self.dated.iter() {
             let known = d.known_before(year);
             match d.slot {
