@@ -9,7 +9,7 @@
 
 use crate::catalog::{Catalog, RegionId, SectorId};
 use crate::features::{Dependence, Encoder, Feature, N_FEATURES, Query};
-use crate::rank::{RankedCandidate, score_row};
+use crate::rank::RankedCandidate;
 use crate::select::{Row, Selection};
 use std::collections::{BTreeSet, HashMap};
 
@@ -168,17 +168,7 @@ impl<'a> FeatureTables<'a> {
                 let c = catalog
                     .candidate_position(row.region)
                     .expect("an overseas candidate");
-                let features = columns.map(|column| column[c]);
-                let (score, contributions) = score_row(weights, &features);
-                debug_assert_eq!(score.to_bits(), row.score.to_bits());
-                RankedCandidate {
-                    rank: i + 1,
-                    region: row.region,
-                    score,
-                    features,
-                    contributions,
-                    also: row.also,
-                }
+                RankedCandidate::from_row(i + 1, row, weights, columns.map(|column| column[c]))
             })
             .collect()
     }

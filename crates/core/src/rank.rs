@@ -121,18 +121,31 @@ pub fn explain_rows(
         .enumerate()
         .map(|(i, row)| {
             let features = encoder.encode_one(query, row.region);
-            let (score, contributions) = score_row(weights, &features);
-            debug_assert_eq!(score.to_bits(), row.score.to_bits());
-            RankedCandidate {
-                rank: i + 1,
-                region: row.region,
-                score,
-                features,
-                contributions,
-                also: row.also,
-            }
+            RankedCandidate::from_row(i + 1, row, weights, features)
         })
         .collect()
+}
+
+impl RankedCandidate {
+    /// The candidate at `rank` for a selected row, with its features (the same values the
+    /// row was scored with, so the same score to the bit) and their contributions.
+    pub fn from_row(
+        rank: usize,
+        row: Row,
+        weights: &[f64; N_FEATURES],
+        features: [f64; N_FEATURES],
+    ) -> Self {
+        let (score, contributions) = score_row(weights, &features);
+        debug_assert_eq!(score.to_bits(), row.score.to_bits());
+        RankedCandidate {
+            rank,
+            region: row.region,
+            score,
+            features,
+            contributions,
+            also: row.also,
+        }
+    }
 }
 
 /// Why one feature moved a candidate's score.
