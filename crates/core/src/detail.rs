@@ -78,16 +78,15 @@ fn write_strength(out: &mut String, catalog: &Catalog, region: RegionId, sector:
             return;
         }
     }
-    if let Some(parent) = info.parent
-        && catalog.strength_source(region, parent).is_some()
-    {
+    if let Some(inherited) = catalog.inheritance(region, sector) {
+        let share = inherited.share_in_words();
         let _ = write!(
             out,
-            "{value} in {} (half of ",
+            "{value} in {} ({share} of ",
             info.name,
             value = Fixed(value, 2)
         );
-        write_strength(out, catalog, region, parent);
+        write_strength(out, catalog, region, inherited.from);
         out.push(')');
         return;
     }

@@ -899,6 +899,42 @@ mod tests {
     }
 
     #[test]
+    fn a_measured_survey_sector_passes_on_a_quarter_a_curated_one_half() {
+        let (dir, c) = fixture_with_statistics();
+        let welfare = c.sectors().find("welfare_equipment").unwrap();
+        let medical = c.sectors().find("medical_welfare").unwrap();
+        // Without a survey-sector row of its own, nothing is inherited (the survey sector's
+        // value is the maximum of its finer rows, which passes nothing down).
+        assert_eq!(
+            c.inheritance(c.find_region("texas").unwrap(), welfare),
+            None
+        );
+        assert_eq!(c.strength(c.find_region("texas").unwrap(), welfare), 0.0);
+        let mut strengths = std::fs::read_to_string(dir.path().join("strengths.csv")).unwrap();
+        strengths.push_str(
+            "texas,medical_welfare,0.8,statistics:test:2020,\n\
+             skane,medical_welfare,0.8,curated,fixture reason\n",
+        );
+        std::fs::write(dir.path().join("strengths.csv"), strengths).unwrap();
+        let c = Catalog::load(dir.path()).unwrap();
+        let id = |name: &str| c.find_region(name).unwrap();
+        let measured = c.inheritance(id("texas"), welfare).unwrap();
+        assert_eq!((measured.from, measured.share), (medical, 0.25));
+        assert_eq!(measured.share_in_words(), "a quarter");
+        assert_abs_diff_eq!(c.strength(id("texas"), welfare), 0.2, epsilon = 1e-12);
+        let curated = c.inheritance(id("skane"), welfare).unwrap();
+        assert_eq!((curated.from, curated.share), (medical, 0.5));
+        assert_eq!(curated.share_in_words(), "half");
+        assert_abs_diff_eq!(c.strength(id("skane"), welfare), 0.4, epsilon = 1e-12);
+        // A sector with its own row, and a survey sector, inherit nothing.
+        assert_eq!(c.inheritance(id("texas"), medical), None);
+        assert_eq!(
+            c.inheritance(id("skane"), c.sectors().find("medical_devices").unwrap()),
+            None
+        );
+    }
+
+    #[test]
     fn similarity_compares_measured_sectors_and_shrinks_toward_the_mean() {
         let (_dir, c) = fixture_with_statistics();
         let encoder = Encoder::new(&c);

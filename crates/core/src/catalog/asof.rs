@@ -4,8 +4,8 @@
 //!
 //! A value left out is treated as absent, exactly as if its row were not in the file: a
 //! strength falls back to the missing-value rule of [`Catalog::strength`] (a survey sector
-//! takes the maximum of its finer sectors, a finer sector half of its survey sector's own row,
-//! otherwise 0), a trait reads 0 (nothing shown); a curated strength a statistic replaced is
+//! takes the maximum of its finer sectors, a finer sector a share of its survey sector's own
+//! row ([`Catalog::inheritance`]), otherwise 0), a trait reads 0 (nothing shown); a curated strength a statistic replaced is
 //! never read, so its date does not matter. What the catalog cannot date (statistics measured
 //! 2011-2018, twin-city ties, the 2014 air network, MOFA 2025 residents) is used as it is, and
 //! [`Catalog::year_notice`] says so, with how many values were left out.

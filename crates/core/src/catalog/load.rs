@@ -484,13 +484,8 @@ impl Catalog {
                         .map(|&c| self.explicit[[region.index(), c.index()]])
                         .filter(|v| !v.is_nan())
                         .fold(0.0, f64::max)
-                } else if let Some(parent) = info.parent {
-                    let parent_value = self.explicit[[region.index(), parent.index()]];
-                    if parent_value.is_nan() {
-                        0.0
-                    } else {
-                        INHERITED_SHARE * parent_value
-                    }
+                } else if let Some(inherited) = self.inheritance(region, sector) {
+                    inherited.share * self.explicit[[region.index(), inherited.from.index()]]
                 } else {
                     0.0
                 };

@@ -281,8 +281,36 @@ const STRENGTH_COLUMNS: [&str; 5] = ["region_id", "sector", "value", "provenance
 
 /// Relatedness of two finer sectors under the same survey sector, unless a row says otherwise.
 pub const SIBLING_RELATEDNESS: f64 = 0.5;
-/// Share of a survey-sector strength that a finer sector without its own row inherits.
+/// Share of a curated survey-sector strength that a finer sector without its own row
+/// inherits ([`Catalog::inheritance`]).
 pub const INHERITED_SHARE: f64 = 0.5;
+/// Share of a statistics-based strength that a finer sector without its own row inherits:
+/// the measured total counts the codes of the whole survey sector, mostly other finer
+/// sectors' (a state's environment statistic is its utilities and waste collection), so it
+/// says less about a finer field the source does not measure than a curator's judgement
+/// of the sector does.
+pub const MEASURED_INHERITED_SHARE: f64 = 0.25;
+
+/// Where a finer sector without its own strength row takes its value from
+/// ([`Catalog::inheritance`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Inheritance {
+    /// The survey sector whose row is passed on.
+    pub from: SectorId,
+    /// The share passed on ([`INHERITED_SHARE`] or [`MEASURED_INHERITED_SHARE`]).
+    pub share: f64,
+}
+
+impl Inheritance {
+    /// The share as an explanation says it: "half" or "a quarter".
+    pub fn share_in_words(&self) -> &'static str {
+        if self.share == MEASURED_INHERITED_SHARE {
+            "a quarter"
+        } else {
+            "half"
+        }
+    }
+}
 
 /// The bureau names the survey tables use, plus Okinawa.
 pub const BUREAUS: [&str; 9] = [
@@ -477,8 +505,8 @@ impl Catalog {
     /// Effective strength of a region in a sector, in [0, 1].
     ///
     /// The rule for missing rows: a survey sector without its own row takes the maximum of
-    /// its finer sectors; a finer sector without its own row takes [`INHERITED_SHARE`] of its
-    /// survey sector's own row; otherwise 0 (no notable cluster).
+    /// its finer sectors; a finer sector without its own row inherits a share of a related
+    /// row ([`Catalog::inheritance`]); otherwise 0 (no notable cluster).
     pub fn strength(&self, region: RegionId, sector: SectorId) -> f64 {
         self.strength[[region.index(), sector.index()]]
     }
@@ -486,6 +514,37 @@ impl Catalog {
     /// The effective strength row of a region (one value per sector).
     pub fn strength_row(&self, region: RegionId) -> ArrayView1<'_, f64> {
         self.strength.row(region.index())
+    }
+
+    /// How a finer sector without its own row inherits, if it does: from its survey sector's
+    /// own row, [`INHERITED_SHARE`] of a curated row, [`MEASURED_INHERITED_SHARE`] of a
+    /// statistics row. `None` for a sector with its own row, a survey sector, or a finer
+    /// sector whose survey sector has no row. (Sibling rows pass nothing on: a region strong
+    /// in water treatment is not thereby strong in woody biomass; related sectors count in
+    /// the complementary-cluster feature, through the relatedness table.)
+    pub fn inheritance(&self, region: RegionId, sector: SectorId) -> Option<Inheritance> {
+        let explicit = |s: SectorId| {
+            let v = self.explicit[[region.index(), s.index()]];
+            (!v.is_nan()).then_some(v)
+        };
+        if explicit(sector).is_some() {
+            return None;
+        }
+        let parent = self.sectors.get(sector).parent?;
+        explicit(parent)?;
+        let from = parent;
+        let measured = self
+            .strength_sources
+            .get(&(region, from))
+            .is_some_and(|s| s.provenance.is_statistic());
+        Some(Inheritance {
+            from,
+            share: if measured {
+                MEASURED_INHERITED_SHARE
+            } else {
+                INHERITED_SHARE
+            },
+        })
     }
 
     /// The explicit strength value and its source, if the file has a row.
