@@ -3,7 +3,7 @@
 //! `Catalog::as_known_in`, the encoders the learners use, the kernel and the shortlist), and
 //! the notice a year-limited answer gives.
 
-use crate::util::{edit, fixture_copy, stdout_json, tieup};
+use crate::util::{edit, fixture_copy, stdout_json, stdout_text, tieup};
 use tieup_core::catalog::Catalog;
 use tieup_core::error::Error;
 use tieup_core::features::{Encoder, Feature, Query};
@@ -36,6 +36,23 @@ fn dated_fixture() -> tempfile::TempDir {
     dir
 }
 
+/// The dated fixture, loaded (the directory kept alive beside it).
+fn dated_catalog() -> (tempfile::TempDir, Catalog) {
+    let dir = dated_fixture();
+    let catalog = Catalog::load(dir.path()).unwrap();
+    (dir, catalog)
+}
+
+/// The data error of loading the dated fixture with `from` replaced by `to` in `file`.
+fn dated_load_error(file: &str, from: &str, to: &str) -> tieup_core::error::DataError {
+    let dir = dated_fixture();
+    edit(dir.path(), file, |t| t.replace(from, to));
+    match Catalog::load(dir.path()) {
+        Err(Error::Data(e)) => *e,
+        other => panic!("expected a data error, got {other:?}"),
+    }
+}
+
 fn id(c: &Catalog, name: &str) -> tieup_core::ids::RegionId {
     c.find_region(name).unwrap()
 }
@@ -44,8 +61,7 @@ fn id(c: &Catalog, name: &str) -> tieup_core::ids::RegionId {
 fn the_column_may_be_present_or_absent() {
     let plain = Catalog::load(&crate::util::fixture_dir()).unwrap();
     assert!(plain.dated_values().is_empty());
-    let dir = dated_fixture();
-    let dated = Catalog::load(dir.path()).unwrap();
+    let (_dir, dated) = dated_catalog();
     assert_eq!(dated.dated_values().len(), 2);
     let dies = dated.sectors().find("dies_moulds").unwrap();
     let (value, source) = dated.strength_source(id(&dated, "dalian"), dies).unwrap();
@@ -71,56 +87,39 @@ fn a_bad_year_names_file_line_column_and_fix() {
         ("20x5", "'20x5' is not a year"),
         ("1700", "between 1800 and 2030"),
     ] {
-        let dir = dated_fixture();
-        edit(dir.path(), "strengths.csv", |t| {
-            t.replace(
-                "dalian,dies_moulds,0.7,curated,fixture,2005",
-                &format!("dalian,dies_moulds,0.7,curated,fixture,{bad}"),
-            )
-        });
-        match Catalog::load(dir.path()) {
-            Err(Error::Data(e)) => {
-                assert!(e.file.ends_with("strengths.csv"), "{e}");
-                assert_eq!(e.line, Some(13), "{e}");
-                assert_eq!(e.column, Some(("as_of".to_string(), 6)), "{e}");
-                assert!(e.message.contains(words), "{e}");
-                assert!(e.fix.contains("leave the cell empty"), "{e}");
-            }
-            other => panic!("expected a data error, got {other:?}"),
-        }
+        let e = dated_load_error(
+            "strengths.csv",
+            "dalian,dies_moulds,0.7,curated,fixture,2005",
+            &format!("dalian,dies_moulds,0.7,curated,fixture,{bad}"),
+        );
+        assert!(e.file.ends_with("strengths.csv"), "{e}");
+        assert_eq!(e.line, Some(13), "{e}");
+        assert_eq!(e.column, Some(("as_of".to_string(), 6)), "{e}");
+        assert!(e.message.contains(words), "{e}");
+        assert!(e.fix.contains("leave the cell empty"), "{e}");
     }
-    let dir = dated_fixture();
-    edit(dir.path(), "strengths.csv", |t| {
-        t.replace("statistics:us_cbp:2011,,", "statistics:us_cbp:2011,,2011")
-    });
-    match Catalog::load(dir.path()) {
-        Err(Error::Data(e)) => assert!(e.message.contains("on a statistic"), "{e}"),
-        other => panic!("a dated statistic is refused, got {other:?}"),
-    }
-    let dir = dated_fixture();
-    edit(dir.path(), "traits.csv", |t| {
-        t.replace(
-            "skane,design_ability,0.5,curated,fixture,2010",
-            "skane,design_ability,0.5,curated,fixture,soon",
-        )
-    });
-    match Catalog::load(dir.path()) {
-        Err(Error::Data(e)) => {
-            assert!(e.file.ends_with("traits.csv"), "{e}");
-            assert_eq!(
-                e.column.as_ref().map(|c| c.0.as_str()),
-                Some("as_of"),
-                "{e}"
-            );
-        }
-        other => panic!("expected a data error, got {other:?}"),
-    }
+    let e = dated_load_error(
+        "strengths.csv",
+        "statistics:us_cbp:2011,,",
+        "statistics:us_cbp:2011,,2011",
+    );
+    assert!(e.message.contains("on a statistic"), "{e}");
+    let e = dated_load_error(
+        "traits.csv",
+        "skane,design_ability,0.5,curated,fixture,2010",
+        "skane,design_ability,0.5,curated,fixture,soon",
+    );
+    assert!(e.file.ends_with("traits.csv"), "{e}");
+    assert_eq!(
+        e.column.as_ref().map(|c| c.0.as_str()),
+        Some("as_of"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_dated_value_is_absent_before_its_year_and_back_after() {
-    let dir = dated_fixture();
-    let full = Catalog::load(dir.path()).unwrap();
+    let (_dir, full) = dated_catalog();
     let (dalian, skane) = (id(&full, "dalian"), id(&full, "skane"));
     let dies = full.sectors().find("dies_moulds").unwrap();
     let metal = full.sectors().find("metal_mechanical").unwrap();
@@ -151,8 +150,7 @@ fn a_dated_value_is_absent_before_its_year_and_back_after() {
 
 #[test]
 fn the_encoders_of_training_and_the_replay_read_the_year_limits_catalog() {
-    let dir = dated_fixture();
-    let full = Catalog::load(dir.path()).unwrap();
+    let (_dir, full) = dated_catalog();
     let known = KnownCatalogs::new(&full);
     let encoders = KnownEncoders::new(&known);
     let dalian = id(&full, "dalian");
@@ -188,8 +186,7 @@ fn the_encoders_of_training_and_the_replay_read_the_year_limits_catalog() {
 
 #[test]
 fn the_kernel_of_each_year_equals_the_reference_path() {
-    let dir = dated_fixture();
-    let full = Catalog::load(dir.path()).unwrap();
+    let (_dir, full) = dated_catalog();
     let known = KnownCatalogs::new(&full);
     let encoders = KnownEncoders::new(&known);
     let mut tables = KnownTables::new(&encoders);
@@ -230,23 +227,19 @@ fn the_kernel_of_each_year_equals_the_reference_path() {
     }
 }
 
+/// `tieup shortlist` for Suwa and dies and moulds on the catalog in `dir`, with `extra`
+/// arguments.
+fn suwa_dies(dir: &std::path::Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = tieup();
+    cmd.arg("--data")
+        .arg(dir)
+        .args(["shortlist", "--region", "suwa", "--sector", "dies_moulds"])
+        .args(extra);
+    cmd
+}
+
 fn shortlist(dir: &std::path::Path, extra: &[&str]) -> serde_json::Value {
-    stdout_json(
-        tieup()
-            .arg("--data")
-            .arg(dir)
-            .args([
-                "shortlist",
-                "--region",
-                "suwa",
-                "--sector",
-                "dies_moulds",
-                "--top",
-                "7",
-            ])
-            .args(["--expand", "--format", "json"])
-            .args(extra),
-    )
+    stdout_json(suwa_dies(dir, &["--top", "7", "--expand", "--format", "json"]).args(extra))
 }
 
 fn feature_of(report: &serde_json::Value, region: &str, feature: &str) -> f64 {
@@ -287,40 +280,15 @@ fn the_shortlist_reads_the_catalog_of_its_year_and_says_so() {
         "no limit, no notice"
     );
     // The table states it in a header line, in either language.
-    let table = tieup()
-        .arg("--data")
-        .arg(dir.path())
-        .args([
-            "shortlist",
-            "--region",
-            "suwa",
-            "--sector",
-            "dies_moulds",
-            "--before-year",
-            "2005",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(table.stdout).unwrap();
+    let text = stdout_text(&mut suwa_dies(dir.path(), &["--before-year", "2005"]));
     assert!(
         text.contains("Year limit: only what was known before FY2005"),
         "{text}"
     );
     assert!(text.contains("Not honoured"), "{text}");
-    let ja = tieup()
-        .arg("--data")
-        .arg(dir.path())
-        .args([
-            "shortlist",
-            "--region",
-            "suwa",
-            "--sector",
-            "dies_moulds",
-            "--before-year",
-            "2005",
-        ])
-        .args(["--lang", "ja"])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8(ja.stdout).unwrap().contains("年度制限"));
+    let ja = stdout_text(&mut suwa_dies(
+        dir.path(),
+        &["--before-year", "2005", "--lang", "ja"],
+    ));
+    assert!(ja.contains("年度制限"), "{ja}");
 }

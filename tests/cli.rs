@@ -183,16 +183,7 @@ fn regions_and_sectors_json_carry_ids_names_aliases() {
 
 #[test]
 fn shipped_catalog_meets_its_size_floor() {
-    let out = tieup()
-        .args(["stats", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = stdout_json(tieup().args(["stats", "--format", "json"]));
     assert_eq!(s["survey_sectors"], 11);
     assert!(s["survey_sectors"].as_u64().unwrap() + s["fine_sectors"].as_u64().unwrap() >= 30);
     assert_eq!(s["japan_prefectures"], 47);

@@ -4,8 +4,7 @@
 //! (`ニューヨーク`), `tieup regions --search` and `shortlist --lang ja` use them, and a
 //! catalog without the column still loads.
 
-use crate::util::{shipped_data, tieup};
-use serde_json::Value;
+use crate::util::{shipped_data, stdout_json, stdout_text, tieup};
 use tieup_core::Error;
 use tieup_core::catalog::japanese::{check_japanese_name, short_name};
 use tieup_core::catalog::{Catalog, RegionKind};
@@ -125,16 +124,8 @@ fn japanese_names_find_regions_in_every_spelling() {
 
 #[test]
 fn regions_search_finds_bavaria_by_its_japanese_name() {
-    let out = tieup()
-        .args(["regions", "--search", "バイエルン", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let found: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found =
+        stdout_json(tieup().args(["regions", "--search", "バイエルン", "--format", "json"]));
     let ids: Vec<&str> = found
         .as_array()
         .unwrap()
@@ -147,24 +138,22 @@ fn regions_search_finds_bavaria_by_its_japanese_name() {
 
 #[test]
 fn shortlist_in_japanese_names_the_candidates_in_japanese() {
-    let out = tieup()
-        .args(["shortlist", "--region", "愛知", "--sector", "automotive"])
-        .args(["--top", "5", "--lang", "ja", "--format", "csv"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let aichi_cars = || {
+        let mut cmd = tieup();
+        cmd.args([
+            "shortlist",
+            "--region",
+            "愛知",
+            "--sector",
+            "automotive",
+            "--top",
+            "5",
+        ]);
+        cmd
+    };
+    let text = stdout_text(aichi_cars().args(["--lang", "ja", "--format", "csv"]));
     let catalog = catalog();
-    let json = tieup()
-        .args(["shortlist", "--region", "愛知", "--sector", "automotive"])
-        .args(["--top", "5", "--format", "json"])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let report = stdout_json(aichi_cars().args(["--format", "json"]));
     for c in report["candidates"].as_array().unwrap() {
         let id = c["region_id"].as_str().unwrap();
         let region = catalog.region(catalog.find_overseas_region(id).unwrap());

@@ -296,24 +296,36 @@ fn conflicting_duplicate_geo_rows_are_refused() {
     check(&e, 3, Some(("region_id", 1)), "first on line 2");
 }
 
-/// Loading is linear in the number of regions: 40,000 extra overseas regions load in well
-/// under the time a quadratic scan took (15 s). Timing is printed with `--nocapture`.
+/// 40,000 extra overseas regions, each with its traits, load, and every one is found again
+/// by id and by name. How long loading takes, and that it stays linear in the number of
+/// regions (a quadratic scan once took 15 s here), is measured in `benches/load.rs` (10k
+/// against 40k regions), not here: a timed test fails on a loaded machine.
 #[test]
-fn forty_thousand_extra_regions_load_quickly() {
+fn forty_thousand_extra_regions_load_and_are_found() {
+    const EXTRA: usize = 40_000;
     let dir = fixture_copy();
-    edit(dir.path(), "overseas_regions.csv", |t| {
-        let mut t = t;
-        for i in 0..40_000 {
+    let before = Catalog::load(dir.path()).unwrap().candidates().len();
+    edit(dir.path(), "overseas_regions.csv", |mut t| {
+        for i in 0..EXTRA {
             t.push_str(&format!(
                 "extra_{i},Extra {i},,US,,city,40.0,-70.0,-5,en,fixture\n"
             ));
         }
         t
     });
-    let start = std::time::Instant::now();
-    let catalog = Catalog::load(dir.path());
-    let elapsed = start.elapsed();
-    println!("40k extra regions loaded in {elapsed:?}");
-    assert!(catalog.is_ok() || matches!(catalog, Err(Error::Data(_))));
-    assert!(elapsed.as_secs_f64() < 10.0, "{elapsed:?}");
+    edit(dir.path(), "traits.csv", |mut t| {
+        for i in 0..EXTRA {
+            for name in tieup_core::catalog::TRAITS {
+                t.push_str(&format!("extra_{i},{name},0.5,curated,fixture\n"));
+            }
+        }
+        t
+    });
+    let catalog = Catalog::load(dir.path()).unwrap();
+    assert_eq!(catalog.candidates().len(), before + EXTRA);
+    for i in 0..EXTRA {
+        let region = catalog.find_overseas_region(&format!("Extra {i}")).unwrap();
+        assert_eq!(catalog.region(region).id, format!("extra_{i}"));
+        assert_eq!(catalog.find_region(&format!("extra_{i}")).unwrap(), region);
+    }
 }

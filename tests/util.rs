@@ -37,14 +37,20 @@ pub fn tieup() -> assert_cmd::Command {
     cmd
 }
 
-/// Runs a `tieup` command that must succeed and returns its standard output as JSON (the
-/// error output in the failure message otherwise).
-pub fn stdout_json(cmd: &mut assert_cmd::Command) -> serde_json::Value {
+/// Runs a `tieup` command that must succeed and returns its standard output (the error
+/// output in the failure message otherwise).
+pub fn stdout_text(cmd: &mut assert_cmd::Command) -> String {
     let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a `tieup` command that must succeed and returns its standard output as JSON (the
+/// error output in the failure message otherwise).
+pub fn stdout_json(cmd: &mut assert_cmd::Command) -> serde_json::Value {
+    serde_json::from_str(&stdout_text(cmd)).unwrap()
 }

@@ -26,6 +26,20 @@ pub fn clip(text: &str) -> String {
     }
 }
 
+/// The text that suggestions compare for `query`: normalised and cut to [`SUGGEST_CHARS`]
+/// characters, normalising at most twice that many, so that a suggestion costs at most
+/// `SUGGEST_CHARS` × a name's length, whatever the length of the query.
+///
+/// ```
+/// use tieup_core::lookup::{SUGGEST_CHARS, suggestion_text};
+/// assert_eq!(suggestion_text("Fukushima-ken"), "fukushima ken");
+/// assert_eq!(suggestion_text(&"X".repeat(10_000)), "x".repeat(SUGGEST_CHARS));
+/// ```
+pub fn suggestion_text(query: &str) -> String {
+    let query = normalize(truncate_chars(query, SUGGEST_CHARS * 2));
+    truncate_chars(&query, SUGGEST_CHARS).to_string()
+}
+
 fn truncate_chars(text: &str, n: usize) -> &str {
     text.char_indices()
         .nth(n)
@@ -255,18 +269,7 @@ impl NameIndex {
         self.ids[position] = id.to_string();
         self.by_id.entry(id.to_string()).or_insert(position);
         for name in std::iter::once(id).chain(names.iter().copied()) {
-            for key in keys(name) {
-                push_unique(
-                    self.by_loose_key
-                        .entry(loose(&key, self.loosen))
-                        .or_default(),
-                    position,
-                );
-                push_unique(self.by_key.entry(key.clone()).or_default(), position);
-                if !self.keys_of[position].contains(&key) {
-                    self.keys_of[position].push(key);
-                }
-            }
+            self.index_name(position, name, true);
         }
     }
 
@@ -277,18 +280,27 @@ impl NameIndex {
     /// the entry by them as by any name.
     pub fn insert_loose(&mut self, position: usize, names: &[&str]) {
         for name in names {
-            for key in keys(name) {
-                push_unique(
-                    self.by_loose_key
-                        .entry(loose(&key, self.loosen))
-                        .or_default(),
-                    position,
-                );
-                if let Some(own) = self.keys_of.get_mut(position)
-                    && !own.contains(&key)
-                {
-                    own.push(key);
-                }
+            self.index_name(position, name, false);
+        }
+    }
+
+    /// Indexes the keys of `name` for entry `position`: in the second, looser pass, in the
+    /// first pass too when `exact`, and among the entry's own keys (for search).
+    fn index_name(&mut self, position: usize, name: &str, exact: bool) {
+        for key in keys(name) {
+            push_unique(
+                self.by_loose_key
+                    .entry(loose(&key, self.loosen))
+                    .or_default(),
+                position,
+            );
+            if exact {
+                push_unique(self.by_key.entry(key.clone()).or_default(), position);
+            }
+            if let Some(own) = self.keys_of.get_mut(position)
+                && !own.contains(&key)
+            {
+                own.push(key);
             }
         }
     }
@@ -384,8 +396,7 @@ impl NameIndex {
         limit: usize,
         keep: impl Fn(usize) -> bool,
     ) -> Vec<String> {
-        let query = normalize(truncate_chars(query, SUGGEST_CHARS * 2));
-        let query = truncate_chars(&query, SUGGEST_CHARS).to_string();
+        let query = suggestion_text(query);
         let mut best: BTreeMap<usize, f64> = BTreeMap::new();
         let query_chars = query.chars().count();
         for (key, positions) in &self.by_key {

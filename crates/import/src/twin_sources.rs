@@ -151,7 +151,11 @@ pub fn read_wikipedia(path: &Path) -> Result<Vec<NamedPair>> {
         return Err(format_error(
             path,
             1,
-            format!("header {header:?}, expected {expected:?}"),
+            format!(
+                "header '{}', expected '{}'",
+                header.join(","),
+                expected.join(",")
+            ),
         ));
     }
     let mut seen = BTreeSet::new();

@@ -606,6 +606,19 @@ struct Resolved {
     why: &'static str,
 }
 
+impl Resolved {
+    /// A place left outside the catalog, for the reason `why`.
+    fn unmatched(label: &str, why: &'static str) -> Self {
+        Resolved {
+            region: None,
+            japanese: false,
+            outside: false,
+            label: label.to_string(),
+            why,
+        }
+    }
+}
+
 /// Resolves one label of the snapshot, counting the outcome.
 fn resolve_place(
     matcher: &Matcher<'_>,
@@ -614,19 +627,26 @@ fn resolve_place(
     label: &str,
     report: &mut TwinReport,
 ) -> Resolved {
-    let catalog = matcher.catalog;
-    let unmatched = |why| Resolved {
-        region: None,
-        japanese: false,
-        outside: false,
-        label: label.to_string(),
-        why,
-    };
+    match resolve_curated(matcher.catalog, curated, qid, label) {
+        Some(place) => {
+            report.curated += 1;
+            place
+        }
+        None => resolve_by_name(matcher, label, report),
+    }
+}
+
+/// The place `twin_places.csv` gives for `qid` (as a Japanese place first), if any.
+fn resolve_curated(
+    catalog: &Catalog,
+    curated: &TwinPlaces,
+    qid: &str,
+    label: &str,
+) -> Option<Resolved> {
     for japan in [true, false] {
         match curated.get(SOURCE, japan, qid, "", "") {
             Some(Curated::Region(r, whole)) => {
-                report.curated += 1;
-                return Resolved {
+                return Some(Resolved {
                     region: Some((r, whole)),
                     japanese: japan,
                     outside: false,
@@ -636,18 +656,23 @@ fn resolve_place(
                         label.to_string()
                     },
                     why: "curated",
-                };
+                });
             }
             Some(Curated::Outside) => {
-                report.curated += 1;
-                return Resolved {
+                return Some(Resolved {
                     outside: true,
-                    ..unmatched("curated outside the catalog")
-                };
+                    ..Resolved::unmatched(label, "curated outside the catalog")
+                });
             }
             None => {}
         }
     }
+    None
+}
+
+/// Resolves a label by name in the gazetteer and the catalog, counting the outcome.
+fn resolve_by_name(matcher: &Matcher<'_>, label: &str, report: &mut TwinReport) -> Resolved {
+    let catalog = matcher.catalog;
     match matcher.resolve(label) {
         Place::City(i) => {
             report.matched_city += 1;
@@ -673,7 +698,7 @@ fn resolve_place(
         }
         Place::AdminOutside => {
             report.admin_outside_catalog += 1;
-            unmatched("administrative label outside the catalog")
+            Resolved::unmatched(label, "administrative label outside the catalog")
         }
         Place::Ambiguous => {
             report.ambiguous += 1;
@@ -684,12 +709,12 @@ fn resolve_place(
                     && candidates
                         .iter()
                         .all(|&i| matcher.gazetteer.cities[i].country == "JP"),
-                ..unmatched("ambiguous name")
+                ..Resolved::unmatched(label, "ambiguous name")
             }
         }
         Place::NotFound => {
             report.not_found += 1;
-            unmatched("not found")
+            Resolved::unmatched(label, "not found")
         }
     }
 }
@@ -713,16 +738,8 @@ pub fn build(
     names_path: &Path,
     relations_path: &Path,
 ) -> Result<(Vec<Link>, TwinReport, Vec<crate::twin_sources::Unmatched>)> {
-    let catalog = matcher.catalog;
     let mut report = TwinReport::default();
-    let mut places: BTreeMap<String, Resolved> = BTreeMap::new();
-    for (_, fields) in read_pairs(names_path, 2)? {
-        let place = resolve_place(matcher, curated, &fields[0], &fields[1], &mut report);
-        report.japanese += usize::from(place.japanese);
-        report.in_catalog += usize::from(place.region.is_some());
-        places.insert(fields[0].clone(), place);
-    }
-    report.places = places.len();
+    let places = resolve_places(matcher, curated, names_path, &mut report)?;
     let pairs = relation_pairs(relations_path)?;
     report.relations = pairs.len();
     let mut links = Vec::new();
@@ -739,51 +756,15 @@ pub fn build(
             report.japan_japan += 1;
             continue;
         }
-        let ((japan_id, japan), (other_id, other)) = if pa.japanese {
+        let (japan, other) = if pa.japanese {
             ((a, pa), (b, pb))
         } else {
             ((b, pb), (a, pa))
         };
-        let overseas = other
-            .region
-            .filter(|(o, _)| catalog.region(*o).kind == RegionKind::Overseas)
-            .map(|(o, whole)| (o, other.label.clone(), whole));
-        let mut hinted = || {
-            let (j, _) = japan.region?;
-            let hint = hints.get(j, &other.label);
-            report.hinted += usize::from(hint.is_some());
-            hint
-        };
-        let overseas = match overseas {
-            Some(found) => Some(found),
-            None if !other.outside => hinted(),
-            None => None,
-        };
-        match (japan.region, overseas) {
-            (Some((j, japan_whole)), Some((o, name, overseas_whole))) => {
-                report.japan_matched += 1;
-                links.push(Link {
-                    japan: j,
-                    overseas: o,
-                    label: format!("{} – {name}", japan.label),
-                    source: SOURCE,
-                    japan_whole,
-                    overseas_whole,
-                    overseas_label: other.label.clone(),
-                });
-            }
-            _ if other.outside => report.outside += 1,
-            (japan_region, _) => unmatched.push(crate::twin_sources::Unmatched {
-                source: SOURCE,
-                japan: format!("{} ({japan_id})", japan.label),
-                overseas: format!("{} ({other_id})", other.label),
-                country: String::new(),
-                reason: if japan_region.is_none() {
-                    format!("Japanese place {}", japan.why)
-                } else {
-                    format!("overseas place {}", other.why)
-                },
-            }),
+        match match_pair(matcher.catalog, hints, japan, other, &mut report) {
+            PairMatch::Link(link) => links.push(link),
+            PairMatch::Outside => report.outside += 1,
+            PairMatch::Unmatched(pair) => unmatched.push(pair),
         }
     }
     let ties = merge(links.iter().cloned());
@@ -795,6 +776,86 @@ pub fn build(
         .collect::<BTreeSet<_>>()
         .len();
     Ok((links, report, unmatched))
+}
+
+/// Every place of `names.tsv` by Wikidata id, resolved and counted.
+fn resolve_places(
+    matcher: &Matcher<'_>,
+    curated: &TwinPlaces,
+    names_path: &Path,
+    report: &mut TwinReport,
+) -> Result<BTreeMap<String, Resolved>> {
+    let mut places: BTreeMap<String, Resolved> = BTreeMap::new();
+    for (_, fields) in read_pairs(names_path, 2)? {
+        let place = resolve_place(matcher, curated, &fields[0], &fields[1], report);
+        report.japanese += usize::from(place.japanese);
+        report.in_catalog += usize::from(place.region.is_some());
+        places.insert(fields[0].clone(), place);
+    }
+    report.places = places.len();
+    Ok(places)
+}
+
+/// What became of a relation between a Japanese and an overseas place.
+enum PairMatch {
+    /// Both ends in catalog regions: a link.
+    Link(Link),
+    /// The overseas place lies outside every catalog region (out of scope).
+    Outside,
+    /// In scope but unmatched, with the reason.
+    Unmatched(crate::twin_sources::Unmatched),
+}
+
+/// Matches one relation, its Japanese end and its other end each as (Wikidata id, place);
+/// an overseas place unmatched by name may take another source's match ([`Hints`]).
+fn match_pair(
+    catalog: &Catalog,
+    hints: &Hints,
+    (japan_id, japan): (&String, &Resolved),
+    (other_id, other): (&String, &Resolved),
+    report: &mut TwinReport,
+) -> PairMatch {
+    let overseas = other
+        .region
+        .filter(|(o, _)| catalog.region(*o).kind == RegionKind::Overseas)
+        .map(|(o, whole)| (o, other.label.clone(), whole));
+    let mut hinted = || {
+        let (j, _) = japan.region?;
+        let hint = hints.get(j, &other.label);
+        report.hinted += usize::from(hint.is_some());
+        hint
+    };
+    let overseas = match overseas {
+        Some(found) => Some(found),
+        None if !other.outside => hinted(),
+        None => None,
+    };
+    match (japan.region, overseas) {
+        (Some((j, japan_whole)), Some((o, name, overseas_whole))) => {
+            report.japan_matched += 1;
+            PairMatch::Link(Link {
+                japan: j,
+                overseas: o,
+                label: format!("{} – {name}", japan.label),
+                source: SOURCE,
+                japan_whole,
+                overseas_whole,
+                overseas_label: other.label.clone(),
+            })
+        }
+        _ if other.outside => PairMatch::Outside,
+        (japan_region, _) => PairMatch::Unmatched(crate::twin_sources::Unmatched {
+            source: SOURCE,
+            japan: format!("{} ({japan_id})", japan.label),
+            overseas: format!("{} ({other_id})", other.label),
+            country: String::new(),
+            reason: if japan_region.is_none() {
+                format!("Japanese place {}", japan.why)
+            } else {
+                format!("overseas place {}", other.why)
+            },
+        }),
+    }
 }
 
 /// Header of `twin_ties.csv`: the pair, its links, examples and sources, then the links by

@@ -281,12 +281,22 @@ fn hidden_query(params: &Params) -> Markup {
 /// The shortlist table with compare boxes, export links and a summary of the query.
 pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
     let catalog = state.catalog();
+    let query_string = params.to_query_string(params.lang);
+    html! {
+        (summary(catalog, params, answer, &query_string))
+        (crate::map::map(state, params, answer))
+        (compare_form(catalog, params, answer, &query_string))
+    }
+}
+
+/// The head of a shortlist: the query, its year notice, the model, the filters and the
+/// export links.
+fn summary(catalog: &Catalog, params: &Params, answer: &Answer, query_string: &str) -> Markup {
     let lang = params.lang;
     let t = lang.text();
     let q = &answer.query;
     let japan = catalog.region(q.japan_region);
     let sector = catalog.sectors().get(q.sector);
-    let query_string = params.to_query_string(lang);
     html! {
         section.summary {
             h1 {
@@ -322,7 +332,15 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                 a #print href="#print" { (t.print) }
             }
         }
-        (crate::map::map(state, params, answer))
+    }
+}
+
+/// The shortlist table, one row a candidate with its bars and reasons, in a form whose
+/// boxes pick candidates to compare.
+fn compare_form(catalog: &Catalog, params: &Params, answer: &Answer, query_string: &str) -> Markup {
+    let lang = params.lang;
+    let t = lang.text();
+    html! {
         form #compare-form method="get" action="/compare" {
             (hidden_query(params))
             p.hint { (t.compare_hint) " " button #compare type="submit" { (t.compare) } }
@@ -347,7 +365,7 @@ pub fn shortlist(state: &AppState, params: &Params, answer: &Answer) -> Markup {
                             td.name {
                                 a.profile href=(format!("/region/{}?{query_string}", c.region_id)) { (name) }
                                 @if let Some(other) = other_name { br; span.other lang=(lang.other().code()) { (other) } }
-                                (also(catalog, &answer.list.candidates[i].also, lang, &query_string))
+                                (also(catalog, &answer.list.candidates[i].also, lang, query_string))
                             }
                             td.country { (i18n::country_name(&c.country, lang)) br; small { (c.country) } }
                             td.score { (format!("{:.3}", c.score)) }

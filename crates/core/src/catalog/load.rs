@@ -29,15 +29,45 @@ impl Catalog {
                 ),
             ));
         }
+        let derived = dir.join(DERIVED_DIR);
+        let derived = (with_derived && derived.is_dir()).then_some(derived);
+        let mut catalog = Self::with_regions(dir, derived.as_deref())?;
+        catalog.load_strengths(&dir.join("strengths.csv"))?;
+        if let Some(d) = &derived {
+            catalog.load_derived_strengths(d)?;
+        }
+        catalog.load_traits(&dir.join("traits.csv"))?;
+        let derived_relatedness = derived
+            .as_ref()
+            .map(|d| d.join("sector_relatedness.csv"))
+            .filter(|p| p.is_file());
+        catalog.load_relatedness(
+            &dir.join("sector_relatedness.csv"),
+            derived_relatedness.as_deref(),
+        )?;
+        catalog.partnerships = catalog.read_partnerships(&dir.join("partnerships.csv"))?;
+        let bodies = dir.join(BODIES_FILE);
+        if bodies.is_file() {
+            catalog.load_bodies(&bodies)?;
+        }
+        if let Some(d) = &derived {
+            catalog.load_derived_links(d)?;
+        }
+        catalog.collect_dated();
+        catalog.derive_strengths();
+        Ok(catalog)
+    }
+
+    /// The sectors and regions of `dir` (with the gazetteer's coordinates from `derived`
+    /// where present) in a catalog whose values are still empty.
+    fn with_regions(dir: &Path, derived: Option<&Path>) -> Result<Self> {
         let sectors = SectorTable::load(&dir.join("sectors.csv"))?;
         let mut regions = Vec::new();
         let mut index = NameIndex::default();
         load_japan(&dir.join("japan_regions.csv"), &mut regions, &mut index)?;
         let n_japan = regions.len();
         load_overseas(&dir.join("overseas_regions.csv"), &mut regions, &mut index)?;
-        let derived = dir.join(DERIVED_DIR);
-        let derived = (with_derived && derived.is_dir()).then_some(derived);
-        let geo_overrides = match &derived {
+        let geo_overrides = match derived {
             Some(d) => apply_geo(&d.join("region_geo.csv"), &mut regions)?,
             None => 0,
         };
@@ -48,7 +78,7 @@ impl Catalog {
                 children[parent.index()].push(RegionId::from_index(position));
             }
         }
-        let mut catalog = Catalog {
+        Ok(Catalog {
             explicit: Array2::from_elem((n_regions, sectors.len()), f64::NAN),
             strength: Array2::zeros((n_regions, sectors.len())),
             traits: Array2::zeros((n_regions, TRAITS.len())),
@@ -72,48 +102,31 @@ impl Catalog {
             index,
             dir: dir.to_path_buf(),
             mean_similarity: std::sync::OnceLock::new(),
-        };
-        catalog.load_strengths(&dir.join("strengths.csv"))?;
-        if let Some(d) = &derived {
-            catalog.load_derived_strengths(d)?;
+        })
+    }
+
+    /// The optional files of the derived directory `d` that link regions: twin-city ties,
+    /// Japanese residents by country, and air access.
+    fn load_derived_links(&mut self, d: &Path) -> Result<()> {
+        let twins = d.join("twin_ties.csv");
+        if twins.is_file() {
+            self.load_twin_ties(&twins)?;
         }
-        catalog.load_traits(&dir.join("traits.csv"))?;
-        let derived_relatedness = derived
-            .as_ref()
-            .map(|d| d.join("sector_relatedness.csv"))
-            .filter(|p| p.is_file());
-        catalog.load_relatedness(
-            &dir.join("sector_relatedness.csv"),
-            derived_relatedness.as_deref(),
-        )?;
-        catalog.partnerships = catalog.read_partnerships(&dir.join("partnerships.csv"))?;
-        let bodies = dir.join(BODIES_FILE);
-        if bodies.is_file() {
-            catalog.load_bodies(&bodies)?;
+        let residents = d.join("japanese_residents.csv");
+        if residents.is_file() {
+            let file = CsvFile::open(&residents, &["country", "residents"])?;
+            let mut counts = BTreeMap::new();
+            for row in file.rows() {
+                let n = row.number_in("residents", 0.0, 1e9)?;
+                counts.insert(row.required("country")?.to_string(), n);
+            }
+            self.japanese_residents = Some(counts);
         }
-        if let Some(d) = &derived {
-            let twins = d.join("twin_ties.csv");
-            if twins.is_file() {
-                catalog.load_twin_ties(&twins)?;
-            }
-            let residents = d.join("japanese_residents.csv");
-            if residents.is_file() {
-                let file = CsvFile::open(&residents, &["country", "residents"])?;
-                let mut counts = BTreeMap::new();
-                for row in file.rows() {
-                    let n = row.number_in("residents", 0.0, 1e9)?;
-                    counts.insert(row.required("country")?.to_string(), n);
-                }
-                catalog.japanese_residents = Some(counts);
-            }
-            let air = d.join("air_access.csv");
-            if air.is_file() {
-                catalog.load_air_access(&air, &d.join("airports.csv"))?;
-            }
+        let air = d.join("air_access.csv");
+        if air.is_file() {
+            self.load_air_access(&air, &d.join("airports.csv"))?;
         }
-        catalog.collect_dated();
-        catalog.derive_strengths();
-        Ok(catalog)
+        Ok(())
     }
 
     pub(super) fn region_in_row(
@@ -396,58 +409,69 @@ impl Catalog {
                 }
             }
         }
-        for (path, statistics_only) in
-            std::iter::once((path, false)).chain(derived.map(|d| (d, true)))
-        {
-            let file = CsvFile::open(
-                path,
-                &["sector_a", "sector_b", "value", "provenance", "note"],
-            )?;
-            // One pair per file: identical repeats are accepted, conflicting ones refused.
-            let mut seen: std::collections::HashMap<(SectorId, SectorId), (u64, f64, String)> =
-                std::collections::HashMap::new();
-            for row in file.rows() {
-                let a = self.sector_in_row(&row, "sector_a")?;
-                let b = self.sector_in_row(&row, "sector_b")?;
-                let value = row.number_in("value", 0.0, 1.0)?;
-                let source = value_source(&row)?;
-                if statistics_only && !source.provenance.is_statistic() {
-                    return Err(row.cell_error(
-                        "provenance",
-                        format!("'{}' in a derived file", source.provenance),
-                        "derived relatedness carries statistics:<dataset>:<year>; put curated pairs in sector_relatedness.csv",
-                    ));
-                }
-                if a == b {
-                    return Err(row.error(
-                        "a sector is always fully related to itself".into(),
-                        "remove this row",
-                    ));
-                }
-                let key = (a.min(b), a.max(b));
-                let provenance = source.provenance.to_string();
-                if let Some((line, v0, p0)) = seen.get(&key)
-                    && (*v0 != value || *p0 != provenance)
-                {
-                    return Err(row.cell_error(
-                            "value",
-                            format!(
-                                "the pair {} / {} is listed again with another value or provenance (first on line {line})",
-                                self.sectors.get(a).id,
-                                self.sectors.get(b).id
-                            ),
-                            "keep one row per sector pair",
-                        ));
-                }
-                seen.entry(key).or_insert((row.line(), value, provenance));
-                self.relatedness[[a.index(), b.index()]] = value;
-                self.relatedness[[b.index(), a.index()]] = value;
-                self.relatedness_sources
-                    .insert((a, b), source.provenance.clone());
-                self.relatedness_sources.insert((b, a), source.provenance);
-            }
+        self.read_relatedness(path, false)?;
+        if let Some(d) = derived {
+            self.read_relatedness(d, true)?;
         }
-        // A survey sector is as related to a sector as the most related of its finer sectors.
+        self.lift_survey_relatedness();
+        Ok(())
+    }
+
+    /// Reads one relatedness file over the values so far; a derived file
+    /// (`statistics_only`) holds statistics alone.
+    fn read_relatedness(&mut self, path: &Path, statistics_only: bool) -> Result<()> {
+        let file = CsvFile::open(
+            path,
+            &["sector_a", "sector_b", "value", "provenance", "note"],
+        )?;
+        // One pair per file: identical repeats are accepted, conflicting ones refused.
+        let mut seen: std::collections::HashMap<(SectorId, SectorId), (u64, f64, String)> =
+            std::collections::HashMap::new();
+        for row in file.rows() {
+            let a = self.sector_in_row(&row, "sector_a")?;
+            let b = self.sector_in_row(&row, "sector_b")?;
+            let value = row.number_in("value", 0.0, 1.0)?;
+            let source = value_source(&row)?;
+            if statistics_only && !source.provenance.is_statistic() {
+                return Err(row.cell_error(
+                    "provenance",
+                    format!("'{}' in a derived file", source.provenance),
+                    "derived relatedness carries statistics:<dataset>:<year>; put curated pairs in sector_relatedness.csv",
+                ));
+            }
+            if a == b {
+                return Err(row.error(
+                    "a sector is always fully related to itself".into(),
+                    "remove this row",
+                ));
+            }
+            let key = (a.min(b), a.max(b));
+            let provenance = source.provenance.to_string();
+            if let Some((line, v0, p0)) = seen.get(&key)
+                && (*v0 != value || *p0 != provenance)
+            {
+                return Err(row.cell_error(
+                    "value",
+                    format!(
+                        "the pair {} / {} is listed again with another value or provenance (first on line {line})",
+                        self.sectors.get(a).id,
+                        self.sectors.get(b).id
+                    ),
+                    "keep one row per sector pair",
+                ));
+            }
+            seen.entry(key).or_insert((row.line(), value, provenance));
+            self.relatedness[[a.index(), b.index()]] = value;
+            self.relatedness[[b.index(), a.index()]] = value;
+            self.relatedness_sources
+                .insert((a, b), source.provenance.clone());
+            self.relatedness_sources.insert((b, a), source.provenance);
+        }
+        Ok(())
+    }
+
+    /// A survey sector is as related to a sector as the most related of its finer sectors.
+    fn lift_survey_relatedness(&mut self) {
         for s in self.sectors.ids() {
             let children = self.sectors.get(s).children.clone();
             if children.is_empty() {
@@ -466,7 +490,6 @@ impl Catalog {
                 self.relatedness[[q.index(), s.index()]] = self.relatedness[[s.index(), q.index()]];
             }
         }
-        Ok(())
     }
 
     /// The effective strength matrix from the explicit one, by the missing-value rule of
