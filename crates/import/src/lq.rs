@@ -1,6 +1,6 @@
 //! Location quotients and what tieup reads from them: the Balassa RCA of a whole matrix, the
-//! shrunk LQ used for small regions, the documented LQ → strength rule, percentiles, and the
-//! US Cluster Mapping "strong cluster" flag.
+//! shrunk LQ used for small regions, the documented LQ → strength rule, the percentile ladder
+//! with its critical mass, percentiles, and the US Cluster Mapping "strong cluster" flag.
 //!
 //! LQ(r, i) = (x_ri / x_r) / (x_i / x): region r's share of employment in industry i over the
 //! reference economy's share. Everything here is plain arithmetic on numbers already read;
