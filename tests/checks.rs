@@ -209,7 +209,7 @@ fn report_scale() {
     let (checked, failures) = known_strengths(&catalog);
     let (n, s, c) = scale_gap(&catalog);
     println!(
-        "known strengths: {} of {checked} hold ({:.1} %)\n{}\nscale gap over {n} pairs: statistics {s:.2}, curated {c:.2}",
+        "known strengths: {} of {checked} hold ({:.1} %)\n{}\nscale gap over {n} pairs: statistics {s:.3}, curated {c:.3}",
         checked - failures.len(),
         100.0 * (checked - failures.len()) as f64 / checked as f64,
         failures.join("\n")

@@ -1,6 +1,6 @@
 //! Location quotients and what tieup reads from them: the Balassa RCA of a whole matrix, the
-//! shrunk LQ used for small regions, the documented LQ → strength rule, percentiles, and the
-//! US Cluster Mapping "strong cluster" flag.
+//! shrunk LQ used for small regions, the documented LQ → strength rule, the percentile ladder
+//! with its critical mass, percentiles, and the US Cluster Mapping "strong cluster" flag.
 //!
 //! LQ(r, i) = (x_ri / x_r) / (x_i / x): region r's share of employment in industry i over the
 //! reference economy's share. Everything here is plain arithmetic on numbers already read;
@@ -151,6 +151,53 @@ pub fn ladder_with(points: &[(f64, f64)], p: f64) -> f64 {
     1.0
 }
 
+/// Employees in a sector that make a cluster's critical mass: about one large plant or a few
+/// dozen firms. A region with fewer jobs in the sector has one or a handful of employers
+/// there, a firm rather than a "recognised cluster of national importance", however
+/// specialised the region's small economy is (see [`critical_mass`]).
+pub const CRITICAL_MASS_EMPLOYEES: f64 = 1000.0;
+
+/// Ladder value from which critical mass is needed: the rung "recognised cluster of national
+/// importance" and every rung above it.
+pub const MASS_RUNG: f64 = 0.5;
+
+/// The critical mass of a sector in a comparison area: [`CRITICAL_MASS_EMPLOYEES`], or an
+/// equal share of the sector's employment (the sector's employment over the number of peer
+/// regions) where that is smaller, so a sector that is small everywhere still has leaders.
+///
+/// ```
+/// use tieup_import::lq::critical_mass;
+/// // US tourism: 10.8 M jobs over 51 states; 1,000 employees.
+/// assert_eq!(critical_mass(10.8e6 / 51.0), 1000.0);
+/// // A sector of 18,000 jobs over 51 states: an equal share, 353 employees.
+/// assert!((critical_mass(18_000.0 / 51.0) - 352.9).abs() < 0.1);
+/// ```
+pub fn critical_mass(equal_share: f64) -> f64 {
+    CRITICAL_MASS_EMPLOYEES.min(equal_share)
+}
+
+/// The highest value a region with `employment` in a sector may read when the critical mass
+/// is `mass`: no limit at or above the critical mass; below it, [`MASS_RUNG`] less one rung
+/// (0.2) per halving, as the LQ reading ([`strength_from_lq`]) loses one per halving, and
+/// never below 0.3 ("notable activity", which needs no mass).
+///
+/// ```
+/// use tieup_import::lq::mass_cap;
+/// assert_eq!(mass_cap(1000.0, 1000.0), 1.0);
+/// assert!((mass_cap(707.1, 1000.0) - 0.4).abs() < 0.001);
+/// assert_eq!(mass_cap(500.0, 1000.0), 0.3);
+/// assert_eq!(mass_cap(0.0, 1000.0), 0.3);
+/// ```
+pub fn mass_cap(employment: f64, mass: f64) -> f64 {
+    if employment >= mass {
+        1.0
+    } else if employment <= 0.0 {
+        STRENGTH_AT_LQ_ONE
+    } else {
+        (MASS_RUNG + STRENGTH_PER_DOUBLING * (employment / mass).log2()).max(STRENGTH_AT_LQ_ONE)
+    }
+}
+
 /// What held a value below its ladder reading ([`on_scale`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
@@ -158,24 +205,33 @@ pub enum Limit {
     None,
     /// Neither specialised nor large (raw strength under 0.3): the raw strength stands.
     Raw,
+    /// Below the sector's critical mass ([`mass_cap`]): the upper rungs are out of reach.
+    Mass,
 }
 
 /// A statistics-based strength on the one scale: the [`ladder`] value of the region's
 /// position among its source's peers in the sector, never above the raw strength when that
 /// is under 0.3 (a region neither specialised nor large is never lifted by a sector where
-/// most regions are weaker still). Returns the value and what limited it.
+/// most regions are weaker still), and never above [`mass_cap`] of the region's `employment`
+/// in the sector and the sector's critical `mass` (a small region with a high LQ on a few
+/// hundred jobs does not reach the rungs of a cluster). Returns the value and what limited it.
 ///
 /// ```
 /// use tieup_import::lq::{on_scale, Limit};
-/// // Top 3 % of the peers: 0.9.
-/// assert_eq!(on_scale(0.97, 0.8), (0.9, Limit::None));
+/// // Top 3 % of the peers with 5,000 jobs: 0.9.
+/// assert_eq!(on_scale(0.97, 0.8, 5000.0, 1000.0), (0.9, Limit::None));
 /// // Above 90 % of the peers but LQ and size below average: the raw strength stands.
-/// assert_eq!(on_scale(0.9, 0.27), (0.27, Limit::Raw));
+/// assert_eq!(on_scale(0.9, 0.27, 5000.0, 1000.0), (0.27, Limit::Raw));
+/// // Top 3 % on 250 jobs where the critical mass is 1,000: two halvings short, 0.3.
+/// assert_eq!(on_scale(0.97, 0.8, 250.0, 1000.0), (0.3, Limit::Mass));
 /// ```
-pub fn on_scale(position: f64, raw: f64) -> (f64, Limit) {
+pub fn on_scale(position: f64, raw: f64, employment: f64, mass: f64) -> (f64, Limit) {
     let on_ladder = ladder(position);
+    let cap = mass_cap(employment, mass);
     if raw < STRENGTH_AT_LQ_ONE && raw < on_ladder {
         (raw, Limit::Raw)
+    } else if cap < on_ladder {
+        (cap, Limit::Mass)
     } else {
         (on_ladder, Limit::None)
     }

@@ -87,6 +87,10 @@ pub struct SectorRow {
     /// Shrunk size quotient (the region's share of the sector over an equal share; for a
     /// sum of peer regions, over as many equal shares as it has parts).
     pub size_shrunk: f64,
+    /// Employees that make the sector's critical mass in the comparison area
+    /// ([`lq::critical_mass`] of an equal share; for a sum of peers, of as many shares as it
+    /// has parts).
+    pub critical_mass: f64,
     /// Strength on the one scale ([`lq::on_scale`] of [`SectorRow::position`] and the raw
     /// strength; for a sum of peers its parts' values weighted by employment).
     pub strength: f64,
@@ -377,6 +381,7 @@ fn sector_row(f: &Figures<'_>, params: ProfileParams) -> SectorRow {
     let size_shrunk = size(employment.point, reference_amount.point);
     let size_low = size(employment.low, reference_amount.high);
     let size_high = size(employment.high, reference_amount.low);
+    let critical_mass = lq::critical_mass(reference_amount.point / n_peers);
     SectorRow {
         region: r,
         catalog: region.catalog,
@@ -388,6 +393,7 @@ fn sector_row(f: &Figures<'_>, params: ProfileParams) -> SectorRow {
         lq_high,
         lq_shrunk,
         size_shrunk,
+        critical_mass,
         strength: lq::strength(lq_shrunk, size_shrunk),
         limit: lq::Limit::None,
         from_parts: false,
@@ -420,9 +426,13 @@ fn place_on_ladder(dataset: &Dataset, covered: &[(SectorId, Vec<String>)], rows:
             row.raw_low = row.strength_low;
             row.raw_high = row.strength_high;
             row.position = lq::position(&peer_raw, row.strength);
-            (row.strength, row.limit) = lq::on_scale(row.position, row.raw_strength);
-            row.strength_low = lq::on_scale(lq::position(&peer_raw, row.raw_low), row.raw_low).0;
-            row.strength_high = lq::on_scale(lq::position(&peer_raw, row.raw_high), row.raw_high).0;
+            let (employment, mass) = (row.employment, row.critical_mass);
+            (row.strength, row.limit) =
+                lq::on_scale(row.position, row.raw_strength, employment.point, mass);
+            let bound =
+                |raw: f64, jobs: f64| lq::on_scale(lq::position(&peer_raw, raw), raw, jobs, mass).0;
+            row.strength_low = bound(row.raw_low, employment.low);
+            row.strength_high = bound(row.raw_high, employment.high);
         }
     }
     from_parts(dataset, rows);
@@ -660,6 +670,13 @@ fn strength_note(
         lq::Limit::Raw => {
             note.push_str("; held at the raw strength (neither specialised nor large)")
         }
+        lq::Limit::Mass => {
+            let _ = write!(
+                note,
+                "; held below the cluster rungs: under the critical mass of {} employees",
+                super::thousands(row.critical_mass.round())
+            );
+        }
     }
     if row.from_parts {
         note.push_str("; value: its parts' values weighted by their employment in the sector");
@@ -881,5 +898,48 @@ mod tests {
         assert!(lq::ladder(c.position) > c.raw_strength);
         assert_eq!(c.strength, c.raw_strength);
         assert_eq!(c.limit, lq::Limit::Raw);
+    }
+
+    #[test]
+    fn the_cluster_rungs_need_critical_mass() {
+        // Ten regions of 100,000 jobs with 5 % in casting (an equal share of 5,545 jobs, so
+        // the critical mass is 1,000 employees); "hub" has 20 %, "small" 20 % of 2,000 jobs.
+        let mut regions: Vec<RegionData> = (0..10)
+            .map(|k| region(&format!("r{k}"), 100_000.0, &[("225", 5_000.0)]))
+            .collect();
+        regions.push(region("hub", 100_000.0, &[("225", 20_000.0)]));
+        regions.push(region("small", 2_000.0, &[("225", 400.0)]));
+        let profile = compute(
+            &dataset(regions),
+            &sectors(),
+            &crate::codes::CodeLists::default(),
+            ProfileParams::default(),
+        );
+        let row = |r: usize| profile.rows.iter().find(|row| row.region == r).unwrap();
+        let (hub, small) = (row(10), row(11));
+        assert_eq!(hub.critical_mass, lq::CRITICAL_MASS_EMPLOYEES);
+        // Both are above the ten others and specialised; only the hub has the mass.
+        assert!(small.position > 0.75 && small.raw_strength > lq::MASS_RUNG);
+        assert_eq!(hub.limit, lq::Limit::None);
+        assert!(hub.strength > 0.7);
+        // 400 of 1,000 employees: more than one halving short, so "notable activity".
+        assert_eq!((small.strength, small.limit), (0.3, lq::Limit::Mass));
+
+        // A sector small everywhere: the critical mass is an equal share (40 jobs).
+        let mut regions: Vec<RegionData> = (0..10)
+            .map(|k| region(&format!("r{k}"), 100_000.0, &[("225", 30.0)]))
+            .collect();
+        regions.push(region("lead", 100_000.0, &[("225", 140.0)]));
+        let profile = compute(
+            &dataset(regions),
+            &sectors(),
+            &crate::codes::CodeLists::default(),
+            ProfileParams::default(),
+        );
+        let lead = profile.rows.iter().find(|row| row.region == 10).unwrap();
+        assert!((lead.critical_mass - 440.0 / 11.0).abs() < 1e-9);
+        assert_eq!(lead.limit, lq::Limit::None);
+        assert_eq!(lead.strength, lq::ladder(lead.position));
+        assert!(lead.strength > 0.7);
     }
 }

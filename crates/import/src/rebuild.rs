@@ -279,7 +279,7 @@ impl RebuildReport {
         }
         let _ = writeln!(
             out,
-            "\nCalibration (one scale, the same ladder for every sector and source): a region above a fraction p of its source's peer regions in a sector reads 0.1 at p = 50 %, 0.3 at 62.5 %, 0.5 at 75 %, 0.7 at 90 %, 0.9 at 97 %, 1.0 at 100 % (linear between); never above its raw strength when that is under 0.3 (neither specialised nor large); a sum of NUTS-2 regions reads its parts' values weighted by their employment in the sector. Per source, its values against the curated values they replace; per sector, the raw strength each rung needs among the peers:"
+            "\nCalibration (one scale, the same ladder for every sector and source): a region above a fraction p of its source's peer regions in a sector reads 0.1 at p = 50 %, 0.3 at 62.5 %, 0.5 at 75 %, 0.7 at 90 %, 0.9 at 97 %, 1.0 at 100 % (linear between); never above its raw strength when that is under 0.3 (neither specialised nor large); from 0.5 up (a cluster of national importance) only with critical mass: at least 1,000 employees in the sector, or an equal share of the sector's employment in the comparison area where that is smaller, one rung (0.2) less per halving below it and never under 0.3; a sum of NUTS-2 regions reads its parts' values weighted by their employment in the sector. Per source, its values against the curated values they replace; per sector, the raw strength each rung needs among the peers:"
         );
         for line in &self.calibration {
             let _ = writeln!(out, "  {line}");
@@ -513,8 +513,9 @@ fn strengths_file(profile: &Profile) -> String {
 /// The calibration of one source for the coverage report (the values themselves are put
 /// on the one scale by [`profile::compute`] with [`lq::on_scale`]): one line for the
 /// source comparing its values with the curated values they replace, then one line per
-/// measured sector giving the raw strength each rung needs among the peers and how many
-/// catalog values were held at the raw strength or read from their parts. `written` is `computed` after [`combine_partial`].
+/// measured sector giving the raw strength each rung needs among the peers, the sector's
+/// critical mass and how many catalog values were held at the raw strength, held below
+/// critical mass or read from their parts. `written` is `computed` after [`combine_partial`].
 fn calibrate(computed: &Profile, written: &Profile, catalog: &Catalog) -> Vec<String> {
     let replaced: Vec<(f64, f64)> = written
         .rows
@@ -547,14 +548,20 @@ fn calibrate(computed: &Profile, written: &Profile, catalog: &Catalog) -> Vec<St
             .iter()
             .filter_map(|&(p, v)| Some(format!("{v:.1} from {:.2}", lq::percentile(&peer_raw, p)?)))
             .collect();
+        let mass = rows
+            .iter()
+            .find(|row| row.peer)
+            .map_or(lq::CRITICAL_MASS_EMPLOYEES, |row| row.critical_mass);
         let in_catalog = |f: &dyn Fn(&profile::SectorRow) -> bool| {
             rows.iter().filter(|r| r.catalog.is_some() && f(r)).count()
         };
         lines.push(format!(
-            "  {}: raw {}; {} held at raw, {} sums read from their parts",
+            "  {}: raw {}; critical mass {} employees; {} held at raw, {} held below critical mass, {} sums read from their parts",
             catalog.sectors().get(*sector).id,
             rungs.join(", "),
+            crate::thousands(mass.round()),
             in_catalog(&|r| r.limit == lq::Limit::Raw),
+            in_catalog(&|r| r.limit == lq::Limit::Mass),
             in_catalog(&|r| r.from_parts)
         ));
     }
