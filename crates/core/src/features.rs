@@ -497,8 +497,12 @@ impl<'a> Encoder<'a> {
         } else {
             Err(Error::InvalidParam {
                 name: "query",
-                value: format!("{query:?}"),
-                reason: "the region must be Japanese and sector and features must exist".into(),
+                value: format!(
+                    "region #{} and sector #{}",
+                    query.japan_region.index(),
+                    query.sector.index()
+                ),
+                reason: "the region must be a Japanese region of this catalog and the sector one of its sectors".into(),
             })
         }
     }

@@ -434,15 +434,22 @@ impl Replay {
             .collect()
     }
 
-    /// `replay.csv`: one row per partnership and ranker.
+    /// `replay.csv`: one row per partnership and ranker (quoted where a field needs it: the
+    /// shipped recipe's name holds a comma).
     pub fn csv(&self) -> String {
-        let mut out = String::from("partnership,ranker,rank\n");
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut write = |fields: [&str; 3]| {
+            w.write_record(fields)
+                .expect("writing CSV to memory cannot fail");
+        };
+        write(["partnership", "ranker", "rank"]);
         for row in &self.rows {
             for (r, rank) in self.rankers.iter().zip(&row.ranks) {
-                let _ = writeln!(out, "{},{},{}", row.id, r.ranker, fmt_rank(*rank));
+                write([&row.id, &r.ranker, &fmt_rank(*rank)]);
             }
         }
-        out
+        let bytes = w.into_inner().expect("flushing CSV to memory cannot fail");
+        String::from_utf8(bytes).expect("the fields are UTF-8")
     }
 
     /// The summary of a ranker by name.
