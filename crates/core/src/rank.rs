@@ -179,15 +179,18 @@ impl Explainer<'_, '_> {
                 .total_cmp(&candidate.contributions[a.index()].abs())
                 .then(a.cmp(&b))
         });
+        // Each sentence is written into one buffer, then copied into a string of its exact
+        // length (one allocation per reason, none to grow).
+        let mut buffer = String::with_capacity(1024);
         order
             .into_iter()
             .map(|f| {
-                let mut detail = String::with_capacity(160);
-                self.write_detail(&mut detail, candidate, f);
+                buffer.clear();
+                self.write_detail(&mut buffer, candidate, f);
                 Reason {
                     feature: f,
                     contribution: candidate.contributions[f.index()],
-                    detail,
+                    detail: buffer.as_str().to_owned(),
                 }
             })
             .collect()
