@@ -9,9 +9,9 @@
 //! ```
 //!
 //! counts the path alone (not the catalog loading, the encoder or the prepared columns);
-//! the total divided by N is one shortlist. Paths: `reference` (`top10_full_catalog`),
-//! `grouped` (`kernel_top10_grouped`), `explained` (`kernel_top10_grouped_explained`),
-//! `report` (`kernel_top10_grouped_report_json`). `digests` prints, instead of counting,
+//! the total divided by N is one shortlist. Paths (criterion names in brackets): `reference`
+//! (`reference_top10_full_catalog`), `grouped` (`kernel_top10_grouped`), `explained`
+//! (`top10_full_catalog`), `report` (`kernel_top10_grouped_report_json`). `digests` prints, instead of counting,
 //! one digest of the JSON report per Japanese region and sector (kernel and reference path,
 //! grouped and expanded, with and without a wanted trait and a year limit), so that two
 //! builds can be compared for identical bytes.

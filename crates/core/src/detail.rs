@@ -120,8 +120,14 @@ impl<'e, 'a> Explainer<'e, 'a> {
         }
     }
 
-    fn catalog(&self) -> &'e Catalog {
+    /// The catalog the explanations read.
+    pub fn catalog(&self) -> &'e Catalog {
         self.encoder.catalog()
+    }
+
+    /// The query explained.
+    pub fn query(&self) -> &'e Query {
+        self.query
     }
 
     /// Appends the sentence for one feature of a candidate; each arm reads the encoder
