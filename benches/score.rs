@@ -13,8 +13,7 @@ use tieup_batch::output::{BatchFormat, BatchWriter};
 use tieup_batch::score::{BatchConfig, score_batch};
 use tieup_core::application::{ApplicationReader, InputFormat};
 use tieup_core::catalog::Catalog;
-use tieup_core::features::{Encoder, Query};
-use tieup_core::kernel::FeatureTables;
+use tieup_core::features::Query;
 use tieup_core::model::LinearModel;
 use tieup_core::select::Selection;
 use tieup_learn::success::SuccessModel;
@@ -66,15 +65,17 @@ fn bench(c: &mut Criterion) {
     let catalog = Catalog::load(&root.join("data")).expect("shipped catalog");
     let model = LinearModel::load(&root.join("models/default.json")).expect("model");
     let success = SuccessModel::load(&root.join("models/success.json")).expect("success model");
-    let encoder = Encoder::new(&catalog);
     let known = tieup_core::known::KnownCatalogs::new(&catalog);
     let encoders = tieup_core::known::KnownEncoders::new(&known);
     let n_candidates = catalog.candidate_ids().len();
 
     let mut group = c.benchmark_group("kernel");
+    // The queries have year limits, so each reads the catalog as known before its year
+    // (`Catalog::as_known_in`, one table per era), as the CLI's batch scoring does.
     let qs = queries(&catalog, 2000);
-    let mut tables = FeatureTables::new(&encoder);
-    tables.prepare(&qs);
+    let mut known_tables = tieup_core::known::KnownTables::new(&encoders);
+    known_tables.prepare(&qs);
+    let tables = |q: &Query| known_tables.get(q);
     let weights: Vec<_> = qs
         .iter()
         .map(|q| model.weights_for(catalog.sectors(), q))
@@ -87,7 +88,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let mut total = 0.0;
                 for (q, w) in qs.iter().zip(&weights) {
-                    total += tables.top_k(q, w, 10, &mut scratch)[0].score;
+                    total += tables(q).top_k(q, w, 10, &mut scratch)[0].score;
                 }
                 total
             })
@@ -111,7 +112,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let mut total = 0.0;
                 for (q, w) in qs.iter().zip(&weights) {
-                    total += tables.top_k_selected(q, w, selection, 10, &mut scratch)[0].score;
+                    total += tables(q).top_k_selected(q, w, selection, 10, &mut scratch)[0].score;
                 }
                 total
             })
@@ -124,7 +125,7 @@ fn bench(c: &mut Criterion) {
                 qs.par_iter()
                     .zip(weights.par_iter())
                     .map_init(Vec::new, |scratch, (q, w)| {
-                        tables.top_k(q, w, 10, scratch)[0].score
+                        tables(q).top_k(q, w, 10, scratch)[0].score
                     })
                     .sum::<f64>()
             })

@@ -9,9 +9,9 @@
 
 use crate::catalog::{AirAccess, Catalog, RegionId, SectorId, ValueSource};
 use crate::features::{Encoder, Feature, Query, SupplementalTerms};
-use crate::fixed::Fixed;
+use crate::fixed::{push_display, push_fixed, push_uint};
+use crate::provenance::Provenance;
 use crate::rank::RankedCandidate;
-use std::fmt::Write;
 
 /// The per-query part of the explanations of one shortlist.
 pub struct Explainer<'e, 'a> {
@@ -33,17 +33,37 @@ fn spaced_name(f: Feature) -> &'static str {
     }
 }
 
+/// `curated` or `statistics:<dataset>:<year>`, as [`Provenance`] displays it.
+fn push_provenance(out: &mut String, provenance: &Provenance) {
+    match provenance {
+        Provenance::Statistic { dataset, year } => {
+            out.push_str("statistics:");
+            out.push_str(dataset);
+            out.push(':');
+            push_uint(out, u64::from(*year));
+        }
+        Provenance::Curated => out.push_str("curated"),
+    }
+}
+
 /// ` (provenance: note)`, ` (provenance)`, or nothing without a source.
 fn write_source(out: &mut String, source: Option<&ValueSource>) {
-    match source {
-        Some(s) if s.note.is_empty() => {
-            let _ = write!(out, " ({})", s.provenance);
+    if let Some(s) = source {
+        out.push_str(" (");
+        push_provenance(out, &s.provenance);
+        if !s.note.is_empty() {
+            out.push_str(": ");
+            out.push_str(&s.note);
         }
-        Some(s) => {
-            let _ = write!(out, " ({}: {})", s.provenance, s.note);
-        }
-        None => {}
+        out.push(')');
     }
+}
+
+/// `value in Sector`, the start of every strength sentence.
+fn push_value_in(out: &mut String, value: f64, sector: &str) {
+    push_fixed(out, value, 2);
+    out.push_str(" in ");
+    out.push_str(sector);
 }
 
 /// "0.42 in Medical devices (statistics:...)", following the strength's missing-value rule.
@@ -51,7 +71,7 @@ fn write_strength(out: &mut String, catalog: &Catalog, region: RegionId, sector:
     let value = catalog.strength(region, sector);
     let info = catalog.sectors().get(sector);
     if let Some((_, source)) = catalog.strength_source(region, sector) {
-        let _ = write!(out, "{value} in {}", info.name, value = Fixed(value, 2));
+        push_value_in(out, value, &info.name);
         write_source(out, Some(source));
         return;
     }
@@ -68,34 +88,23 @@ fn write_strength(out: &mut String, catalog: &Catalog, region: RegionId, sector:
                     .then(b.cmp(&a))
             });
         if let Some(c) = best {
-            let _ = write!(
-                out,
-                "{value} in {} via ",
-                info.name,
-                value = Fixed(value, 2)
-            );
+            push_value_in(out, value, &info.name);
+            out.push_str(" via ");
             write_strength(out, catalog, region, c);
             return;
         }
     }
     if let Some(inherited) = catalog.inheritance(region, sector) {
-        let share = inherited.share_in_words();
-        let _ = write!(
-            out,
-            "{value} in {} ({share} of ",
-            info.name,
-            value = Fixed(value, 2)
-        );
+        push_value_in(out, value, &info.name);
+        out.push_str(" (");
+        out.push_str(inherited.share_in_words());
+        out.push_str(" of ");
         write_strength(out, catalog, region, inherited.from);
         out.push(')');
         return;
     }
-    let _ = write!(
-        out,
-        "{value} in {} (no notable cluster)",
-        info.name,
-        value = Fixed(value, 2)
-    );
+    push_value_in(out, value, &info.name);
+    out.push_str(" (no notable cluster)");
 }
 
 impl<'e, 'a> Explainer<'e, 'a> {
@@ -111,8 +120,14 @@ impl<'e, 'a> Explainer<'e, 'a> {
         }
     }
 
-    fn catalog(&self) -> &'e Catalog {
+    /// The catalog the explanations read.
+    pub fn catalog(&self) -> &'e Catalog {
         self.encoder.catalog()
+    }
+
+    /// The query explained.
+    pub fn query(&self) -> &'e Query {
+        self.query
     }
 
     /// Appends the sentence for one feature of a candidate; each arm reads the encoder
@@ -130,22 +145,22 @@ impl<'e, 'a> Explainer<'e, 'a> {
             Feature::SupplementalCluster => self.write_supplemental(out, c),
             Feature::AdvancedTechnology | Feature::DesignAbility | Feature::BrandImage => {
                 let t = f.catalog_trait().unwrap_or(0);
-                let _ = write!(
-                    out,
-                    "{} {}",
-                    spaced_name(f),
-                    Fixed(catalog.trait_value(c, t), 2)
-                );
+                out.push_str(spaced_name(f));
+                out.push(' ');
+                push_fixed(out, catalog.trait_value(c, t), 2);
                 write_source(out, catalog.trait_source(c, t));
-                let _ = write!(
+                out.push_str(" × strength ");
+                push_value_in(
                     out,
-                    " × strength {} in {} (the trait counts where the region has the cluster)",
-                    Fixed(self.encoder.sector_presence(query, c), 2),
-                    self.sector_name
+                    self.encoder.sector_presence(query, c),
+                    self.sector_name,
                 );
+                out.push_str(" (the trait counts where the region has the cluster)");
             }
             Feature::Materials => {
-                let _ = write!(out, "{} {x}", spaced_name(f), x = Fixed(x, 2));
+                out.push_str(spaced_name(f));
+                out.push(' ');
+                push_fixed(out, x, 2);
                 write_source(
                     out,
                     f.catalog_trait().and_then(|t| catalog.trait_source(c, t)),
@@ -153,22 +168,16 @@ impl<'e, 'a> Explainer<'e, 'a> {
             }
             Feature::JapanTechDemand => {
                 let (demand, strength) = self.encoder.demand_parts(query, c);
-                let _ = write!(
-                    out,
-                    "demand for Japanese technology {demand}",
-                    demand = Fixed(demand, 2)
-                );
+                out.push_str("demand for Japanese technology ");
+                push_fixed(out, demand, 2);
                 write_source(
                     out,
                     f.catalog_trait().and_then(|t| catalog.trait_source(c, t)),
                 );
-                let _ = write!(
-                    out,
-                    " × {}'s strength {strength} in {}",
-                    self.japan_name,
-                    self.sector_name,
-                    strength = Fixed(strength, 2)
-                );
+                out.push_str(" × ");
+                out.push_str(self.japan_name);
+                out.push_str("'s strength ");
+                push_value_in(out, strength, self.sector_name);
             }
             Feature::ExistingExchange => self.write_exchange(out, c),
             Feature::CommunicationCost => self.write_communication(out, c),
@@ -180,18 +189,19 @@ impl<'e, 'a> Explainer<'e, 'a> {
         let japan = self.query.japan_region;
         let cost = catalog.communication_cost(japan, c);
         let region = catalog.region(c);
-        let _ = write!(out, "communication cost {}: ", Fixed(cost.total, 2));
+        out.push_str("communication cost ");
+        push_fixed(out, cost.total, 2);
+        out.push_str(": ");
         match catalog.air_access(japan, c) {
             Some(access) => write_access(out, access),
             None => {
-                let _ = write!(out, "{} km", Fixed(cost.distance_km, 0));
+                push_fixed(out, cost.distance_km, 0);
+                out.push_str(" km");
             }
         }
-        let _ = write!(
-            out,
-            ", {} h time difference, languages ",
-            cost.time_gap_hours
-        );
+        out.push_str(", ");
+        push_display(out, cost.time_gap_hours);
+        out.push_str(" h time difference, languages ");
         for (i, language) in region.languages.iter().enumerate() {
             if i > 0 {
                 out.push('/');
@@ -200,11 +210,9 @@ impl<'e, 'a> Explainer<'e, 'a> {
         }
         match catalog.japanese_residents(&region.country) {
             Some(Some(n)) => {
-                let _ = write!(
-                    out,
-                    ", {n} Japanese residents in the country (MOFA 2025)",
-                    n = Fixed(n, 0)
-                );
+                out.push_str(", ");
+                push_fixed(out, n, 0);
+                out.push_str(" Japanese residents in the country (MOFA 2025)");
             }
             Some(None) => out.push_str(", Japanese residents not counted (MOFA 2025)"),
             None => {}
@@ -217,8 +225,9 @@ impl<'e, 'a> Explainer<'e, 'a> {
         // The three largest shared strengths (value descending, then sector), kept in place
         // of sorting every shared sector.
         let mut top: [Option<(f64, SectorId)>; 3] = [None; 3];
+        let (ours, theirs) = (catalog.strength_row(c), catalog.strength_row(japan));
         for &s in self.encoder.leaves() {
-            let v = catalog.strength(c, s).min(catalog.strength(japan, s));
+            let v = ours[s.index()].min(theirs[s.index()]);
             if v <= 0.0 || v.is_nan() {
                 continue;
             }
@@ -226,30 +235,29 @@ impl<'e, 'a> Explainer<'e, 'a> {
                 t.is_none_or(|(tv, ts)| v.total_cmp(&tv).then(ts.cmp(&s)).is_gt())
             };
             if let Some(at) = top.iter().position(better) {
-                top[at..].rotate_right(1);
-                top[at] = Some((v, s));
+                // Shift the worse ones down by hand (three slots: cheaper than a rotation).
+                let mut carry = Some((v, s));
+                for slot in &mut top[at..] {
+                    carry = std::mem::replace(slot, carry);
+                }
             }
         }
-        let _ = write!(
-            out,
-            "sector profile similarity {x} with {} (",
-            self.japan_name,
-            x = Fixed(x, 2)
-        );
-        let mean = self.encoder.mean_similarity();
-        let _ = match self.encoder.measured_cosine(japan, c) {
-            Some((cosine, n)) => write!(
-                out,
-                "cosine {cosine} over {n} sectors both have statistics for, shrunk toward the mean {mean}",
-                cosine = Fixed(cosine, 2),
-                mean = Fixed(mean, 2)
-            ),
-            None => write!(
-                out,
-                "no sector measured for both, so the catalog's mean {mean}",
-                mean = Fixed(mean, 2)
-            ),
-        };
+        out.push_str("sector profile similarity ");
+        push_fixed(out, x, 2);
+        out.push_str(" with ");
+        out.push_str(self.japan_name);
+        out.push_str(" (");
+        match self.encoder.measured_cosine(japan, c) {
+            Some((cosine, n)) => {
+                out.push_str("cosine ");
+                push_fixed(out, cosine, 2);
+                out.push_str(" over ");
+                push_uint(out, n as u64);
+                out.push_str(" sectors both have statistics for, shrunk toward the mean ");
+            }
+            None => out.push_str("no sector measured for both, so the catalog's mean "),
+        }
+        push_fixed(out, self.encoder.mean_similarity(), 2);
         out.push_str("); shared strengths: ");
         if top[0].is_none() {
             out.push_str("none");
@@ -269,22 +277,21 @@ impl<'e, 'a> Explainer<'e, 'a> {
             out.push_str("no complementary sector");
             return;
         };
-        let _ = write!(
-            out,
-            "complementary strength {v}: {} {}, related to {} at {}",
-            catalog.sectors().get(q).name,
-            Fixed(catalog.strength(c, q), 2),
-            self.sector_name,
-            Fixed(catalog.relatedness(query.sector, q), 2),
-            v = Fixed(v, 2)
-        );
+        out.push_str("complementary strength ");
+        push_fixed(out, v, 2);
+        out.push_str(": ");
+        out.push_str(&catalog.sectors().get(q).name);
+        out.push(' ');
+        push_fixed(out, catalog.strength(c, q), 2);
+        out.push_str(", related to ");
+        out.push_str(self.sector_name);
+        out.push_str(" at ");
+        push_fixed(out, catalog.relatedness(query.sector, q), 2);
         write_relatedness_source(out, catalog, query.sector, q);
-        let _ = write!(
-            out,
-            ", where {} is {}",
-            self.japan_name,
-            Fixed(catalog.strength(query.japan_region, q), 2)
-        );
+        out.push_str(", where ");
+        out.push_str(self.japan_name);
+        out.push_str(" is ");
+        push_fixed(out, catalog.strength(query.japan_region, q), 2);
     }
 
     fn write_exchange(&self, out: &mut String, c: RegionId) {
@@ -295,13 +302,16 @@ impl<'e, 'a> Explainer<'e, 'a> {
             (None, Some(tie)) => write_twin(out, catalog, &tie),
             // In words, not by its id: "the Nagasaki–Sichuan environment partnership, FY1997-1999".
             (Some((v, p)), _) => {
-                let _ = write!(
-                    out,
-                    "tie {v} through the {}-{}",
-                    crate::plain::partnership_words(catalog, p, crate::plain::Lang::En),
-                    p.end_fy,
-                    v = Fixed(v, 2)
-                );
+                out.push_str("tie ");
+                push_fixed(out, v, 2);
+                out.push_str(" through the ");
+                out.push_str(&crate::plain::partnership_words(
+                    catalog,
+                    p,
+                    crate::plain::Lang::En,
+                ));
+                out.push('-');
+                push_uint(out, u64::from(p.end_fy));
             }
             (None, None) => out.push_str("no past exchange"),
         }
@@ -320,21 +330,28 @@ fn write_relatedness_source(out: &mut String, catalog: &Catalog, a: SectorId, b:
                 .filter(|_| catalog.relatedness(x, b) == value)
         });
     if let Some(p) = source {
-        let _ = write!(out, " ({p})");
+        out.push_str(" (");
+        push_provenance(out, p);
+        out.push(')');
     }
 }
 
 /// "about 12 h door to door, direct flights Kansai – Frankfurt am Main in the 2014 network".
 fn write_access(out: &mut String, a: &AirAccess) {
-    let _ = write!(out, "about {} h door to door, ", Fixed(a.hours, 0));
+    out.push_str("about ");
+    push_fixed(out, a.hours, 0);
+    out.push_str(" h door to door, ");
     if a.connections == 0 {
         out.push_str("direct flights ");
     }
-    let _ = write!(out, "{} – {}", a.japan_airport, a.overseas_airport);
+    out.push_str(&a.japan_airport);
+    out.push_str(" – ");
+    out.push_str(&a.overseas_airport);
     match (a.connections, &a.via) {
         (0, _) => {}
         (_, Some(via)) => {
-            let _ = write!(out, ", one connection via {via}");
+            out.push_str(", one connection via ");
+            out.push_str(via);
         }
         _ => out.push_str(", two or more connections"),
     }
@@ -344,26 +361,30 @@ fn write_access(out: &mut String, a: &AirAccess) {
 /// "tie 0.51 through 3 twin-city links, 2 between Hyogo and Washington: sister cities ...".
 fn write_twin(out: &mut String, catalog: &Catalog, twin: &crate::features::TwinExchange<'_>) {
     let tie = twin.strongest;
-    let _ = write!(
-        out,
-        "tie {} through {} twin-city link{}",
-        Fixed(twin.value, 2),
-        twin.links,
-        if twin.links == 1 { "" } else { "s" },
-    );
+    out.push_str("tie ");
+    push_fixed(out, twin.value, 2);
+    out.push_str(" through ");
+    push_uint(out, u64::from(twin.links));
+    out.push_str(if twin.links == 1 {
+        " twin-city link"
+    } else {
+        " twin-city links"
+    });
     if twin.links != tie.links {
-        let _ = write!(out, ", {}", tie.links);
+        out.push_str(", ");
+        push_uint(out, u64::from(tie.links));
     }
-    let _ = write!(
-        out,
-        " between {} and {}: sister cities {}",
-        catalog.region(tie.japan_region).name,
-        catalog.region(tie.overseas_region).name,
-        tie.examples
-    );
+    out.push_str(" between ");
+    out.push_str(&catalog.region(tie.japan_region).name);
+    out.push_str(" and ");
+    out.push_str(&catalog.region(tie.overseas_region).name);
+    out.push_str(": sister cities ");
+    out.push_str(&tie.examples);
     // Merged files name each example's sources ("Kobe – Barcelona (Wikipedia)"); older
     // files name the one source of the pair.
     if !tie.examples.ends_with(')') {
-        let _ = write!(out, " ({})", tie.sources);
+        out.push_str(" (");
+        out.push_str(&tie.sources);
+        out.push(')');
     }
 }

@@ -169,25 +169,35 @@ pub fn explain(encoder: &Encoder<'_>, query: &Query, candidate: &RankedCandidate
 impl Explainer<'_, '_> {
     /// The reasons of one candidate, as [`explain`] gives them.
     pub fn reasons(&self, candidate: &RankedCandidate) -> Vec<Reason> {
-        let mut order: Vec<Feature> = Feature::ALL
-            .into_iter()
-            .filter(|f| candidate.contributions[f.index()] != 0.0)
-            .collect();
-        order.sort_by(|&a, &b| {
-            candidate.contributions[b.index()]
-                .abs()
-                .total_cmp(&candidate.contributions[a.index()].abs())
-                .then(a.cmp(&b))
-        });
-        order
-            .into_iter()
-            .map(|f| {
-                let mut detail = String::with_capacity(160);
-                self.write_detail(&mut detail, candidate, f);
+        // Largest absolute contribution first, ties in schema order: an insertion sort of at
+        // most ten features in place (the order is total, so any sort gives the same).
+        let size = |f: Feature| candidate.contributions[f.index()].abs();
+        let mut order = [Feature::ALL[0]; N_FEATURES];
+        let mut n = 0;
+        for f in Feature::ALL {
+            if candidate.contributions[f.index()] == 0.0 {
+                continue;
+            }
+            let mut at = n;
+            while at > 0 && size(order[at - 1]).total_cmp(&size(f)).is_lt() {
+                order[at] = order[at - 1];
+                at -= 1;
+            }
+            order[at] = f;
+            n += 1;
+        }
+        // Each sentence is written into one buffer, then copied into a string of its exact
+        // length (one allocation per reason, none to grow).
+        let mut buffer = String::with_capacity(1024);
+        order[..n]
+            .iter()
+            .map(|&f| {
+                buffer.clear();
+                self.write_detail(&mut buffer, candidate, f);
                 Reason {
                     feature: f,
                     contribution: candidate.contributions[f.index()],
-                    detail,
+                    detail: buffer.as_str().to_owned(),
                 }
             })
             .collect()

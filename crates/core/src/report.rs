@@ -2,9 +2,11 @@
 //! region and sector listings. Everything a user can parse is shaped here, in one place.
 
 use crate::catalog::{Catalog, Region, RegionId, RegionKind, SectorId};
+use crate::features::Query;
 use crate::features::{Encoder, FEATURES, N_FEATURES};
 use crate::model::LinearModel;
-use crate::rank::{Explainer, Shortlist};
+use crate::rank::{Explainer, RankedCandidate, Shortlist};
+use crate::select::Selection;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use std::collections::BTreeMap;
@@ -244,97 +246,119 @@ impl ShortlistReport {
         top: usize,
     ) -> Self {
         let catalog = encoder.catalog();
-        let query = &shortlist.query;
-        let sector = catalog.sectors().get(query.sector);
-        let japan = catalog.region(query.japan_region);
-        let explainer = Explainer::new(encoder, query);
-        let candidates = shortlist
-            .candidates
-            .iter()
-            .map(|c| {
-                let region = catalog.region(c.region);
-                CandidateReport {
-                    rank: c.rank,
-                    region_id: region.id.clone(),
-                    name: region.name.clone(),
-                    country: region.country.clone(),
-                    parent: region.parent.map(|p| catalog.region(p).id.clone()),
-                    score: c.score,
-                    contributions: Named(c.contributions),
-                    features: Named(c.features),
-                    reasons: explainer
-                        .reasons(c)
-                        .into_iter()
-                        .map(|r| ReasonReport {
-                            feature: r.feature.name(),
-                            contribution: r.contribution,
-                            detail: r.detail,
-                        })
-                        .collect(),
-                    also: c
-                        .also
-                        .iter()
-                        .map(|m| MemberReport {
-                            region_id: catalog.region(m.region).id.clone(),
-                            name: catalog.region(m.region).name.clone(),
-                            score: m.score,
-                            rank_ungrouped: m.rank_ungrouped,
-                        })
-                        .collect(),
-                    bodies: BodyReport::for_query(
-                        catalog,
-                        c.region,
-                        query.sector,
-                        query.before_year,
-                    ),
-                }
-            })
-            .collect();
+        let explainer = Explainer::new(encoder, &shortlist.query);
         let selection = &shortlist.selection;
         ShortlistReport {
             format_version: REPORT_FORMAT_VERSION,
-            query: QueryReport {
-                region_id: japan.id.clone(),
-                region_name: japan.name.clone(),
-                sector_id: sector.id.clone(),
-                sector_name: sector.name.clone(),
-                survey_sector: catalog
-                    .sectors()
-                    .get(catalog.sectors().survey_root(query.sector))
-                    .id
-                    .clone(),
-                wanted: query.wanted.iter().map(|f| f.name().to_string()).collect(),
-                before_year: query.before_year,
-                year_limit: catalog.year_notice(query.before_year),
-                top,
-                grouped: !selection.expand,
-                countries: selection.countries.clone(),
-                levels: selection.levels.clone(),
-                exclude: selection
-                    .exclude
-                    .iter()
-                    .map(|&r| catalog.region(r).id.clone())
-                    .collect(),
-                max_per_country: selection.max_per_country,
-            },
-            model: ModelReport {
-                kind: model.kind.clone(),
-                path: model_path.to_string(),
-                schema_fingerprint: crate::features::FeatureSchema::current().fingerprint(),
-                weights: Named(shortlist.weights),
-                fallback: (!model.has_sector_weights(catalog.sectors(), query.sector)).then(|| {
-                    format!(
-                        "default weights: the model has none for survey sector {}",
-                        catalog
-                            .sectors()
-                            .get(catalog.sectors().survey_root(query.sector))
-                            .id
-                    )
-                }),
-            },
+            query: QueryReport::new(catalog, &shortlist.query, selection, top),
+            model: ModelReport::new(catalog, model, model_path, shortlist),
             n_candidates: shortlist.n_candidates,
             n_eligible: selection.is_filtered().then_some(shortlist.n_eligible),
-            candidates,
+            candidates: shortlist
+                .candidates
+                .iter()
+                .map(|c| CandidateReport::new(&explainer, c))
+                .collect(),
+        }
+    }
+}
+
+impl QueryReport {
+    /// What was asked: the query, its year limit, and the filters of `selection`.
+    pub fn new(catalog: &Catalog, query: &Query, selection: &Selection, top: usize) -> Self {
+        let sector = catalog.sectors().get(query.sector);
+        let japan = catalog.region(query.japan_region);
+        QueryReport {
+            region_id: japan.id.clone(),
+            region_name: japan.name.clone(),
+            sector_id: sector.id.clone(),
+            sector_name: sector.name.clone(),
+            survey_sector: catalog
+                .sectors()
+                .get(catalog.sectors().survey_root(query.sector))
+                .id
+                .clone(),
+            wanted: query.wanted.iter().map(|f| f.name().to_string()).collect(),
+            before_year: query.before_year,
+            year_limit: catalog.year_notice(query.before_year),
+            top,
+            grouped: !selection.expand,
+            countries: selection.countries.clone(),
+            levels: selection.levels.clone(),
+            exclude: selection
+                .exclude
+                .iter()
+                .map(|&r| catalog.region(r).id.clone())
+                .collect(),
+            max_per_country: selection.max_per_country,
+        }
+    }
+}
+
+impl ModelReport {
+    /// Which model answered a shortlist, with the weights it used and whether its default
+    /// weights stood in for the query's survey sector.
+    pub fn new(
+        catalog: &Catalog,
+        model: &LinearModel,
+        model_path: &str,
+        shortlist: &Shortlist,
+    ) -> Self {
+        let sector = shortlist.query.sector;
+        ModelReport {
+            kind: model.kind.clone(),
+            path: model_path.to_string(),
+            schema_fingerprint: crate::features::FeatureSchema::current().fingerprint(),
+            weights: Named(shortlist.weights),
+            fallback: (!model.has_sector_weights(catalog.sectors(), sector)).then(|| {
+                format!(
+                    "default weights: the model has none for survey sector {}",
+                    catalog
+                        .sectors()
+                        .get(catalog.sectors().survey_root(sector))
+                        .id
+                )
+            }),
+        }
+    }
+}
+
+impl CandidateReport {
+    /// One ranked candidate with its reasons (written by the query's `explainer`), the
+    /// members folded into its row and its partner bodies.
+    pub fn new(explainer: &Explainer<'_, '_>, c: &RankedCandidate) -> Self {
+        let catalog = explainer.catalog();
+        let query = explainer.query();
+        let region = catalog.region(c.region);
+        CandidateReport {
+            rank: c.rank,
+            region_id: region.id.clone(),
+            name: region.name.clone(),
+            country: region.country.clone(),
+            parent: region.parent.map(|p| catalog.region(p).id.clone()),
+            score: c.score,
+            contributions: Named(c.contributions),
+            features: Named(c.features),
+            reasons: explainer
+                .reasons(c)
+                .into_iter()
+                .map(|r| ReasonReport {
+                    feature: r.feature.name(),
+                    contribution: r.contribution,
+                    detail: r.detail,
+                })
+                .collect(),
+            also: c
+                .also
+                .iter()
+                .map(|m| MemberReport {
+                    region_id: catalog.region(m.region).id.clone(),
+                    name: catalog.region(m.region).name.clone(),
+                    score: m.score,
+                    rank_ungrouped: m.rank_ungrouped,
+                })
+                .collect(),
+            bodies: BodyReport::for_query(catalog, c.region, query.sector, query.before_year),
         }
     }
 }

@@ -175,6 +175,34 @@ pub fn ranks_of(
     Ok((list.n_candidates, found))
 }
 
+/// Where some regions rank for a query as the shortlist shows them: as [`ranks_of`], but
+/// each rank is the place's (the row of the grouped shortlist that holds the region, itself
+/// or folded into an enclosing or enclosed member's row), and the count is of places.
+pub fn place_ranks_of(
+    state: &AppState,
+    query: &Query,
+    regions: &[RegionId],
+    lang: Lang,
+) -> Result<(usize, Vec<Option<Explained>>), UserError> {
+    let (_, mut found) = ranks_of(state, query, regions, lang)?;
+    let model = state.model();
+    let n = state.catalog().n_candidates();
+    // With K = every candidate, every place has a row and every other member is named in it.
+    let places = shortlist(state, &model, query, &Selection::grouped(), n)
+        .map_err(|e| UserError::from_core(e, 400))?;
+    for (f, &region) in found.iter_mut().zip(regions) {
+        if let Some((candidate, _)) = f
+            && let Some(row) = places
+                .candidates
+                .iter()
+                .find(|row| row.region == region || row.also.iter().any(|m| m.region == region))
+        {
+            candidate.rank = row.rank;
+        }
+    }
+    Ok((places.candidates.len(), found))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +275,33 @@ mod tests {
             filtered.normalized(catalog),
             levels,
         ]
+    }
+
+    #[test]
+    fn profile_ranks_are_place_ranks() {
+        // The fixture nests Milan in Lombardy and Dalian in Liaoning: each pair is one place.
+        let state = state("tests/fixtures/mini");
+        let catalog = state.catalog();
+        let query = Query::new(
+            catalog.find_japan_region("suwa").unwrap(),
+            catalog.sectors().find("dies").unwrap(),
+        );
+        let regions: Vec<RegionId> = catalog.candidate_ids().collect();
+        let (n, found) = place_ranks_of(&state, &query, &regions, Lang::En).unwrap();
+        assert_eq!(n, catalog.n_candidates() - 2, "seven regions, five places");
+        let rank = |name: &str| {
+            let at = regions
+                .iter()
+                .position(|&r| r == catalog.find_region(name).unwrap())
+                .unwrap();
+            found[at].as_ref().unwrap().0.rank
+        };
+        assert_eq!(rank("milan"), rank("lombardy"));
+        assert_eq!(rank("dalian"), rank("liaoning"));
+        let mut ranks: Vec<usize> = found.iter().map(|f| f.as_ref().unwrap().0.rank).collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        assert_eq!(ranks, (1..=n).collect::<Vec<_>>());
     }
 
     #[test]

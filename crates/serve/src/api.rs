@@ -13,12 +13,14 @@ use std::sync::Arc;
 use tieup_core::catalog::{RegionKind, TRAITS};
 use tieup_core::report::{BodyReport, ReasonReport, RegionEntry, SectorEntry};
 
-/// A value as the CLI prints it: pretty JSON and a newline.
+/// A value as the CLI prints it: pretty JSON and a newline. Written into a buffer sized for
+/// a shortlist report (tens of kilobytes), so it rarely grows.
 fn json_response<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
-    match serde_json::to_string_pretty(value) {
-        Ok(mut text) => {
-            text.push('\n');
-            (status, [(header::CONTENT_TYPE, "application/json")], text).into_response()
+    let mut body = Vec::with_capacity(32 * 1024);
+    match serde_json::to_writer_pretty(&mut body, value) {
+        Ok(()) => {
+            body.push(b'\n');
+            (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
         }
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }

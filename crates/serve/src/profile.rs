@@ -31,7 +31,9 @@ pub fn find_overseas(catalog: &Catalog, name: &str) -> Result<RegionId, UserErro
     }
 }
 
-/// The ranking facts of one region for the current query, when the page has a query.
+/// The ranking facts of one region for the current query, when the page has a query: the
+/// number of places, the query, and the region's candidate (ranked by its place, as the
+/// shortlist shows it) with its bars.
 type Ranked = Option<(usize, Query, Option<(RankedCandidate, Vec<Bar>)>)>;
 
 fn rank_regions(
@@ -43,7 +45,7 @@ fn rank_regions(
         return Ok(vec![None; regions.len()]);
     }
     let query = params.query(state.catalog())?;
-    let (n, found) = answer::ranks_of(state, &query, regions, params.lang)?;
+    let (n, found) = answer::place_ranks_of(state, &query, regions, params.lang)?;
     Ok(found
         .into_iter()
         .map(|f| Some((n, query.clone(), f)))

@@ -135,6 +135,11 @@ pub const EARLIEST_FOUNDING: u16 = 1800;
 /// Latest founding year accepted.
 pub const LATEST_FOUNDING: u16 = 2026;
 
+/// A family mark: the candidate itself or a region enclosing it.
+const ENCLOSING: u8 = 1;
+/// A family mark: the candidate itself or a region it encloses.
+const ENCLOSED: u8 = 2;
+
 /// Highest rung of the ladder ([`Catalog::body_level`]).
 pub const MAX_BODY_LEVEL: u8 = 3;
 
@@ -261,16 +266,43 @@ impl Catalog {
             .any(|&b| b == sector || Some(b) == parent || self.sector(b).parent == Some(sector))
     }
 
-    /// The rung `body` reaches for a candidate and a sector, ignoring the year and the
-    /// known-partnership mark: 0 when it is not in the candidate's family or serves another
-    /// sector.
-    pub fn body_rung(&self, body: &PartnerBody, candidate: RegionId, sector: SectorId) -> u8 {
-        let enclosing = self.ancestors_and_self(candidate).contains(&body.region);
+    /// True when `ancestor` is `region` or encloses it (no allocation: the walk up the
+    /// parent links stops at the top or, in a cyclic file, after every region).
+    fn encloses_or_is(&self, ancestor: RegionId, region: RegionId) -> bool {
+        std::iter::successors(Some(region), |&r| self.region(r).parent)
+            .take(self.regions.len())
+            .any(|r| r == ancestor)
+    }
+
+    /// The family of a candidate, one mark per region: [`ENCLOSING`] on the candidate and
+    /// the regions enclosing it, [`ENCLOSED`] on the candidate and the regions it encloses
+    /// (child links are the parent links reversed, so these are the regions whose parent
+    /// chain reaches the candidate). One pass, then one lookup per body.
+    fn family_marks(&self, candidate: RegionId) -> Vec<u8> {
+        let mut marks = vec![0u8; self.regions.len()];
+        for r in std::iter::successors(Some(candidate), |&r| self.region(r).parent)
+            .take(self.regions.len())
+        {
+            marks[r.index()] |= ENCLOSING;
+        }
+        let mut stack = vec![candidate];
+        while let Some(r) = stack.pop() {
+            if marks[r.index()] & ENCLOSED != 0 {
+                continue;
+            }
+            marks[r.index()] |= ENCLOSED;
+            stack.extend_from_slice(&self.children[r.index()]);
+        }
+        marks
+    }
+
+    /// The rung of `body` given where it sits: in the candidate or an enclosing region
+    /// (`enclosing`), in the candidate or an enclosed region (`enclosed`).
+    fn rung(&self, body: &PartnerBody, enclosing: bool, enclosed: bool, sector: SectorId) -> u8 {
         let general = body.kind == BodyType::DevelopmentAgency || body.sectors.is_empty();
         if general {
             return u8::from(enclosing);
         }
-        let enclosed = self.ancestors_and_self(body.region).contains(&candidate);
         if !(enclosing || enclosed) || !self.body_serves(body, sector) {
             return 0;
         }
@@ -279,6 +311,15 @@ impl Catalog {
         } else {
             2
         }
+    }
+
+    /// The rung `body` reaches for a candidate and a sector, ignoring the year and the
+    /// known-partnership mark: 0 when it is not in the candidate's family or serves another
+    /// sector.
+    pub fn body_rung(&self, body: &PartnerBody, candidate: RegionId, sector: SectorId) -> u8 {
+        let enclosing = self.encloses_or_is(body.region, candidate);
+        let enclosed = self.encloses_or_is(candidate, body.region);
+        self.rung(body, enclosing, enclosed, sector)
     }
 
     /// True when `body` existed before fiscal year `before` (always without a limit; never
@@ -300,11 +341,13 @@ impl Catalog {
         sector: SectorId,
         before: Option<u16>,
     ) -> Vec<BodyMatch<'_>> {
+        let marks = self.family_marks(candidate);
         let mut out: Vec<(u8, BodyMatch<'_>)> = self
             .bodies
             .iter()
             .filter_map(|body| {
-                let rung = self.body_rung(body, candidate, sector);
+                let mark = marks[body.region.index()];
+                let rung = self.rung(body, mark & ENCLOSING != 0, mark & ENCLOSED != 0, sector);
                 (rung > 0).then(|| {
                     let counts = !body.in_known_partnership && Catalog::body_existed(body, before);
                     let level = if counts { rung } else { 0 };
@@ -365,30 +408,44 @@ impl Catalog {
     /// One sentence naming a body: "Aerospace Valley, aerospace cluster organisation of
     /// Midi-Pyrénées, since 2005; international cooperation: …".
     pub fn body_text(&self, body: &PartnerBody) -> String {
-        let sectors: Vec<&str> = body
-            .sectors
-            .iter()
-            .map(|&s| self.sector(s).name.as_str())
-            .collect();
-        let what = if sectors.is_empty() {
-            body.kind.label().to_string()
-        } else {
-            format!("{} {}", sectors.join("/").to_lowercase(), body.kind.label())
-        };
-        let since = body.founded.map_or_else(
-            || "founding year unknown".to_string(),
-            |y| format!("since {y}"),
-        );
-        let record = match (body.japan, body.international) {
-            (true, _) => format!("; Japan cooperation: {}", body.evidence),
-            (false, true) => format!("; international cooperation: {}", body.evidence),
-            (false, false) => String::new(),
-        };
-        format!(
-            "{}, {what} of {}, {since}{record}",
-            body.name,
-            self.region(body.region).name
-        )
+        let region = &self.region(body.region).name;
+        let mut text =
+            String::with_capacity(body.name.len() + region.len() + body.evidence.len() + 96);
+        text.push_str(&body.name);
+        text.push_str(", ");
+        if !body.sectors.is_empty() {
+            let names = body.sectors.iter().map(|&s| self.sector(s).name.as_str());
+            if names.clone().all(|n| n.is_ascii()) {
+                for (i, name) in names.enumerate() {
+                    if i > 0 {
+                        text.push('/');
+                    }
+                    text.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+                }
+            } else {
+                // Unicode lower case reads the whole text (a final sigma), as before.
+                text.push_str(&names.collect::<Vec<_>>().join("/").to_lowercase());
+            }
+            text.push(' ');
+        }
+        text.push_str(body.kind.label());
+        text.push_str(" of ");
+        text.push_str(region);
+        text.push_str(", ");
+        match body.founded {
+            Some(year) => {
+                text.push_str("since ");
+                crate::fixed::push_uint(&mut text, u64::from(year));
+            }
+            None => text.push_str("founding year unknown"),
+        }
+        match (body.japan, body.international) {
+            (true, _) => text.push_str("; Japan cooperation: "),
+            (false, true) => text.push_str("; international cooperation: "),
+            (false, false) => return text,
+        }
+        text.push_str(&body.evidence);
+        text
     }
 }
 
