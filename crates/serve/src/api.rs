@@ -108,8 +108,10 @@ struct TraitEntry {
 
 #[derive(Serialize)]
 struct RankEntry {
+    /// The place's rank, as the shortlist and the profile page show it.
     rank: usize,
-    n_candidates: usize,
+    /// Places ranked (a region with its enclosing and enclosed regions is one place).
+    n_places: usize,
     score: f64,
     reasons: Vec<ReasonReport>,
 }
@@ -156,10 +158,10 @@ pub async fn profile(
             .collect(),
     };
     let rank = if let Some(query) = query {
-        match answer::ranks_of(&state, &query, &[position], params.lang) {
+        match answer::place_ranks_of(&state, &query, &[position], params.lang) {
             Ok((n, mut found)) => found.pop().flatten().map(|(c, bars)| RankEntry {
                 rank: c.rank,
-                n_candidates: n,
+                n_places: n,
                 score: c.score,
                 reasons: bars
                     .into_iter()

@@ -434,6 +434,17 @@ async fn api_listings_and_profile() {
     let json: serde_json::Value = serde_json::from_str(&profile.body).unwrap();
     assert_eq!(json["region"]["id"], "skane");
     assert!(json["rank"]["rank"].as_u64().unwrap() >= 1);
+    // The place's rank among places, as the profile page and the shortlist show it.
+    let page = get("/region/skane?region=fukushima&sector=medical").await;
+    let (rank, places) = (
+        json["rank"]["rank"].as_u64().unwrap(),
+        json["rank"]["n_places"].as_u64().unwrap(),
+    );
+    assert!(
+        page.body
+            .contains(&format!("rank {rank} of {places} places")),
+        "page and API disagree: {rank} of {places}"
+    );
     assert_eq!(json["partnerships"][0], "p_fukushima_sweden");
     assert_eq!(
         get("/api/profile/nosuch").await.status,
