@@ -505,8 +505,8 @@ impl Catalog {
     /// Effective strength of a region in a sector, in [0, 1].
     ///
     /// The rule for missing rows: a survey sector without its own row takes the maximum of
-    /// its finer sectors; a finer sector without its own row inherits a share of a related
-    /// row ([`Catalog::inheritance`]); otherwise 0 (no notable cluster).
+    /// its finer sectors; a finer sector without its own row inherits a share of its survey
+    /// sector's own row ([`Catalog::inheritance`]); otherwise 0 (no notable cluster).
     pub fn strength(&self, region: RegionId, sector: SectorId) -> f64 {
         self.strength[[region.index(), sector.index()]]
     }
@@ -523,28 +523,21 @@ impl Catalog {
     /// in water treatment is not thereby strong in woody biomass; related sectors count in
     /// the complementary-cluster feature, through the relatedness table.)
     pub fn inheritance(&self, region: RegionId, sector: SectorId) -> Option<Inheritance> {
-        let explicit = |s: SectorId| {
-            let v = self.explicit[[region.index(), s.index()]];
-            (!v.is_nan()).then_some(v)
-        };
-        if explicit(sector).is_some() {
+        let has_row = |s: SectorId| !self.explicit[[region.index(), s.index()]].is_nan();
+        if has_row(sector) {
             return None;
         }
-        let parent = self.sectors.get(sector).parent?;
-        explicit(parent)?;
-        let from = parent;
+        let from = self.sectors.get(sector).parent.filter(|&p| has_row(p))?;
         let measured = self
             .strength_sources
             .get(&(region, from))
             .is_some_and(|s| s.provenance.is_statistic());
-        Some(Inheritance {
-            from,
-            share: if measured {
-                MEASURED_INHERITED_SHARE
-            } else {
-                INHERITED_SHARE
-            },
-        })
+        let share = if measured {
+            MEASURED_INHERITED_SHARE
+        } else {
+            INHERITED_SHARE
+        };
+        Some(Inheritance { from, share })
     }
 
     /// The explicit strength value and its source, if the file has a row.
