@@ -10,7 +10,6 @@
 use crate::catalog::{AirAccess, Catalog, RegionId, SectorId, ValueSource};
 use crate::features::{Encoder, Feature, Query, SupplementalTerms};
 use crate::fixed::{push_display, push_fixed, push_uint};
-use crate::provenance::Provenance;
 use crate::rank::RankedCandidate;
 
 /// The per-query part of the explanations of one shortlist.
@@ -33,24 +32,11 @@ fn spaced_name(f: Feature) -> &'static str {
     }
 }
 
-/// `curated` or `statistics:<dataset>:<year>`, as [`Provenance`] displays it.
-fn push_provenance(out: &mut String, provenance: &Provenance) {
-    match provenance {
-        Provenance::Statistic { dataset, year } => {
-            out.push_str("statistics:");
-            out.push_str(dataset);
-            out.push(':');
-            push_uint(out, u64::from(*year));
-        }
-        Provenance::Curated => out.push_str("curated"),
-    }
-}
-
 /// ` (provenance: note)`, ` (provenance)`, or nothing without a source.
 fn write_source(out: &mut String, source: Option<&ValueSource>) {
     if let Some(s) = source {
         out.push_str(" (");
-        push_provenance(out, &s.provenance);
+        s.provenance.push_to(out);
         if !s.note.is_empty() {
             out.push_str(": ");
             out.push_str(&s.note);
@@ -331,7 +317,7 @@ fn write_relatedness_source(out: &mut String, catalog: &Catalog, a: SectorId, b:
         });
     if let Some(p) = source {
         out.push_str(" (");
-        push_provenance(out, p);
+        p.push_to(out);
         out.push(')');
     }
 }

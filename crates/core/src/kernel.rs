@@ -12,52 +12,11 @@ use crate::features::{Dependence, Encoder, Feature, N_FEATURES, Query};
 use crate::rank::RankedCandidate;
 use crate::select::{Row, Selection};
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// A small multiplicative hasher for [`ColumnKey`]s (a few integers): the columns of a
-/// query are looked up on every request, and SipHash's resistance to chosen keys buys
-/// nothing for keys made from catalog positions.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u16(&mut self, n: u16) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn write_isize(&mut self, n: isize) {
-        self.write_u64(n as u64);
-    }
-}
-
-/// The map of computed columns.
-type Columns = HashMap<ColumnKey, Vec<f64>, BuildHasherDefault<KeyHasher>>;
+/// The map of computed columns, hashed with foldhash's fixed-seed fast hasher: the columns
+/// of a query are looked up on every request, and SipHash's resistance to chosen keys buys
+/// nothing for keys made from catalog positions (fixed seed: the same on every run).
+type Columns = HashMap<ColumnKey, Vec<f64>, foldhash::fast::FixedState>;
 
 /// What a precomputed column is keyed by: the feature and the parts of the query its value
 /// depends on ([`Feature::depends_on`]); the other parts are `None`.

@@ -61,12 +61,27 @@ impl Provenance {
     }
 }
 
+impl Provenance {
+    /// Appends `curated` or `statistics:<dataset>:<year>` without a formatter (the
+    /// explanations' hot path); [`fmt::Display`] writes the same text.
+    pub fn push_to(&self, out: &mut String) {
+        match self {
+            Provenance::Statistic { dataset, year } => {
+                out.push_str("statistics:");
+                out.push_str(dataset);
+                out.push(':');
+                crate::fixed::push_uint(out, u64::from(*year));
+            }
+            Provenance::Curated => out.push_str("curated"),
+        }
+    }
+}
+
 impl fmt::Display for Provenance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Provenance::Statistic { dataset, year } => write!(f, "statistics:{dataset}:{year}"),
-            Provenance::Curated => write!(f, "curated"),
-        }
+        let mut text = String::new();
+        self.push_to(&mut text);
+        f.write_str(&text)
     }
 }
 

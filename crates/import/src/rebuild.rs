@@ -279,7 +279,9 @@ impl RebuildReport {
         }
         let _ = writeln!(
             out,
-            "\nCalibration (one scale, the same ladder for every sector and source): a region above a fraction p of its source's peer regions in a sector reads 0.1 at p = 50 %, 0.3 at 62.5 %, 0.5 at 75 %, 0.7 at 90 %, 0.9 at 97 %, 1.0 at 100 % (linear between); never above its raw strength when that is under 0.3 (neither specialised nor large); from 0.5 up (a cluster of national importance) only with critical mass: at least 1,000 employees in the sector, or an equal share of the sector's employment in the comparison area where that is smaller, one rung (0.2) less per halving below it and never under 0.3; a sum of NUTS-2 regions reads its parts' values weighted by their employment in the sector. Per source, its values against the curated values they replace; per sector, the raw strength each rung needs among the peers:"
+            "\nCalibration (one scale, the same ladder for every sector and source): a region above a fraction p of its source's peer regions in a sector reads 0.1 at p = 50 %, 0.3 at 62.5 %, 0.5 at 75 %, 0.7 at 90 %, 0.9 at 97 %, 1.0 at 100 % (linear between); never above its raw strength when that is under 0.3 (neither specialised nor large); from {} up (a cluster of national importance) only with critical mass: at least {} employees in the sector, or an equal share of the sector's employment in the comparison area where that is smaller, one rung (0.2) less per halving below it and never under 0.3; a sum of NUTS-2 regions reads its parts' values weighted by their employment in the sector. Per source, its values against the curated values they replace; per sector, the raw strength each rung needs among the peers:",
+            lq::MASS_RUNG,
+            crate::thousands(lq::CRITICAL_MASS_EMPLOYEES)
         );
         for line in &self.calibration {
             let _ = writeln!(out, "  {line}");
