@@ -201,3 +201,46 @@ fn shipped_external_runs_that_cannot_count_are_refused_not_dropped() {
         .code(2)
         .stderr(predicates::str::contains("one of tieup's rankers"));
 }
+
+#[test]
+fn the_replay_of_the_shipped_partnerships_tests_the_recipe_against_every_single_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("eval");
+    tieup()
+        .args(["eval", "--permutations", "20", "--bootstrap", "20", "--out"])
+        .arg(&out)
+        .env("CI", "true")
+        .assert()
+        .success();
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("against every single feature")
+            && report.contains("exact: all 2^10 sign assignments"),
+        "{report}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("evaluation.json")).unwrap()).unwrap();
+    let replay = &json["replay"];
+    let rankers = replay["rankers"].as_array().unwrap();
+    let singles = rankers
+        .iter()
+        .filter(|r| r["family"] == "single feature")
+        .count();
+    let comparisons = replay["comparisons"].as_array().unwrap();
+    assert_eq!(comparisons.len(), singles);
+    let recipe = rankers
+        .iter()
+        .find(|r| r["family"] == "shipped" && r["in_sample"] == false)
+        .unwrap();
+    for c in comparisons {
+        let single = rankers.iter().find(|r| r["ranker"] == c["ranker"]).unwrap();
+        let difference = recipe["mrr"].as_f64().unwrap() - single["mrr"].as_f64().unwrap();
+        assert!((c["mrr_difference"].as_f64().unwrap() - difference).abs() < 1e-12);
+        // Exact p-values over 2^10 assignments are multiples of 1/1024, never 0.
+        for p in [&c["mrr_p"], &c["recall_p"]] {
+            let p = p.as_f64().unwrap();
+            assert!(p > 0.0 && p <= 1.0 && (p * 1024.0).fract() == 0.0, "{c}");
+        }
+        assert_eq!(c["exact"], true);
+    }
+}

@@ -23,6 +23,7 @@
 use super::benchmark::{Benchmark, EvalQuery};
 use super::params::EvalValidParams;
 use super::rankers::seeded_uniform;
+use super::significance;
 use serde::Serialize;
 use std::fmt::Write as _;
 use tieup_core::catalog::RegionId;
@@ -113,6 +114,26 @@ pub struct ReplayRow {
     pub reasons: Vec<String>,
 }
 
+/// The shipped recipe against one single-feature ranker over the same partnerships: the
+/// differences of the means and their paired sign-flip p-values
+/// ([`significance::exact_sign_flip_test`] up to [`significance::EXACT_MAX`] partnerships,
+/// otherwise the seeded [`significance::randomization_test`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplayComparison {
+    /// The single-feature ranker.
+    pub ranker: String,
+    /// The shipped recipe's MRR minus the ranker's.
+    pub mrr_difference: f64,
+    /// Two-sided p-value of the paired test on the expected reciprocal ranks.
+    pub mrr_p: f64,
+    /// The shipped recipe's recall@10 minus the ranker's.
+    pub recall_difference: f64,
+    /// Two-sided p-value of the paired test on the expected hits in the top 10.
+    pub recall_p: f64,
+    /// Whether the p-values are exact (every sign assignment enumerated).
+    pub exact: bool,
+}
+
 /// The replay of every known partnership.
 #[derive(Debug, Clone, Serialize)]
 pub struct Replay {
@@ -124,6 +145,8 @@ pub struct Replay {
     pub rankers: Vec<ReplaySummary>,
     /// Per partnership, in file order.
     pub rows: Vec<ReplayRow>,
+    /// The shipped recipe against every single-feature ranker.
+    pub comparisons: Vec<ReplayComparison>,
 }
 
 impl Benchmark<'_> {
@@ -166,11 +189,12 @@ impl Benchmark<'_> {
                 }
             }
         }
-        let rankers = sources
+        let rankers: Vec<ReplaySummary> = sources
             .iter()
             .enumerate()
             .map(|(s, source)| summary(source, ranks.iter().map(|r| r[s])))
             .collect();
+        let comparisons = compare_recipe(&sources, &rankers, &ranks, params);
         let rows = (0..n)
             .map(|i| ReplayRow {
                 id: self.history[i].qid.clone(),
@@ -196,6 +220,7 @@ impl Benchmark<'_> {
             },
             rankers,
             rows,
+            comparisons,
         })
     }
 
@@ -341,6 +366,46 @@ fn name(source: &Source) -> (String, &'static str, bool) {
     }
 }
 
+/// The shipped recipe against every single-feature ranker, partnership by partnership.
+fn compare_recipe(
+    sources: &[Source],
+    rankers: &[ReplaySummary],
+    ranks: &[Vec<PartnerRank>],
+    params: &EvalValidParams,
+) -> Vec<ReplayComparison> {
+    let Some(recipe) = sources.iter().position(|s| matches!(s, Source::Recipe(_))) else {
+        return Vec::new();
+    };
+    let exact = ranks.len() <= significance::EXACT_MAX;
+    let test = |a: &[f64], b: &[f64]| {
+        significance::exact_sign_flip_test(a, b).unwrap_or_else(|| {
+            significance::randomization_test(a, b, params.permutations, params.seed)
+        })
+    };
+    let column = |s: usize, f: fn(&PartnerRank) -> f64| -> Vec<f64> {
+        ranks.iter().map(|r| f(&r[s])).collect()
+    };
+    let rr = |r: &PartnerRank| r.expected_rr();
+    let hit = |r: &PartnerRank| r.hit_probability(CUTOFF);
+    let (recipe_rr, recipe_hit) = (column(recipe, rr), column(recipe, hit));
+    rankers
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.family == "single feature")
+        .map(|(s, r)| {
+            let (their_rr, their_hit) = (column(s, rr), column(s, hit));
+            ReplayComparison {
+                ranker: r.ranker.clone(),
+                mrr_difference: rankers[recipe].mrr - r.mrr,
+                mrr_p: test(&recipe_rr, &their_rr),
+                recall_difference: rankers[recipe].recall_at_10 - r.recall_at_10,
+                recall_p: test(&recipe_hit, &their_hit),
+                exact,
+            }
+        })
+        .collect()
+}
+
 fn summary(source: &Source, ranks: impl Iterator<Item = PartnerRank>) -> ReplaySummary {
     let ranks: Vec<PartnerRank> = ranks.collect();
     let n = ranks.len().max(1) as f64;
@@ -394,6 +459,7 @@ impl Replay {
                 fmt_rank(r.median_rank)
             );
         }
+        self.comparison_markdown(&mut out);
         let shown: Vec<usize> = self.headline_rankers();
         let _ = write!(
             out,
@@ -412,6 +478,42 @@ impl Replay {
             let _ = writeln!(out, " {} |", row.reasons.join("; "));
         }
         out
+    }
+
+    /// The shipped recipe against every single feature, with paired p-values.
+    fn comparison_markdown(&self, out: &mut String) {
+        let Some(recipe) = self
+            .rankers
+            .iter()
+            .find(|r| r.family == "shipped" && !r.in_sample)
+        else {
+            return;
+        };
+        let how = if self.comparisons.iter().all(|c| c.exact) {
+            format!(
+                "exact: all 2^{} sign assignments of the per-partnership differences",
+                self.rows.len()
+            )
+        } else {
+            "seeded random sign assignments".to_string()
+        };
+        let _ = writeln!(
+            out,
+            "\n{} against every single feature (a positive difference favours the recipe; two-sided paired sign-flip test, {how}):\n",
+            recipe.ranker
+        );
+        let _ = writeln!(
+            out,
+            "| single feature | MRR difference | p | recall@{CUTOFF} difference | p |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for c in &self.comparisons {
+            let _ = writeln!(
+                out,
+                "| {} | {:+.3} | {:.3} | {:+.2} | {:.3} |",
+                c.ranker, c.mrr_difference, c.mrr_p, c.recall_difference, c.recall_p
+            );
+        }
     }
 
     /// Rankers of the per-partnership table: the strongest single feature on MRR, nearness,

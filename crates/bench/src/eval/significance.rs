@@ -6,6 +6,8 @@
 //!   p-value is the share of sign assignments whose |mean| reaches the observed one, estimated
 //!   from `permutations` random assignments and counted as (hits + 1) / (permutations + 1),
 //!   so it is never 0 (Smucker, Allan & Carterette 2007 recommend this test for IR).
+//! - [`exact_sign_flip_test`]: the same test computed exactly, over all 2ⁿ sign assignments,
+//!   for small samples such as the ten replayed real partnerships (n ≤ [`EXACT_MAX`]).
 //! - [`bootstrap_ci`]: percentile bootstrap confidence interval of a mean (of per-query values,
 //!   or of paired differences), resampling queries with replacement.
 //!
@@ -50,6 +52,46 @@ pub fn randomization_test(a: &[f64], b: &[f64], permutations: usize, seed: u64) 
         }
     }
     (hits + 1) as f64 / (permutations + 1) as f64
+}
+
+/// Largest sample for which [`exact_sign_flip_test`] enumerates every sign assignment.
+pub const EXACT_MAX: usize = 16;
+
+/// The two-sided paired sign-flip test of mean(a − b), exact: the share of all 2ⁿ sign
+/// assignments of the differences whose |sum| reaches the observed one (the observed
+/// assignment included, so never 0). `None` when n > [`EXACT_MAX`].
+///
+/// ```
+/// use tieup_bench::eval::significance::exact_sign_flip_test;
+/// // Ten partnerships, one ranker better on every one: only the two all-same-sign
+/// // assignments reach |sum|, p = 2 / 1024.
+/// let a = [1.0; 10];
+/// let b = [0.5; 10];
+/// assert_eq!(exact_sign_flip_test(&a, &b), Some(2.0 / 1024.0));
+/// // One difference alone: both signs reach it.
+/// assert_eq!(exact_sign_flip_test(&[1.0], &[0.0]), Some(1.0));
+/// assert_eq!(exact_sign_flip_test(&[0.0; 17], &[0.0; 17]), None);
+/// ```
+pub fn exact_sign_flip_test(a: &[f64], b: &[f64]) -> Option<f64> {
+    assert_eq!(a.len(), b.len(), "paired samples");
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    if d.len() > EXACT_MAX {
+        return None;
+    }
+    let observed = d.iter().sum::<f64>().abs();
+    let tolerance = 1e-12 * (1.0 + d.iter().map(|x| x.abs()).sum::<f64>());
+    let total = 1u64 << d.len();
+    let hits = (0..total)
+        .filter(|&signs| {
+            let sum: f64 = d
+                .iter()
+                .enumerate()
+                .map(|(i, x)| if signs >> i & 1 == 1 { *x } else { -*x })
+                .sum();
+            sum.abs() >= observed - tolerance
+        })
+        .count();
+    Some(hits as f64 / total as f64)
 }
 
 /// A confidence interval.
