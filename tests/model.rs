@@ -100,11 +100,15 @@ fn models_of_the_previous_feature_schema_are_refused_with_the_fix() {
     // Feature schema v1 (before issue 11: raw distance in communication cost).
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/old_schema");
     // Feature schema v2 (before issue 12: sector-blind traits, similarity over all sectors).
+    // Feature schema v3 (before advanced technology counted by the sector's technology
+    // intensity; v4 was the partner_body trial, never merged).
     for (name, version) in [
         ("default-schema-v1.json", "schema v1"),
         ("prior-schema-v1.json", "schema v1"),
         ("default-schema-v2.json", "schema v2"),
         ("prior-schema-v2.json", "schema v2"),
+        ("default-schema-v3.json", "schema v3"),
+        ("prior-schema-v3.json", "schema v3"),
     ] {
         match LinearModel::load(&dir.join(name)) {
             Err(Error::Model { message, .. }) => {

@@ -5,7 +5,10 @@
 //! plain-language reasons, the rounded CSV and the `bodies` field were merged, when a diff
 //! against the a0fdf2e files showed only those changes and the same ranks and scores; a
 //! change of features or of the test model on purpose regenerates them with that command
-//! list; `table_year.out` gained the year-limit notice lines of issue 10, nothing else),
+//! list; `table_year.out` gained the year-limit notice lines of issue 10, nothing else; all
+//! four were re-recorded for feature schema v5, advanced technology × the sector's technology
+//! intensity, with the test model's weights unchanged: only those values, the scores they
+//! add to and the schema fingerprint changed, not the order),
 //! batch scoring, and on the
 //! shipped catalog and model: no grouped shortlist of any prefecture × survey sector shows a
 //! region with its parent.

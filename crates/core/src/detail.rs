@@ -142,6 +142,17 @@ impl<'e, 'a> Explainer<'e, 'a> {
                     self.sector_name,
                 );
                 out.push_str(" (the trait counts where the region has the cluster)");
+                let weight = self.encoder.technology_weight(f, query);
+                if weight < 1.0 {
+                    let technology = &catalog.sectors().get(query.sector).technology;
+                    out.push_str(" × ");
+                    push_fixed(out, weight, 2);
+                    out.push_str(" (technology intensity: ");
+                    out.push_str(technology.class.label());
+                    out.push_str(", ISIC ");
+                    out.push_str(&technology.isic);
+                    out.push_str(", Eurostat)");
+                }
             }
             Feature::Materials => {
                 out.push_str(spaced_name(f));

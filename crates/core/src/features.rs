@@ -24,7 +24,9 @@ pub struct FeatureSpec {
 }
 
 /// Version of the feature schema; bump it when a feature is added, removed or redefined.
-pub const SCHEMA_VERSION: u32 = 3;
+/// v5: advanced technology × the sector's technology intensity (v4 was the partner_body
+/// trial, never merged, so its number is not reused).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The features, in schema order.
 pub const FEATURES: [FeatureSpec; 10] = [
@@ -50,7 +52,7 @@ pub const FEATURES: [FeatureSpec; 10] = [
         name: "advanced_technology",
         label: "adv. technology",
         direction: 1,
-        description: "the candidate's advanced-technology trait where it has a cluster in the query sector: trait x strength in the sector (the survey item is an 'advanced technology cluster': a cluster of the sector with advanced technology, not a region's general level)",
+        description: "the candidate's advanced-technology trait where it has a cluster in the query sector, as far as the sector lives on technology: trait x strength in the sector x the sector's technology-intensity weight (Eurostat's aggregations of its ISIC codes: 1 high-technology manufacturing, high-tech knowledge-intensive services and unclassified activities, 0.75 medium-high, 0.5 medium-low and other knowledge-intensive services, 0.25 low-technology and less knowledge-intensive services; the survey item is an 'advanced technology cluster': a cluster of the sector with advanced technology, not a region's general level)",
     },
     FeatureSpec {
         name: "design_ability",
@@ -572,16 +574,34 @@ impl<'a> Encoder<'a> {
     }
 
     /// A trait feature's value: the candidate's trait ([`Feature::catalog_trait`]), times
-    /// [`Encoder::sector_presence`] for the traits that count in the sector
-    /// ([`Feature::in_sector`]); 0 for a feature that reads no trait.
+    /// [`Encoder::sector_presence`] and [`Encoder::technology_weight`] for the traits that
+    /// count in the sector ([`Feature::in_sector`]); 0 for a feature that reads no trait.
     fn trait_feature(&self, feature: Feature, query: &Query, candidate: RegionId) -> f64 {
         let value = feature
             .catalog_trait()
             .map_or(0.0, |t| self.catalog.trait_value(candidate, t));
         if feature.in_sector() {
-            value * self.sector_presence(query, candidate)
+            value * self.sector_presence(query, candidate) * self.technology_weight(feature, query)
         } else {
             value
+        }
+    }
+
+    /// How much of the trait counts in the query sector by its technology intensity: the
+    /// sector's [`crate::technology::Technology::weight`] for advanced technology, 1 for
+    /// every other feature.
+    pub fn technology_weight(&self, feature: Feature, query: &Query) -> f64 {
+        match feature {
+            Feature::AdvancedTechnology => self.catalog.sector(query.sector).technology.weight(),
+            Feature::SameAreaCluster
+            | Feature::ClusterSimilarity
+            | Feature::SupplementalCluster
+            | Feature::DesignAbility
+            | Feature::BrandImage
+            | Feature::Materials
+            | Feature::JapanTechDemand
+            | Feature::ExistingExchange
+            | Feature::CommunicationCost => 1.0,
         }
     }
 
@@ -843,6 +863,47 @@ mod tests {
         );
         query.before_year = before;
         encoder.encode_one(&query, catalog.find_region(candidate).unwrap())
+    }
+
+    #[test]
+    fn advanced_technology_counts_by_the_sectors_technology_intensity() {
+        let c = fixture();
+        let at = Feature::AdvancedTechnology.index();
+        let product = |sector: &str, candidate: &str| {
+            let r = c.find_region(candidate).unwrap();
+            let s = c.sectors().find(sector).unwrap();
+            c.trait_value(r, Feature::AdvancedTechnology.catalog_trait().unwrap())
+                * c.strength(r, s).min(1.0)
+        };
+        // Software (ISIC 62, high-tech services) in full; medical devices (266) in full.
+        let it = features(&c, "fukushima", "software_embedded", "skane", None)[at];
+        assert_abs_diff_eq!(it, product("software_embedded", "skane"), epsilon = 1e-12);
+        // Dies (2593, medium-low) at half; furniture (31, low) at a quarter.
+        let dies = features(&c, "suwa", "dies_moulds", "dalian", None)[at];
+        assert!(product("dies_moulds", "dalian") > 0.0);
+        assert_abs_diff_eq!(
+            dies,
+            0.5 * product("dies_moulds", "dalian"),
+            epsilon = 1e-12
+        );
+        let furniture = features(&c, "ishikawa", "furniture", "milan", None)[at];
+        assert!(product("furniture", "milan") > 0.0);
+        assert_abs_diff_eq!(
+            furniture,
+            0.25 * product("furniture", "milan"),
+            epsilon = 1e-12
+        );
+        // Design ability and brand image are not limited.
+        let design =
+            features(&c, "ishikawa", "furniture", "milan", None)[Feature::DesignAbility.index()];
+        let milan = c.find_region("milan").unwrap();
+        let furniture_id = c.sectors().find("furniture").unwrap();
+        assert_abs_diff_eq!(
+            design,
+            c.trait_value(milan, Feature::DesignAbility.catalog_trait().unwrap())
+                * c.strength(milan, furniture_id).min(1.0),
+            epsilon = 1e-12
+        );
     }
 
     #[test]

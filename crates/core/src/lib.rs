@@ -39,6 +39,7 @@ pub mod report;
 pub mod sector;
 pub mod select;
 pub mod survey;
+pub mod technology;
 #[cfg(test)]
 mod testutil;
 

@@ -6,6 +6,7 @@ use crate::csvin::CsvFile;
 use crate::error::Result;
 pub use crate::ids::SectorId;
 use crate::lookup::NameIndex;
+use crate::technology::Technology;
 use serde::Serialize;
 use std::path::Path;
 
@@ -30,6 +31,9 @@ pub struct Sector {
     pub jsic: Vec<String>,
     /// Best-fitting 2014 US Cluster Mapping traded cluster.
     pub uscmp_cluster: Option<String>,
+    /// Technology intensity by Eurostat's aggregations, from the ISIC codes
+    /// ([`Technology::of_isic`]).
+    pub technology: Technology,
     /// The finer sectors under this one.
     #[serde(skip)]
     pub children: Vec<SectorId>,
@@ -75,12 +79,14 @@ impl SectorTable {
             if !parent.is_empty() {
                 parents.push((position, parent.to_string(), row.line()));
             }
+            let isic4 = row.list("isic4");
             let sector = Sector {
                 id: id.to_string(),
                 name: row.required("name")?.to_string(),
                 parent: None,
                 aliases: row.list("aliases"),
-                isic4: row.list("isic4"),
+                technology: Technology::of_isic(&isic4),
+                isic4,
                 naics2012: row.list("naics2012"),
                 jsic: row.list("jsic"),
                 uscmp_cluster: Some(row.text("uscmp_cluster").to_string())

@@ -599,6 +599,7 @@ mod tests {
             naics2012: vec!["3333".into(), "333314".into(), "334413".into()],
             jsic: vec![],
             uscmp_cluster: None,
+            technology: tieup_core::technology::Technology::of_isic(&["2670".into()]),
             children: vec![],
         };
         let concordance = codes::CodeLists::default();
