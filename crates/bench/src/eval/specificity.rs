@@ -10,11 +10,19 @@
 //! The same two numbers over all sectors together summarise the catalog and model. Both fall
 //! when the shortlist depends on the Japanese region (ties, access, proximity), whatever the
 //! source of that dependence; they do not say whether the dependence is right.
+//!
+//! **Where the dependence comes from**: the same measurement is repeated on ablations of the
+//! model ([`LinearModel::without`]), each setting the weights of some of the features that
+//! read the Japanese region ([`Feature::reads_japan_region`]) to 0 ([`standard_ablations`]):
+//! each such feature alone, ties and access together (existing exchange and communication
+//! cost), and all of them (then every prefecture gets the same list: overlap `k`, hub share
+//! 1 in every sector). The feature tables are prepared once per sector and scored under
+//! every weight vector.
 
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use tieup_core::catalog::Catalog;
-use tieup_core::features::{Encoder, Query};
+use tieup_core::features::{Encoder, Feature, Query};
 use tieup_core::ids::{RegionId, SectorId};
 use tieup_core::kernel::FeatureTables;
 use tieup_core::model::LinearModel;
@@ -46,12 +54,61 @@ pub struct Specificity {
     pub sectors: Vec<SectorSpecificity>,
     /// All prefecture × sector queries together (overlap: mean of the sectors' means).
     pub overall: SectorSpecificity,
+    /// The same measurement on ablations of the model, in the order asked
+    /// ([`standard_ablations`] for [`specificity`]).
+    pub ablations: Vec<Ablation>,
+}
+
+/// The specificity of an ablation of the model: the named features' weights set to 0.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ablation {
+    /// Names of the features whose weights are 0, schema order.
+    pub without: Vec<String>,
+    /// Short label for tables.
+    pub label: String,
+    /// All prefecture × sector queries together, as [`Specificity::overall`].
+    pub overall: SectorSpecificity,
+    /// One entry per sector, in catalog order, as [`Specificity::sectors`].
+    pub sectors: Vec<SectorSpecificity>,
+}
+
+/// The ablations `tieup specificity` reports, as (label, features set to 0): each feature
+/// that reads the Japanese region alone (labelled by its name), ties and access (existing
+/// exchange and communication cost), then every feature that reads the Japanese region.
+pub fn standard_ablations() -> Vec<(String, Vec<Feature>)> {
+    let japan: Vec<Feature> = Feature::ALL
+        .into_iter()
+        .filter(|f| f.reads_japan_region())
+        .collect();
+    let mut out: Vec<(String, Vec<Feature>)> = japan
+        .iter()
+        .map(|&f| (f.name().to_string(), vec![f]))
+        .collect();
+    out.push((
+        "ties and access".to_string(),
+        vec![Feature::ExistingExchange, Feature::CommunicationCost],
+    ));
+    out.push(("every Japanese-region feature".to_string(), japan));
+    out
 }
 
 /// Measures the specificity of `model` on `catalog` with top-`k` lists over the Japanese
-/// regions at prefecture level (every Japanese region when none is); `grouped` lists show
-/// one row per place, as the shortlist does by default (the row's region is counted).
+/// regions at prefecture level (every Japanese region when none is), with the
+/// [`standard_ablations`]; `grouped` lists show one row per place, as the shortlist does by
+/// default (the row's region is counted).
 pub fn specificity(catalog: &Catalog, model: &LinearModel, k: usize, grouped: bool) -> Specificity {
+    specificity_with(catalog, model, k, grouped, &standard_ablations())
+}
+
+/// As [`specificity`], with the given ablations (label, features whose weights are set to 0)
+/// instead of the standard ones.
+pub fn specificity_with(
+    catalog: &Catalog,
+    model: &LinearModel,
+    k: usize,
+    grouped: bool,
+    ablations: &[(String, Vec<Feature>)],
+) -> Specificity {
     let mut prefectures: Vec<RegionId> = catalog
         .japan_regions()
         .filter(|(_, r)| r.level == "prefecture")
@@ -60,59 +117,98 @@ pub fn specificity(catalog: &Catalog, model: &LinearModel, k: usize, grouped: bo
     if prefectures.is_empty() {
         prefectures = catalog.japan_ids().collect();
     }
+    // The model itself first, then each ablation.
+    let models: Vec<LinearModel> = std::iter::once(model.clone())
+        .chain(ablations.iter().map(|(_, without)| model.without(without)))
+        .collect();
     let encoder = Encoder::new(catalog);
     let mut tables = FeatureTables::new(&encoder);
     let mut scratch = Vec::new();
-    let mut sectors = Vec::new();
-    let mut all_lists = Vec::new();
+    let mut sectors = vec![Vec::new(); models.len()];
+    let mut all_lists = vec![Vec::new(); models.len()];
     for sector in catalog.sectors().ids() {
-        let lists = sector_lists(
+        let id = &catalog.sector(sector).id;
+        let by_model = sector_lists(
             &mut tables,
-            model,
+            &models,
             &prefectures,
             (sector, k, grouped),
             &mut scratch,
         );
-        let id = catalog.sector(sector).id.clone();
-        sectors.push(summarise(catalog, &id, &lists, k));
-        all_lists.extend(lists);
+        for (m, lists) in by_model.into_iter().enumerate() {
+            sectors[m].push(summarise(catalog, id, &lists, k));
+            all_lists[m].extend(lists);
+        }
     }
-    let mut overall = summarise(catalog, "all", &all_lists, k);
+    let mut measured = sectors
+        .into_iter()
+        .zip(&all_lists)
+        .map(|(sectors, lists)| (overall(catalog, &sectors, lists, k), sectors));
+    let (base_overall, base_sectors) = measured.next().expect("the model itself is measured");
+    Specificity {
+        k,
+        prefectures: prefectures.len(),
+        sectors: base_sectors,
+        overall: base_overall,
+        ablations: ablations
+            .iter()
+            .zip(measured)
+            .map(|((label, without), (overall, sectors))| Ablation {
+                without: without.iter().map(|f| f.name().to_string()).collect(),
+                label: label.clone(),
+                overall,
+                sectors,
+            })
+            .collect(),
+    }
+}
+
+/// All sectors together: hub share over every list, overlap the mean of the sectors' means
+/// (pairs are only formed within a sector).
+fn overall(
+    catalog: &Catalog,
+    sectors: &[SectorSpecificity],
+    lists: &[Vec<RegionId>],
+    k: usize,
+) -> SectorSpecificity {
+    let mut overall = summarise(catalog, "all", lists, k);
     overall.mean_overlap = if sectors.is_empty() {
         0.0
     } else {
         sectors.iter().map(|s| s.mean_overlap).sum::<f64>() / sectors.len() as f64
     };
-    Specificity {
-        k,
-        prefectures: prefectures.len(),
-        sectors,
-        overall,
-    }
+    overall
 }
 
-/// The top-`k` list of every prefecture for one sector.
+/// The top-`k` list of every prefecture for one sector, under each model (the tables are
+/// prepared once and scored with every model's weights).
 fn sector_lists(
     tables: &mut FeatureTables<'_>,
-    model: &LinearModel,
+    models: &[LinearModel],
     prefectures: &[RegionId],
     (sector, k, grouped): (SectorId, usize, bool),
     scratch: &mut Vec<f64>,
-) -> Vec<Vec<RegionId>> {
+) -> Vec<Vec<Vec<RegionId>>> {
     let selection = Selection {
         expand: !grouped,
         ..Selection::default()
     };
     let queries: Vec<Query> = prefectures.iter().map(|&p| Query::new(p, sector)).collect();
     tables.prepare(&queries);
-    queries
+    let sectors = tables.catalog().sectors();
+    models
         .iter()
-        .map(|q| {
-            let weights = model.weights_for(tables.catalog().sectors(), q);
-            tables
-                .top_k_selected(q, &weights, &selection, k, scratch)
-                .into_iter()
-                .map(|row| row.region)
+        .map(|model| {
+            queries
+                .iter()
+                .map(|q| {
+                    let weights = model.weights_for(sectors, q);
+                    tables
+                        .top_k_selected(q, &weights, &selection, k, scratch)
+                        .into_iter()
+                        .map(|row| row.region)
+                        .collect()
+                })
                 .collect()
         })
         .collect()
