@@ -20,7 +20,7 @@
 //! every weight vector.
 
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use tieup_core::catalog::Catalog;
 use tieup_core::features::{Encoder, Feature, Query};
 use tieup_core::ids::{RegionId, SectorId};
@@ -136,7 +136,7 @@ pub fn specificity_with(
             &mut scratch,
         );
         for (m, lists) in by_model.into_iter().enumerate() {
-            sectors[m].push(summarise(catalog, id, &lists, k));
+            sectors[m].push(summarise(catalog, id, &lists, k, mean_overlap(&lists)));
             all_lists[m].extend(lists);
         }
     }
@@ -171,13 +171,12 @@ fn overall(
     lists: &[Vec<RegionId>],
     k: usize,
 ) -> SectorSpecificity {
-    let mut overall = summarise(catalog, "all", lists, k);
-    overall.mean_overlap = if sectors.is_empty() {
+    let overlap = if sectors.is_empty() {
         0.0
     } else {
         sectors.iter().map(|s| s.mean_overlap).sum::<f64>() / sectors.len() as f64
     };
-    overall
+    summarise(catalog, "all", lists, k, overlap)
 }
 
 /// The top-`k` list of every prefecture for one sector, under each model (the tables are
@@ -214,47 +213,82 @@ fn sector_lists(
         .collect()
 }
 
-/// Mean pairwise overlap and hub share of a set of lists.
+/// Mean number of regions two different lists share, over every pair (0 without a pair).
+fn mean_overlap(lists: &[Vec<RegionId>]) -> f64 {
+    let sets: Vec<Vec<RegionId>> = lists
+        .iter()
+        .map(|l| {
+            let mut set = l.clone();
+            set.sort_unstable();
+            set.dedup();
+            set
+        })
+        .collect();
+    let (mut shared, mut pairs) = (0usize, 0usize);
+    for (i, a) in sets.iter().enumerate() {
+        for b in &sets[i + 1..] {
+            shared += common(a, b);
+            pairs += 1;
+        }
+    }
+    if pairs == 0 {
+        0.0
+    } else {
+        shared as f64 / pairs as f64
+    }
+}
+
+/// Number of elements two sorted, duplicate-free slices share.
+fn common(a: &[RegionId], b: &[RegionId]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The specificity of a set of lists with their `mean_overlap` ([`mean_overlap`], or for all
+/// sectors the mean of the sectors'): the hub share and the hubs.
 fn summarise(
     catalog: &Catalog,
     sector: &str,
     lists: &[Vec<RegionId>],
     k: usize,
+    mean_overlap: f64,
 ) -> SectorSpecificity {
-    let sets: Vec<BTreeSet<RegionId>> = lists.iter().map(|l| l.iter().copied().collect()).collect();
-    let (mut shared, mut pairs) = (0usize, 0usize);
-    for (i, a) in sets.iter().enumerate() {
-        for b in &sets[i + 1..] {
-            shared += a.intersection(b).count();
-            pairs += 1;
-        }
-    }
     let mut counts: BTreeMap<RegionId, usize> = BTreeMap::new();
     for &r in lists.iter().flatten() {
         *counts.entry(r).or_default() += 1;
     }
-    let mut ranked: Vec<(String, usize)> = counts
+    let mut ranked: Vec<(&str, usize)> = counts
         .into_iter()
-        .map(|(r, n)| (catalog.region(r).id.clone(), n))
+        .map(|(r, n)| (catalog.region(r).id.as_str(), n))
         .collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     ranked.truncate(k);
     let slots: usize = lists.iter().map(Vec::len).sum();
     let held: usize = ranked.iter().map(|(_, n)| n).sum();
     SectorSpecificity {
         sector: sector.to_string(),
         queries: lists.len(),
-        mean_overlap: if pairs == 0 {
-            0.0
-        } else {
-            shared as f64 / pairs as f64
-        },
+        mean_overlap,
         hub_share: if slots == 0 {
             0.0
         } else {
             held as f64 / slots as f64
         },
-        hubs: ranked,
+        hubs: ranked
+            .into_iter()
+            .map(|(id, n)| (id.to_string(), n))
+            .collect(),
     }
 }
 
@@ -269,22 +303,102 @@ mod tests {
         let catalog = Catalog::load(&dir).unwrap();
         let ids: Vec<RegionId> = catalog.candidate_ids().collect();
         let same = vec![ids[..2].to_vec(), ids[..2].to_vec()];
-        let s = summarise(&catalog, "x", &same, 2);
+        let s = summarise(&catalog, "x", &same, 2, mean_overlap(&same));
         assert_eq!(s.mean_overlap, 2.0);
         assert_eq!(s.hub_share, 1.0);
         let apart = vec![ids[..1].to_vec(), ids[1..2].to_vec()];
-        let s = summarise(&catalog, "x", &apart, 1);
+        let s = summarise(&catalog, "x", &apart, 1, mean_overlap(&apart));
         assert_eq!(s.mean_overlap, 0.0);
         assert_eq!(s.hub_share, 0.5);
+        // Order within a list does not matter; three lists make three pairs.
+        let partly = vec![
+            vec![ids[0], ids[1], ids[2]],
+            vec![ids[2], ids[0], ids[3]],
+            vec![ids[4], ids[5], ids[6]],
+        ];
+        assert_eq!(mean_overlap(&partly), 2.0 / 3.0);
+    }
+
+    fn root() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    fn default_model() -> LinearModel {
+        LinearModel::load(&root().join("models/default.json")).unwrap()
+    }
+
+    /// Without any feature that reads the Japanese region, every prefecture gets the same
+    /// list in a sector: overlap the list's length (`k` when the sector has `k` places), hub
+    /// share 1.
+    fn check_every_feature_ablation(s: &Specificity, k: usize) {
+        let every = s.ablations.last().unwrap();
+        assert_eq!(every.label, "every Japanese-region feature");
+        let names: Vec<&str> = Feature::ALL
+            .into_iter()
+            .filter(|f| f.reads_japan_region())
+            .map(Feature::name)
+            .collect();
+        assert_eq!(every.without, names);
+        assert_eq!(every.sectors.len(), s.sectors.len());
+        for x in &every.sectors {
+            assert_eq!(x.mean_overlap, k as f64, "{}", x.sector);
+            assert_eq!(x.hub_share, 1.0, "{}", x.sector);
+        }
+        assert_eq!(every.overall.mean_overlap, k as f64);
+    }
+
+    #[test]
+    fn without_every_japanese_region_feature_all_prefectures_share_one_list_on_the_fixture() {
+        let catalog = Catalog::load(&root().join("tests/fixtures/mini")).unwrap();
+        let model = default_model();
+        for grouped in [true, false] {
+            let s = specificity(&catalog, &model, 3, grouped);
+            assert_eq!(s.ablations.len(), standard_ablations().len());
+            // The model itself does depend on the prefecture on the fixture.
+            assert!(s.overall.mean_overlap < 3.0);
+            check_every_feature_ablation(&s, 3);
+        }
+    }
+
+    #[test]
+    fn an_ablation_of_nothing_measures_the_model_itself() {
+        let catalog = Catalog::load(&root().join("tests/fixtures/mini")).unwrap();
+        let model = default_model();
+        let none = [("nothing".to_string(), Vec::new())];
+        let s = specificity_with(&catalog, &model, 3, true, &none);
+        assert_eq!(s.ablations.len(), 1);
+        assert!(s.ablations[0].without.is_empty());
+        assert_eq!(s.ablations[0].overall, s.overall);
+        assert_eq!(s.ablations[0].sectors, s.sectors);
+        // And the model's numbers do not depend on which ablations are measured with it.
+        let standard = specificity(&catalog, &model, 3, true);
+        assert_eq!(standard.overall, s.overall);
+        assert_eq!(standard.sectors, s.sectors);
+    }
+
+    #[test]
+    fn on_the_shipped_data_ties_and_access_make_lists_differ_and_nothing_else_is_left() {
+        let catalog = Catalog::load(&root().join("data")).unwrap();
+        let s = specificity(&catalog, &default_model(), 10, true);
+        check_every_feature_ablation(&s, 10);
+        let ties = s
+            .ablations
+            .iter()
+            .find(|a| a.label == "ties and access")
+            .unwrap();
+        assert_eq!(ties.without, ["existing_exchange", "communication_cost"]);
+        assert!(
+            ties.overall.mean_overlap >= s.overall.mean_overlap,
+            "without ties and access {} < {}",
+            ties.overall.mean_overlap,
+            s.overall.mean_overlap
+        );
     }
 
     #[test]
     fn every_sector_is_measured_on_the_fixture() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
-        let catalog = Catalog::load(&dir).unwrap();
-        let model = LinearModel::load(&dir.join("../../../models/default.json"));
-        let Ok(model) = model else { return };
+        let catalog = Catalog::load(&root().join("tests/fixtures/mini")).unwrap();
+        let model = default_model();
         let s = specificity(&catalog, &model, 3, false);
         assert_eq!(s.sectors.len(), catalog.sectors().len());
         assert!(s.overall.hub_share > 0.0 && s.overall.hub_share <= 1.0);
