@@ -323,5 +323,9 @@ fn write_sources(out: &mut dyn Write, s: &tieup_bench::eval::Specificity) -> Res
         }
         writeln!(out)?;
     }
+    writeln!(
+        out,
+        "(hub share over every sector's lists together, as the 'all' row: identical lists within each sector do not make it 100 %)"
+    )?;
     Ok(())
 }

@@ -178,8 +178,8 @@ impl LinearModel {
             return self.clone();
         }
         let mut model = self.clone();
-        for weights in std::iter::once(&mut model.default_weights)
-            .chain(model.sector_weights.values_mut())
+        for weights in
+            std::iter::once(&mut model.default_weights).chain(model.sector_weights.values_mut())
         {
             for f in features {
                 weights[f.index()] = 0.0;
@@ -388,7 +388,11 @@ mod tests {
         let removed = [Feature::ExistingExchange, Feature::CommunicationCost];
         let ablated = base.without(&removed);
         assert_ne!(ablated.kind, base.kind);
-        assert!(ablated.description.contains("existing_exchange, communication_cost"));
+        assert!(
+            ablated
+                .description
+                .contains("existing_exchange, communication_cost")
+        );
         assert_eq!(ablated.scaling, base.scaling);
         assert_eq!(ablated.want_boost, base.want_boost);
         let pairs = std::iter::once((&ablated.default_weights, &base.default_weights)).chain(
@@ -400,7 +404,11 @@ mod tests {
         assert_eq!(ablated.sector_weights.len(), base.sector_weights.len());
         for (after, before) in pairs {
             for f in Feature::ALL {
-                let expected = if removed.contains(&f) { 0.0 } else { before[f.index()] };
+                let expected = if removed.contains(&f) {
+                    0.0
+                } else {
+                    before[f.index()]
+                };
                 assert_eq!(after[f.index()], expected, "{}", f.name());
             }
         }
