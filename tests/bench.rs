@@ -1,5 +1,6 @@
-//! `tieup synth` and `tieup eval` through the real binary. The synthetic directories are
-//! generated from the shipped `data/` on purpose (the generator is calibrated to it).
+//! `tieup synth`, `tieup eval` and `tieup specificity` through the real binary. The synthetic
+//! directories are generated from the shipped `data/` on purpose (the generator is calibrated
+//! to it).
 
 use crate::util::tieup;
 use std::path::Path;
@@ -243,4 +244,118 @@ fn the_replay_of_the_shipped_partnerships_tests_the_recipe_against_every_single_
         }
         assert_eq!(c["exact"], true);
     }
+}
+
+/// `tieup specificity --format json` on the fixture: the model's numbers, then each ablation,
+/// the last (every feature that reads the Japanese region at 0) giving every prefecture the
+/// same list; `--top` and `--expand` apply to the ablations too.
+#[test]
+fn specificity_json_has_the_ablations_and_without_every_japanese_feature_lists_agree() {
+    for expand in [false, true] {
+        let mut cmd = tieup();
+        cmd.arg("--data").arg(crate::util::fixture_dir()).args([
+            "specificity",
+            "--top",
+            "3",
+            "--format",
+            "json",
+        ]);
+        if expand {
+            cmd.arg("--expand");
+        }
+        let s = crate::util::stdout_json(&mut cmd);
+        assert_eq!(s["k"], 3);
+        let ablations = s["ablations"].as_array().unwrap();
+        let labels: Vec<&str> = ablations
+            .iter()
+            .map(|a| a["label"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "cluster_similarity",
+                "supplemental_cluster",
+                "japan_tech_demand",
+                "existing_exchange",
+                "communication_cost",
+                "ties and access",
+                "every Japanese-region feature"
+            ]
+        );
+        assert_eq!(
+            ablations[5]["without"],
+            serde_json::json!(["existing_exchange", "communication_cost"])
+        );
+        let every = &ablations[6];
+        assert_eq!(every["without"].as_array().unwrap().len(), 5);
+        let sectors = every["sectors"].as_array().unwrap();
+        assert_eq!(sectors.len(), s["sectors"].as_array().unwrap().len());
+        for x in sectors {
+            assert_eq!(x["mean_overlap"], 3.0, "{x}");
+            assert_eq!(x["hub_share"], 1.0, "{x}");
+        }
+        assert!(s["overall"]["mean_overlap"].as_f64().unwrap() < 3.0);
+    }
+}
+
+/// `--model` is measured with its own ablations: a model that already ignores every feature
+/// reading the Japanese region gives every prefecture the same list, with or without them.
+#[test]
+fn specificity_ablates_the_model_it_is_given() {
+    use tieup_core::features::Feature;
+    use tieup_core::model::LinearModel;
+    let dir = tempfile::tempdir().unwrap();
+    let japan: Vec<Feature> = Feature::ALL
+        .into_iter()
+        .filter(|f| f.reads_japan_region())
+        .collect();
+    let model = LinearModel::load(&crate::util::shipped_data().join("../models/default.json"))
+        .unwrap()
+        .without(&japan);
+    let path = dir.path().join("blind.json");
+    model.save(&path).unwrap();
+    let s = crate::util::stdout_json(
+        tieup()
+            .arg("--data")
+            .arg(crate::util::fixture_dir())
+            .args(["specificity", "--top", "3", "--format", "json", "--model"])
+            .arg(&path),
+    );
+    assert_eq!(s["overall"]["mean_overlap"], 3.0);
+    for a in s["ablations"].as_array().unwrap() {
+        assert_eq!(a["overall"], s["overall"], "{}", a["label"]);
+        assert_eq!(a["sectors"], s["sectors"], "{}", a["label"]);
+    }
+}
+
+/// The table on the shipped catalog ends with where the dependence comes from, with the
+/// sectors the catalog has among automotive, medical_welfare and tourism.
+#[test]
+fn specificity_table_on_the_shipped_data_says_where_the_dependence_comes_from() {
+    let text = crate::util::stdout_text(
+        tieup()
+            .arg("--data")
+            .arg(crate::util::shipped_data())
+            .arg("specificity"),
+    );
+    let (_, sources) = text
+        .split_once("Where the dependence on the prefecture comes from")
+        .unwrap();
+    let mut lines = sources.lines().skip(1);
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header[header.len() - 3..],
+        ["automotive", "medical_welfare", "tourism"]
+    );
+    let rows: Vec<&str> = lines.take_while(|l| !l.starts_with("(hub share")).collect();
+    assert_eq!(rows.len(), 1 + 7, "{sources}");
+    assert!(rows[0].starts_with("(nothing: the model)"));
+    assert!(rows[0].contains("+0.00"));
+    let every = rows.last().unwrap();
+    assert!(
+        every.starts_with("every Japanese-region feature"),
+        "{every}"
+    );
+    // Overlap 10 overall and in each of the three sectors.
+    assert_eq!(every.matches("10.00").count(), 4, "{every}");
 }

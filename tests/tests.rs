@@ -4,9 +4,9 @@
 //! real binary, on the fixture and, where the test's point is the shipped catalog, on `data/`.
 //! `kernel` checks the batch kernel against the reference ranking as a property;
 //! `relatedness` checks RCA, proximity and density against reference figures; `import` runs
-//! the importers; `bench` runs `synth` and `eval` (tests that need `../shared` say when they
-//! are skipped); `db` the store (`tieup-store`) and `tieup db`; `select` the shortlist filters
-//! and grouping.
+//! the importers; `bench` runs `synth`, `eval` and `specificity` (tests that need `../shared`
+//! say when they are skipped); `db` the store (`tieup-store`) and `tieup db`; `select` the
+//! shortlist filters and grouping.
 
 mod asof;
 mod bench;

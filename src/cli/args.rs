@@ -67,7 +67,8 @@ pub enum Command {
     Eval(EvalArgs),
     /// Measure how much the Japanese region changes the shortlist: for every sector, the mean
     /// top-K overlap of two prefectures' lists and the share of slots held by the K most
-    /// frequent regions.
+    /// frequent regions; then the same with the weights of the features that read the
+    /// Japanese region set to 0, one or several at a time (where the dependence comes from).
     Specificity(SpecificityArgs),
     /// Build the derived catalog files (DATA/derived/) from official statistics.
     #[command(subcommand)]

@@ -268,7 +268,64 @@ pub(super) fn specificity(cli: &Cli, a: &SpecificityArgs, out: &mut dyn Write) -
                     hubs.join(", ")
                 )?;
             }
-            Ok(())
+            write_sources(out, &s)
         }
     }
+}
+
+/// Sectors whose overlap the ablation table also shows, when the catalog has them.
+const ABLATION_SECTORS: [&str; 3] = ["automotive", "medical_welfare", "tourism"];
+
+/// The second section of `tieup specificity`: the same measurement on each ablation.
+fn write_sources(out: &mut dyn Write, s: &tieup_bench::eval::Specificity) -> Result<()> {
+    // Positions (in `s.sectors`, the same in every ablation) of the sectors shown.
+    let shown: Vec<(usize, &str)> = ABLATION_SECTORS
+        .iter()
+        .filter_map(|&id| {
+            s.sectors
+                .iter()
+                .position(|x| x.sector == id)
+                .map(|i| (i, id))
+        })
+        .collect();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Where the dependence on the prefecture comes from (all sectors; each row sets the named features' weights to 0 in the same model)"
+    )?;
+    write!(
+        out,
+        "{:<30} {:>8} {:>10} {:>9} {:>12}",
+        "without", "overlap", "Δ overlap", "hub share", "Δ hub share"
+    )?;
+    for (_, id) in &shown {
+        write!(out, " {:>15}", id)?;
+    }
+    writeln!(out)?;
+    let base = &s.overall;
+    let rows = std::iter::once(("(nothing: the model)", base, &s.sectors)).chain(
+        s.ablations
+            .iter()
+            .map(|a| (a.label.as_str(), &a.overall, &a.sectors)),
+    );
+    for (label, overall, sectors) in rows {
+        write!(
+            out,
+            "{:<30} {:>8.2} {:>+10.2} {:>8.1}% {:>+11.1}%",
+            label,
+            overall.mean_overlap,
+            overall.mean_overlap - base.mean_overlap,
+            100.0 * overall.hub_share,
+            100.0 * (overall.hub_share - base.hub_share)
+        )?;
+        for &(i, _) in &shown {
+            write!(out, " {:>15.2}", sectors[i].mean_overlap)?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "(hub share over every sector's lists together, as the 'all' row: identical lists within each sector do not make it 100 %)"
+    )?;
+    Ok(())
 }

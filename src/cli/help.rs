@@ -134,7 +134,7 @@ tieup eval --letor-train rank.train --letor-test rank.test --out eval-letor",
     ),
     (
         "specificity",
-        "tieup specificity\ntieup specificity --top 5 --format json",
+        "tieup specificity\ntieup specificity --top 5 --format json\ntieup specificity --model models/prior.json --expand",
     ),
     (
         "catalog",

@@ -193,6 +193,28 @@ impl Feature {
         )
     }
 
+    /// True for the features whose value depends on the Japanese region of the query: profile
+    /// similarity, the complementary cluster (the region's gaps), the demand for Japanese
+    /// technology (times the region's strength in the sector), existing exchange (its ties)
+    /// and communication cost (its travel time, time zone and language). These are what can
+    /// make two prefectures' shortlists differ; the others (the candidate's strength, traits
+    /// and materials) rank every prefecture's candidates alike. Agrees with
+    /// [`Feature::depends_on`] (a test checks both against the encoder's values).
+    pub const fn reads_japan_region(self) -> bool {
+        match self {
+            Feature::ClusterSimilarity
+            | Feature::SupplementalCluster
+            | Feature::JapanTechDemand
+            | Feature::ExistingExchange
+            | Feature::CommunicationCost => true,
+            Feature::SameAreaCluster
+            | Feature::AdvancedTechnology
+            | Feature::DesignAbility
+            | Feature::BrandImage
+            | Feature::Materials => false,
+        }
+    }
+
     /// What, besides the candidate, the feature's value depends on (how the kernel keys
     /// its precomputed columns).
     pub const fn depends_on(self) -> Dependence {
@@ -1309,5 +1331,36 @@ mod tests {
         let before = schema.fingerprint();
         schema.features.swap(0, 1);
         assert_ne!(before, schema.fingerprint());
+    }
+
+    #[test]
+    fn reads_japan_region_is_what_makes_the_encoder_vary_with_the_japanese_region() {
+        // The shipped catalog: the fixture's Japanese regions have no statistics, so their
+        // profile similarity to every candidate is the same mean.
+        let c = Catalog::load(&crate::testutil::fixture_dir().join("../../../data")).unwrap();
+        let encoder = Encoder::new(&c);
+        let japan: Vec<RegionId> = c.japan_ids().collect();
+        for feature in Feature::ALL {
+            // Does the value ever change when only the Japanese region changes?
+            let varies = c.sectors().ids().any(|sector| {
+                c.candidate_ids().any(|candidate| {
+                    let value =
+                        |&j: &RegionId| encoder.value(feature, &Query::new(j, sector), candidate);
+                    let first = value(&japan[0]);
+                    japan[1..].iter().any(|j| value(j) != first)
+                })
+            });
+            assert_eq!(feature.reads_japan_region(), varies, "{}", feature.name());
+            let by_dependence = !matches!(
+                feature.depends_on(),
+                Dependence::Candidate | Dependence::Sector
+            );
+            assert_eq!(
+                feature.reads_japan_region(),
+                by_dependence,
+                "{}",
+                feature.name()
+            );
+        }
     }
 }

@@ -168,6 +168,33 @@ impl LinearModel {
         w
     }
 
+    /// An ablation of the model: a copy whose weights for `features` are 0 in the default and
+    /// in every sector's weights (scaling, want boost and the other weights untouched), its
+    /// kind and description saying which features were removed. A query that wants a removed
+    /// feature still raises it by the want boost ([`want_boost_for`]). No features: an equal
+    /// copy.
+    pub fn without(&self, features: &[Feature]) -> LinearModel {
+        if features.is_empty() {
+            return self.clone();
+        }
+        let mut model = self.clone();
+        for weights in
+            std::iter::once(&mut model.default_weights).chain(model.sector_weights.values_mut())
+        {
+            for f in features {
+                weights[f.index()] = 0.0;
+            }
+        }
+        let names: Vec<&str> = features.iter().map(|f| f.name()).collect();
+        model.kind = format!("{}-ablation", self.kind);
+        model.description = format!(
+            "{} (ablation: weights of {} set to 0)",
+            self.description,
+            names.join(", ")
+        );
+        model
+    }
+
     /// Serialises the model as pretty JSON (stable key order, trailing newline).
     pub fn to_json(&self) -> String {
         let schema = FeatureSchema::current();
@@ -326,4 +353,68 @@ pub fn want_boost_for(
         boost[f.index()] = f64::from(f.direction()) * want_boost * largest;
     }
     boost
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> LinearModel {
+        let mut default = [0.0; N_FEATURES];
+        for (f, w) in default.iter_mut().enumerate() {
+            *w = 0.1 * (f + 1) as f64;
+        }
+        let mut sector = default;
+        sector[Feature::CommunicationCost.index()] = -0.7;
+        LinearModel {
+            kind: "prior".into(),
+            description: "test".into(),
+            hyperparameters: BTreeMap::new(),
+            scaling: Some(Scaling {
+                mean: vec![0.5; N_FEATURES],
+                scale: vec![2.0; N_FEATURES],
+            }),
+            default_weights: default,
+            sector_weights: BTreeMap::from([("tourism".to_string(), sector)]),
+            want_boost: 1.0,
+            training: TrainingInfo::default(),
+        }
+    }
+
+    #[test]
+    fn without_zeroes_the_named_features_everywhere_and_nothing_else() {
+        let base = model();
+        assert_eq!(base.without(&[]), base);
+        let removed = [Feature::ExistingExchange, Feature::CommunicationCost];
+        let ablated = base.without(&removed);
+        assert_ne!(ablated.kind, base.kind);
+        assert!(
+            ablated
+                .description
+                .contains("existing_exchange, communication_cost")
+        );
+        assert_eq!(ablated.scaling, base.scaling);
+        assert_eq!(ablated.want_boost, base.want_boost);
+        let pairs = std::iter::once((&ablated.default_weights, &base.default_weights)).chain(
+            ablated
+                .sector_weights
+                .values()
+                .zip(base.sector_weights.values()),
+        );
+        assert_eq!(ablated.sector_weights.len(), base.sector_weights.len());
+        for (after, before) in pairs {
+            for f in Feature::ALL {
+                let expected = if removed.contains(&f) {
+                    0.0
+                } else {
+                    before[f.index()]
+                };
+                assert_eq!(after[f.index()], expected, "{}", f.name());
+            }
+        }
+        // The model file keeps the zeros.
+        let path = Path::new("ablated.json");
+        let back = LinearModel::from_json(path, &ablated.to_json()).unwrap();
+        assert_eq!(back, ablated);
+    }
 }

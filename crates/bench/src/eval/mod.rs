@@ -63,7 +63,7 @@ pub use letor_eval::evaluate_letor;
 pub use params::{EvalParams, EvalValidParams, NoProgress, Progress, is_metric};
 pub use plan::{Fold, PlannedSplit};
 pub use rankers::{LEARNERS, LearnerKindOrd, Ranker};
-pub use specificity::{Specificity, specificity};
+pub use specificity::{Ablation, Specificity, specificity, specificity_with, standard_ablations};
 pub use summary::{Comparison, Judged, RankedQuery, SplitReport, summarise};
 
 use serde::Serialize;
