@@ -268,6 +268,15 @@ pub(super) fn specificity(cli: &Cli, a: &SpecificityArgs, out: &mut dyn Write) -
                     hubs.join(", ")
                 )?;
             }
+            let shown = s.rows_shown;
+            writeln!(
+                out,
+                "{shown} of {} {} appear in some top-{} list; {:.1} % never do",
+                s.rows_possible,
+                if a.expand { "regions" } else { "places" },
+                s.k,
+                100.0 * (1.0 - shown as f64 / s.rows_possible.max(1) as f64)
+            )?;
             write_sources(out, &s)
         }
     }

@@ -50,6 +50,12 @@ pub struct Specificity {
     pub k: usize,
     /// Number of prefectures queried.
     pub prefectures: usize,
+    /// Number of rows a list can show: places (a region with its descendants) for grouped
+    /// lists, candidate regions for expanded ones.
+    pub rows_possible: usize,
+    /// How many of them appear in at least one top-`k` list of the model (over every
+    /// prefecture and sector): the rest of the catalog never reaches a shortlist.
+    pub rows_shown: usize,
     /// One entry per sector, in catalog order.
     pub sectors: Vec<SectorSpecificity>,
     /// All prefecture × sector queries together (overlap: mean of the sectors' means).
@@ -145,9 +151,26 @@ pub fn specificity_with(
         .zip(&all_lists)
         .map(|(sectors, lists)| (overall(catalog, &sectors, lists, k), sectors));
     let (base_overall, base_sectors) = measured.next().expect("the model itself is measured");
+    let row = |r: RegionId| {
+        if grouped {
+            tieup_core::select::place_of(catalog, r)
+        } else {
+            r
+        }
+    };
+    let distinct = |regions: &mut dyn Iterator<Item = RegionId>| {
+        regions
+            .map(row)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    let rows_possible = distinct(&mut catalog.candidate_ids());
+    let rows_shown = distinct(&mut all_lists[0].iter().flatten().copied());
     Specificity {
         k,
         prefectures: prefectures.len(),
+        rows_possible,
+        rows_shown,
         sectors: base_sectors,
         overall: base_overall,
         ablations: ablations
@@ -403,5 +426,20 @@ mod tests {
         assert_eq!(s.sectors.len(), catalog.sectors().len());
         assert!(s.overall.hub_share > 0.0 && s.overall.hub_share <= 1.0);
         assert!(s.sectors.iter().all(|x| x.mean_overlap <= 3.0));
+        // Rows shown: every region of an expanded list, every place of a grouped one, never
+        // more than the catalog has, at least the k of one list.
+        assert_eq!(s.rows_possible, catalog.candidate_ids().count());
+        let shown: std::collections::BTreeSet<&str> = s
+            .sectors
+            .iter()
+            .flat_map(|x| x.hubs.iter().map(|(id, _)| id.as_str()))
+            .collect();
+        assert!(s.rows_shown >= shown.len() && s.rows_shown <= s.rows_possible);
+        let grouped = specificity(&catalog, &model, 3, true);
+        assert!(
+            grouped.rows_possible < s.rows_possible,
+            "the fixture nests regions"
+        );
+        assert!(grouped.rows_shown >= 3 && grouped.rows_shown <= grouped.rows_possible);
     }
 }
