@@ -21,12 +21,32 @@ pub fn catalog_regions(
     accept: &dyn Fn(&NutsRegion) -> Result<(), String>,
     skipped: &mut SkipReport,
 ) -> Vec<RegionData> {
+    // The catalog regions that take each NUTS-2 region as the one they lie in.
+    let mut inside: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for entry in mapping {
+        if entry.relation == NutsRelation::Contains {
+            inside
+                .entry(entry.nuts2[0].as_str())
+                .or_default()
+                .push(catalog.region(entry.position).id.as_str());
+        }
+    }
     let mut out = Vec::new();
     for entry in mapping {
         let id = &catalog.region(entry.position).id;
         if let Err(reason) = accept(entry) {
             skipped.add(&reason, id.clone());
             continue;
+        }
+        if entry.relation == NutsRelation::Contains {
+            let sharing = &inside[entry.nuts2[0].as_str()];
+            if sharing.len() > 1 {
+                skipped.add(
+                    "several catalog regions lie in the same NUTS-2 region, whose figures cannot say which of them holds an industry (their curated values stand)",
+                    format!("{id} ({}: {})", entry.nuts2[0], sharing.join(", ")),
+                );
+                continue;
+            }
         }
         let parts: Option<Vec<&RegionData>> = entry.nuts2.iter().map(|c| peers.get(c)).collect();
         let Some(parts) = parts else {
