@@ -1,7 +1,9 @@
 //! Catalog regions built from NUTS-2 regions (`data/codes/nuts2_regions.csv`), shared by the
 //! Eurostat SBS and UK BRES adapters: a region that *is* a NUTS-2 region takes its figures;
 //! a NUTS-1 region or a country is the sum of its NUTS-2 regions; a city, metro or NUTS-3
-//! county takes the NUTS-2 region it lies in, and its provenance note says so.
+//! county takes the NUTS-2 region it lies in, and its provenance note says so, unless
+//! another catalog region lies in the same NUTS-2 region: the figures cannot say which of
+//! the two holds an industry, so neither takes them (their curated values stand).
 //!
 //! A sum keeps an industry only when every NUTS-2 region has a figure for it (a missing
 //! figure is unknown, never zero); withheld figures add as ranges.
@@ -195,5 +197,48 @@ mod tests {
         assert_eq!(out[1].note.as_deref(), Some("Stuttgart on DE11"));
         assert!(!out[1].peer);
         assert_eq!(skipped.total(), 2);
+    }
+
+    #[test]
+    fn regions_that_share_the_nuts2_region_they_lie_in_take_no_figures() {
+        let catalog = tieup_core::catalog::Catalog::load_curated(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
+        )
+        .unwrap();
+        let pos = |id: &str| catalog.region_by_id(id).unwrap();
+        let mut peers = BTreeMap::new();
+        for code in ["FR71", "DE21"] {
+            peers.insert(
+                code.to_string(),
+                peer(code, 100.0, &[("21", Estimate::exact(10.0))]),
+            );
+        }
+        let inside = |id: &str, code: &str| NutsRegion {
+            position: pos(id),
+            nuts2: vec![code.into()],
+            relation: NutsRelation::Contains,
+            note: String::new(),
+        };
+        let mapping = vec![
+            NutsRegion {
+                position: pos("rhone_alpes"),
+                nuts2: vec!["FR71".into()],
+                relation: NutsRelation::Same,
+                note: String::new(),
+            },
+            inside("lyon", "FR71"),
+            inside("grenoble", "FR71"),
+            inside("munich", "DE21"),
+        ];
+        let mut skipped = SkipReport::default();
+        let out = catalog_regions(&peers, &mapping, &catalog, &|_| Ok(()), &mut skipped);
+        // The NUTS-2 region itself and the one city alone in its region keep the figures;
+        // the two cities that share FR71 take none (their curated values stand).
+        let ids: Vec<&str> = out.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(ids, ["rhone_alpes", "munich"]);
+        assert_eq!(skipped.total(), 2);
+        let (reason, (_, examples)) = skipped.reasons.iter().next().unwrap();
+        assert!(reason.contains("several catalog regions"), "{reason}");
+        assert_eq!(examples[0], "lyon (FR71: lyon, grenoble)");
     }
 }
