@@ -198,21 +198,13 @@ impl Feature {
     /// technology (times the region's strength in the sector), existing exchange (its ties)
     /// and communication cost (its travel time, time zone and language). These are what can
     /// make two prefectures' shortlists differ; the others (the candidate's strength, traits
-    /// and materials) rank every prefecture's candidates alike. Agrees with
-    /// [`Feature::depends_on`] (a test checks both against the encoder's values).
+    /// and materials) rank every prefecture's candidates alike. Read from
+    /// [`Feature::depends_on`] (a test checks it against the encoder's values).
     pub const fn reads_japan_region(self) -> bool {
-        match self {
-            Feature::ClusterSimilarity
-            | Feature::SupplementalCluster
-            | Feature::JapanTechDemand
-            | Feature::ExistingExchange
-            | Feature::CommunicationCost => true,
-            Feature::SameAreaCluster
-            | Feature::AdvancedTechnology
-            | Feature::DesignAbility
-            | Feature::BrandImage
-            | Feature::Materials => false,
-        }
+        !matches!(
+            self.depends_on(),
+            Dependence::Candidate | Dependence::Sector
+        )
     }
 
     /// What, besides the candidate, the feature's value depends on (how the kernel keys
@@ -891,39 +883,34 @@ mod tests {
     fn advanced_technology_counts_by_the_sectors_technology_intensity() {
         let c = fixture();
         let at = Feature::AdvancedTechnology.index();
-        let product = |sector: &str, candidate: &str| {
+        // The trait times the strength, before any technology weight.
+        let product = |feature: Feature, sector: &str, candidate: &str| {
             let r = c.find_region(candidate).unwrap();
             let s = c.sectors().find(sector).unwrap();
-            c.trait_value(r, Feature::AdvancedTechnology.catalog_trait().unwrap())
-                * c.strength(r, s).min(1.0)
+            c.trait_value(r, feature.catalog_trait().unwrap()) * c.strength(r, s).min(1.0)
         };
+        let tech =
+            |sector: &str, candidate: &str| product(Feature::AdvancedTechnology, sector, candidate);
         // Software (ISIC 62, high-tech services) in full; medical devices (266) in full.
         let it = features(&c, "fukushima", "software_embedded", "skane", None)[at];
-        assert_abs_diff_eq!(it, product("software_embedded", "skane"), epsilon = 1e-12);
+        assert_abs_diff_eq!(it, tech("software_embedded", "skane"), epsilon = 1e-12);
         // Dies (2593, medium-low) at half; furniture (31, low) at a quarter.
         let dies = features(&c, "suwa", "dies_moulds", "dalian", None)[at];
-        assert!(product("dies_moulds", "dalian") > 0.0);
-        assert_abs_diff_eq!(
-            dies,
-            0.5 * product("dies_moulds", "dalian"),
-            epsilon = 1e-12
-        );
+        assert!(tech("dies_moulds", "dalian") > 0.0);
+        assert_abs_diff_eq!(dies, 0.5 * tech("dies_moulds", "dalian"), epsilon = 1e-12);
         let furniture = features(&c, "ishikawa", "furniture", "milan", None)[at];
-        assert!(product("furniture", "milan") > 0.0);
+        assert!(tech("furniture", "milan") > 0.0);
         assert_abs_diff_eq!(
             furniture,
-            0.25 * product("furniture", "milan"),
+            0.25 * tech("furniture", "milan"),
             epsilon = 1e-12
         );
         // Design ability and brand image are not limited.
         let design =
             features(&c, "ishikawa", "furniture", "milan", None)[Feature::DesignAbility.index()];
-        let milan = c.find_region("milan").unwrap();
-        let furniture_id = c.sectors().find("furniture").unwrap();
         assert_abs_diff_eq!(
             design,
-            c.trait_value(milan, Feature::DesignAbility.catalog_trait().unwrap())
-                * c.strength(milan, furniture_id).min(1.0),
+            product(Feature::DesignAbility, "furniture", "milan"),
             epsilon = 1e-12
         );
     }

@@ -271,6 +271,16 @@ pub fn place_of(catalog: &Catalog, region: RegionId) -> RegionId {
     lineage(catalog, region).last().unwrap_or(region)
 }
 
+/// Number of places among the overseas candidates: a region with all its descendants is one
+/// place ([`place_of`]), as grouped lists show them.
+pub fn n_places(catalog: &Catalog) -> usize {
+    catalog
+        .candidate_ids()
+        .map(|c| place_of(catalog, c))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+}
+
 /// Finds an overseas region by id, name or alias, among the overseas regions only (`大田` is
 /// Daejeon here, although a Tokyo ward is 大田区); a Japanese match or an unknown name fails
 /// with suggestions among the overseas regions.

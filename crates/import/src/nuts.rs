@@ -125,12 +125,14 @@ mod tests {
         r
     }
 
+    fn curated_catalog() -> Catalog {
+        Catalog::load_curated(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"))
+            .unwrap()
+    }
+
     #[test]
     fn sums_keep_complete_industries_and_cities_say_what_they_take() {
-        let catalog = tieup_core::catalog::Catalog::load_curated(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
-        )
-        .unwrap();
+        let catalog = curated_catalog();
         let pos = |id: &str| catalog.region_by_id(id).unwrap();
         let mut peers = BTreeMap::new();
         peers.insert(
@@ -201,10 +203,7 @@ mod tests {
 
     #[test]
     fn regions_that_share_the_nuts2_region_they_lie_in_take_no_figures() {
-        let catalog = tieup_core::catalog::Catalog::load_curated(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
-        )
-        .unwrap();
+        let catalog = curated_catalog();
         let pos = |id: &str| catalog.region_by_id(id).unwrap();
         let mut peers = BTreeMap::new();
         for code in ["FR71", "DE21"] {

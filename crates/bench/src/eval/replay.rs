@@ -208,11 +208,7 @@ impl Benchmark<'_> {
             })
             .collect();
         Ok(Replay {
-            places: catalog
-                .candidate_ids()
-                .map(|c| tieup_core::select::place_of(catalog, c))
-                .collect::<std::collections::BTreeSet<_>>()
-                .len(),
+            places: tieup_core::select::n_places(catalog),
             training: if n <= LOO_MAX {
                 "leave-one-out".into()
             } else {

@@ -28,13 +28,11 @@ use serde::Serialize;
 /// ```
 pub fn randomization_test(a: &[f64], b: &[f64], permutations: usize, seed: u64) -> f64 {
     assert_eq!(a.len(), b.len(), "paired samples");
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let d = differences(a, b);
     if d.is_empty() {
         return 1.0;
     }
-    let observed = d.iter().sum::<f64>().abs();
-    // Sums within rounding of the observed one count as reaching it.
-    let tolerance = 1e-12 * (1.0 + d.iter().map(|x| x.abs()).sum::<f64>());
+    let reached = reached_by(&d);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut hits = 0usize;
     for _ in 0..permutations {
@@ -47,7 +45,7 @@ pub fn randomization_test(a: &[f64], b: &[f64], permutations: usize, seed: u64) 
             sum += if bits & 1 == 1 { *x } else { -*x };
             bits >>= 1;
         }
-        if sum.abs() >= observed - tolerance {
+        if reached(sum) {
             hits += 1;
         }
     }
@@ -74,12 +72,11 @@ pub const EXACT_MAX: usize = 16;
 /// ```
 pub fn exact_sign_flip_test(a: &[f64], b: &[f64]) -> Option<f64> {
     assert_eq!(a.len(), b.len(), "paired samples");
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let d = differences(a, b);
     if d.len() > EXACT_MAX {
         return None;
     }
-    let observed = d.iter().sum::<f64>().abs();
-    let tolerance = 1e-12 * (1.0 + d.iter().map(|x| x.abs()).sum::<f64>());
+    let reached = reached_by(&d);
     let total = 1u64 << d.len();
     let hits = (0..total)
         .filter(|&signs| {
@@ -88,10 +85,18 @@ pub fn exact_sign_flip_test(a: &[f64], b: &[f64]) -> Option<f64> {
                 .enumerate()
                 .map(|(i, x)| if signs >> i & 1 == 1 { *x } else { -*x })
                 .sum();
-            sum.abs() >= observed - tolerance
+            reached(sum)
         })
         .count();
     Some(hits as f64 / total as f64)
+}
+
+/// Whether the sum of one sign assignment of the differences `d` reaches the observed
+/// |Σ d| in absolute value (sums within rounding of it count as reaching it).
+fn reached_by(d: &[f64]) -> impl Fn(f64) -> bool {
+    let observed = d.iter().sum::<f64>().abs();
+    let tolerance = 1e-12 * (1.0 + d.iter().map(|x| x.abs()).sum::<f64>());
+    move |sum: f64| sum.abs() >= observed - tolerance
 }
 
 /// A confidence interval.

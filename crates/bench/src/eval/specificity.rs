@@ -20,7 +20,7 @@
 //! every weight vector.
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use tieup_core::catalog::Catalog;
 use tieup_core::features::{Encoder, Feature, Query};
 use tieup_core::ids::{RegionId, SectorId};
@@ -151,21 +151,18 @@ pub fn specificity_with(
         .zip(&all_lists)
         .map(|(sectors, lists)| (overall(catalog, &sectors, lists, k), sectors));
     let (base_overall, base_sectors) = measured.next().expect("the model itself is measured");
-    let row = |r: RegionId| {
-        if grouped {
-            tieup_core::select::place_of(catalog, r)
-        } else {
-            r
-        }
+    // Rows of the model's own lists: places when grouped, regions when expanded.
+    let (rows_possible, rows_shown) = if grouped {
+        let shown: BTreeSet<RegionId> = all_lists[0]
+            .iter()
+            .flatten()
+            .map(|&r| tieup_core::select::place_of(catalog, r))
+            .collect();
+        (tieup_core::select::n_places(catalog), shown.len())
+    } else {
+        let shown: BTreeSet<RegionId> = all_lists[0].iter().flatten().copied().collect();
+        (catalog.n_candidates(), shown.len())
     };
-    let distinct = |regions: &mut dyn Iterator<Item = RegionId>| {
-        regions
-            .map(row)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len()
-    };
-    let rows_possible = distinct(&mut catalog.candidate_ids());
-    let rows_shown = distinct(&mut all_lists[0].iter().flatten().copied());
     Specificity {
         k,
         prefectures: prefectures.len(),
